@@ -1,0 +1,44 @@
+"""Unit economics of AI products: compute-adjusted LTV per segment and margin per AI feature.
+
+A pure, typed computation package. Stage 1 (:func:`load_dataset`) reads and validates the usage
+ledger and revenue table and rolls the ledger up; stage 2 (:func:`analyze_dataset`) computes every
+figure of a :class:`Report` for one :class:`Scenario`. :func:`analyze` does both.
+"""
+
+from econ.customer_months import CustomerMonths, Window
+from econ.errors import InputError, Problem, ScenarioError
+from econ.features import FEATURE_SCHEMA, feature_table
+from econ.ingest import Dataset, Source, load_dataset, load_revenue, rollup_usage
+from econ.report import Report, Totals, analyze, analyze_dataset
+from econ.sample import sample_paths, sample_scenario
+from econ.scenario import Allocation, Cogs, Scenario
+from econ.schema import CATEGORY_BANDS, Band
+from econ.segments import LTV_CAC_BENCHMARK, SEGMENT_SCHEMA
+
+__all__ = [
+    "CATEGORY_BANDS",
+    "FEATURE_SCHEMA",
+    "LTV_CAC_BENCHMARK",
+    "SEGMENT_SCHEMA",
+    "Allocation",
+    "Band",
+    "Cogs",
+    "CustomerMonths",
+    "Dataset",
+    "InputError",
+    "Problem",
+    "Report",
+    "Scenario",
+    "ScenarioError",
+    "Source",
+    "Totals",
+    "Window",
+    "analyze",
+    "analyze_dataset",
+    "feature_table",
+    "load_dataset",
+    "load_revenue",
+    "rollup_usage",
+    "sample_paths",
+    "sample_scenario",
+]

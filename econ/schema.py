@@ -1,0 +1,133 @@
+"""Column contracts of the two inputs and of the ledger rollup.
+
+The names here are the only place a column name is spelled; every other module imports them.
+
+Usage ledger (one row per inference call, or pre-aggregated rows):
+
+====================  =========  ==============================================================
+column                required   meaning
+====================  =========  ==============================================================
+``customer_id``       yes        who made the call (text; integer or categorical ids are cast)
+``feature_id``        yes        which product feature made the call (text)
+``timestamp``         one of     when (datetime, any unit; naive = UTC, aware converted to UTC)
+``month``             the two    or the month (date; any day is truncated to the 1st)
+``cost_usd``          yes        what the call cost, in dollars (≥ 0, finite)
+``calls``             no         how many calls the row stands for (integer ≥ 0; default 1)
+``model``             no         carried along
+``input_tokens``      no         carried along (integer ≥ 0)
+``output_tokens``     no         carried along (integer ≥ 0)
+====================  =========  ==============================================================
+
+Revenue table (one row per customer per month): ``customer_id``, ``month``, ``mrr_usd`` (≥ 0,
+finite), ``plan`` are required; every other text column is a segment dimension.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import dataframely as dy
+import polars as pl
+
+CUSTOMER_ID: Final = "customer_id"
+FEATURE_ID: Final = "feature_id"
+TIMESTAMP: Final = "timestamp"
+MONTH: Final = "month"
+COST_USD: Final = "cost_usd"
+CALLS: Final = "calls"
+MODEL: Final = "model"
+INPUT_TOKENS: Final = "input_tokens"
+OUTPUT_TOKENS: Final = "output_tokens"
+MRR_USD: Final = "mrr_usd"
+PLAN: Final = "plan"
+
+USAGE_TIER: Final = "usage_tier"
+"""The computed segment dimension (light / core / power), always available to ``segment_by``."""
+
+USAGE_REQUIRED: Final = (CUSTOMER_ID, FEATURE_ID, COST_USD)
+USAGE_TIME_COLUMNS: Final = (TIMESTAMP, MONTH)
+USAGE_OPTIONAL: Final = (CALLS, MODEL, INPUT_TOKENS, OUTPUT_TOKENS)
+REVENUE_REQUIRED: Final = (CUSTOMER_ID, MONTH, MRR_USD, PLAN)
+
+ID_COLUMNS: Final = frozenset({CUSTOMER_ID, FEATURE_ID, PLAN, MODEL})
+TOKEN_COLUMNS: Final = (INPUT_TOKENS, OUTPUT_TOKENS)
+
+
+class UsageSchema(dy.Schema):
+    """A usage ledger after its time column was bucketed to ``month``."""
+
+    customer_id = dy.String(nullable=False)
+    feature_id = dy.String(nullable=False)
+    month = dy.Date(nullable=False)
+    cost_usd = dy.Float64(nullable=False, min=0.0)
+    calls = dy.Int64(nullable=False, min=0)
+    model = dy.String(nullable=True)
+    input_tokens = dy.Int64(nullable=True, min=0)
+    output_tokens = dy.Int64(nullable=True, min=0)
+
+
+class RevenueSchema(dy.Schema):
+    """The revenue table's required columns; segment columns are added per file."""
+
+    customer_id = dy.String(nullable=False, primary_key=True)
+    month = dy.Date(nullable=False, primary_key=True)
+    mrr_usd = dy.Float64(nullable=False, min=0.0)
+    plan = dy.String(nullable=False)
+
+
+def revenue_schema(segment_columns: tuple[str, ...]) -> type[RevenueSchema]:
+    """The revenue contract for a file with these segment columns (nullable text)."""
+    if not segment_columns:
+        return RevenueSchema
+    members = {name: dy.String(nullable=True) for name in segment_columns}
+    return type("RevenueWithSegments", (RevenueSchema,), members)
+
+
+ROLLUP_SCHEMA: Final = pl.Schema(
+    {
+        CUSTOMER_ID: pl.String(),
+        FEATURE_ID: pl.String(),
+        MONTH: pl.Date(),
+        CALLS: pl.Int64(),
+        COST_USD: pl.Float64(),
+        INPUT_TOKENS: pl.Int64(),
+        OUTPUT_TOKENS: pl.Int64(),
+    }
+)
+"""The ledger rolled up to one row per customer × feature × month (tokens null when unknown)."""
+
+Category = Literal["core", "value_add", "premium", "commodity"]
+CATEGORIES: Final[tuple[Category, ...]] = ("core", "value_add", "premium", "commodity")
+
+Status = Literal["negative", "act", "watch", "ok", "above_band"]
+STATUSES: Final[tuple[Status, ...]] = ("negative", "act", "watch", "ok", "above_band")
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A feature category's target gross-margin band and its action threshold."""
+
+    low: float
+    high: float
+    act_below: float
+
+    def status(self, gross_margin: float) -> Status:
+        if gross_margin < 0:
+            return "negative"
+        if gross_margin < self.act_below:
+            return "act"
+        if gross_margin < self.low:
+            return "watch"
+        if gross_margin > self.high:
+            return "above_band"
+        return "ok"
+
+
+CATEGORY_BANDS: Final[dict[Category, Band]] = {
+    "core": Band(low=0.55, high=0.75, act_below=0.40),
+    "value_add": Band(low=0.70, high=0.85, act_below=0.55),
+    "premium": Band(low=0.45, high=0.65, act_below=0.35),
+    "commodity": Band(low=0.80, high=0.95, act_below=0.60),
+}
+"""Target feature gross margin per category (KeyBanc / SaaS Capital benchmarks, article 002)."""

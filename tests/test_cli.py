@@ -1,0 +1,194 @@
+"""The ``econ`` command: readable tables, exact JSON keys, exit 2 without a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+from conftest import WriteParquet, revenue_frame, usage_frame
+
+import econ
+from econ.cli import main
+
+SEGMENT_KEYS = {
+    "segment",
+    "customers",
+    "customer_months",
+    "arpa_usd",
+    "inference_usd",
+    "ai_infra_usd",
+    "support_usd",
+    "cs_usd",
+    "hosting_usd",
+    "gross_profit_usd",
+    "gross_margin",
+    "churn",
+    "ltv_revenue_usd",
+    "ltv_traditional_usd",
+    "ltv_compute_adjusted_usd",
+    "cac_usd",
+    "ltv_cac",
+    "payback_months",
+}
+FEATURE_KEYS = {
+    "feature_id",
+    "calls",
+    "cost_usd",
+    "cost_per_call_usd",
+    "revenue_usd",
+    "gross_profit_usd",
+    "gross_margin",
+    "category",
+    "status",
+}
+TOTAL_KEYS = {
+    "revenue_usd",
+    "allocated_revenue_usd",
+    "unallocated_revenue_usd",
+    "inference_usd",
+    "unbilled_inference_usd",
+    "gross_margin",
+    "customers",
+    "customer_months",
+}
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_table_on_sample_data(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "analyze")
+    assert code == 0, err
+    assert "Segments by usage_tier" in out
+    for tier in ("light", "core", "power", "all"):
+        assert f"| {tier:>7} |" in out
+    assert "deep_research" in out
+    assert "negative" in out
+
+
+def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "analyze", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"segments", "features", "totals", "scenario"} <= set(data)
+    assert all(set(row) >= SEGMENT_KEYS for row in data["segments"])
+    assert data["segments"][-1]["segment"] == "all"
+    assert all(set(row) >= FEATURE_KEYS for row in data["features"])
+    profits = [row["gross_profit_usd"] for row in data["features"]]
+    assert profits == sorted(profits, reverse=True)
+    assert set(data["totals"]) >= TOTAL_KEYS
+    assert econ.Scenario.from_dict(data["scenario"]).months == ("2025-08", "2026-10")
+
+
+def test_json_matches_the_python_api(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, "analyze", "--format", "json")
+    usage, revenue = econ.sample_paths()
+    report = econ.analyze(usage, revenue, econ.sample_scenario())
+    assert json.loads(out) == json.loads(report.to_json())
+
+
+def test_own_files_and_scenario(
+    capsys: pytest.CaptureFixture[str], write_parquet: WriteParquet, tmp_path: Path
+) -> None:
+    usage = write_parquet("u.parquet", usage_frame([("a", "chat", "2026-01", 4, 2.0)]))
+    revenue = write_parquet(
+        "r.parquet", revenue_frame([("a", "2026-01", 20, "Pro"), ("a", "2026-02", 20, "Pro")])
+    )
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"churn": 0.1, "cac_usd": 50}))
+    output = tmp_path / "out.json"
+    code, _, err = run(
+        capsys,
+        "analyze",
+        "--usage",
+        str(usage),
+        "--revenue",
+        str(revenue),
+        "--scenario",
+        str(scenario),
+        "--format",
+        "json",
+        "--output",
+        str(output),
+    )
+    assert code == 0, err
+    blended = json.loads(output.read_text())["segments"][-1]
+    assert blended["churn"] == 0.1
+    assert blended["ltv_compute_adjusted_usd"] == pytest.approx((20 - 1) / 0.1)
+
+
+def test_scenario_command_prints_filled_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "scenario")
+    assert code == 0
+    scenario = econ.Scenario.from_json(out)
+    assert scenario.months == ("2025-08", "2026-10")
+    assert scenario.category_of("autocomplete") == "commodity"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--usage", "missing.parquet", "--revenue", "missing2.parquet"], "was not found"),
+        (["--usage", "only.parquet"], "give both --usage and --revenue"),
+        (["--scenario", "nope.json"], "cannot read the scenario file"),
+    ],
+)
+def test_bad_input_exits_2_with_one_message(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "analyze", *args)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("econ: error: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_bad_scenario_value_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"churn": 1.5}))
+    code, _, err = run(capsys, "analyze", "--scenario", str(scenario))
+    assert code == 2
+    assert "s.json: churn must be between 0 and 1, got 1.5" in err
+
+
+def test_bad_data_names_file_column_rule_count_and_row(
+    capsys: pytest.CaptureFixture[str], write_parquet: WriteParquet
+) -> None:
+    usage = write_parquet("u.parquet", usage_frame([("a", "chat", "2026-01", 4, -2.0)]))
+    revenue = write_parquet("r.parquet", revenue_frame([("a", "2026-01", 20, "Pro")]))
+    code, _, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+    assert code == 2
+    assert "u.parquet: column 'cost_usd': must be zero or more (1 row breaks this rule" in err
+    assert "row=1" in err
+
+
+def test_python_dash_m_and_console_script() -> None:
+    for command in ([sys.executable, "-m", "econ"], [str(Path(sys.executable).parent / "econ")]):
+        done = subprocess.run(
+            [*command, "analyze", "--usage", "x.parquet", "--revenue", "y.parquet"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 2
+        assert "Traceback" not in done.stderr
+        assert "x.parquet: was not found" in done.stderr
+
+
+def test_unreadable_revenue_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    usage = tmp_path / "u.parquet"
+    usage_frame([("a", "chat", "2026-01", 4, 2.0)]).write_parquet(usage)
+    revenue = tmp_path / "r.parquet"
+    revenue.write_bytes(b"PAR1 this is not really parquet")
+    code, _, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+    assert code == 2
+    assert "r.parquet: is not a readable parquet file" in err
+    assert pl.__name__ not in err.split(":")[0]
