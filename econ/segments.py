@@ -54,6 +54,7 @@ SEGMENT_SCHEMA: Final = pl.Schema(
         "inference_share": pl.Float64(),
         "churn": pl.Float64(),
         "churn_source": pl.String(),
+        "churn_estimated": pl.Float64(),
         "ltv_revenue_usd": pl.Float64(),
         "ltv_traditional_usd": pl.Float64(),
         "ltv_compute_adjusted_usd": pl.Float64(),
@@ -220,6 +221,9 @@ def _finish(
             "inference_share": inference / arpa,
             "churn": churn,
             "churn_source": churn_source,
+            "churn_estimated": (
+                row["churned_mrr"] / row["at_risk_mrr"] if row["at_risk_mrr"] > 0 else None
+            ),
             "ltv_revenue_usd": ltv_revenue,
             "ltv_traditional_usd": ltv_traditional,
             "ltv_compute_adjusted_usd": ltv_adjusted,

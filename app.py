@@ -1,0 +1,46 @@
+"""The app: ``streamlit run app.py`` (or ``make run``).
+
+Pages live in ``pages/``; their URL paths differ from their file names on purpose (AppTest
+mis-resolves a page whose URL path equals its file name). This entry point restores the
+dataset, scenario and page from the link in the URL, draws the navigation and the shared
+sidebar, runs the chosen page, and writes the state back into the URL.
+"""
+
+import streamlit as st
+
+from ui import layout, session
+
+st.set_page_config(page_title="AI unit economics", page_icon=":material/insights:", layout="wide")
+session.start()
+pages = {
+    page.url_path: page
+    for page in [
+        st.Page(
+            "pages/home.py",
+            title="Data",
+            icon=":material/database:",
+            url_path="data",
+            default=True,
+        ),
+        st.Page(
+            "pages/segments.py",
+            title="Segment LTV",
+            icon=":material/groups:",
+            url_path="segment-ltv",
+        ),
+        st.Page(
+            "pages/features.py",
+            title="Feature margins",
+            icon=":material/stacked_bar_chart:",
+            url_path="feature-margins",
+        ),
+        st.Page(
+            "pages/formulas.py", title="Methods", icon=":material/function:", url_path="methods"
+        ),
+    ]
+}
+page = st.navigation(list(pages.values()))
+session.open_requested_page(pages, page)
+page.run()
+layout.sidebar(page)
+session.sync_url()

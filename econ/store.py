@@ -1,0 +1,148 @@
+"""Uploaded datasets, kept on disk under their content hash so a link can find them again.
+
+Layout under the data directory::
+
+    blobs/<sha256 of the file>.parquet     each uploaded file, stored once
+    datasets/<dataset id>.json             which usage and revenue blobs form a dataset
+
+The dataset id is the first 32 hex digits (128 bits) of the SHA-256 of the two files' hashes:
+it names the exact bytes and cannot be guessed. Every write goes to a temporary file in the
+same folder first and is then renamed into place, so a crash never leaves half a file.
+
+The data directory is ``$ECON_DATA_DIR`` when set, else the project's git-ignored ``.data/``
+when it can be written, else the platform's user data directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import platformdirs
+
+from econ.ingest import Dataset, load_dataset
+from econ.link import SAMPLE_DATASET
+from econ.sample import SAMPLE_DIR, sample_paths
+
+DATA_DIR_ENV: Final = "ECON_DATA_DIR"
+_PROJECT_DATA_DIR: Final = SAMPLE_DIR.parent / ".data"
+
+
+class DatasetNotFoundError(LookupError):
+    """No dataset with that id is stored (it was deleted, or the link came from elsewhere)."""
+
+
+@dataclass(frozen=True)
+class StoredDataset:
+    dataset_id: str
+    usage_path: Path
+    revenue_path: Path
+    usage_name: str
+    revenue_name: str
+
+
+def default_data_dir() -> Path:
+    configured = os.environ.get(DATA_DIR_ENV)
+    if configured:
+        return Path(configured)
+    project_root = _PROJECT_DATA_DIR.parent
+    if os.access(project_root, os.W_OK):
+        return _PROJECT_DATA_DIR
+    return Path(platformdirs.user_data_dir("econ"))
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def dataset_id_for(usage_sha: str, revenue_sha: str) -> str:
+    return hashlib.sha256(f"{usage_sha}:{revenue_sha}".encode()).hexdigest()[:32]
+
+
+class DatasetStore:
+    """Content-addressed storage of uploaded (usage, revenue) pairs."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else default_data_dir()
+
+    @property
+    def _blobs(self) -> Path:
+        return self.root / "blobs"
+
+    @property
+    def _datasets(self) -> Path:
+        return self.root / "datasets"
+
+    def put(self, usage: bytes, revenue: bytes, *, usage_name: str, revenue_name: str) -> str:
+        """Store both files (once each) and the pair; return the dataset id."""
+        usage_sha, revenue_sha = sha256_hex(usage), sha256_hex(revenue)
+        for sha, content in ((usage_sha, usage), (revenue_sha, revenue)):
+            blob = self._blobs / f"{sha}.parquet"
+            if not blob.exists():
+                _write_atomically(blob, content)
+        dataset_id = dataset_id_for(usage_sha, revenue_sha)
+        manifest = {
+            "usage": usage_sha,
+            "revenue": revenue_sha,
+            "usage_name": usage_name,
+            "revenue_name": revenue_name,
+        }
+        _write_atomically(
+            self._datasets / f"{dataset_id}.json", json.dumps(manifest, indent=2).encode()
+        )
+        return dataset_id
+
+    def find(self, dataset_id: str) -> StoredDataset:
+        """Where a dataset's files are; the sample data is always there."""
+        if dataset_id == SAMPLE_DATASET:
+            usage, revenue = sample_paths()
+            return StoredDataset(dataset_id, usage, revenue, usage.name, revenue.name)
+        manifest_path = self._datasets / f"{dataset_id}.json"
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise DatasetNotFoundError(dataset_id) from None
+        stored = StoredDataset(
+            dataset_id,
+            self._blobs / f"{manifest['usage']}.parquet",
+            self._blobs / f"{manifest['revenue']}.parquet",
+            str(manifest["usage_name"]),
+            str(manifest["revenue_name"]),
+        )
+        if not (stored.usage_path.exists() and stored.revenue_path.exists()):
+            raise DatasetNotFoundError(dataset_id)
+        return stored
+
+    def load(self, dataset_id: str) -> Dataset:
+        """Read and validate a stored dataset (raises :class:`InputError` if it is bad)."""
+        stored = self.find(dataset_id)
+        return load_dataset(
+            stored.usage_path,
+            stored.revenue_path,
+            usage_name=stored.usage_name,
+            revenue_name=stored.revenue_name,
+        )
+
+    def forget(self, dataset_id: str) -> None:
+        """Drop a dataset's manifest (its blobs may be shared with other datasets)."""
+        if dataset_id != SAMPLE_DATASET:
+            (self._datasets / f"{dataset_id}.json").unlink(missing_ok=True)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,146 @@
+"""Feature margins: gross margin per AI feature, the margin stack and the monthly trend."""
+
+import streamlit as st
+
+from econ import display, edits, views
+from econ.schema import CATEGORIES, CATEGORY_BANDS
+from ui import charts, controls, layout, session, tables
+
+now = session.current()
+scenario, report = now.scenario, now.report
+features = report.features
+feature_ids = sorted(features["feature_id"].to_list())
+
+st.title("Gross margin per AI feature")
+st.caption(
+    "Each feature's inference cost against the share of revenue it earns. Aggregate margin can "
+    "look healthy while one feature quietly loses money on every use."
+)
+layout.notices()
+
+METHODS = {
+    "usage": "Usage-weighted (each customer-month's revenue by its share of calls)",
+    "custom": "Custom value weights (e.g. from willingness-to-pay research)",
+}
+
+with st.container(border=True):
+    st.markdown("##### Assumptions")
+    usage_shares = {
+        row["feature_id"]: round((row["revenue_share"] or 0.0) * 100, 1)
+        for row in features.iter_rows(named=True)
+    }
+    st.radio(
+        "Revenue allocation",
+        list(METHODS),
+        format_func=METHODS.__getitem__,
+        horizontal=True,
+        **controls.bind(
+            "allocation_method",
+            scenario.allocation.method,
+            lambda s, v: edits.with_allocation_method(s, v, usage_shares),
+        ),
+    )
+    if scenario.allocation.method == "custom":
+        weights = scenario.allocation.weights
+        total = sum(weights.get(f, 0.0) for f in feature_ids) or 1.0
+        st.caption(
+            "Weights are normalized: only their proportions matter. A feature with weight 0 "
+            "earns no revenue."
+        )
+        columns = st.columns(4)
+        for index, feature in enumerate(feature_ids):
+            with columns[index % 4]:
+                st.slider(
+                    f"{feature}",
+                    min_value=0.0,
+                    max_value=100.0,
+                    step=0.5,
+                    **controls.bind(
+                        f"weight:{feature}",
+                        min(100.0, weights.get(feature, 0.0)),
+                        lambda s, v, feature=feature: edits.with_weight(s, feature, v),
+                    ),
+                )
+                st.caption(f"= {display.percent(weights.get(feature, 0.0) / total)} of revenue")
+
+    st.markdown("**Feature categories** set each feature's target margin band")
+    columns = st.columns(4)
+    for index, feature in enumerate(feature_ids):
+        columns[index % 4].selectbox(
+            feature,
+            CATEGORIES,
+            format_func=lambda c: (
+                f"{c.replace('_', '-')} ({CATEGORY_BANDS[c].low:.0%}–{CATEGORY_BANDS[c].high:.0%})"
+            ),
+            **controls.bind(
+                f"category:{feature}",
+                scenario.category_of(feature),
+                lambda s, v, feature=feature: edits.with_category(s, feature, v),
+            ),
+        )
+
+totals = report.totals
+losers = features.filter(features["gross_profit_usd"] < 0)
+first, second, third = st.columns(3)
+first.metric("Aggregate feature margin", display.percent(totals.inference_margin))
+second.metric("Features losing money", f"{losers.height} of {features.height}")
+third.metric(
+    "Lost on them",
+    display.money(-float(losers["gross_profit_usd"].sum()), cents=False),
+    help="Their combined negative gross profit over the window.",
+)
+for row in losers.iter_rows(named=True):
+    st.error(
+        f"**{row['feature_id']}** loses {display.money(-row['gross_profit_usd'], cents=False)}: "
+        f"{display.count(row['calls'])} calls at {display.per_call(row['cost_per_call_usd'])} "
+        f"cost {display.money(row['cost_usd'], cents=False)} against "
+        f"{display.money(row['revenue_usd'], cents=False)} of revenue "
+        f"(margin {display.percent(row['gross_margin'])}).",
+        icon=":material/money_off:",
+    )
+if totals.unallocated_revenue_usd > 0.005:
+    st.caption(
+        f"{display.money(totals.unallocated_revenue_usd, cents=False)} of revenue comes from "
+        "customer-months without any AI call and is not allocated to a feature."
+    )
+
+st.dataframe(
+    features.select(list(tables.FEATURE_COLUMNS)),
+    column_config=tables.FEATURE_COLUMNS,
+    hide_index=True,
+    width="stretch",
+)
+
+stack_column, band_column = st.columns([2, 3])
+with stack_column:
+    st.markdown("**Margin stack**: features by gross profit, losses below zero")
+    st.altair_chart(
+        charts.margin_stack(views.margin_stack(features), views.net_gross_profit(features)),
+        width="stretch",
+    )
+with band_column:
+    st.markdown("**Margin against each category's target band**")
+    st.altair_chart(charts.margin_against_bands(features), width="stretch")
+
+st.subheader("Month by month")
+trend = views.feature_trend(report)
+crossed = views.crossings(trend)
+for row in crossed.iter_rows(named=True):
+    st.warning(
+        f"**{row['feature_id']}** crossed from a positive to a negative margin in "
+        f"{row['crossed_in']:%B %Y}; its margin in the latest month is "
+        f"{display.percent(row['latest_margin'])}.",
+        icon=":material/trending_down:",
+    )
+
+
+@st.fragment
+def monthly_trend() -> None:
+    shown = st.multiselect("Features", feature_ids, default=feature_ids, key="trend_features")
+    st.altair_chart(
+        charts.feature_trend(trend.filter(trend["feature_id"].is_in(shown)), feature_ids),
+        width="stretch",
+    )
+
+
+monthly_trend()

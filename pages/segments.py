@@ -1,0 +1,258 @@
+"""Segment LTV: compute-adjusted LTV per segment against traditional LTV and CAC."""
+
+import streamlit as st
+
+from econ import display, edits, views
+from econ.scenario import ALL, BURDENS
+from econ.schema import PLAN, USAGE_TIER
+from ui import charts, controls, layout, session, tables
+
+now = session.current()
+scenario, report, data = now.scenario, now.report, now.data
+segments = report.segments
+names = [name for name in segments["segment"].to_list() if name != ALL]
+
+st.title("Compute-adjusted LTV by segment")
+st.caption(
+    "Customers paying the same price can cost very different amounts to serve. LTV here is "
+    "monthly gross profit per customer after inference and AI costs, divided by monthly churn."
+)
+layout.notices()
+
+
+def label(column: str) -> str:
+    if column == USAGE_TIER:
+        return "Usage tier (light / core / power)"
+    return column.replace("_", " ").capitalize()
+
+
+with st.container(border=True):
+    st.markdown("##### Assumptions")
+    left, right = st.columns([1, 2])
+    left.selectbox(
+        "Segment customers by",
+        [USAGE_TIER, PLAN, *data.segment_columns],
+        format_func=label,
+        **controls.bind("segment_by", scenario.segment_by, edits.with_segmentation),
+    )
+    if scenario.segment_by == USAGE_TIER:
+        low, high = scenario.usage_tier_percentiles
+        right.slider(
+            "Usage-tier split (percentiles of each customer's monthly inference cost)",
+            min_value=1,
+            max_value=99,
+            **controls.bind(
+                "tier_percentiles",
+                (round(low), round(high)),
+                lambda s, v: s.replace(usage_tier_percentiles=(float(v[0]), float(v[1]))),
+            ),
+        )
+        if report.tier_thresholds:
+            q1, q2 = report.tier_thresholds
+            right.caption(
+                f"light: under {display.money(q1)} a month · core: {display.money(q1)} to "
+                f"{display.money(q2)} · power: {display.money(q2)} and more"
+            )
+
+    churn_tab, cac_tab, cogs_tab, price_tab = st.tabs(
+        ["Churn", "CAC", "Cost burdens", "Plan prices"]
+    )
+    with churn_tab:
+        st.caption(
+            "Monthly revenue churn. Each slider starts at the rate estimated from the data "
+            "(revenue of customers who left ÷ revenue at risk); move it to override."
+        )
+        columns = st.columns(min(4, len(names) + 1))
+        for index, name in enumerate([*names, ALL]):
+            row = report.segment(name)
+            estimate = row["churn_estimated"]
+            given = row["churn"] if row["churn_source"] == "scenario" else None
+            shown = given if given is not None else (estimate or 0.0)
+            with columns[index % len(columns)]:
+                st.slider(
+                    f"{'Blended (all)' if name == ALL else name} — % per month",
+                    min_value=0.0,
+                    max_value=30.0,
+                    step=0.01,
+                    format="%.2f%%",
+                    **controls.bind(
+                        f"churn:{name}",
+                        min(30.0, controls.percent_value(shown) or 0.0),
+                        lambda s, v, name=name: edits.with_churn(
+                            s, name, controls.as_rate(v), names
+                        ),
+                    ),
+                )
+                estimate_text = (
+                    display.percent(estimate, digits=2)
+                    if estimate is not None
+                    else "cannot be estimated (one month of data)"
+                )
+                marker = " · **overridden**" if given is not None else ""
+                st.caption(f"estimated from data: {estimate_text}{marker}")
+        st.button(
+            "Use the data's estimates",
+            key="churn_reset",
+            on_click=lambda: session.set_scenario(session.scenario().replace(churn=None)),
+        )
+    with cac_tab:
+        st.caption("Customer acquisition cost per new customer, by segment.")
+        columns = st.columns(min(4, len(names)))
+        for index, name in enumerate(names):
+            columns[index % len(columns)].number_input(
+                f"CAC — {name}",
+                min_value=0.0,
+                step=50.0,
+                value=None,
+                format="%.0f",
+                placeholder="not set",
+                **controls.bind(
+                    f"cac:{name}",
+                    edits.resolve(scenario.cac_usd, name),
+                    lambda s, v, name=name: edits.with_cac(s, name, v, names),
+                ),
+            )
+        blended_cac = report.segment(ALL)["cac_usd"]
+        st.caption(
+            f"Blended CAC: {display.money(blended_cac, cents=False)} (each customer counted "
+            "with the CAC of the segment it joined in)."
+        )
+    with cogs_tab:
+        st.caption(
+            "Costs per active customer-month besides inference. AI infra, support and CS enter "
+            "compute-adjusted gross profit; hosting/DevOps is what the traditional view uses "
+            "instead of inference and AI infra."
+        )
+        titles = {
+            "ai_infra_usd": "AI infrastructure",
+            "support_usd": "Support",
+            "cs_usd": "Customer success",
+            "hosting_usd": "Hosting / DevOps (traditional view)",
+        }
+        columns = st.columns(len(BURDENS))
+        for column, burden in zip(columns, BURDENS, strict=True):
+            value = getattr(scenario.cogs, burden)
+            if not isinstance(value, float):
+                column.caption(
+                    "Varies by segment in this scenario: "
+                    + ", ".join(f"{k} {display.money(v)}" for k, v in value.items())
+                    + ". A value here applies to every segment."
+                )
+            column.number_input(
+                f"{titles[burden]} — $ per month",
+                min_value=0.0,
+                step=0.5,
+                format="%.2f",
+                **controls.bind(
+                    f"cogs:{burden}",
+                    edits.resolve(value, ALL) if isinstance(value, float) else 0.0,
+                    lambda s, v, burden=burden: edits.with_burden(s, burden, float(v or 0)),
+                ),
+            )
+    with price_tab:
+        observed = views.observed_prices(data, report.customer_months.window)
+        st.caption(
+            "Monthly price per plan. Each starts at the price most often recorded; a new price "
+            "re-prices every customer-month of that plan (what-if pricing on your history)."
+        )
+        plans = sorted(observed, key=lambda plan: (observed[plan], plan))
+        columns = st.columns(max(1, min(4, len(plans))))
+        for index, plan in enumerate(plans):
+            with columns[index % len(columns)]:
+                st.number_input(
+                    f"{plan} — $ per month",
+                    min_value=0.0,
+                    step=1.0,
+                    format="%.2f",
+                    **controls.bind(
+                        f"price:{plan}",
+                        scenario.prices.get(plan, observed[plan]),
+                        lambda s, v, plan=plan: edits.with_price(s, plan, float(v or 0), observed),
+                    ),
+                )
+                changed = plan in scenario.prices
+                st.caption(
+                    f"observed: {display.money(observed[plan])}"
+                    + (" · **re-priced**" if changed else "")
+                )
+
+st.subheader("LTV against CAC")
+blended = report.segment(ALL)
+first, second, third, fourth = st.columns(4)
+first.metric(
+    "Compute-adjusted LTV (blended)",
+    display.money(blended["ltv_compute_adjusted_usd"], cents=False),
+    help="Monthly gross profit after inference and AI costs ÷ monthly churn.",
+)
+second.metric(
+    "Traditional LTV (blended)", display.money(blended["ltv_traditional_usd"], cents=False)
+)
+third.metric("LTV:CAC (blended)", display.ratio(blended["ltv_cac"]))
+fourth.metric("Monthly churn (blended)", display.percent(blended["churn"], digits=2))
+weak = views.below_benchmark(segments)
+if weak.height:
+    for row in weak.iter_rows(named=True):
+        who = "Blended" if row["segment"] == ALL else f"**{row['segment']}**"
+        st.warning(
+            f"{who}: compute-adjusted LTV:CAC is **{display.ratio(row['ltv_cac'])}**, below 3:1 "
+            f"(the traditional view says {display.ratio(row['ltv_cac_traditional'])}).",
+            icon=":material/trending_down:",
+        )
+elif segments["ltv_cac"].is_null().all():
+    st.info("Set a CAC (Assumptions → CAC) to compare LTV with acquisition cost.")
+else:
+    st.success("Every segment clears 3:1 compute-adjusted LTV:CAC.")
+
+st.altair_chart(
+    charts.ltv_by_segment(views.ltv_bars(segments), views.benchmark_marks(segments)),
+    width="stretch",
+)
+st.dataframe(
+    segments.select(list(tables.SEGMENT_COLUMNS)),
+    column_config=tables.SEGMENT_COLUMNS,
+    hide_index=True,
+    width="stretch",
+)
+reasons = {
+    reason: [
+        row["segment"] for row in segments.iter_rows(named=True) if reason in row["null_reasons"]
+    ]
+    for reason in dict.fromkeys(r for rs in segments["null_reasons"] for r in rs)
+}
+if reasons:
+    with st.expander("Why some figures are blank"):
+        for reason, where in reasons.items():
+            st.markdown(f"- {reason} ({', '.join(where)})")
+
+st.subheader("Who loses money")
+customers = views.customer_profits(report)
+losses = views.loss_concentration(customers)
+if losses.losing:
+    st.markdown(
+        f"**{losses.losing:,} of {losses.customers:,} customers "
+        f"({display.percent(losses.losing_share)}) lose money** after inference and AI costs: "
+        f"{display.money(losses.loss_usd, cents=False)} over the window. The worst "
+        f"{losses.worst:,} of them account for **{display.percent(losses.worst_share)}** of "
+        "those losses."
+    )
+else:
+    st.markdown("No customer loses money after inference and AI costs.")
+
+
+@st.fragment
+def distribution() -> None:
+    bins = st.select_slider("Bins", options=[10, 20, 40, 80], value=40, key="histogram_bins")
+    st.altair_chart(
+        charts.profit_histogram(views.profit_histogram(customers, bins=bins)), width="stretch"
+    )
+
+
+distribution()
+if losses.losing:
+    st.markdown("**Biggest loss-makers**")
+    st.dataframe(
+        customers.head(10).select(list(tables.LOSS_MAKER_COLUMNS)),
+        column_config=tables.LOSS_MAKER_COLUMNS,
+        hide_index=True,
+        width="stretch",
+    )

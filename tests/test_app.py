@@ -1,0 +1,352 @@
+"""The app, driven headlessly with Streamlit's AppTest: every page, the controls that matter,
+uploads, and links that reproduce a view."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from conftest import revenue_frame, usage_frame
+from streamlit.testing.v1 import AppTest
+
+import econ
+from econ.link import decode_link, encode_link
+from ui import session
+
+pytestmark = pytest.mark.app
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+PAGES = {
+    "segments": "pages/segments.py",
+    "features": "pages/features.py",
+    "methods": "pages/formulas.py",
+}
+TIMEOUT = 60
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test stores uploads in its own folder."""
+    folder = tmp_path / "econ-data"
+    monkeypatch.setenv("ECON_DATA_DIR", str(folder))
+    return folder
+
+
+def open_app(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    if params:
+        at.query_params.update(params)
+    at.run()
+    if page:
+        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def table(at: AppTest, index: int = 0) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = at.dataframe[index].value.to_dict("records")
+    return records
+
+
+def row(at: AppTest, segment: str) -> dict[str, Any]:
+    return next(r for r in table(at) if r["segment"] == segment)
+
+
+def scenario_of(at: AppTest) -> econ.Scenario:
+    value = at.session_state[session.SCENARIO]
+    assert isinstance(value, econ.Scenario)
+    return value
+
+
+def parquet(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()
+
+
+SMALL_REVENUE = revenue_frame(
+    [
+        ("a", "2026-01", 100, "Solo"),
+        ("a", "2026-02", 100, "Solo"),
+        ("b", "2026-01", 300, "Team"),
+        ("b", "2026-02", 300, "Team"),
+        ("c", "2026-01", 100, "Solo"),
+    ],
+    channel=["web", "web", "sales", "sales", "web"],
+)
+SMALL_USAGE = usage_frame(
+    [
+        ("a", "write", "2026-01", 100, 20.0),
+        ("a", "write", "2026-02", 100, 20.0),
+        ("b", "research", "2026-01", 10, 150.0),
+        ("b", "research", "2026-02", 10, 150.0),
+        ("c", "write", "2026-01", 10, 2.0),
+        ("trial", "write", "2026-01", 5, 1.0),
+    ]
+)
+
+
+class TestPages:
+    def test_data_page_shows_the_sample_banner_and_summary(self) -> None:
+        at = open_app()
+        assert at.title[0].value == "Data"
+        assert any("bundled sample data" in info.value for info in at.info)
+        metrics = {metric.label: metric.value for metric in at.metric}
+        assert metrics["Customers"] == "2,000"
+        assert metrics["Months"] == "15"
+        assert metrics["Features"] == "8"
+        assert metrics["Plans"] == "3"
+        assert metrics["Unbilled usage"].startswith("$")
+        assert len(at.file_uploader) == 2
+
+    @pytest.mark.parametrize("page", list(PAGES))
+    def test_every_page_renders(self, page: str) -> None:
+        at = open_app(page)
+        assert at.title[0].value
+        assert not at.error or page == "features"  # the features page calls out losers in red
+        assert any("?v=1&data=sample&s=" in code.value for code in at.sidebar.code)
+
+    def test_segment_page_calls_out_segments_below_three_to_one(self) -> None:
+        at = open_app("segments")
+        warnings = [w.value for w in at.warning]
+        assert any("**light**" in w and "below 3:1" in w for w in warnings)
+        assert [r["segment"] for r in table(at)] == ["light", "core", "power", "all"]
+        assert any("lose money" in m.value for m in at.markdown)
+
+    def test_feature_page_names_the_money_loser_and_the_crossing(self) -> None:
+        at = open_app("features")
+        assert any("**deep_research** loses" in e.value for e in at.error)
+        assert any("crossed from a positive to a negative margin" in w.value for w in at.warning)
+        features = table(at)
+        assert features[-1]["feature_id"] == "deep_research"
+
+    def test_methods_page_shows_live_values(self) -> None:
+        at = open_app("methods")
+        assert len(at.latex) >= 6
+        live = " ".join(m.value for m in at.markdown if "In this view" in m.value)
+        blended = econ.analyze_dataset(
+            econ.load_dataset(*econ.sample_paths()), econ.sample_scenario()
+        ).segment("all")
+        assert f"${blended['gross_profit_usd']:,.2f}" in live
+
+
+class TestSegmentControls:
+    def test_doubling_churn_halves_ltv(self) -> None:
+        at = open_app("segments")
+        at.slider(key="churn:all").set_value(2.0).run()
+        before = row(at, "all")["ltv_compute_adjusted_usd"]
+        at.slider(key="churn:all").set_value(4.0).run()
+        after = row(at, "all")["ltv_compute_adjusted_usd"]
+        assert after == pytest.approx(before / 2)
+        assert scenario_of(at).churn == {"all": 0.04}
+
+    def test_churn_slider_starts_at_the_estimate_and_resets(self) -> None:
+        at = open_app("segments")
+        estimate = row(at, "light")["churn"]
+        assert at.slider(key="churn:light").value == pytest.approx(round(estimate * 100, 2))
+        at.slider(key="churn:light").set_value(5.0).run()
+        assert row(at, "light")["churn"] == pytest.approx(0.05)
+        at.button(key="churn_reset").click().run()
+        assert row(at, "light")["churn"] == pytest.approx(estimate)
+        assert scenario_of(at).churn is None
+
+    def test_segment_by_plan(self) -> None:
+        at = open_app("segments")
+        at.selectbox(key="segment_by").set_value("plan").run()
+        assert [r["segment"] for r in table(at)] == ["Starter", "Pro", "Business", "all"]
+        assert at.slider(key="churn:Starter") is not None
+
+    def test_percentiles_move_customers_between_tiers(self) -> None:
+        at = open_app("segments")
+        light_before = row(at, "light")["customers"]
+        at.slider(key="tier_percentiles").set_value((25, 90)).run()
+        assert row(at, "light")["customers"] < light_before
+
+    def test_cac_per_segment(self) -> None:
+        at = open_app("segments")
+        at.number_input(key="cac:power").set_value(6000.0).run()
+        assert row(at, "power")["cac_usd"] == 6000
+        assert row(at, "light")["cac_usd"] == 1800
+        assert scenario_of(at).cac_usd == {"light": 1800.0, "core": 1800.0, "power": 6000.0}
+        assert any("**power**" in w.value for w in at.warning)  # now below 3:1
+
+    def test_cost_burden(self) -> None:
+        at = open_app("segments")
+        before = row(at, "all")["gross_profit_usd"]
+        at.number_input(key="cogs:support_usd").set_value(16.0).run()
+        assert row(at, "all")["gross_profit_usd"] == pytest.approx(before - 10)
+
+    def test_price_reprices_the_plan(self) -> None:
+        at = open_app("segments")
+        at.selectbox(key="segment_by").set_value("plan").run()
+        assert at.number_input(key="price:Starter").value == 49.0
+        at.number_input(key="price:Starter").set_value(59.0).run()
+        assert row(at, "Starter")["arpa_usd"] == pytest.approx(59.0)
+        assert scenario_of(at).prices == {"Starter": 59.0}
+        assert any("re-priced" in c.value for c in at.caption)
+
+    def test_reset_assumptions(self) -> None:
+        at = open_app("segments")
+        at.slider(key="churn:all").set_value(9.0).run()
+        at.sidebar.button(key="reset_scenario").click().run()
+        assert scenario_of(at) == econ.sample_scenario()
+
+
+class TestFeatureControls:
+    def test_custom_weights_show_normalized_shares(self) -> None:
+        at = open_app("features")
+        at.radio(key="allocation_method").set_value("custom").run()
+        assert scenario_of(at).allocation.method == "custom"
+        for slider in at.slider:
+            if slider.key and slider.key.startswith("weight:"):
+                slider.set_value(10.0)
+        at.run()
+        at.slider(key="weight:deep_research").set_value(30.0).run()
+        # 7 features at 10 and one at 30: 30 / 100 of revenue.
+        assert any(c.value == "= 30.0% of revenue" for c in at.caption)
+        deep = next(r for r in table(at) if r["feature_id"] == "deep_research")
+        total_revenue = sum(r["revenue_usd"] for r in table(at))
+        assert deep["revenue_usd"] == pytest.approx(0.3 * total_revenue)
+
+    def test_all_zero_weights_are_refused_with_a_message(self) -> None:
+        at = open_app("features")
+        at.radio(key="allocation_method").set_value("custom").run()
+        weights = list(scenario_of(at).allocation.weights)
+        last = weights[0]
+        for key in weights:
+            if key != last:
+                at.slider(key=f"weight:{key}").set_value(0.0).run()
+        at.slider(key=f"weight:{last}").set_value(0.0).run()
+        assert any("That change was not applied" in w.value for w in at.warning)
+        assert any(w > 0 for w in scenario_of(at).allocation.weights.values())
+
+    def test_category_changes_the_status(self) -> None:
+        at = open_app("features")
+        insights = next(r for r in table(at) if r["feature_id"] == "data_insights")
+        assert (insights["category"], insights["status"]) == ("value_add", "watch")  # 69.9%
+        at.selectbox(key="category:data_insights").set_value("core").run()
+        insights = next(r for r in table(at) if r["feature_id"] == "data_insights")
+        assert (insights["category"], insights["status"]) == ("core", "ok")
+
+
+class TestUploads:
+    def upload(self, at: AppTest, usage: bytes, revenue: bytes) -> AppTest:
+        at.file_uploader(key="upload_usage").upload("my_usage.parquet", usage)
+        at.file_uploader(key="upload_revenue").upload("my_revenue.parquet", revenue)
+        return at.run()
+
+    def test_good_files_replace_the_sample(self, data_dir: Path) -> None:
+        at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        assert not at.exception
+        assert any("my_usage.parquet" in s.value for s in at.success)
+        metrics = {metric.label: metric.value for metric in at.metric}
+        assert metrics["Customers"] == "3"
+        assert metrics["Plans"] == "2"
+        assert metrics["Unbilled usage"] == "$1"
+        dataset_id = at.session_state[session.DATASET_ID]
+        assert len(dataset_id) == 32
+        assert (data_dir / "datasets" / f"{dataset_id}.json").exists()
+        assert at.query_params["data"] == [dataset_id] or at.query_params["data"] == dataset_id
+
+    def test_bad_files_show_problems_and_keep_the_previous_data(self) -> None:
+        bad_revenue = SMALL_REVENUE.with_columns(pl.Series("mrr_usd", [100.0, -5, 300, 300, 100]))
+        at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(bad_revenue))
+        assert not at.exception
+        assert any("problem(s) stop these files" in e.value for e in at.error)
+        problems = table(at)
+        assert problems[0]["file"] == "my_revenue.parquet"
+        assert problems[0]["column"] == "mrr_usd"
+        assert problems[0]["rows"] == 1
+        assert "row=2" in problems[0]["example"]
+        assert at.session_state[session.DATASET_ID] == "sample"
+        assert any("bundled sample data" in info.value for info in at.info)
+
+    def test_a_file_that_is_not_parquet(self) -> None:
+        at = self.upload(open_app(), b"customer_id,feature_id\n", parquet(SMALL_REVENUE))
+        assert any("is not a readable parquet file" in r["rule"] for r in table(at))
+        assert at.session_state[session.DATASET_ID] == "sample"
+
+    def test_one_file_alone_waits_for_the_other(self) -> None:
+        at = open_app()
+        at.file_uploader(key="upload_usage").upload("u.parquet", parquet(SMALL_USAGE))
+        at.run()
+        assert any("Add the revenue table too" in info.value for info in at.info)
+
+    def test_uploaded_data_works_on_every_page(self) -> None:
+        at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        for page in PAGES.values():
+            at.switch_page(page).run()
+            assert not at.exception, page
+        at.switch_page(PAGES["segments"]).run()
+        assert {r["segment"] for r in table(at)} >= {"all"}
+
+
+class TestLinks:
+    def test_a_link_restores_every_control_and_number(self) -> None:
+        scenario = econ.Scenario(
+            segment_by="plan",
+            churn={"Pro": 0.03},
+            cac_usd={"Starter": 900.0, "Pro": 2500.0, "Business": 9000.0},
+            cogs=econ.Cogs(ai_infra_usd=5, support_usd=7, cs_usd=2, hosting_usd=4),
+            prices={"Starter": 59.0},
+            allocation=econ.Allocation("custom", {"autocomplete": 1, "deep_research": 3}),
+            feature_categories={"deep_research": "premium"},
+        )
+        at = open_app("segments", encode_link("sample", scenario))
+        assert scenario_of(at) == scenario
+        assert at.selectbox(key="segment_by").value == "plan"
+        assert at.slider(key="churn:Pro").value == pytest.approx(3.0)
+        assert at.number_input(key="cac:Business").value == 9000.0
+        assert at.number_input(key="cogs:support_usd").value == 7.0
+        assert at.number_input(key="price:Starter").value == 59.0
+        expected = econ.analyze_dataset(econ.load_dataset(*econ.sample_paths()), scenario)
+        for record in table(at):
+            truth = expected.segment(record["segment"])
+            assert record["ltv_compute_adjusted_usd"] == pytest.approx(
+                truth["ltv_compute_adjusted_usd"]
+            )
+            assert record["ltv_cac"] == pytest.approx(truth["ltv_cac"])
+        at.switch_page(PAGES["features"]).run()
+        assert at.radio(key="allocation_method").value == "custom"
+        assert at.selectbox(key="category:deep_research").value == "premium"
+
+    def test_a_control_change_is_written_into_the_url(self) -> None:
+        at = open_app("segments")
+        at.slider(key="churn:all").set_value(3.5).run()
+        params = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+        link = decode_link(params)
+        assert link.dataset_id == "sample"
+        assert link.scenario == scenario_of(at)
+
+    def test_a_link_to_an_uploaded_dataset(self) -> None:
+        first = TestUploads().upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        dataset_id = first.session_state[session.DATASET_ID]
+        again = open_app("segments", encode_link(dataset_id, econ.Scenario(churn=0.1)))
+        assert again.session_state[session.DATASET_ID] == dataset_id
+        assert row(again, "all")["churn"] == pytest.approx(0.1)
+
+    def test_a_link_whose_dataset_is_gone_falls_back_with_a_message(self) -> None:
+        at = open_app(params=encode_link("0" * 32, econ.Scenario(churn=0.1)))
+        assert any("no longer stored" in w.value for w in at.warning)
+        assert at.session_state[session.DATASET_ID] == "sample"
+        assert scenario_of(at) == econ.sample_scenario()
+
+    @pytest.mark.parametrize(
+        ("params", "message"),
+        [
+            ({"v": "1", "data": "sample", "s": "not-a-scenario"}, "could not be used"),
+            ({"v": "7", "data": "sample"}, "newer version"),
+            ({"v": "1", "data": "../../etc/passwd"}, "malformed"),
+        ],
+    )
+    def test_a_malformed_link_falls_back_with_a_message(
+        self, params: dict[str, str], message: str
+    ) -> None:
+        at = open_app(params=params)
+        assert any(message in w.value for w in at.warning)
+        at.switch_page(PAGES["segments"]).run()
+        assert not at.exception
+        assert scenario_of(at) == econ.sample_scenario()

@@ -1,0 +1,217 @@
+"""End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`.
+
+Moves a slider, watches the number change, copies the share link, opens it in a fresh browser
+context and sees the same numbers; saves a screenshot of every page under
+``test-output/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from econ.link import decode_link
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 2600}
+WAIT_MS = 60_000
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's Chromium is not installed at /usr/bin/chromium (apt-get install chromium); "
+        "the browser test never downloads a browser of its own",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    data_dir = tmp_path_factory.mktemp("econ-data")
+    log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
+    env = {**os.environ, "ECON_DATA_DIR": str(data_dir)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless=true",
+            "--server.address=127.0.0.1",
+            f"--server.port={port}",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                    if answer.read() == b"ok":
+                        break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("streamlit did not start; see its log") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+def settled(page: object) -> None:
+    """Wait until the app has finished its run: no 'running' indicator, no skeletons."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=WAIT_MS)  # type: ignore[attr-defined]
+    page.wait_for_selector("h1", timeout=WAIT_MS)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        """() => !document.querySelector("[data-testid='stStatusWidget']")
+              && !document.querySelector("[data-testid='stSkeleton']")
+              && document.querySelector("[data-testid='stSidebar'] [data-testid='stCode']")""",
+        timeout=WAIT_MS,
+    )
+    page.wait_for_timeout(600)  # type: ignore[attr-defined]
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "() => !document.querySelector(\"[data-testid='stStatusWidget']\")", timeout=WAIT_MS
+    )
+
+
+def metric(page: object, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']", has_text=label).first  # type: ignore[attr-defined]
+    return str(box.locator("[data-testid='stMetricValue']").inner_text()).strip()
+
+
+def churn_slider(page: object) -> object:
+    """The blended churn slider's range input (its value is the slider's value)."""
+    block = page.locator("[data-testid='stSlider']", has_text="Blended (all)").first  # type: ignore[attr-defined]
+    return block.locator("input[type=range]")
+
+
+def share_link(page: object) -> str:
+    code = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").first  # type: ignore[attr-defined]
+    return str(code.inner_text()).strip()
+
+
+def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser: object) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{app_url}/?page=segment-ltv")
+    settled(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
+    before = metric(page, "Compute-adjusted LTV (blended)")
+    slider = churn_slider(page)
+    start = slider.input_value()
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        """([label, old]) => {
+            const boxes = [...document.querySelectorAll("[data-testid='stMetric']")];
+            const box = boxes.find(b => b.innerText.includes(label));
+            return box && !box.innerText.includes(old);
+        }""",
+        arg=["Compute-adjusted LTV (blended)", before],
+        timeout=WAIT_MS,
+    )
+    settled(page)
+    after = metric(page, "Compute-adjusted LTV (blended)")
+    moved_to = churn_slider(page).input_value()
+    assert after != before
+    assert float(moved_to) > float(start)
+    page.screenshot(path=str(SCREENSHOTS / "segment-ltv-after-slider.png"))
+
+    link = share_link(page)
+    assert link.startswith(f"{app_url}/?v=1&data=sample&s=")
+    assert link.endswith("&page=segment-ltv")
+    in_address_bar = decode_link(dict(parse_qsl(urlsplit(page.url).query)))
+    in_share_link = decode_link(dict(parse_qsl(urlsplit(link).query)))
+    assert in_address_bar.scenario == in_share_link.scenario  # the address bar works too
+    assert in_share_link.scenario is not None and in_share_link.scenario.churn is not None
+
+    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    other.goto(link)
+    settled(other)
+    assert metric(other, "Compute-adjusted LTV (blended)") == after
+    assert metric(other, "LTV:CAC (blended)") == metric(page, "LTV:CAC (blended)")
+    assert churn_slider(other).input_value() == moved_to
+    other.screenshot(path=str(SCREENSHOTS / "segment-ltv-from-link.png"))
+    fresh.close()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "title"),
+    [
+        ("data", "Data"),
+        ("segment-ltv", "Compute-adjusted LTV by segment"),
+        ("feature-margins", "Gross margin per AI feature"),
+        ("methods", "Methods"),
+    ],
+)
+def test_every_page_in_the_browser(app_url: str, browser: object, path: str, title: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{app_url}/?page={path}" if path != "data" else app_url)
+    settled(page)
+    assert page.locator("h1").first.inner_text().strip() == title
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator("[data-testid='stException']").count() == 0
+    if path != "data":
+        assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1 or (
+            path == "methods"
+        )
+    page.screenshot(path=str(SCREENSHOTS / f"{path}.png"))
+    context.close()

@@ -1,0 +1,78 @@
+"""Share links: lossless, compact, versioned, and safe against damaged or hostile input."""
+
+from __future__ import annotations
+
+import base64
+import zlib
+
+from hypothesis import given, settings
+from test_scenario import scenarios
+
+import econ
+from econ.link import LINK_VERSION, decode_link, decode_scenario, encode_link, encode_scenario
+
+
+@settings(max_examples=150)
+@given(scenarios())
+def test_every_scenario_survives_a_link(scenario: econ.Scenario) -> None:
+    link = decode_link(encode_link("sample", scenario, "segment-ltv"))
+    assert link.problems == ()
+    assert link.scenario == scenario
+    assert link.dataset_id == "sample"
+    assert link.page == "segment-ltv"
+
+
+def test_links_are_short_and_url_safe() -> None:
+    token = encode_scenario(econ.sample_scenario())
+    assert len(token) < 400
+    assert set(token) <= set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+    assert len(encode_scenario(econ.Scenario())) < 40  # defaults are left out
+
+
+def test_old_links_without_newer_fields_still_open() -> None:
+    old = {"version": 1, "segment_by": "plan"}  # written before any later field existed
+    token = base64.urlsafe_b64encode(zlib.compress(str(old).replace("'", '"').encode()))
+    assert decode_scenario(token.decode().rstrip("=")) == econ.Scenario(segment_by="plan")
+
+
+def test_a_link_from_a_newer_version_is_refused_not_misread() -> None:
+    link = decode_link({"v": str(LINK_VERSION + 1), "data": "sample", "s": "x"})
+    assert link.scenario is None and link.dataset_id is None
+    assert "newer version" in link.problems[0]
+
+
+def test_damaged_scenarios_become_messages() -> None:
+    good = encode_scenario(econ.Scenario(churn=0.05))
+    for damaged in (good[:-5], "!!!", good[::-1], "A" * 20):
+        link = decode_link({"v": "1", "data": "sample", "s": damaged})
+        assert link.scenario is None
+        assert "could not be used" in link.problems[0]
+
+
+def test_an_out_of_range_value_in_a_link_is_a_message() -> None:
+    token = base64.urlsafe_b64encode(zlib.compress(b'{"churn": 7}')).decode()
+    link = decode_link({"v": "1", "data": "sample", "s": token})
+    assert link.scenario is None
+    assert "churn must be between 0 and 1" in link.problems[0]
+
+
+def test_a_compressed_bomb_is_refused() -> None:
+    bomb = zlib.compress(b'{"segment_by": "' + b"a" * 5_000_000 + b'"}', 9)
+    token = base64.urlsafe_b64encode(bomb).decode()
+    assert len(token) < 20_000
+    link = decode_link({"v": "1", "s": token})
+    assert link.scenario is None
+    assert "too large" in link.problems[0]
+
+
+def test_dataset_ids_and_pages_are_checked() -> None:
+    assert decode_link({"data": "0123456789abcdef0123456789abcdef"}).dataset_id is not None
+    for hostile in ("../x", "sample/../../etc", "ABCDEF", "0" * 31):
+        link = decode_link({"data": hostile})
+        assert link.dataset_id is None
+        assert "malformed" in link.problems[0]
+    assert decode_link({"page": "<script>"}).page is None
+
+
+def test_no_parameters_means_defaults_without_complaint() -> None:
+    assert decode_link({}) == econ.link.DecodedLink(None, None, (), None)

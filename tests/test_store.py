@@ -1,0 +1,83 @@
+"""The dataset store: content-addressed, atomic, and honest about what is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import revenue_frame, usage_frame
+
+import econ
+from econ.store import DatasetNotFoundError, DatasetStore, default_data_dir
+
+USAGE = usage_frame([("a", "chat", "2026-01", 3, 1.5)])
+REVENUE = revenue_frame([("a", "2026-01", 20, "Pro")])
+
+
+def parquet_bytes(tmp_path: Path, frame: object, name: str) -> bytes:
+    path = tmp_path / name
+    frame.write_parquet(path)  # type: ignore[attr-defined]
+    return path.read_bytes()
+
+
+def test_put_then_load(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path / "data")
+    usage, revenue = parquet_bytes(tmp_path, USAGE, "u"), parquet_bytes(tmp_path, REVENUE, "r")
+    dataset_id = store.put(usage, revenue, usage_name="u.parquet", revenue_name="r.parquet")
+    assert len(dataset_id) == 32 and int(dataset_id, 16) >= 0
+    data = store.load(dataset_id)
+    assert data.usage_name == "u.parquet"
+    assert data.revenue["mrr_usd"].to_list() == [20.0]
+
+
+def test_same_bytes_same_id_and_files_are_stored_once(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    usage, revenue = parquet_bytes(tmp_path, USAGE, "u"), parquet_bytes(tmp_path, REVENUE, "r")
+    first = store.put(usage, revenue, usage_name="a", revenue_name="b")
+    second = store.put(usage, revenue, usage_name="a", revenue_name="b")
+    assert first == second
+    assert len(list((tmp_path / "blobs").iterdir())) == 2
+    other = store.put(revenue, usage, usage_name="b", revenue_name="a")
+    assert other != first  # the pair, in order, is the identity
+
+
+def test_no_temporary_files_are_left_behind(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    store.put(b"usage", b"revenue", usage_name="u", revenue_name="r")
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+def test_missing_datasets(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    with pytest.raises(DatasetNotFoundError):
+        store.find("0" * 32)
+    dataset_id = store.put(b"u", b"r", usage_name="u", revenue_name="r")
+    next((tmp_path / "blobs").iterdir()).unlink()  # a blob vanished
+    with pytest.raises(DatasetNotFoundError):
+        store.find(dataset_id)
+
+
+def test_bad_stored_bytes_raise_input_errors(tmp_path: Path) -> None:
+    store = DatasetStore(tmp_path)
+    dataset_id = store.put(b"not parquet", b"nor this", usage_name="u.pq", revenue_name="r.pq")
+    with pytest.raises(econ.InputError) as error:
+        store.load(dataset_id)
+    assert {p.source for p in error.value.problems} == {"u.pq", "r.pq"}
+    store.forget(dataset_id)
+    with pytest.raises(DatasetNotFoundError):
+        store.find(dataset_id)
+
+
+def test_the_sample_is_always_there(tmp_path: Path) -> None:
+    stored = DatasetStore(tmp_path).find("sample")
+    assert (stored.usage_path, stored.revenue_path) == econ.sample_paths()
+
+
+def test_data_dir_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ECON_DATA_DIR", str(tmp_path / "here"))
+    assert default_data_dir() == tmp_path / "here"
+    monkeypatch.delenv("ECON_DATA_DIR")
+    assert default_data_dir().name in {".data", "econ"}

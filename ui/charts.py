@@ -1,0 +1,245 @@
+"""Chart builders: pure functions from the frames of :mod:`econ.views` to Altair charts.
+
+They only draw. Sorting, stacking and binning happen (and are tested) in ``econ.views``; the
+sort orders passed to Altair here are read from those already sorted frames.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import altair as alt
+import polars as pl
+
+from econ.views import COMPUTE_ADJUSTED, TRADITIONAL
+
+PROFIT: Final = "#2e7d4f"
+LOSS: Final = "#c0392b"
+NEUTRAL: Final = "#9aa5b1"
+ACCENT: Final = "#1f4e79"
+STATUS_COLORS: Final = {
+    "negative": LOSS,
+    "act": "#e67e22",
+    "watch": "#d4ac0d",
+    "ok": PROFIT,
+    "above_band": "#2e86c1",
+}
+
+
+TABLEAU10: Final = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+
+
+def _feature_scale(shown: list[str], every_feature: list[str]) -> alt.Scale:
+    """The same color for a feature on every chart: colors go to ``every_feature`` in name
+    order, and the legend lists ``shown`` in the order given."""
+    palette = {f: TABLEAU10[i % len(TABLEAU10)] for i, f in enumerate(sorted(every_feature))}
+    return alt.Scale(domain=shown, range=[palette[f] for f in shown])
+
+
+def _money_axis(title: str) -> alt.Axis:
+    return alt.Axis(title=title, format="$,.0f")
+
+
+def ltv_by_segment(bars: pl.DataFrame, marks: pl.DataFrame) -> alt.LayerChart:
+    """Traditional vs compute-adjusted LTV per segment, with the 3:1 LTV:CAC level marked."""
+    order = bars.unique("segment", maintain_order=True)["segment"].to_list()
+    x = alt.X("segment:N", sort=order, title=None, axis=alt.Axis(labelAngle=0))
+    columns = (
+        alt.Chart(bars)
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("view:N", sort=[TRADITIONAL, COMPUTE_ADJUSTED]),
+            y=alt.Y("ltv_usd:Q", axis=_money_axis("LTV per customer")),
+            color=alt.Color(
+                "view:N",
+                scale=alt.Scale(domain=[TRADITIONAL, COMPUTE_ADJUSTED], range=[NEUTRAL, ACCENT]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("segment:N"),
+                alt.Tooltip("view:N"),
+                alt.Tooltip("ltv_usd:Q", title="LTV", format="$,.0f"),
+                alt.Tooltip("ltv_cac:Q", title="LTV:CAC", format=".1f"),
+            ],
+        )
+    )
+    benchmark = alt.Chart(marks).encode(
+        x=x,
+        y=alt.Y("ltv_at_benchmark:Q"),
+        tooltip=[
+            alt.Tooltip("segment:N"),
+            alt.Tooltip("ltv_at_benchmark:Q", title="LTV at 3:1 LTV:CAC", format="$,.0f"),
+        ],
+    )
+    ticks = benchmark.mark_tick(color=LOSS, thickness=3, size=46)
+    labels = benchmark.mark_text(color=LOSS, dy=-9, fontSize=11).encode(text=alt.value("3:1"))
+    return alt.LayerChart(layer=[columns, ticks, labels], height=340)
+
+
+def profit_histogram(histogram: pl.DataFrame) -> alt.LayerChart:
+    """Customers by monthly compute-adjusted gross profit; loss-making bins in red."""
+    bars = (
+        alt.Chart(histogram)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "bin_start:Q", bin="binned", axis=_money_axis("Monthly gross profit per customer")
+            ),
+            x2="bin_end:Q",
+            y=alt.Y(
+                "customers:Q", title="Customers (square-root scale)", scale=alt.Scale(type="sqrt")
+            ),
+            color=alt.Color(
+                "side:N",
+                scale=alt.Scale(domain=["loss", "profit"], range=[LOSS, PROFIT]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("bin_start:Q", title="from", format="$,.0f"),
+                alt.Tooltip("bin_end:Q", title="to", format="$,.0f"),
+                alt.Tooltip("customers:Q"),
+            ],
+        )
+    )
+    zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
+    return alt.LayerChart(layer=[bars, zero], height=260)
+
+
+def margin_stack(stack: pl.DataFrame, net: pl.DataFrame) -> alt.LayerChart:
+    """The margin stack: each feature's gross profit stacked, losses below zero, net marked."""
+    features = stack["feature_id"].unique(maintain_order=True).to_list()
+    groups = net["group"].to_list()
+    x = alt.X("group:N", sort=groups, title=None, axis=alt.Axis(labelAngle=0))
+    bars = (
+        alt.Chart(stack)
+        .mark_bar()
+        .encode(
+            x=x,
+            y=alt.Y("y_start:Q", axis=_money_axis("Gross profit over the window")),
+            stroke=alt.condition(alt.datum.side == "loss", alt.value(LOSS), alt.value("white")),
+            strokeWidth=alt.condition(alt.datum.side == "loss", alt.value(2), alt.value(0.5)),
+            y2="y_end:Q",
+            color=alt.Color(
+                "feature_id:N",
+                scale=_feature_scale(features, features),
+                legend=alt.Legend(title="Feature (top to bottom)"),
+            ),
+            tooltip=[
+                alt.Tooltip("group:N", title="stack"),
+                alt.Tooltip("feature_id:N", title="feature"),
+                alt.Tooltip("gross_profit_usd:Q", title="gross profit", format="$,.0f"),
+            ],
+        )
+    )
+    zero = alt.Chart(pl.DataFrame({"y": [0.0]})).mark_rule(color="black").encode(y="y:Q")
+    net_marks = alt.Chart(net).encode(
+        x=x,
+        y=alt.Y("net_usd:Q"),
+        tooltip=[alt.Tooltip("group:N"), alt.Tooltip("net_usd:Q", title="net", format="$,.0f")],
+    )
+    net_tick = net_marks.mark_tick(color="black", thickness=3, size=60)
+    net_label = net_marks.mark_text(align="left", dx=33, fontWeight="bold").encode(
+        text=alt.Text("net_usd:Q", format="$.3s")
+    )
+    return alt.LayerChart(layer=[bars, zero, net_tick, net_label], height=420)
+
+
+def margin_against_bands(features: pl.DataFrame) -> alt.LayerChart:
+    """Each feature's margin (dot) against its category's target band (grey) and action
+    threshold (orange tick), in margin-stack order."""
+    order = features["feature_id"].to_list()
+    y = alt.Y("feature_id:N", sort=order, title=None)
+    scale = alt.Scale(domain=[-1.0, 1.0], clamp=True)
+    band = (
+        alt.Chart(features)
+        .mark_bar(color="#d5dbe1", height=12)
+        .encode(
+            y=y,
+            x=alt.X(
+                "band_low:Q",
+                scale=scale,
+                axis=alt.Axis(format="%", title="Gross margin (clipped at ±100%)"),
+            ),
+            x2="band_high:Q",
+        )
+    )
+    threshold = (
+        alt.Chart(features)
+        .mark_tick(color=STATUS_COLORS["act"], thickness=2, size=16)
+        .encode(y=y, x=alt.X("act_below:Q", scale=scale))
+    )
+    dots = (
+        alt.Chart(features)
+        .mark_point(filled=True, size=110, opacity=1)
+        .encode(
+            y=y,
+            x=alt.X("gross_margin:Q", scale=scale),
+            color=alt.Color(
+                "status:N",
+                scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
+                legend=alt.Legend(title="Status", orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("feature_id:N", title="feature"),
+                alt.Tooltip("category:N"),
+                alt.Tooltip("gross_margin:Q", title="margin", format=".1%"),
+                alt.Tooltip("band_low:Q", title="band from", format=".0%"),
+                alt.Tooltip("band_high:Q", title="band to", format=".0%"),
+                alt.Tooltip("status:N"),
+            ],
+        )
+    )
+    zero = alt.Chart(pl.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
+    return alt.LayerChart(layer=[band, threshold, zero, dots], height=40 * len(order) + 40)
+
+
+def feature_trend(trend: pl.DataFrame, every_feature: list[str]) -> alt.LayerChart:
+    """Each feature's monthly margin; a red triangle where it crossed below zero.
+
+    ``every_feature`` keeps each feature's color when ``trend`` holds only some of them.
+    """
+    x = alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y"))
+    y = alt.Y(
+        "gross_margin:Q",
+        axis=alt.Axis(format="%", title="Gross margin"),
+        scale=alt.Scale(domainMin=-1.0, clamp=True),
+    )
+    lines = (
+        alt.Chart(trend)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "feature_id:N",
+                scale=_feature_scale(sorted(trend["feature_id"].unique().to_list()), every_feature),
+                title="Feature",
+            ),
+            tooltip=[
+                alt.Tooltip("feature_id:N", title="feature"),
+                alt.Tooltip("month:T", format="%b %Y"),
+                alt.Tooltip("gross_margin:Q", title="margin", format=".1%"),
+                alt.Tooltip("gross_profit_usd:Q", title="gross profit", format="$,.0f"),
+            ],
+        )
+    )
+    crossed = (
+        alt.Chart(trend)
+        .transform_filter(alt.datum.crossed_negative)
+        .mark_point(shape="triangle-down", size=160, filled=True, color=LOSS)
+        .encode(x=x, y=y)
+    )
+    zero = alt.Chart(pl.DataFrame({"y": [0.0]})).mark_rule(color="black").encode(y="y:Q")
+    return alt.LayerChart(layer=[lines, zero, crossed], height=340)

@@ -1,0 +1,205 @@
+"""The app's state: which dataset, which scenario, and the URL that reproduces both.
+
+The scenario in Session State is the single source of truth; controls write to it through
+:func:`set_scenario`, and every run ends by writing it, with the dataset id, into the URL
+(:func:`sync_url`), so the address bar is always a share link.
+
+Caching lives here, at the UI edge, keyed on content hashes: a dataset is loaded once per
+dataset id (a hash of the uploaded bytes), and a report once per dataset id and scenario.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+from urllib.parse import urlencode
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+
+import econ
+from econ.link import SAMPLE_DATASET, decode_link, encode_link
+from econ.store import DatasetNotFoundError, DatasetStore, sha256_hex
+
+SCENARIO = "scenario"
+DATASET_ID = "dataset_id"
+NOTICES = "notices"
+STARTED = "started"
+LAST_UPLOAD = "last_upload"
+REQUESTED_PAGE = "requested_page"
+
+
+@st.cache_resource(show_spinner=False)
+def _store(root: str) -> DatasetStore:
+    return DatasetStore(Path(root))
+
+
+def store() -> DatasetStore:
+    return _store(str(DatasetStore().root))
+
+
+@st.cache_resource(max_entries=8, show_spinner="Reading and checking the data…")
+def cached_dataset(dataset_id: str, data_dir: str) -> econ.Dataset:
+    """Load a stored dataset once per content hash (failures are not cached)."""
+    return _store(data_dir).load(dataset_id)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def cached_report(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Report:
+    """One report per dataset and scenario: a control change only recomputes from the rollup."""
+    data = cached_dataset(dataset_id, data_dir)
+    return econ.analyze_dataset(data, econ.Scenario.from_json(scenario_json))
+
+
+def default_scenario(dataset_id: str) -> econ.Scenario:
+    return econ.sample_scenario() if dataset_id == SAMPLE_DATASET else econ.Scenario()
+
+
+def start() -> None:
+    """On a session's first run, read the link in the URL (or fall back to the sample)."""
+    if st.session_state.get(STARTED):
+        return
+    st.session_state[STARTED] = True
+    link = decode_link({key: st.query_params[key] for key in st.query_params})
+    notices = list(link.problems)
+    dataset_id = link.dataset_id or SAMPLE_DATASET
+    try:
+        cached_dataset(dataset_id, str(store().root))
+    except DatasetNotFoundError:
+        notices.append(
+            "The dataset this link points to is no longer stored on this server; "
+            "showing the sample data instead."
+        )
+        dataset_id = SAMPLE_DATASET
+    except econ.InputError as error:
+        notices.append(f"The linked dataset can no longer be read ({error}); showing the sample.")
+        dataset_id = SAMPLE_DATASET
+    scenario = link.scenario if link.scenario is not None else default_scenario(dataset_id)
+    if link.scenario is not None and dataset_id != link.dataset_id:
+        scenario = default_scenario(dataset_id)
+    st.session_state[DATASET_ID] = dataset_id
+    st.session_state[SCENARIO] = scenario
+    st.session_state[NOTICES] = notices
+    st.session_state[REQUESTED_PAGE] = link.page
+
+
+def open_requested_page(pages: Mapping[str, StreamlitPage], current: StreamlitPage) -> None:
+    """Go to the page a link names (links point at the root URL plus ``page=``)."""
+    wanted = st.session_state.pop(REQUESTED_PAGE, None)
+    if not wanted or wanted == current.url_path:
+        return
+    if wanted not in pages:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"This link names a page ({wanted!r}) the app does not have; showing the first page."
+        )
+        return
+    st.switch_page(pages[wanted])
+
+
+def dataset_id() -> str:
+    return str(st.session_state[DATASET_ID])
+
+
+def scenario() -> econ.Scenario:
+    return cast(econ.Scenario, st.session_state[SCENARIO])
+
+
+def set_scenario(new: econ.Scenario) -> None:
+    st.session_state[SCENARIO] = new
+
+
+def reset_scenario() -> None:
+    set_scenario(default_scenario(dataset_id()))
+
+
+def dataset() -> econ.Dataset:
+    return cached_dataset(dataset_id(), str(store().root))
+
+
+@dataclass(frozen=True)
+class Current:
+    """What a page renders from."""
+
+    dataset_id: str
+    data: econ.Dataset
+    scenario: econ.Scenario
+    report: econ.Report
+
+
+def current() -> Current:
+    """The dataset, scenario and report of this run.
+
+    A scenario that no longer fits the data (say, a segment column the new dataset lacks)
+    falls back to the dataset's defaults with a notice, never an exception.
+    """
+    root = str(store().root)
+    try:
+        report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
+    except econ.ScenarioError as error:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"The scenario does not fit this dataset ({error}); the defaults are shown."
+        )
+        reset_scenario()
+        report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
+    return Current(dataset_id(), dataset(), scenario(), report)
+
+
+def sync_url() -> None:
+    """Write the dataset and scenario into the URL, so the address bar reproduces the view."""
+    params = encode_link(dataset_id(), scenario())
+    if {key: st.query_params.get(key) for key in st.query_params} != params:
+        st.query_params.from_dict(params)
+
+
+def share_url(page: StreamlitPage) -> str:
+    """A link to the app's root that opens this page with this dataset and scenario.
+
+    Pointing at the root rather than at the page's own path keeps a link working on a server
+    that has just started (Streamlit only learns page paths on a session's first run).
+    """
+    base = (st.context.url or "").rstrip("/")
+    suffix = f"/{page.url_path}"
+    if page.url_path and base.endswith(suffix):
+        base = base[: -len(suffix)]
+    query = urlencode(encode_link(dataset_id(), scenario(), page.url_path or None))
+    return f"{base}/?{query}"
+
+
+def use_uploaded(
+    usage: bytes, usage_name: str, revenue: bytes, revenue_name: str
+) -> list[econ.Problem]:
+    """Validate an uploaded pair; on success store it and make it current.
+
+    Returns the problems found (nothing changes then: the previous dataset stays loaded).
+    """
+    key = (sha256_hex(usage), sha256_hex(revenue))
+    last = st.session_state.get(LAST_UPLOAD)
+    if last is not None and last[0] == key:
+        return list(last[1])
+    target = store()
+    new_id = target.put(usage, revenue, usage_name=usage_name, revenue_name=revenue_name)
+    problems: list[econ.Problem] = []
+    try:
+        cached_dataset(new_id, str(target.root))
+    except econ.InputError as error:
+        problems = list(error.problems)
+        target.forget(new_id)
+    st.session_state[LAST_UPLOAD] = (key, tuple(problems))
+    if not problems and new_id != dataset_id():
+        st.session_state[DATASET_ID] = new_id
+        reset_scenario()
+    return problems
+
+
+def use_sample() -> None:
+    st.session_state[DATASET_ID] = SAMPLE_DATASET
+    st.session_state[LAST_UPLOAD] = None
+    reset_scenario()
+
+
+def take_notices() -> list[str]:
+    notices = list(st.session_state.get(NOTICES, []))
+    st.session_state[NOTICES] = []
+    return notices

@@ -1,0 +1,62 @@
+"""How the report's tables are shown: which columns, with which headers and formats."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import streamlit as st
+
+_MONEY: Final = "dollar"
+_PERCENT: Final = "percent"
+
+
+def _money(label: str, help: str | None = None) -> Any:
+    return st.column_config.NumberColumn(label, format=_MONEY, help=help)
+
+
+def _percent(label: str, help: str | None = None) -> Any:
+    return st.column_config.NumberColumn(label, format=_PERCENT, help=help)
+
+
+SEGMENT_COLUMNS: Final[dict[str, Any]] = {
+    "segment": st.column_config.TextColumn("Segment"),
+    "customers": st.column_config.NumberColumn("Customers", format="localized"),
+    "arpa_usd": _money("ARPA", "Average MRR per active customer-month"),
+    "inference_usd": _money("Inference", "Inference cost per customer-month"),
+    "gross_profit_usd": _money(
+        "Gross profit", "ARPA − inference − AI infra − support − CS, per customer-month"
+    ),
+    "gross_margin": _percent("Margin"),
+    "churn": _percent("Churn / mo"),
+    "ltv_traditional_usd": _money("Traditional LTV", "(ARPA − hosting − support − CS) ÷ churn"),
+    "ltv_compute_adjusted_usd": _money("Compute-adj. LTV", "Gross profit ÷ churn"),
+    "cac_usd": _money("CAC"),
+    "ltv_cac": st.column_config.NumberColumn(
+        "LTV:CAC", format="%.1fx", help="Compute-adjusted LTV ÷ CAC; 3:1 is the usual bar"
+    ),
+    "payback_months": st.column_config.NumberColumn(
+        "Payback (mo)", format="%.1f", help="CAC ÷ monthly gross profit"
+    ),
+}
+
+FEATURE_COLUMNS: Final[dict[str, Any]] = {
+    "feature_id": st.column_config.TextColumn("Feature"),
+    "calls": st.column_config.NumberColumn("Calls", format="localized"),
+    "cost_per_call_usd": st.column_config.NumberColumn("Cost / call", format="$%.4f"),
+    "cost_usd": _money("Cost"),
+    "revenue_usd": _money("Revenue"),
+    "gross_profit_usd": _money("Gross profit"),
+    "gross_margin": _percent("Margin"),
+    "category": st.column_config.TextColumn("Category"),
+    "status": st.column_config.TextColumn("Status"),
+}
+
+LOSS_MAKER_COLUMNS: Final[dict[str, Any]] = {
+    "customer_id": st.column_config.TextColumn("Customer"),
+    "segment": st.column_config.TextColumn("Segment (latest)"),
+    "customer_months": st.column_config.NumberColumn("Months"),
+    "revenue_usd": _money("Revenue"),
+    "inference_usd": _money("Inference"),
+    "gross_profit_usd": _money("Gross profit"),
+    "monthly_gross_profit_usd": _money("Per month"),
+}
