@@ -131,7 +131,7 @@ def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
         }
         | dict(scenario.feature_categories),
     )
-    totals = _totals(cms, features)
+    totals = _totals(cms, scenario)
     warnings = [*cms.warnings, *allocation_warnings]
     if cms.frame.height == 0:
         warnings.append(f"no customer-month with MRR above 0 in {cms.window.label}")
@@ -146,17 +146,23 @@ def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
     )
 
 
-def _totals(cms: CustomerMonths, features: pl.DataFrame) -> Totals:
+def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
     frame = cms.frame
     revenue = float(frame[s.MRR_USD].sum())
     inference = float(frame[INFERENCE_USD].sum())
     burdens = sum(float(frame[name].sum()) for name in BURDENS if name != "hosting_usd")
-    allocated = float(features["revenue_usd"].sum())
+    # Counted directly rather than as revenue − Σ feature revenue, so that "nothing left
+    # unallocated" is exactly 0 and not the rounding noise of two large sums.
+    unallocated = (
+        float(frame.filter(pl.col(s.CALLS) == 0)[s.MRR_USD].sum())
+        if scenario.allocation.method == "usage"
+        else 0.0
+    )
     gross_profit = revenue - inference - burdens
     return Totals(
         revenue_usd=revenue,
-        allocated_revenue_usd=allocated,
-        unallocated_revenue_usd=revenue - allocated,
+        allocated_revenue_usd=revenue - unallocated,
+        unallocated_revenue_usd=unallocated,
         inference_usd=inference,
         unbilled_inference_usd=cms.unbilled_inference_usd,
         unbilled_calls=cms.unbilled_calls,
