@@ -35,6 +35,12 @@ pages = {
             url_path="feature-margins",
         ),
         st.Page(
+            "pages/tiers.py",
+            title="Tiers & pricing",
+            icon=":material/sell:",
+            url_path="tiers-pricing",
+        ),
+        st.Page(
             "pages/formulas.py", title="Methods", icon=":material/function:", url_path="methods"
         ),
     ]

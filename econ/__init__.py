@@ -9,6 +9,9 @@ from econ.customer_months import CustomerMonths, Window
 from econ.errors import InputError, Problem, ScenarioError
 from econ.features import FEATURE_SCHEMA, feature_table
 from econ.ingest import Dataset, Source, load_dataset, load_revenue, rollup_usage
+from econ.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
+from econ.pricing import BillChanges, Simulation, simulate
+from econ.recommend import Recommendation, recommend
 from econ.report import Report, Totals, analyze, analyze_dataset
 from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Allocation, Cogs, Scenario
@@ -22,14 +25,23 @@ __all__ = [
     "SEGMENT_SCHEMA",
     "Allocation",
     "Band",
+    "BillChanges",
     "Cogs",
     "CustomerMonths",
     "Dataset",
     "InputError",
+    "Levers",
+    "Optimize",
+    "Patch",
+    "PlanPrice",
+    "PriceBook",
     "Problem",
+    "Recommendation",
     "Report",
+    "Route",
     "Scenario",
     "ScenarioError",
+    "Simulation",
     "Source",
     "Totals",
     "Window",
@@ -38,7 +50,9 @@ __all__ = [
     "feature_table",
     "load_dataset",
     "load_revenue",
+    "recommend",
     "rollup_usage",
     "sample_paths",
     "sample_scenario",
+    "simulate",
 ]

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from econ.display import report_text
 from econ.errors import InputError, ScenarioError
 from econ.ingest import Dataset, load_dataset
-from econ.report import analyze_dataset
+from econ.pricing import Simulation, simulate
+from econ.recommend import Recommendation, recommend
+from econ.report import Report, analyze_dataset, records
 from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Scenario
+from econ.views import features_by_plan
 
 EXIT_BAD_INPUT = 2
 
@@ -77,6 +82,17 @@ def _scenario(path: Path | None, *, sample_data: bool) -> Scenario:
         raise ScenarioError(f"{path}: {error}") from None
 
 
+def full_report(
+    report: Report, recommendations: Sequence[Recommendation], simulation: Simulation
+) -> dict[str, Any]:
+    """Everything ``econ analyze --format json`` prints."""
+    return report.to_dict() | {
+        "feature_margins_by_plan": records(features_by_plan(report)),
+        "recommendations": [item.to_dict() for item in recommendations],
+        "simulation": simulation.to_dict(),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -84,10 +100,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         report = analyze_dataset(_dataset(args), scenario)
         if args.command == "scenario":
             text = report.scenario.to_json()
-        elif args.format == "json":
-            text = report.to_json()
         else:
-            text = report_text(report)
+            recommendations = recommend(report)
+            simulation = simulate(report)
+            if args.format == "json":
+                text = json.dumps(
+                    full_report(report, recommendations, simulation), indent=2, allow_nan=False
+                )
+            else:
+                text = report_text(report, recommendations, simulation)
         if args.output is None:
             sys.stdout.write(text + "\n")
         else:

@@ -22,6 +22,12 @@ from econ.scenario import ALL, BURDENS, PerSegment, Scenario
 
 SEGMENT: Final = "segment"
 INFERENCE_USD: Final = "inference_usd"
+CM_CALLS: Final = "cm_calls"
+ALLOCATABLE_USD: Final = "allocatable_usd"
+"""The part of a cm's revenue split over features (all of it, unless a simulated price book
+bills some of it per use: that part is the feature's own)."""
+DIRECT_REVENUE_USD: Final = "direct_revenue_usd"
+"""Revenue a usage row earns by itself (per-use prices in a simulation; 0 otherwise)."""
 MONTHLY_INFERENCE: Final = "monthly_inference_usd"
 CHURNED: Final = "churned"
 AT_RISK: Final = "at_risk"
@@ -45,6 +51,11 @@ class Window:
     def label(self) -> str:
         return f"{self.first:%Y-%m} to {self.last:%Y-%m}"
 
+    @property
+    def months(self) -> int:
+        """Calendar months in the window, both ends included."""
+        return (self.last.year - self.first.year) * 12 + self.last.month - self.first.month + 1
+
     def contains(self) -> pl.Expr:
         return pl.col(s.MONTH).is_between(self.first, self.last)
 
@@ -58,7 +69,8 @@ class CustomerMonths:
             columns, ``calls``, ``inference_usd``, ``segment``, one column per burden,
             ``at_risk`` and ``churned``; sorted by customer and month.
         usage: the ledger rollup rows that fall in active cms, with the cm's ``segment``,
-            ``plan`` and ``mrr_usd`` and its total ``cm_calls``; sorted by its keys.
+            ``plan``, ``mrr_usd``, ``allocatable_usd`` and total ``cm_calls``, and the row's
+            ``direct_revenue_usd``; sorted by its keys.
         window: the months covered.
         tier_thresholds: the usage-tier cut points (q1, q2) in dollars per month, when the
             segments are usage tiers.
@@ -121,15 +133,12 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
     frame = frame.with_columns(
         _burden_expr(name, getattr(scenario.cogs, name), segments, warnings) for name in BURDENS
     )
-    frame = _with_churn_flags(frame, window).sort(s.CUSTOMER_ID, s.MONTH)
-
-    cm_usage = usage.join(
-        frame.select(
-            s.CUSTOMER_ID, s.MONTH, SEGMENT, s.PLAN, s.MRR_USD, pl.col(s.CALLS).alias("cm_calls")
-        ),
-        on=[s.CUSTOMER_ID, s.MONTH],
-        how="inner",
-    ).sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
+    frame = (
+        _with_churn_flags(frame, window)
+        .with_columns(pl.col(s.MRR_USD).alias(ALLOCATABLE_USD))
+        .sort(s.CUSTOMER_ID, s.MONTH)
+    )
+    cm_usage = usage_in_customer_months(usage, frame)
 
     return CustomerMonths(
         frame=frame,
@@ -139,6 +148,27 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
         unbilled_inference_usd=float(unbilled[INFERENCE_USD].sum()),
         unbilled_calls=int(unbilled[s.CALLS].sum()),
         warnings=tuple(warnings),
+    )
+
+
+def usage_in_customer_months(usage: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """Usage rows inside the cms of ``frame``, carrying what feature economics needs."""
+    return (
+        usage.join(
+            frame.select(
+                s.CUSTOMER_ID,
+                s.MONTH,
+                SEGMENT,
+                s.PLAN,
+                s.MRR_USD,
+                ALLOCATABLE_USD,
+                pl.col(s.CALLS).alias(CM_CALLS),
+            ),
+            on=[s.CUSTOMER_ID, s.MONTH],
+            how="inner",
+        )
+        .with_columns(pl.lit(0.0).alias(DIRECT_REVENUE_USD))
+        .sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
     )
 
 

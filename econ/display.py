@@ -2,42 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import polars as pl
 
+from econ.formats import NULL_TEXT, count, money, months, per_call, percent, ratio
+from econ.pricing import Simulation
+from econ.recommend import Recommendation
 from econ.report import Report
-
-NULL_TEXT = "—"
-
-
-def money(value: float | None, *, cents: bool = True) -> str:
-    if value is None:
-        return NULL_TEXT
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{2 if cents else 0}f}"
-
-
-def percent(value: float | None, *, digits: int = 1) -> str:
-    return NULL_TEXT if value is None else f"{value * 100:.{digits}f}%"
-
-
-def ratio(value: float | None) -> str:
-    return NULL_TEXT if value is None else f"{value:.1f}x"
-
-
-def months(value: float | None) -> str:
-    return NULL_TEXT if value is None else f"{value:.1f}"
-
-
-def count(value: int | None) -> str:
-    return NULL_TEXT if value is None else f"{value:,}"
-
-
-def per_call(value: float | None) -> str:
-    """Per-call costs are often fractions of a cent: keep four significant digits."""
-    return NULL_TEXT if value is None else f"${value:.4g}"
-
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
@@ -94,8 +66,74 @@ def _table(frame: pl.DataFrame) -> str:
         return str(frame)
 
 
-def report_text(report: Report) -> str:
-    """The report as plain text: a summary line, the segment and feature tables, warnings."""
+_RECOMMENDATION_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
+    "kind": ("kind", str),
+    "title": ("recommendation", str),
+    "revenue_change_usd": ("revenue/mo", money),
+    "cost_change_usd": ("cost/mo", money),
+    "gross_profit_change_usd": ("gross profit/mo", money),
+    "customers_affected": ("customers", count),
+}
+
+_PLAN_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
+    "plan": ("plan", str),
+    "customers": ("customers", count),
+    "revenue_current_usd": ("revenue/mo now", money),
+    "revenue_simulated_usd": ("simulated", money),
+    "gross_margin_current": ("margin now", percent),
+    "gross_margin_simulated": ("simulated", percent),
+    "ltv_compute_adjusted_current_usd": ("LTV now", lambda v: money(v, cents=False)),
+    "ltv_compute_adjusted_simulated_usd": ("simulated", lambda v: money(v, cents=False)),
+}
+
+
+def recommendations_text(recommendations: Sequence[Recommendation], *, limit: int = 12) -> str:
+    """The top recommendations as a table (monthly impacts, biggest first)."""
+    if not recommendations:
+        return "No recommendations: every feature meets its target on every plan."
+    rows = pl.DataFrame(
+        {
+            "kind": [r.kind for r in recommendations[:limit]],
+            "title": [r.title for r in recommendations[:limit]],
+            "revenue_change_usd": [r.revenue_change_usd for r in recommendations[:limit]],
+            "cost_change_usd": [r.cost_change_usd for r in recommendations[:limit]],
+            "gross_profit_change_usd": [r.gross_profit_change_usd for r in recommendations[:limit]],
+            "customers_affected": [r.customers_affected for r in recommendations[:limit]],
+        }
+    )
+    more = len(recommendations) - limit
+    return _table(formatted(rows, _RECOMMENDATION_COLUMNS)) + (
+        f"\n(+{more} more in --format json)" if more > 0 else ""
+    )
+
+
+def simulation_text(simulation: Simulation) -> str:
+    """The simulated price book against current pricing, per month."""
+    totals = {row["measure"]: row for row in simulation.totals.iter_rows(named=True)}
+    revenue, profit = totals["revenue_usd"], totals["gross_profit_usd"]
+    margin = totals["gross_margin"]
+    bills = simulation.bills
+    return "\n".join(
+        [
+            f"Revenue {money(revenue['current'])} → {money(revenue['simulated'])} a month, "
+            f"gross profit {money(profit['current'])} → {money(profit['simulated'])}, "
+            f"gross margin {percent(margin['current'])} → {percent(margin['simulated'])}.",
+            f"{bills.paying_more:,} of {bills.customers:,} customers would pay more "
+            f"({money(bills.increase_usd)} over the window), {bills.paying_less:,} less; "
+            f"{bills.at_risk:,} see their bill rise by more than "
+            f"{percent(bills.at_risk_threshold, digits=0)} (churn risk).",
+            _table(formatted(simulation.plans, _PLAN_COLUMNS)),
+        ]
+    )
+
+
+def report_text(
+    report: Report,
+    recommendations: Sequence[Recommendation] = (),
+    simulation: Simulation | None = None,
+) -> str:
+    """The report as plain text: a summary line, the segment and feature tables, the
+    recommendations, the simulated price book (when it changes anything), and warnings."""
     t = report.totals
     lines = [
         f"Window {t.first_month} to {t.last_month}: {t.customers:,} paying customers, "
@@ -123,6 +161,13 @@ def report_text(report: Report) -> str:
             f"  - {reason} (segments: {', '.join(names)})"
             for reason, names in segments_by_reason.items()
         ]
+    lines += [
+        "",
+        "Recommendations (monthly impact on the window's history, biggest first)",
+        recommendations_text(recommendations),
+    ]
+    if simulation is not None and not report.scenario.price_book.is_current_pricing:
+        lines += ["", "Simulated price book against current pricing", simulation_text(simulation)]
     if report.warnings:
         lines += ["", "Warnings:", *(f"  - {warning}" for warning in report.warnings)]
     return "\n".join(lines)

@@ -8,7 +8,10 @@ only carries what the user actually changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Literal
 
+from econ.levers import Patch, PriceBook
 from econ.scenario import ALL, BURDENS, Allocation, PerSegment, Scenario
 from econ.schema import Category
 
@@ -124,3 +127,63 @@ def with_weight(scenario: Scenario, feature: str, weight: float) -> Scenario:
 
 def with_category(scenario: Scenario, feature: str, category: Category) -> Scenario:
     return scenario.replace(feature_categories={**scenario.feature_categories, feature: category})
+
+
+PlanField = Literal["base_usd", "fair_use_usd"]
+FeatureField = Literal["included", "overage_usd", "per_call_usd"]
+
+
+def with_plan_price(
+    scenario: Scenario, plan: str, name: PlanField, value: float | None
+) -> Scenario:
+    """Set a plan's base price or fair-use threshold in the simulated price book."""
+    book = scenario.price_book
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=book.with_plan(plan, replace(book.plan(plan), **change)))
+
+
+def with_feature_price(
+    scenario: Scenario, plan: str, feature: str, name: FeatureField, value: float | None
+) -> Scenario:
+    """Set (or, with ``None``, clear) a feature's allowance or price on a plan."""
+    book = scenario.price_book
+    price = book.plan(plan)
+    values = {k: v for k, v in getattr(price, name).items() if k != feature}
+    if value is not None:
+        values[feature] = value
+    change: dict[str, Any] = {name: values}
+    return scenario.replace(price_book=book.with_plan(plan, replace(price, **change)))
+
+
+def with_feature_removed(scenario: Scenario, plan: str, feature: str, removed: bool) -> Scenario:
+    book = scenario.price_book
+    price = book.plan(plan)
+    features = set(price.removed) - {feature} | ({feature} if removed else set())
+    return scenario.replace(
+        price_book=book.with_plan(plan, replace(price, removed=tuple(sorted(features))))
+    )
+
+
+def with_cost_multiplier(scenario: Scenario, feature: str, factor: float) -> Scenario:
+    """A feature's inference cost factor in the simulation (1 removes the entry)."""
+    multipliers = {k: v for k, v in scenario.price_book.cost_multipliers.items() if k != feature}
+    if abs(factor - 1.0) > 1e-9:
+        multipliers[feature] = factor
+    return scenario.replace(price_book=replace(scenario.price_book, cost_multipliers=multipliers))
+
+
+BookSetting = Literal["metered_usage_drop", "fair_use_margin", "churn_risk_increase"]
+
+
+def with_book_setting(scenario: Scenario, name: BookSetting, value: float) -> Scenario:
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=replace(scenario.price_book, **change))
+
+
+def with_patch(scenario: Scenario, patch: Patch) -> Scenario:
+    """Apply a recommendation's change to the simulated price book."""
+    return scenario.replace(price_book=patch.apply(scenario.price_book))
+
+
+def without_price_book(scenario: Scenario) -> Scenario:
+    return scenario.replace(price_book=PriceBook())

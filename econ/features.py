@@ -1,7 +1,8 @@
 """Gross margin per AI feature, and the margin stack.
 
 Feature cost is the inference cost the feature's calls incurred inside active customer-months.
-Feature revenue comes from splitting each customer-month's MRR over features:
+Feature revenue comes from splitting each customer-month's MRR over features (in a simulated
+price book, revenue billed per use goes straight to its feature and the rest is split):
 
 - ``usage``: by that customer-month's share of calls (a cm with no calls leaves its MRR
   unallocated);
@@ -20,7 +21,7 @@ from typing import Final
 import polars as pl
 
 from econ import schema as s
-from econ.customer_months import CustomerMonths
+from econ.customer_months import ALLOCATABLE_USD, CM_CALLS, DIRECT_REVENUE_USD, CustomerMonths
 from econ.scenario import Scenario
 
 FEATURE_SCHEMA: Final = pl.Schema(
@@ -78,11 +79,10 @@ def feature_table(
 
 
 def _usage_weighted_revenue(cms: CustomerMonths, keys: list[str]) -> pl.DataFrame:
-    share = pl.col(s.CALLS) / pl.col("cm_calls")
-    return (
-        cms.usage.filter(pl.col("cm_calls") > 0)
-        .group_by(*keys, s.FEATURE_ID)
-        .agg((pl.col(s.MRR_USD) * share).sum().alias("revenue_usd"))
+    share = pl.col(s.CALLS) / pl.col(CM_CALLS)
+    allocated = pl.when(pl.col(CM_CALLS) > 0).then(pl.col(ALLOCATABLE_USD) * share).otherwise(0.0)
+    return cms.usage.group_by(*keys, s.FEATURE_ID).agg(
+        (allocated.sum() + pl.col(DIRECT_REVENUE_USD).sum()).alias("revenue_usd")
     )
 
 
@@ -108,13 +108,21 @@ def _custom_weighted_revenue(
         },
         schema={s.FEATURE_ID: pl.String, "_share": pl.Float64},
     )
-    mrr = (
-        cms.frame.group_by(keys).agg(pl.col(s.MRR_USD).sum())
+    allocatable = (
+        cms.frame.group_by(keys).agg(pl.col(ALLOCATABLE_USD).sum())
         if keys
-        else cms.frame.select(pl.col(s.MRR_USD).sum())
+        else cms.frame.select(pl.col(ALLOCATABLE_USD).sum())
     )
-    revenue = mrr.join(shares, how="cross").select(
-        *keys, s.FEATURE_ID, (pl.col(s.MRR_USD) * pl.col("_share")).alias("revenue_usd")
+    weighted = allocatable.join(shares, how="cross").select(
+        *keys, s.FEATURE_ID, (pl.col(ALLOCATABLE_USD) * pl.col("_share")).alias("_weighted")
+    )
+    direct = cms.usage.group_by(*keys, s.FEATURE_ID).agg(pl.col(DIRECT_REVENUE_USD).sum())
+    revenue = weighted.join(direct, on=[*keys, s.FEATURE_ID], how="full", coalesce=True).select(
+        *keys,
+        s.FEATURE_ID,
+        (pl.col("_weighted").fill_null(0.0) + pl.col(DIRECT_REVENUE_USD).fill_null(0.0)).alias(
+            "revenue_usd"
+        ),
     )
     return revenue, warnings
 

@@ -11,7 +11,12 @@ from typing import Any
 import polars as pl
 
 from econ import schema as s
-from econ.customer_months import INFERENCE_USD, CustomerMonths, build_customer_months
+from econ.customer_months import (
+    ALLOCATABLE_USD,
+    INFERENCE_USD,
+    CustomerMonths,
+    build_customer_months,
+)
 from econ.features import feature_table
 from econ.ingest import Dataset, Source, load_dataset
 from econ.scenario import BURDENS, Scenario
@@ -93,12 +98,12 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``segments``, ``features``, ``totals``, ``scenario``, ``warnings``."""
         return {
-            "segments": _records(self.segments),
-            "features": _records(self.features),
-            "totals": {key: _clean(value) for key, value in asdict(self.totals).items()},
+            "segments": records(self.segments),
+            "features": records(self.features),
+            "totals": {key: clean(value) for key, value in asdict(self.totals).items()},
             "scenario": self.scenario.to_dict(),
             "tier_thresholds_usd": (
-                [_clean(value) for value in self.tier_thresholds] if self.tier_thresholds else None
+                [clean(value) for value in self.tier_thresholds] if self.tier_thresholds else None
             ),
             "warnings": list(self.warnings),
         }
@@ -154,7 +159,7 @@ def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
     # Counted directly rather than as revenue − Σ feature revenue, so that "nothing left
     # unallocated" is exactly 0 and not the rounding noise of two large sums.
     unallocated = (
-        float(frame.filter(pl.col(s.CALLS) == 0)[s.MRR_USD].sum())
+        float(frame.filter(pl.col(s.CALLS) == 0)[ALLOCATABLE_USD].sum())
         if scenario.allocation.method == "usage"
         else 0.0
     )
@@ -178,20 +183,20 @@ def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
     )
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """JSON-ready value: floats trimmed of binary noise, dates as ISO text."""
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"non-finite value {value!r} reached the report")
-        return float(f"{value:.{_SIGNIFICANT_DIGITS}g}")
+        return float(f"{value:.{_SIGNIFICANT_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, list):
-        return [_clean(item) for item in value]
+        return [clean(item) for item in value]
     return value
 
 
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [
-        {key: _clean(value) for key, value in row.items()} for row in frame.iter_rows(named=True)
+        {key: clean(value) for key, value in row.items()} for row in frame.iter_rows(named=True)
     ]

@@ -23,11 +23,12 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 from econ.errors import ScenarioError
-from econ.schema import CATEGORIES, USAGE_TIER, Category
+from econ.levers import Levers, PriceBook
+from econ.schema import CATEGORIES, CATEGORY_BANDS, USAGE_TIER, Category
+from econ.values import freeze, known_keys, number, number_map, sequence
 
 SCENARIO_VERSION: Final = 1
 """Bumped when a field changes meaning; new optional fields do not bump it."""
@@ -41,37 +42,10 @@ AllocationMethod = Literal["usage", "custom"]
 _MONTH_PATTERN: Final = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _freeze(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping))
-
-
-def _number(value: object, what: str, *, low: float = 0.0, high: float = math.inf) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(f"{what} must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ScenarioError(f"{what} must be a finite number, got {value!r}")
-    if not low <= number <= high:
-        bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
-        raise ScenarioError(f"{what} must be {bound}, got {number:g}")
-    return number
-
-
-def _number_map(value: object, what: str, *, high: float = math.inf) -> Mapping[str, float]:
-    if not isinstance(value, Mapping):
-        raise ScenarioError(f"{what} must be a map of name to number, got {value!r}")
-    out: dict[str, float] = {}
-    for key, item in value.items():
-        if not isinstance(key, str) or not key:
-            raise ScenarioError(f"{what} keys must be non-empty text, got {key!r}")
-        out[key] = _number(item, f"{what}[{key!r}]", high=high)
-    return _freeze(out)
-
-
 def _per_segment(value: object, what: str, *, high: float = math.inf) -> PerSegment:
     if isinstance(value, Mapping):
-        return _number_map(value, what, high=high)
-    return _number(value, what, high=high)
+        return number_map(value, what, high=high)
+    return number(value, what, high=high)
 
 
 def _plain(value: PerSegment | None) -> float | dict[str, float] | None:
@@ -96,7 +70,7 @@ class Allocation:
             raise ScenarioError(
                 f"allocation.method must be 'usage' or 'custom', got {self.method!r}"
             )
-        weights = _number_map(self.weights, "allocation.weights")
+        weights = number_map(self.weights, "allocation.weights")
         object.__setattr__(self, "weights", weights)
         if self.method == "custom" and not any(weight > 0 for weight in weights.values()):
             raise ScenarioError(
@@ -142,6 +116,10 @@ class Scenario:
         prices: ``{plan: monthly price}`` replacing the recorded MRR of that plan's months.
         months: inclusive ``("YYYY-MM", "YYYY-MM")`` window; ``None`` means every revenue month.
         feature_categories: ``{feature_id: category}``; unlisted features are ``core``.
+        targets: ``{feature_id: gross margin}`` a feature should reach; unlisted features aim at
+            the low end of their category's band.
+        price_book: the pricing the simulator applies to history (see :mod:`econ.levers`).
+        levers: inputs of the recommendations (routing, optimization, fair use).
     """
 
     segment_by: str = USAGE_TIER
@@ -153,6 +131,9 @@ class Scenario:
     prices: Mapping[str, float] = field(default_factory=dict)
     months: tuple[str, str] | None = None
     feature_categories: Mapping[str, Category] = field(default_factory=dict)
+    targets: Mapping[str, float] = field(default_factory=dict)
+    price_book: PriceBook = field(default_factory=PriceBook)
+    levers: Levers = field(default_factory=Levers)
 
     def __post_init__(self) -> None:
         if not isinstance(self.segment_by, str) or not self.segment_by:
@@ -162,17 +143,24 @@ class Scenario:
             object.__setattr__(self, "churn", _per_segment(self.churn, "churn", high=1.0))
         if self.cac_usd is not None:
             object.__setattr__(self, "cac_usd", _per_segment(self.cac_usd, "cac_usd"))
-        object.__setattr__(self, "prices", _number_map(self.prices, "prices"))
+        object.__setattr__(self, "prices", number_map(self.prices, "prices"))
         if self.months is not None:
             object.__setattr__(self, "months", _check_months(self.months))
         object.__setattr__(self, "feature_categories", _check_categories(self.feature_categories))
+        object.__setattr__(self, "targets", number_map(self.targets, "targets", high=0.99))
+        if not isinstance(self.price_book, PriceBook):
+            object.__setattr__(
+                self, "price_book", PriceBook.from_dict(self.price_book, "price_book")
+            )
+        if not isinstance(self.levers, Levers):
+            object.__setattr__(self, "levers", Levers.from_dict(self.levers, "levers"))
 
     def _check_percentiles(self) -> None:
         pair = self.usage_tier_percentiles
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise ScenarioError(f"usage_tier_percentiles must be two numbers, got {pair!r}")
-        low = _number(pair[0], "usage_tier_percentiles[0]", high=100.0)
-        high = _number(pair[1], "usage_tier_percentiles[1]", high=100.0)
+        low = number(pair[0], "usage_tier_percentiles[0]", high=100.0)
+        high = number(pair[1], "usage_tier_percentiles[1]", high=100.0)
         if not 0 < low < high < 100:
             raise ScenarioError(
                 "usage_tier_percentiles must rise strictly between 0 and 100 "
@@ -186,6 +174,12 @@ class Scenario:
 
     def category_of(self, feature_id: str) -> Category:
         return self.feature_categories.get(feature_id, "core")
+
+    def target_of(self, feature_id: str) -> float:
+        """The gross margin a feature should reach: its own target, else its band's low end."""
+        if feature_id in self.targets:
+            return self.targets[feature_id]
+        return CATEGORY_BANDS[self.category_of(feature_id)].low
 
     # --- JSON ---------------------------------------------------------------------------
 
@@ -205,6 +199,9 @@ class Scenario:
             "prices": dict(self.prices),
             "months": list(self.months) if self.months else None,
             "feature_categories": dict(self.feature_categories),
+            "targets": dict(self.targets),
+            "price_book": self.price_book.to_dict(),
+            "levers": self.levers.to_dict(),
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -230,19 +227,23 @@ class Scenario:
                 f"this version reads up to v{SCENARIO_VERSION}"
             )
         kwargs: dict[str, Any] = {}
-        for key in ("segment_by", "churn", "cac_usd", "prices", "feature_categories"):
+        for key in ("segment_by", "churn", "cac_usd", "prices", "feature_categories", "targets"):
             if data.get(key) is not None:
                 kwargs[key] = data[key]
         if data.get("usage_tier_percentiles") is not None:
             kwargs["usage_tier_percentiles"] = tuple(
-                _sequence(data["usage_tier_percentiles"], "usage_tier_percentiles")
+                sequence(data["usage_tier_percentiles"], "usage_tier_percentiles")
             )
         if data.get("months") is not None:
-            kwargs["months"] = tuple(_sequence(data["months"], "months"))
+            kwargs["months"] = tuple(sequence(data["months"], "months"))
         if data.get("allocation") is not None:
             kwargs["allocation"] = _build(Allocation, data["allocation"], "allocation")
         if data.get("cogs") is not None:
             kwargs["cogs"] = _build(Cogs, data["cogs"], "cogs")
+        if data.get("price_book") is not None:
+            kwargs["price_book"] = PriceBook.from_dict(data["price_book"], "price_book")
+        if data.get("levers") is not None:
+            kwargs["levers"] = Levers.from_dict(data["levers"], "levers")
         return cls(**kwargs)
 
     @classmethod
@@ -254,20 +255,10 @@ class Scenario:
         return cls.from_dict(data)
 
 
-def _sequence(value: object, what: str) -> list[Any]:
-    if not isinstance(value, list | tuple):
-        raise ScenarioError(f"{what} must be a list, got {value!r}")
-    return list(value)
-
-
 def _build(kind: type[Allocation] | type[Cogs], value: object, what: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise ScenarioError(f"{what} must be a JSON object, got {value!r}")
-    known = {f.name for f in fields(kind)}
-    unknown = sorted(set(value) - known)
-    if unknown:
-        raise ScenarioError(f"unknown keys in {what}: {unknown}; the keys are {sorted(known)}")
-    return kind(**{key: item for key, item in value.items() if item is not None})
+    allowed = [item.name for item in fields(kind)]
+    values = known_keys(value, what, allowed)
+    return kind(**{key: item for key, item in values.items() if item is not None})
 
 
 def _check_months(value: object) -> tuple[str, str]:
@@ -292,4 +283,4 @@ def _check_categories(value: object) -> Mapping[str, Category]:
                 f"feature_categories[{feature!r}] must be one of {list(CATEGORIES)}, "
                 f"got {category!r}"
             )
-    return _freeze(value)
+    return freeze(value)

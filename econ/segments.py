@@ -161,6 +161,8 @@ def _finish(
     gross_profit = arpa - inference - ai_infra - support - cs
     traditional_profit = arpa - hosting - support - cs
     reasons: list[str] = []
+    if arpa <= 0:
+        reasons.append("gross_margin: no revenue (every customer-month is billed $0)")
 
     churn, churn_source, churn_reason = _churn_for(
         churn_given, row[SEGMENT], row["at_risk_mrr"], row["churned_mrr"]

@@ -273,6 +273,34 @@ def crossings(trend: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def features_by_plan(report: Report) -> pl.DataFrame:
+    """Feature margins within each plan: ``plan`` then :data:`econ.features.FEATURE_SCHEMA`.
+
+    A feature can be healthy on the top plan and lose money on the cheapest.
+    """
+    table, _ = feature_table(report.customer_months, report.scenario, by=[s.PLAN])
+    return table
+
+
+def bill_diagonal(customers: pl.DataFrame) -> pl.DataFrame:
+    """The "no change" line of a current-vs-simulated bill chart: ``bill_usd`` at both ends of
+    the range the positive bills span (the chart is on log scales; $0 bills sit on its edge)."""
+    bills = pl.concat([customers["current_bill_usd"], customers["simulated_bill_usd"]])
+    positive = bills.filter(bills > 0)
+    low, high = (positive.min(), positive.max()) if positive.len() else (1.0, 1.0)
+    return pl.DataFrame({"bill_usd": [low, high]}, schema={"bill_usd": pl.Float64})
+
+
+def losing_by_plan(by_plan: pl.DataFrame) -> pl.DataFrame:
+    """Plan × feature pairs that lose money, worst loss first: ``plan, feature_id,
+    gross_profit_usd, gross_margin``."""
+    return (
+        by_plan.filter(pl.col("gross_profit_usd") < 0)
+        .select(s.PLAN, s.FEATURE_ID, "gross_profit_usd", "gross_margin")
+        .sort("gross_profit_usd", s.PLAN, s.FEATURE_ID)
+    )
+
+
 def observed_prices(data: Dataset, window: Window) -> dict[str, float]:
     """Each plan's most common recorded MRR in the window (ties: the higher price)."""
     counted = (

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from econ import display, edits, views
+from econ import edits, formats, views
 from econ.schema import CATEGORIES, CATEGORY_BANDS
 from ui import charts, controls, layout, session, tables
 
@@ -61,7 +61,7 @@ with st.container(border=True):
                         lambda s, v, feature=feature: edits.with_weight(s, feature, v),
                     ),
                 )
-                st.caption(f"= {display.percent(weights.get(feature, 0.0) / total)} of revenue")
+                st.caption(f"= {formats.percent(weights.get(feature, 0.0) / total)} of revenue")
 
     st.markdown("**Feature categories** set each feature's target margin band")
     columns = st.columns(4)
@@ -82,25 +82,25 @@ with st.container(border=True):
 totals = report.totals
 losers = features.filter(features["gross_profit_usd"] < 0)
 first, second, third = st.columns(3)
-first.metric("Aggregate feature margin", display.percent(totals.inference_margin))
+first.metric("Aggregate feature margin", formats.percent(totals.inference_margin))
 second.metric("Features losing money", f"{losers.height} of {features.height}")
 third.metric(
     "Lost on them",
-    display.money(-float(losers["gross_profit_usd"].sum()), cents=False),
+    formats.money(-float(losers["gross_profit_usd"].sum()), cents=False),
     help="Their combined negative gross profit over the window.",
 )
 for row in losers.iter_rows(named=True):
     st.error(
-        f"**{row['feature_id']}** loses {display.money(-row['gross_profit_usd'], cents=False)}: "
-        f"{display.count(row['calls'])} calls at {display.per_call(row['cost_per_call_usd'])} "
-        f"cost {display.money(row['cost_usd'], cents=False)} against "
-        f"{display.money(row['revenue_usd'], cents=False)} of revenue "
-        f"(margin {display.percent(row['gross_margin'])}).",
+        f"**{row['feature_id']}** loses {formats.money(-row['gross_profit_usd'], cents=False)}: "
+        f"{formats.count(row['calls'])} calls at {formats.per_call(row['cost_per_call_usd'])} "
+        f"cost {formats.money(row['cost_usd'], cents=False)} against "
+        f"{formats.money(row['revenue_usd'], cents=False)} of revenue "
+        f"(margin {formats.percent(row['gross_margin'])}).",
         icon=":material/money_off:",
     )
 if totals.unallocated_revenue_usd > 0.005:
     st.caption(
-        f"{display.money(totals.unallocated_revenue_usd, cents=False)} of revenue comes from "
+        f"{formats.money(totals.unallocated_revenue_usd, cents=False)} of revenue comes from "
         "customer-months without any AI call and is not allocated to a feature."
     )
 
@@ -129,7 +129,7 @@ for row in crossed.iter_rows(named=True):
     st.warning(
         f"**{row['feature_id']}** crossed from a positive to a negative margin in "
         f"{row['crossed_in']:%B %Y}; its margin in the latest month is "
-        f"{display.percent(row['latest_margin'])}.",
+        f"{formats.percent(row['latest_margin'])}.",
         icon=":material/trending_down:",
     )
 

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from econ import display
+from econ import formats
 from econ.scenario import ALL
 from econ.schema import CATEGORY_BANDS
 from ui import layout, session
@@ -12,7 +12,7 @@ now = session.current()
 scenario, report = now.scenario, now.report
 blended = report.segment(ALL)
 totals = report.totals
-money, percent = display.money, display.percent
+money, percent = formats.money, formats.percent
 
 st.title("Methods")
 st.caption(
@@ -84,9 +84,9 @@ st.latex(
     r"\text{payback} = \frac{\text{CAC}}{\text{GP}}\ \text{months}"
 )
 live(
-    f"CAC {money(blended['cac_usd'], cents=False)}, LTV:CAC {display.ratio(blended['ltv_cac'])} "
-    f"(traditional {display.ratio(blended['ltv_cac_traditional'])}), payback "
-    f"{display.months(blended['payback_months'])} months. 3:1 is the usual bar."
+    f"CAC {money(blended['cac_usd'], cents=False)}, LTV:CAC {formats.ratio(blended['ltv_cac'])} "
+    f"(traditional {formats.ratio(blended['ltv_cac_traditional'])}), payback "
+    f"{formats.months(blended['payback_months'])} months. 3:1 is the usual bar."
 )
 
 st.subheader("6. Usage tiers")
@@ -135,7 +135,57 @@ st.markdown(
     "under-pricing signal). Benchmarks: KeyBanc Capital Markets SaaS survey, SaaS Capital."
 )
 
-st.subheader("9. Undefined values")
+st.subheader("9. Recommendations")
+st.markdown(
+    "Per plan and feature, with c its cost per customer-month on the plan, R its revenue per "
+    "customer-month, s its share of the plan's revenue, u its cost per use and t its target "
+    "margin (its own, else the low end of its category's band):"
+)
+st.latex(r"\text{minimum tier price} = \frac{c}{s\,(1 - t)}")
+st.latex(
+    r"N_\text{included} = \left\lfloor \frac{R\,(1 - t)}{u} \right\rfloor \qquad"
+    r"\text{overage price} = \frac{u}{1 - t}"
+)
+st.latex(
+    r"\text{optimization ROI} = \frac{(u - u_\text{after}) \times \text{monthly calls}"
+    r" \times 12}{\text{engineering investment}}"
+)
+st.markdown(
+    "A feature is removed from a lower plan when not even one use a month pays for itself "
+    "(⌊R ÷ u⌋ < 1 after optimization). Fair use bills inference above a percentile threshold "
+    "at cost ÷ (1 − margin). Routing a share σ of calls to a model at relative cost ρ "
+    "multiplies cost by 1 − σ + σρ. Every impact is measured alone, per month, on the window's "
+    "usage; the Tiers & pricing page applies any of them to the simulated price book."
+)
+recommendations = now.recommendations()
+if recommendations:
+    top = recommendations[0]
+    live(
+        f"the top recommendation, *{top.title}*, adds {money(top.gross_profit_change_usd)} of "
+        "gross profit a month."
+    )
+
+st.subheader("10. The pricing simulator")
+st.latex(
+    r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
+    r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}"
+)
+st.markdown(
+    "Applied to every customer-month of the window on its plan: base price (or the recorded "
+    "MRR), overage beyond an allowance, per-use prices, and fair use above a threshold T. "
+    "Usage stays as observed unless a share of newly metered uses is assumed to stop; costs "
+    "follow the remaining usage and any cost factors. Churn and burdens stay as they are."
+)
+simulation = now.simulation()
+bills = simulation.bills
+live(
+    f"{bills.paying_more:,} customers would pay more and {bills.paying_less:,} less under the "
+    "current price book."
+    if not scenario.price_book.is_current_pricing
+    else "the price book is empty, so the simulation equals the current view."
+)
+
+st.subheader("11. Undefined values")
 st.markdown(
     "A figure that cannot be computed is left blank, never shown as infinity: churn from a "
     "single month, LTV when churn is 0 (an unbounded lifetime), LTV:CAC without a CAC, payback "

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from econ import display
+from econ import formats
 from econ.errors import format_row
 from econ.link import SAMPLE_DATASET
 from ui import layout, session
@@ -82,32 +82,32 @@ st.subheader("What is in it")
 totals = report.totals
 revenue = data.revenue
 first, second, third, fourth = st.columns(4)
-first.metric("Usage rows", display.count(data.usage_rows))
-second.metric("Customers", display.count(revenue["customer_id"].n_unique()))
+first.metric("Usage rows", formats.count(data.usage_rows))
+second.metric("Customers", formats.count(revenue["customer_id"].n_unique()))
 third.metric(
     "Months",
-    display.count(revenue["month"].n_unique()),
+    formats.count(revenue["month"].n_unique()),
     help=f"{revenue['month'].min():%b %Y} to {revenue['month'].max():%b %Y}",
 )
-fourth.metric("Features", display.count(data.usage["feature_id"].n_unique()))
+fourth.metric("Features", formats.count(data.usage["feature_id"].n_unique()))
 first, second, third, fourth = st.columns(4)
-first.metric("Plans", display.count(revenue["plan"].n_unique()))
-second.metric("Total revenue", display.money(totals.revenue_usd, cents=False))
+first.metric("Plans", formats.count(revenue["plan"].n_unique()))
+second.metric("Total revenue", formats.money(totals.revenue_usd, cents=False))
 third.metric(
     "Inference cost",
-    display.money(totals.inference_usd, cents=False),
+    formats.money(totals.inference_usd, cents=False),
     help="Inference inside paying customer-months.",
 )
 fourth.metric(
     "Unbilled usage",
-    display.money(totals.unbilled_inference_usd, cents=False),
+    formats.money(totals.unbilled_inference_usd, cents=False),
     help=f"{totals.unbilled_calls:,} calls outside any paying month: free trials, churned "
     "or unknown customers. Left out of segment and feature economics.",
 )
 st.caption(
     f"Plans: {', '.join(sorted(revenue['plan'].unique()))}. Segment columns: "
     f"{', '.join(data.segment_columns) or 'none'}. Inference is "
-    f"{display.percent(totals.inference_share)} of revenue"
+    f"{formats.percent(totals.inference_share)} of revenue"
     + (
         ", so compute-adjusted LTV matters here."
         if (totals.inference_share or 0) > 0.10

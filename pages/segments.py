@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from econ import display, edits, views
+from econ import edits, formats, views
 from econ.scenario import ALL, BURDENS
 from econ.schema import PLAN, USAGE_TIER
 from ui import charts, controls, layout, session, tables
@@ -50,8 +50,8 @@ with st.container(border=True):
         if report.tier_thresholds:
             q1, q2 = report.tier_thresholds
             right.caption(
-                f"light: under {display.money(q1)} a month · core: {display.money(q1)} to "
-                f"{display.money(q2)} · power: {display.money(q2)} and more"
+                f"light: under {formats.money(q1)} a month · core: {formats.money(q1)} to "
+                f"{formats.money(q2)} · power: {formats.money(q2)} and more"
             )
 
     churn_tab, cac_tab, cogs_tab, price_tab = st.tabs(
@@ -84,7 +84,7 @@ with st.container(border=True):
                     ),
                 )
                 estimate_text = (
-                    display.percent(estimate, digits=2)
+                    formats.percent(estimate, digits=2)
                     if estimate is not None
                     else "cannot be estimated (one month of data)"
                 )
@@ -114,7 +114,7 @@ with st.container(border=True):
             )
         blended_cac = report.segment(ALL)["cac_usd"]
         st.caption(
-            f"Blended CAC: {display.money(blended_cac, cents=False)} (each customer counted "
+            f"Blended CAC: {formats.money(blended_cac, cents=False)} (each customer counted "
             "with the CAC of the segment it joined in)."
         )
     with cogs_tab:
@@ -135,7 +135,7 @@ with st.container(border=True):
             if not isinstance(value, float):
                 column.caption(
                     "Varies by segment in this scenario: "
-                    + ", ".join(f"{k} {display.money(v)}" for k, v in value.items())
+                    + ", ".join(f"{k} {formats.money(v)}" for k, v in value.items())
                     + ". A value here applies to every segment."
                 )
             column.number_input(
@@ -172,7 +172,7 @@ with st.container(border=True):
                 )
                 changed = plan in scenario.prices
                 st.caption(
-                    f"observed: {display.money(observed[plan])}"
+                    f"observed: {formats.money(observed[plan])}"
                     + (" · **re-priced**" if changed else "")
                 )
 
@@ -181,21 +181,21 @@ blended = report.segment(ALL)
 first, second, third, fourth = st.columns(4)
 first.metric(
     "Compute-adjusted LTV (blended)",
-    display.money(blended["ltv_compute_adjusted_usd"], cents=False),
+    formats.money(blended["ltv_compute_adjusted_usd"], cents=False),
     help="Monthly gross profit after inference and AI costs ÷ monthly churn.",
 )
 second.metric(
-    "Traditional LTV (blended)", display.money(blended["ltv_traditional_usd"], cents=False)
+    "Traditional LTV (blended)", formats.money(blended["ltv_traditional_usd"], cents=False)
 )
-third.metric("LTV:CAC (blended)", display.ratio(blended["ltv_cac"]))
-fourth.metric("Monthly churn (blended)", display.percent(blended["churn"], digits=2))
+third.metric("LTV:CAC (blended)", formats.ratio(blended["ltv_cac"]))
+fourth.metric("Monthly churn (blended)", formats.percent(blended["churn"], digits=2))
 weak = views.below_benchmark(segments)
 if weak.height:
     for row in weak.iter_rows(named=True):
         who = "Blended" if row["segment"] == ALL else f"**{row['segment']}**"
         st.warning(
-            f"{who}: compute-adjusted LTV:CAC is **{display.ratio(row['ltv_cac'])}**, below 3:1 "
-            f"(the traditional view says {display.ratio(row['ltv_cac_traditional'])}).",
+            f"{who}: compute-adjusted LTV:CAC is **{formats.ratio(row['ltv_cac'])}**, below 3:1 "
+            f"(the traditional view says {formats.ratio(row['ltv_cac_traditional'])}).",
             icon=":material/trending_down:",
         )
 elif segments["ltv_cac"].is_null().all():
@@ -230,9 +230,9 @@ losses = views.loss_concentration(customers)
 if losses.losing:
     st.markdown(
         f"**{losses.losing:,} of {losses.customers:,} customers "
-        f"({display.percent(losses.losing_share)}) lose money** after inference and AI costs: "
-        f"{display.money(losses.loss_usd, cents=False)} over the window. The worst "
-        f"{losses.worst:,} of them account for **{display.percent(losses.worst_share)}** of "
+        f"({formats.percent(losses.losing_share)}) lose money** after inference and AI costs: "
+        f"{formats.money(losses.loss_usd, cents=False)} over the window. The worst "
+        f"{losses.worst:,} of them account for **{formats.percent(losses.worst_share)}** of "
         "those losses."
     )
 else:

@@ -197,6 +197,7 @@ def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser
         ("data", "Data"),
         ("segment-ltv", "Compute-adjusted LTV by segment"),
         ("feature-margins", "Gross margin per AI feature"),
+        ("tiers-pricing", "Tiers & pricing"),
         ("methods", "Methods"),
     ],
 )

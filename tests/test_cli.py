@@ -12,7 +12,7 @@ import pytest
 from conftest import WriteParquet, revenue_frame, usage_frame
 
 import econ
-from econ.cli import main
+from econ.cli import full_report, main
 
 SEGMENT_KEYS = {
     "segment",
@@ -78,6 +78,12 @@ def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> Non
     assert code == 0
     data = json.loads(out)
     assert {"segments", "features", "totals", "scenario"} <= set(data)
+    assert {"recommendations", "simulation", "feature_margins_by_plan"} <= set(data)
+    first = data["recommendations"][0]
+    assert {"kind", "title", "evidence", "change", "arithmetic", "gross_profit_change_usd"} <= set(
+        first
+    )
+    assert {"totals", "plans", "segments", "bills"} <= set(data["simulation"])
     assert all(set(row) >= SEGMENT_KEYS for row in data["segments"])
     assert data["segments"][-1]["segment"] == "all"
     assert all(set(row) >= FEATURE_KEYS for row in data["features"])
@@ -91,7 +97,8 @@ def test_json_matches_the_python_api(capsys: pytest.CaptureFixture[str]) -> None
     _, out, _ = run(capsys, "analyze", "--format", "json")
     usage, revenue = econ.sample_paths()
     report = econ.analyze(usage, revenue, econ.sample_scenario())
-    assert json.loads(out) == json.loads(report.to_json())
+    expected = full_report(report, econ.recommend(report), econ.simulate(report))
+    assert json.loads(out) == json.loads(json.dumps(expected))
 
 
 def test_own_files_and_scenario(
@@ -192,3 +199,19 @@ def test_unreadable_revenue_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert code == 2
     assert "r.parquet: is not a readable parquet file" in err
     assert pl.__name__ not in err.split(":")[0]
+
+
+def test_table_shows_recommendations_and_a_simulated_price_book(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = econ.sample_scenario().replace(
+        price_book=econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59)})
+    )
+    path = tmp_path / "s.json"
+    path.write_text(scenario.to_json())
+    code, out, _ = run(capsys, "analyze", "--scenario", str(path))
+    assert code == 0
+    assert "Recommendations (monthly impact" in out
+    assert "deep_research uses a month on Starter" in out
+    assert "Simulated price book against current pricing" in out
+    assert "customers would pay more" in out

@@ -23,6 +23,45 @@ months = st.tuples(st.integers(2015, 2030), st.integers(1, 12)).map(
 )
 
 
+share = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@st.composite
+def plan_prices(draw: st.DrawFn) -> econ.PlanPrice:
+    return econ.PlanPrice(
+        base_usd=draw(st.one_of(st.none(), money)),
+        included=draw(st.dictionaries(names, st.integers(0, 1000).map(float), max_size=3)),
+        overage_usd=draw(st.dictionaries(names, money, max_size=3)),
+        per_call_usd=draw(st.dictionaries(names, money, max_size=2)),
+        removed=tuple(draw(st.lists(names, max_size=2))),
+        fair_use_usd=draw(st.one_of(st.none(), money)),
+    )
+
+
+@st.composite
+def price_books(draw: st.DrawFn) -> econ.PriceBook:
+    return econ.PriceBook(
+        plans=draw(st.dictionaries(names, plan_prices(), max_size=3)),
+        cost_multipliers=draw(st.dictionaries(names, st.floats(0, 10), max_size=3)),
+        metered_usage_drop=draw(st.floats(0, 0.99)),
+        fair_use_margin=draw(st.floats(0, 0.95)),
+        churn_risk_increase=draw(st.floats(0, 5)),
+    )
+
+
+@st.composite
+def levers(draw: st.DrawFn) -> econ.Levers:
+    route = st.builds(econ.Route, share=share, relative_cost=share)
+    optimize = st.builds(econ.Optimize, cost_reduction=share, investment_usd=money)
+    return econ.Levers(
+        fair_use_percentile=draw(st.floats(1, 99.9)),
+        route=draw(route),
+        route_by_feature=draw(st.dictionaries(names, route, max_size=2)),
+        optimize=draw(optimize),
+        optimize_by_feature=draw(st.dictionaries(names, optimize, max_size=2)),
+    )
+
+
 @st.composite
 def scenarios(draw: st.DrawFn) -> econ.Scenario:
     low = draw(st.floats(min_value=1, max_value=98))
@@ -47,6 +86,9 @@ def scenarios(draw: st.DrawFn) -> econ.Scenario:
         prices=draw(st.dictionaries(names, money, max_size=3)),
         months=tuple(window) if window else None,  # type: ignore[arg-type]
         feature_categories=draw(st.dictionaries(names, st.sampled_from(CATEGORIES), max_size=4)),
+        targets=draw(st.dictionaries(names, st.floats(0, 0.99), max_size=3)),
+        price_book=draw(price_books()),
+        levers=draw(levers()),
     )
 
 
@@ -95,6 +137,9 @@ def test_json_keys_are_the_documented_fields() -> None:
         "prices",
         "months",
         "feature_categories",
+        "targets",
+        "price_book",
+        "levers",
     }
     assert set(data["cogs"]) == {"ai_infra_usd", "support_usd", "cs_usd", "hosting_usd"}
 
@@ -132,6 +177,18 @@ def test_sample_scenario_file_loads() -> None:
         ({"segment_by": ""}, "segment_by must be a column name"),
         ({"segmentby": "plan"}, "unknown scenario keys ['segmentby']"),
         ({"version": 99}, "newer version"),
+        ({"targets": {"chat": 1.2}}, "targets['chat'] must be between 0 and 0.99"),
+        (
+            {"price_book": {"plans": {"Pro": {"base": 5}}}},
+            "unknown keys in price_book.plans['Pro']",
+        ),
+        ({"price_book": {"plans": {"Pro": {"overage_usd": {"chat": -1}}}}}, "overage_usd['chat']"),
+        (
+            {"price_book": {"metered_usage_drop": 1}},
+            "metered_usage_drop must be between 0 and 0.99",
+        ),
+        ({"levers": {"route": {"share": 2}}}, "route.share must be between 0 and 1"),
+        ({"levers": {"optimize_by_feature": {"x": {"cost": 1}}}}, "unknown keys in levers."),
     ],
 )
 def test_bad_values_are_refused_with_a_message(data: dict[str, Any], message: str) -> None:

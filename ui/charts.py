@@ -243,3 +243,32 @@ def feature_trend(trend: pl.DataFrame, every_feature: list[str]) -> alt.LayerCha
     )
     zero = alt.Chart(pl.DataFrame({"y": [0.0]})).mark_rule(color="black").encode(y="y:Q")
     return alt.LayerChart(layer=[lines, zero, crossed], height=340)
+
+
+def bill_changes(customers: pl.DataFrame, diagonal: pl.DataFrame) -> alt.LayerChart:
+    """Each customer's bill over the window, current against simulated, by segment, on log
+    scales spanning ``diagonal``; points above the dashed line pay more."""
+    scale = alt.Scale(type="log", domain=diagonal["bill_usd"].to_list(), clamp=True, nice=True)
+    points = (
+        alt.Chart(customers)
+        .mark_circle(size=38, opacity=0.65)
+        .encode(
+            x=alt.X("current_bill_usd:Q", scale=scale, axis=_money_axis("Current bill")),
+            y=alt.Y("simulated_bill_usd:Q", scale=scale, axis=_money_axis("Simulated bill")),
+            color=alt.Color("segment:N", title="Segment", scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("customer_id:N", title="customer"),
+                alt.Tooltip("segment:N"),
+                alt.Tooltip("plan:N"),
+                alt.Tooltip("current_bill_usd:Q", title="current", format="$,.2f"),
+                alt.Tooltip("simulated_bill_usd:Q", title="simulated", format="$,.2f"),
+                alt.Tooltip("change_share:Q", title="change", format="+.1%"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(diagonal)
+        .mark_line(color=NEUTRAL, strokeDash=[4, 4])
+        .encode(x=alt.X("bill_usd:Q", scale=scale), y=alt.Y("bill_usd:Q", scale=scale))
+    )
+    return alt.LayerChart(layer=[line, points], height=380)

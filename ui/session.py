@@ -53,6 +53,18 @@ def cached_report(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Re
     return econ.analyze_dataset(data, econ.Scenario.from_json(scenario_json))
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_recommendations(
+    dataset_id: str, data_dir: str, scenario_json: str
+) -> list[econ.Recommendation]:
+    return econ.recommend(cached_report(dataset_id, data_dir, scenario_json))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_simulation(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Simulation:
+    return econ.simulate(cached_report(dataset_id, data_dir, scenario_json))
+
+
 def default_scenario(dataset_id: str) -> econ.Scenario:
     return econ.sample_scenario() if dataset_id == SAMPLE_DATASET else econ.Scenario()
 
@@ -126,6 +138,15 @@ class Current:
     data: econ.Dataset
     scenario: econ.Scenario
     report: econ.Report
+
+    def _key(self) -> tuple[str, str, str]:
+        return self.dataset_id, str(store().root), self.scenario.to_json(indent=None)
+
+    def recommendations(self) -> list[econ.Recommendation]:
+        return cached_recommendations(*self._key())
+
+    def simulation(self) -> econ.Simulation:
+        return cached_simulation(*self._key())
 
 
 def current() -> Current:

@@ -60,3 +60,39 @@ LOSS_MAKER_COLUMNS: Final[dict[str, Any]] = {
     "gross_profit_usd": _money("Gross profit"),
     "monthly_gross_profit_usd": _money("Per month"),
 }
+
+PLAN_COMPARISON_COLUMNS: Final[dict[str, Any]] = {
+    "plan": st.column_config.TextColumn("Plan"),
+    "customers": st.column_config.NumberColumn("Customers", format="localized"),
+    "revenue_current_usd": _money("Revenue now"),
+    "revenue_simulated_usd": _money("Revenue simulated"),
+    "gross_profit_current_usd": _money("Gross profit now"),
+    "gross_profit_simulated_usd": _money("Gross profit simulated"),
+    "gross_margin_current": _percent("Margin now"),
+    "gross_margin_simulated": _percent("Margin simulated"),
+    "ltv_compute_adjusted_current_usd": _money("LTV now"),
+    "ltv_compute_adjusted_simulated_usd": _money("LTV simulated"),
+}
+
+SEGMENT_COMPARISON_COLUMNS: Final[dict[str, Any]] = {
+    "segment": st.column_config.TextColumn("Segment"),
+    "customers": st.column_config.NumberColumn("Customers", format="localized"),
+    "arpa_usd_current": _money("ARPA now"),
+    "arpa_usd_simulated": _money("ARPA simulated"),
+    "gross_margin_current": _percent("Margin now"),
+    "gross_margin_simulated": _percent("Margin simulated"),
+    "ltv_compute_adjusted_usd_current": _money("LTV now"),
+    "ltv_compute_adjusted_usd_simulated": _money("LTV simulated"),
+    "ltv_cac_current": st.column_config.NumberColumn("LTV:CAC now", format="%.1fx"),
+    "ltv_cac_simulated": st.column_config.NumberColumn("LTV:CAC simulated", format="%.1fx"),
+}
+
+BILL_COLUMNS: Final[dict[str, Any]] = {
+    "customer_id": st.column_config.TextColumn("Customer"),
+    "segment": st.column_config.TextColumn("Segment"),
+    "plan": st.column_config.TextColumn("Plan"),
+    "current_bill_usd": _money("Bill now (window)"),
+    "simulated_bill_usd": _money("Simulated"),
+    "change_usd": _money("Change"),
+    "change_share": _percent("Change %"),
+}

@@ -1,0 +1,33 @@
+"""Number formats people read: money, percentages, ratios, counts."""
+
+from __future__ import annotations
+
+NULL_TEXT = "—"
+
+
+def money(value: float | None, *, cents: bool = True) -> str:
+    if value is None:
+        return NULL_TEXT
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.{2 if cents else 0}f}"
+
+
+def percent(value: float | None, *, digits: int = 1) -> str:
+    return NULL_TEXT if value is None else f"{value * 100:.{digits}f}%"
+
+
+def ratio(value: float | None) -> str:
+    return NULL_TEXT if value is None else f"{value:.1f}x"
+
+
+def months(value: float | None) -> str:
+    return NULL_TEXT if value is None else f"{value:.1f}"
+
+
+def count(value: int | None) -> str:
+    return NULL_TEXT if value is None else f"{value:,}"
+
+
+def per_call(value: float | None) -> str:
+    """Per-call costs are often fractions of a cent: keep four significant digits."""
+    return NULL_TEXT if value is None else f"${value:.4g}"
