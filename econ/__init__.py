@@ -8,7 +8,18 @@ figure of a :class:`Report` for one :class:`Scenario`. :func:`analyze` does both
 from econ.customer_months import CustomerMonths, Window
 from econ.errors import InputError, Problem, ScenarioError
 from econ.features import FEATURE_SCHEMA, feature_table
-from econ.ingest import Dataset, Source, load_dataset, load_revenue, rollup_usage
+from econ.imports import ImportSpec
+from econ.ingest import (
+    Dataset,
+    IngestOptions,
+    RevenueLoad,
+    Source,
+    UsageLoad,
+    load_dataset,
+    load_revenue,
+    load_usage,
+    rollup_usage,
+)
 from econ.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.pricing import BillChanges, Simulation, simulate
 from econ.recommend import Recommendation, recommend
@@ -17,6 +28,7 @@ from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Allocation, Cogs, Scenario
 from econ.schema import CATEGORY_BANDS, Band
 from econ.segments import LTV_CAC_BENCHMARK, SEGMENT_SCHEMA
+from econ.token_prices import ModelPrice
 
 __all__ = [
     "CATEGORY_BANDS",
@@ -29,8 +41,11 @@ __all__ = [
     "Cogs",
     "CustomerMonths",
     "Dataset",
+    "ImportSpec",
+    "IngestOptions",
     "InputError",
     "Levers",
+    "ModelPrice",
     "Optimize",
     "Patch",
     "PlanPrice",
@@ -38,18 +53,21 @@ __all__ = [
     "Problem",
     "Recommendation",
     "Report",
+    "RevenueLoad",
     "Route",
     "Scenario",
     "ScenarioError",
     "Simulation",
     "Source",
     "Totals",
+    "UsageLoad",
     "Window",
     "analyze",
     "analyze_dataset",
     "feature_table",
     "load_dataset",
     "load_revenue",
+    "load_usage",
     "recommend",
     "rollup_usage",
     "sample_paths",

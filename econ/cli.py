@@ -1,4 +1,9 @@
-"""The ``econ`` command line: the same report as the app, as a table or JSON."""
+"""The ``econ`` command line: the same report as the app, as a table or JSON.
+
+``econ analyze`` reads the two files (any supported export layout), ``econ inspect`` shows how a
+file would be read and which choices it offers, ``econ scenario`` prints the scenario in effect.
+Any bad input or scenario exits with code 2 and a readable message, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,22 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from econ.display import report_text
 from econ.errors import InputError, ScenarioError
-from econ.ingest import Dataset, load_dataset
+from econ.imports import ImportSpec, inspect, revenue_formats, title_of, usage_formats
+from econ.ingest import Dataset, IngestOptions, load_dataset
 from econ.pricing import Simulation, simulate
+from econ.readers import Limits, read_table
 from econ.recommend import Recommendation, recommend
 from econ.report import Report, analyze_dataset, records
 from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Scenario
+from econ.token_prices import ModelPrice
+from econ.values import known_keys, mapping
 from econ.views import features_by_plan
 
 EXIT_BAD_INPUT = 2
@@ -30,22 +40,58 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def data_options(command: argparse.ArgumentParser) -> None:
-        command.add_argument(
-            "--usage", type=Path, help="usage ledger parquet (default: bundled sample data)"
-        )
-        command.add_argument(
-            "--revenue", type=Path, help="revenue table parquet (default: bundled sample data)"
-        )
-        command.add_argument(
+        files = command.add_argument_group("data (default: the bundled sample)")
+        files.add_argument("--usage", type=Path, help="usage ledger: parquet or CSV, any layout")
+        files.add_argument("--revenue", type=Path, help="revenue table: parquet or CSV")
+        files.add_argument(
             "--scenario",
             type=Path,
             help="scenario JSON file (default: sample_data/scenario.json with the sample data, "
             "else every default)",
         )
+        reading = command.add_argument_group("reading exports")
+        reading.add_argument("--usage-format", choices=["auto", *usage_formats()], default="auto")
+        reading.add_argument(
+            "--revenue-format", choices=["auto", *revenue_formats()], default="auto"
+        )
+        reading.add_argument(
+            "--customer", help="where usage rows name the customer, e.g. column:user_id"
+        )
+        reading.add_argument(
+            "--feature",
+            help="where usage rows name the feature, e.g. tag:feature: or metadata:feature",
+        )
+        reading.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="SIDE.COLUMN=FILE_COLUMN",
+            help="map a contract column to a file column, e.g. usage.customer_id=account "
+            "(repeatable)",
+        )
+        reading.add_argument("--amounts", choices=("cents", "dollars"), help="revenue amounts")
+        reading.add_argument("--through", help="YYYY-MM: last month of running subscriptions")
+        reading.add_argument(
+            "--include-prorations", action="store_true", help="count Stripe proration lines"
+        )
+        reading.add_argument(
+            "--prices",
+            type=Path,
+            help='price overrides JSON: {"model": {"input_per_mtok": 2.5, "output_per_mtok": 10}}',
+        )
+        reading.add_argument(
+            "--import-spec", type=Path, help='JSON {"usage": {...}, "revenue": {...}} import specs'
+        )
+        reading.add_argument(
+            "--drop-invalid",
+            action="store_true",
+            help="keep the usable rows of files with invalid ones (default: refuse such files)",
+        )
+        reading.add_argument("--dropped-out", type=Path, help="write the dropped rows here as CSV")
         command.add_argument("--output", type=Path, help="write here instead of standard output")
 
     analyze = commands.add_parser(
-        "analyze", help="segment LTVs, feature margins and totals for a dataset"
+        "analyze", help="segment LTVs, feature margins, recommendations and a price simulation"
     )
     data_options(analyze)
     analyze.add_argument("--format", choices=("table", "json"), default="table")
@@ -54,7 +100,66 @@ def _parser() -> argparse.ArgumentParser:
         "scenario", help="print the scenario in effect (defaults filled in from the data) as JSON"
     )
     data_options(scenario)
+
+    look = commands.add_parser(
+        "inspect", help="how a file would be read: its layout, columns and the choices it offers"
+    )
+    look.add_argument("file", type=Path)
+    look.add_argument("--side", choices=("usage", "revenue"), default="usage")
     return parser
+
+
+def _read_json(path: Path, what: str) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ScenarioError(f"cannot read the {what} file {path}: {error}") from None
+
+
+def _specs(args: argparse.Namespace) -> tuple[ImportSpec, ImportSpec]:
+    """Import specs from --import-spec, then the individual flags on top."""
+    usage, revenue = ImportSpec(), ImportSpec()
+    if args.import_spec is not None:
+        data = known_keys(
+            _read_json(args.import_spec, "import spec"), "import spec", ("usage", "revenue")
+        )
+        usage = ImportSpec.from_dict(data.get("usage", {}), "import spec usage")
+        revenue = ImportSpec.from_dict(data.get("revenue", {}), "import spec revenue")
+    maps: dict[str, dict[str, str]] = {
+        "usage": dict(usage.mapping),
+        "revenue": dict(revenue.mapping),
+    }
+    for item in args.map:
+        target, _, source = item.partition("=")
+        side, _, column = target.partition(".")
+        if side not in maps or not column or not source:
+            raise ScenarioError(
+                f"--map takes SIDE.COLUMN=FILE_COLUMN (side usage or revenue), got {item!r}"
+            )
+        maps[side][column] = source
+    overrides = dict(usage.price_overrides)
+    if args.prices is not None:
+        prices = mapping(_read_json(args.prices, "prices"), "prices")
+        overrides |= {
+            model: ModelPrice.from_dict(p, f"prices[{model!r}]") for model, p in prices.items()
+        }
+    usage = replace(
+        usage,
+        format=args.usage_format if args.usage_format != "auto" else usage.format,
+        customer=args.customer or usage.customer,
+        feature=args.feature or usage.feature,
+        mapping=maps["usage"],
+        price_overrides=overrides,
+    )
+    revenue = replace(
+        revenue,
+        format=args.revenue_format if args.revenue_format != "auto" else revenue.format,
+        mapping=maps["revenue"],
+        amounts_in=args.amounts or revenue.amounts_in,
+        through=args.through or revenue.through,
+        include_prorations=args.include_prorations or revenue.include_prorations,
+    )
+    return usage, revenue
 
 
 def _dataset(args: argparse.Namespace) -> Dataset:
@@ -62,11 +167,23 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         raise ScenarioError(
             "give both --usage and --revenue, or neither to use the bundled sample data"
         )
-    if args.usage is None:
-        usage, revenue = sample_paths()
-    else:
-        usage, revenue = args.usage, args.revenue
-    return load_dataset(usage, revenue, usage_name=str(usage), revenue_name=str(revenue))
+    usage_spec, revenue_spec = _specs(args)
+    usage, revenue = (args.usage, args.revenue) if args.usage else sample_paths()
+    data = load_dataset(
+        usage,
+        revenue,
+        usage_name=str(usage),
+        revenue_name=str(revenue),
+        usage_spec=usage_spec,
+        revenue_spec=revenue_spec,
+        options=IngestOptions(on_invalid="drop" if args.drop_invalid else "raise"),
+    )
+    if data.dropped.height:
+        for problem in data.dropped_problems:
+            sys.stderr.write(f"econ: dropped: {problem.message()}\n")
+        if args.dropped_out is not None:
+            data.dropped.write_csv(args.dropped_out)
+    return data
 
 
 def _scenario(path: Path | None, *, sample_data: bool) -> Scenario:
@@ -83,21 +200,60 @@ def _scenario(path: Path | None, *, sample_data: bool) -> Scenario:
 
 
 def full_report(
-    report: Report, recommendations: Sequence[Recommendation], simulation: Simulation
+    report: Report,
+    recommendations: Sequence[Recommendation],
+    simulation: Simulation,
+    data: Dataset | None = None,
 ) -> dict[str, Any]:
     """Everything ``econ analyze --format json`` prints."""
-    return report.to_dict() | {
+    out = report.to_dict() | {
         "feature_margins_by_plan": records(features_by_plan(report)),
         "recommendations": [item.to_dict() for item in recommendations],
         "simulation": simulation.to_dict(),
     }
+    if data is not None:
+        out["import"] = {
+            "usage_format": data.usage_format,
+            "revenue_format": data.revenue_format,
+            "notes": list(data.notes),
+            "dropped_rows": data.dropped["row"].n_unique(),
+            "dropped": [problem.message() for problem in data.dropped_problems],
+            "pricing": records(data.pricing),
+        }
+    return out
+
+
+def _inspect(path: Path, side: str) -> str:
+    label = path.name
+    frame = read_table(path, label, Limits.from_environment())
+    found = inspect(frame, "usage" if side == "usage" else "revenue")
+    lines = [
+        f"{label}: {title_of(found.format)} ({found.format})",
+        f"columns: {', '.join(found.columns)}",
+    ]
+    spec: dict[str, Any] = {"format": found.format}
+    if found.sources:
+        lines.append(f"customer from: {found.customer}   feature from: {found.feature}")
+        lines.append("other sources: " + ", ".join(found.sources))
+        spec |= {"customer": found.customer, "feature": found.feature}
+    if found.mapping:
+        lines.append(
+            "guessed mapping: " + ", ".join(f"{k} ← {v}" for k, v in found.mapping.items())
+        )
+        spec["mapping"] = dict(found.mapping)
+    lines.append("import spec: " + json.dumps({side: spec}))
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        if args.command == "inspect":
+            sys.stdout.write(_inspect(args.file, args.side) + "\n")
+            return 0
         scenario = _scenario(args.scenario, sample_data=args.usage is None)
-        report = analyze_dataset(_dataset(args), scenario)
+        data = _dataset(args)
+        report = analyze_dataset(data, scenario)
         if args.command == "scenario":
             text = report.scenario.to_json()
         else:
@@ -105,10 +261,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             simulation = simulate(report)
             if args.format == "json":
                 text = json.dumps(
-                    full_report(report, recommendations, simulation), indent=2, allow_nan=False
+                    full_report(report, recommendations, simulation, data),
+                    indent=2,
+                    allow_nan=False,
                 )
             else:
-                text = report_text(report, recommendations, simulation)
+                text = report_text(report, recommendations, simulation, data.notes)
         if args.output is None:
             sys.stdout.write(text + "\n")
         else:

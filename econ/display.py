@@ -131,6 +131,7 @@ def report_text(
     report: Report,
     recommendations: Sequence[Recommendation] = (),
     simulation: Simulation | None = None,
+    reading_notes: Sequence[str] = (),
 ) -> str:
     """The report as plain text: a summary line, the segment and feature tables, the
     recommendations, the simulated price book (when it changes anything), and warnings."""
@@ -168,6 +169,8 @@ def report_text(
     ]
     if simulation is not None and not report.scenario.price_book.is_current_pricing:
         lines += ["", "Simulated price book against current pricing", simulation_text(simulation)]
+    if reading_notes:
+        lines += ["", "How the files were read:", *(f"  - {note}" for note in reading_notes)]
     if report.warnings:
         lines += ["", "Warnings:", *(f"  - {warning}" for warning in report.warnings)]
     return "\n".join(lines)

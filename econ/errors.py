@@ -22,6 +22,8 @@ class Problem:
         rule: what the data must satisfy, in plain words.
         count: how many rows break the rule (0 for file-level rules).
         example: one offending row, column name to value, or ``None``.
+        values: the offending values, when there are few and they say what to fix (e.g. the
+            models without a price).
     """
 
     source: str
@@ -29,6 +31,7 @@ class Problem:
     rule: str
     count: int = 0
     example: Mapping[str, object] | None = field(default=None)
+    values: tuple[str, ...] = ()
 
     def message(self) -> str:
         where = f"{self.source}: column '{self.column}'" if self.column else self.source

@@ -1,46 +1,119 @@
 """Stage 1: read the two inputs, hold them to their contracts, and roll the ledger up.
 
-Everything a user can get wrong about a file ends here as an :class:`~econ.errors.InputError`
-naming the file, the column, the rule, how many rows break it and one example row. What leaves
-this module is clean: a revenue table with one row per customer-month and a usage rollup with
-one row per customer × feature × month. Scenario changes never come back here.
+1. :mod:`econ.readers` reads a parquet or CSV file safely (size limits, decompression bombs).
+2. :mod:`econ.imports` turns a known export (Langfuse, LiteLLM, OpenAI, Helicone, Stripe, …) or
+   a mapped layout into the contract's columns.
+3. Here: values are converted to the contract's types, rows without a cost are priced from their
+   tokens (:mod:`econ.token_prices`), and every row is checked against the contract's dataframely
+   schema (:mod:`econ.schema`).
+
+What happens to a row that breaks a rule is the caller's choice (:class:`IngestOptions`):
+``"raise"`` refuses the file with an :class:`~econ.errors.InputError` naming the file, column,
+rule, how many rows break it and one example; ``"drop"`` keeps every usable row and reports the
+dropped ones (listed in :attr:`Dataset.dropped`, with their row numbers). A file that cannot be
+read at all, or has no usable row, is always refused. Scenario changes never come back here.
 """
 
 from __future__ import annotations
 
-import io
-import os
+import datetime as dt
+import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Final, TypeAlias
+from dataclasses import dataclass, field, replace
+from typing import Final, Literal
 
 import dataframely as dy
 import polars as pl
 
 from econ import schema as s
 from econ.errors import InputError, Problem
+from econ.imports import ROW, ImportSpec, revenue_to_contract, usage_to_contract
+from econ.readers import Limits, Source, default_name, first_line, read_table
+from econ.token_prices import GIVEN, PRICED_BY, UNPRICED, price_rows
 
-Source: TypeAlias = str | os.PathLike[str] | bytes | pl.DataFrame | pl.LazyFrame
-"""A parquet path, the bytes of a parquet file, or a polars frame (eager or lazy)."""
+__all__ = [
+    "DROPPED_SCHEMA",
+    "Dataset",
+    "IngestOptions",
+    "RevenueLoad",
+    "Source",
+    "UsageLoad",
+    "load_dataset",
+    "load_revenue",
+    "load_usage",
+    "rollup_usage",
+    "segment_columns_of",
+]
 
-_ROW: Final = "row"
+OnInvalid = Literal["raise", "drop"]
 _ROWS_READ: Final = "_rows_read"
-_TIMESTAMP_FORMATS: Final = (
-    "%Y-%m-%dT%H:%M:%S%.f%#z",
-    "%Y-%m-%d %H:%M:%S%.f%#z",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%d",
+_TIME: Final = "_time"
+_REASON: Final = "_reason"
+_MAX_LISTED: Final = 100_000
+"""Dropped rows listed (and downloadable) at most; all of them are counted."""
+
+DROPPED_SCHEMA: Final = pl.Schema(
+    {
+        "file": pl.String(),
+        "row": pl.Int64(),
+        "column": pl.String(),
+        "rule": pl.String(),
+        "values": pl.String(),
+    }
 )
-_MONTH_TEXT: Final = r"^\d{4}-\d{2}(-\d{2})?([T ].*)?$"
+"""One row per dropped input row and rule: which file, which row (from 1), and why."""
+
+PRICING_SCHEMA: Final = pl.Schema(
+    {PRICED_BY: pl.String(), "rows": pl.Int64(), "calls": pl.Int64(), "cost_usd": pl.Float64()}
+)
 
 _RULE_TEXT: Final[dict[str, str]] = {
     "nullability": "must not be empty (null)",
     "min": "must be zero or more",
     "nan": "must be a number (NaN found)",
     "inf": "must be finite (infinity found)",
+    "max_length": f"must be at most {s.ID_MAX_LENGTH} characters long",
+    "min_length": "must not be empty text",
 }
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How strict reading is.
+
+    Attributes:
+        on_invalid: ``"raise"`` refuses a file with any invalid row; ``"drop"`` keeps the
+            usable rows and lists the rest.
+        limits: file size and row limits (:class:`econ.readers.Limits`).
+    """
+
+    on_invalid: OnInvalid = "raise"
+    limits: Limits = field(default_factory=Limits.from_environment)
+
+
+@dataclass(frozen=True)
+class UsageLoad:
+    """A usage ledger, read: its rollup and what reading it found."""
+
+    rollup: pl.DataFrame
+    rows_read: int
+    format: str
+    dropped: pl.DataFrame
+    dropped_problems: tuple[Problem, ...]
+    notes: tuple[str, ...]
+    pricing: pl.DataFrame
+    unpriced_models: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RevenueLoad:
+    """A revenue table, read: one row per customer-month, and what reading it found."""
+
+    frame: pl.DataFrame
+    format: str
+    dropped: pl.DataFrame
+    dropped_problems: tuple[Problem, ...]
+    notes: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -53,8 +126,14 @@ class Dataset:
         revenue: one row per customer-month: ``customer_id, month, mrr_usd, plan`` and the
             segment columns, sorted by customer and month.
         segment_columns: the revenue table's segment dimensions, in file order.
-        usage_rows: how many ledger rows were read.
+        usage_rows: how many ledger rows were used.
         usage_name, revenue_name: the inputs' names as the user knows them.
+        usage_format, revenue_format: the layouts they were read as (see :mod:`econ.imports`).
+        dropped: rows left out (:data:`DROPPED_SCHEMA`), when reading kept the usable rows.
+        dropped_problems: the same, summarized per file, column and rule.
+        notes: what reading did that the user should know (formats, pricing, skipped rows).
+        pricing: ledger rows by how their cost was known (given / genai-prices / override).
+        unpriced_models: models with tokens but no known price (their rows were dropped).
     """
 
     usage: pl.DataFrame
@@ -63,6 +142,13 @@ class Dataset:
     usage_rows: int
     usage_name: str
     revenue_name: str
+    usage_format: str = "native"
+    revenue_format: str = "native"
+    dropped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DROPPED_SCHEMA))
+    dropped_problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = ()
+    pricing: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PRICING_SCHEMA))
+    unpriced_models: tuple[str, ...] = ()
 
 
 def load_dataset(
@@ -71,34 +157,51 @@ def load_dataset(
     *,
     usage_name: str | None = None,
     revenue_name: str | None = None,
+    usage_spec: ImportSpec | None = None,
+    revenue_spec: ImportSpec | None = None,
+    options: IngestOptions | None = None,
 ) -> Dataset:
     """Read, validate and prepare both inputs; raise :class:`InputError` listing every problem.
 
     Problems in both files are collected before raising, so a user fixes them in one go.
+    Subscriptions that have not ended run through the usage ledger's last month unless the
+    revenue spec says otherwise.
     """
-    usage_label = usage_name or _default_name(usage, "usage ledger")
-    revenue_label = revenue_name or _default_name(revenue, "revenue table")
+    options = options or IngestOptions()
+    usage_label = usage_name or default_name(usage, "usage ledger")
+    revenue_label = revenue_name or default_name(revenue, "revenue table")
     problems: list[Problem] = []
-    rollup: tuple[pl.DataFrame, int] | None = None
-    revenue_frame: pl.DataFrame | None = None
+    usage_load: UsageLoad | None = None
+    revenue_load: RevenueLoad | None = None
     try:
-        rollup = rollup_usage(usage, name=usage_label)
+        usage_load = load_usage(usage, name=usage_label, spec=usage_spec, options=options)
     except InputError as error:
         problems.extend(error.problems)
+    revenue_spec = revenue_spec or ImportSpec()
+    if revenue_spec.through is None and usage_load is not None and usage_load.rollup.height:
+        last = usage_load.rollup[s.MONTH].max()
+        if isinstance(last, dt.date):
+            revenue_spec = replace(revenue_spec, through=f"{last:%Y-%m}")
     try:
-        revenue_frame = load_revenue(revenue, name=revenue_label)
+        revenue_load = load_revenue(revenue, name=revenue_label, spec=revenue_spec, options=options)
     except InputError as error:
         problems.extend(error.problems)
-    if problems or rollup is None or revenue_frame is None:
+    if problems or usage_load is None or revenue_load is None:
         raise InputError(problems)
-    usage_frame, usage_rows = rollup
     return Dataset(
-        usage=usage_frame,
-        revenue=revenue_frame,
-        segment_columns=segment_columns_of(revenue_frame),
-        usage_rows=usage_rows,
+        usage=usage_load.rollup,
+        revenue=revenue_load.frame,
+        segment_columns=segment_columns_of(revenue_load.frame),
+        usage_rows=usage_load.rows_read,
         usage_name=usage_label,
         revenue_name=revenue_label,
+        usage_format=usage_load.format,
+        revenue_format=revenue_load.format,
+        dropped=pl.concat([usage_load.dropped, revenue_load.dropped]),
+        dropped_problems=usage_load.dropped_problems + revenue_load.dropped_problems,
+        notes=usage_load.notes + revenue_load.notes,
+        pricing=usage_load.pricing,
+        unpriced_models=usage_load.unpriced_models,
     )
 
 
@@ -107,92 +210,113 @@ def segment_columns_of(revenue: pl.DataFrame) -> tuple[str, ...]:
     return tuple(name for name in revenue.columns if name not in s.REVENUE_REQUIRED)
 
 
-def load_revenue(source: Source, *, name: str | None = None) -> pl.DataFrame:
-    """Read and validate a revenue table; see :mod:`econ.schema` for the contract.
-
-    Returns one row per customer-month, money as float64 dollars, ``month`` on the 1st, every
-    text column other than the required ones kept as a segment dimension (nulls allowed).
-    """
-    label = name or _default_name(source, "revenue table")
-    frame = _scan(source, label)
-    columns = _schema_of(frame, label)
-    _require(columns, s.REVENUE_REQUIRED, label)
-    segments = tuple(
-        column
-        for column, dtype in columns.items()
-        if column not in s.REVENUE_REQUIRED and _is_text(dtype) and column != s.USAGE_TIER
-    )
-    used = (*s.REVENUE_REQUIRED, *segments)
-    _refuse_nested(columns, used, label)
-    coercions = [_coerce_id(column, columns[column]) for column in (s.CUSTOMER_ID, s.PLAN)]
-    coercions += [_coerce_id(column, columns[column]) for column in segments]
-    coercions.append(_coerce_month(s.MONTH, columns[s.MONTH]))
-    contract = s.revenue_schema(segments)
-    prepared = _apply(frame, columns, coercions, used, label).collect()
-    good, failure = contract.filter(prepared, cast=True)
-    if failure.counts():
-        raise InputError(_row_failures(prepared, contract, label))
-    out = good.sort(s.CUSTOMER_ID, s.MONTH)
-    if out.height == 0:
-        raise InputError([Problem(label, None, "has no rows")])
-    return out
-
-
 def rollup_usage(source: Source, *, name: str | None = None) -> tuple[pl.DataFrame, int]:
-    """Read and validate a usage ledger and roll it up to customer × feature × month.
+    """A contract-shaped ledger's rollup and its row count (strict: any bad row refuses it)."""
+    loaded = load_usage(source, name=name)
+    return loaded.rollup, loaded.rows_read
 
-    Returns the rollup (:data:`econ.schema.ROLLUP_SCHEMA`, sorted by its keys) and the number of
-    ledger rows read. Tokens are summed where known and null where a group has none.
+
+# --- usage ---------------------------------------------------------------------------------
+
+
+def load_usage(
+    source: Source,
+    *,
+    name: str | None = None,
+    spec: ImportSpec | None = None,
+    options: IngestOptions | None = None,
+) -> UsageLoad:
+    """Read a usage ledger (any supported layout), price rows without a cost, check every row,
+    and roll it up to customer × feature × month (:data:`econ.schema.ROLLUP_SCHEMA`).
+
+    Tokens are summed where known and null where a group has none.
     """
-    label = name or _default_name(source, "usage ledger")
-    frame = _scan(source, label)
-    columns = _schema_of(frame, label)
-    _require(columns, s.USAGE_REQUIRED, label)
-    time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in columns), None)
-    if time_column is None:
+    options = options or IngestOptions()
+    spec = spec or ImportSpec()
+    label = name or default_name(source, "usage ledger")
+    converted = usage_to_contract(read_table(source, label, options.limits), spec, label)
+    frame = converted.frame
+    columns = frame.collect_schema()
+    _refuse_nested(columns, [c for c in columns.names() if c != ROW], label)
+    time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in columns), "")
+    missing = [c for c in s.USAGE_REQUIRED if c not in columns]
+    if not time_column:
+        missing.append("timestamp or month")
+    if s.COST_USD not in columns and not {s.MODEL, s.INPUT_TOKENS} <= set(columns.names()):
+        missing.append("cost_usd (or model and input_tokens to price from)")
+    if missing:
+        found = ", ".join(c for c in columns.names() if c != ROW) or "none"
         raise InputError(
-            [Problem(label, None, "needs a 'timestamp' (datetime) or a 'month' (date) column")]
+            [
+                Problem(label, c, f"is required but missing (columns found: {found})")
+                for c in missing
+            ]
         )
-    present_optional = tuple(column for column in s.USAGE_OPTIONAL if column in columns)
-    used = (*s.USAGE_REQUIRED, time_column, *present_optional)
-    _refuse_nested(columns, used, label)
     coercions = [
-        _coerce_id(column, columns[column])
-        for column in (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL)
-        if column in columns
+        _coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL) if c in columns
     ]
-    coercions += [
-        _coerce_count(column, columns[column])
-        for column in (s.CALLS, *s.TOKEN_COLUMNS)
-        if column in columns
-    ]
-    if time_column == s.TIMESTAMP:
-        coercions.append(_coerce_timestamp_to_month(columns[s.TIMESTAMP]))
-    else:
-        coercions.append(_coerce_month(s.MONTH, columns[s.MONTH]))
-    prepared = _apply(frame, columns, coercions, used, label)
-    defaults = [
-        pl.lit(1, pl.Int64).alias(s.CALLS),
-        pl.lit(None, pl.String).alias(s.MODEL),
-        pl.lit(None, pl.Int64).alias(s.INPUT_TOKENS),
-        pl.lit(None, pl.Int64).alias(s.OUTPUT_TOKENS),
-    ]
+    coercions += [_coerce_count(c, columns[c]) for c in (s.CALLS, *s.TOKEN_COLUMNS) if c in columns]
+    if s.COST_USD in columns:
+        coercions.append(_coerce_money(s.COST_USD, columns[s.COST_USD]))
+    coercions.append(_coerce_time(time_column, columns[time_column]))
+    prepared, dropped, dropped_problems = _convert(frame, columns, coercions, label, options)
+    defaults = {
+        s.COST_USD: pl.lit(None, pl.Float64),
+        s.CALLS: pl.lit(1, pl.Int64),
+        s.MODEL: pl.lit(None, pl.String),
+        **{c: pl.lit(None, pl.Int64) for c in s.TOKEN_COLUMNS},
+    }
     prepared = prepared.with_columns(
-        [default for default in defaults if default.meta.output_name() not in columns]
+        expr.alias(c) for c, expr in defaults.items() if c not in prepared.collect_schema()
     )
-    validated = s.UsageSchema.validate(prepared, cast=True, eager=False)
+    notes = list(converted.notes) + _time_zone_notes(frame, columns, time_column, label)
+    priced = price_rows(prepared, spec.price_overrides)
+    unpriced = pl.col(PRICED_BY) == UNPRICED
+    unpriced_models = (
+        priced.filter(unpriced)
+        .group_by(s.MODEL)
+        .agg(pl.len().alias("rows"))
+        .sort("rows", descending=True)
+        .collect()
+    )
+    if unpriced_models.height:
+        problem = _unpriced_problem(priced, unpriced_models, label)
+        if options.on_invalid == "raise":
+            raise InputError([problem])
+        dropped_problems.append(problem)
+        dropped.append(_listed(priced.filter(unpriced), label, s.MODEL, problem.rule))
+        priced = priced.filter(~unpriced)
+
+    validated = s.UsageSchema.validate(priced, cast=True, eager=False)
     try:
-        rollup = _rollup_query(validated).collect()
+        rollup, pricing = pl.collect_all([_rollup_query(validated), _pricing_query(priced)])
     except pl.exceptions.ComputeError as error:
         if "failed validation" not in str(error):
-            problem = Problem(label, None, f"could not be read ({_first_line(error)})")
+            problem = Problem(label, None, f"could not be read ({first_line(error)})")
             raise InputError([problem]) from None
         # The lazy check only says that something failed; an eager pass says what and where.
-        raise InputError(_row_failures(prepared, s.UsageSchema, label)) from None
-    usage_rows = int(rollup[_ROWS_READ].sum())
-    if usage_rows == 0:
-        raise InputError([Problem(label, None, "has no rows")])
-    return rollup.drop(_ROWS_READ).sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH), usage_rows
+        good, rule_problems, rule_dropped = _row_failures(priced.collect(), s.UsageSchema, label)
+        if options.on_invalid == "raise":
+            raise InputError(rule_problems) from None
+        dropped_problems += rule_problems
+        dropped.append(rule_dropped)
+        rollup, pricing = pl.collect_all([_rollup_query(good.lazy()), _pricing_query(priced)])
+    rows_read = int(rollup[_ROWS_READ].sum())
+    if rows_read == 0:
+        raise InputError(dropped_problems or [Problem(label, None, "has no rows")])
+    notes += _pricing_notes(pricing, label)
+    if dropped_problems:
+        notes.append(_kept_note(label, rows_read, dropped))
+    return UsageLoad(
+        rollup=rollup.drop(_ROWS_READ).sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH),
+        rows_read=rows_read,
+        format=converted.format,
+        dropped=_concat_dropped(dropped),
+        dropped_problems=tuple(dropped_problems),
+        notes=tuple(notes),
+        pricing=pricing,
+        unpriced_models=tuple(m for m in unpriced_models[s.MODEL].to_list() if m),
+    )
 
 
 def _rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
@@ -217,62 +341,151 @@ def _rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-# --- reading -------------------------------------------------------------------------------
+def _pricing_query(priced: pl.LazyFrame) -> pl.LazyFrame:
+    return (
+        priced.group_by(PRICED_BY)
+        .agg(
+            pl.len().cast(pl.Int64).alias("rows"),
+            pl.col(s.CALLS).cast(pl.Int64, strict=False).sum().alias("calls"),
+            pl.col(s.COST_USD).sum().alias("cost_usd"),
+        )
+        .sort(PRICED_BY)
+    )
 
 
-def _default_name(source: Source, fallback: str) -> str:
-    if isinstance(source, str | os.PathLike):
-        return Path(source).name
-    return fallback
+def _pricing_notes(pricing: pl.DataFrame, label: str) -> list[str]:
+    priced = pricing.filter(pl.col(PRICED_BY) != GIVEN)
+    if priced.height == 0:
+        return []
+    parts = [
+        f"{row['rows']:,} rows (${row['cost_usd']:,.2f}) priced by {row[PRICED_BY]}"
+        for row in priced.iter_rows(named=True)
+    ]
+    return [f"{label}: rows without a logged cost were priced from tokens: {'; '.join(parts)}."]
 
 
-def _scan(source: Source, label: str) -> pl.LazyFrame:
-    if isinstance(source, pl.LazyFrame):
-        return source
-    if isinstance(source, pl.DataFrame):
-        return source.lazy()
-    if isinstance(source, bytes):
-        if not source:
-            raise InputError([Problem(label, None, "is empty (0 bytes)")])
-        return pl.scan_parquet(io.BytesIO(source))
-    path = Path(source)
-    if not path.exists():
-        raise InputError([Problem(label, None, f"was not found at {path}")])
-    if path.is_dir():
-        raise InputError([Problem(label, None, f"is a folder, not a parquet file: {path}")])
-    if path.stat().st_size == 0:
-        raise InputError([Problem(label, None, "is empty (0 bytes)")])
-    return pl.scan_parquet(path)
+def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) -> Problem:
+    names = ", ".join(f"{m or '(no model)'} ({n:,} rows)" for m, n in models.iter_rows())
+    example = (
+        priced.filter(pl.col(PRICED_BY) == UNPRICED)
+        .select(ROW, s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL, s.INPUT_TOKENS, s.OUTPUT_TOKENS)
+        .head(1)
+        .collect()
+        .row(0, named=True)
+    )
+    return Problem(
+        label,
+        s.COST_USD,
+        f"must be logged, or priced from tokens; no price is known for {names}: add a price "
+        "override for these models",
+        int(models["rows"].sum()),
+        example,
+        tuple(m for m in models[s.MODEL].to_list() if m),
+    )
 
 
-def _schema_of(frame: pl.LazyFrame, label: str) -> pl.Schema:
-    try:
-        return frame.collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as error:
-        detail = _first_line(error)
-        raise InputError(
-            [Problem(label, None, f"is not a readable parquet file ({detail})")]
-        ) from None
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
-
-
-def _require(columns: pl.Schema, required: Sequence[str], label: str) -> None:
-    missing = [column for column in required if column not in columns]
-    if missing:
-        found = ", ".join(columns.names()) or "none"
-        problems = [
-            Problem(label, column, f"is required but missing (columns found: {found})")
-            for column in missing
+def _time_zone_notes(
+    frame: pl.LazyFrame, columns: pl.Schema, time_column: str, label: str
+) -> list[str]:
+    """Text timestamps that mix time zones are converted to UTC: say so, with counts."""
+    if time_column != s.TIMESTAMP or not _is_text(columns[s.TIMESTAMP]):
+        return []
+    text = pl.col(s.TIMESTAMP).cast(pl.String)
+    zoned = text.str.contains(r"(Z|[+-]\d\d:?\d\d)$")
+    counts = (
+        frame.select(zoned.sum().alias("zoned"), (~zoned).sum().alias("naive")).collect().row(0)
+    )
+    if counts[0] and counts[1]:
+        return [
+            f"{label}: column 'timestamp' mixes time zones: {counts[0]:,} rows carry an offset "
+            f"(converted to UTC) and {counts[1]:,} carry none (read as UTC)."
         ]
-        raise InputError(problems)
+    if counts[0]:
+        return [f"{label}: timestamps with time-zone offsets were converted to UTC."]
+    return []
+
+
+# --- revenue -------------------------------------------------------------------------------
+
+
+def load_revenue(
+    source: Source,
+    *,
+    name: str | None = None,
+    spec: ImportSpec | None = None,
+    options: IngestOptions | None = None,
+) -> RevenueLoad:
+    """Read and validate a revenue table (any supported layout); see :mod:`econ.schema`.
+
+    Returns one row per customer-month, money as float64 dollars, ``month`` on the 1st, every
+    text column other than the required ones kept as a segment dimension (nulls allowed).
+    """
+    options = options or IngestOptions()
+    spec = spec or ImportSpec()
+    label = name or default_name(source, "revenue table")
+    converted = revenue_to_contract(
+        read_table(source, label, options.limits), spec, label, spec.through
+    )
+    frame = converted.frame
+    columns = frame.collect_schema()
+    missing = [c for c in s.REVENUE_REQUIRED if c not in columns]
+    if missing:
+        found = ", ".join(c for c in columns.names() if c != ROW) or "none"
+        raise InputError(
+            [
+                Problem(label, c, f"is required but missing (columns found: {found})")
+                for c in missing
+            ]
+        )
+    segments = tuple(
+        column
+        for column, dtype in columns.items()
+        if column not in (*s.REVENUE_REQUIRED, ROW) and _is_text(dtype) and column != s.USAGE_TIER
+    )
+    used = (*s.REVENUE_REQUIRED, *segments)
+    _refuse_nested(columns, used, label)
+    coercions = [_coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
+    coercions.append(_coerce_time(s.MONTH, columns[s.MONTH]))
+    selected = frame.select(ROW, *used)
+    prepared, dropped, dropped_problems = _convert(
+        selected, selected.collect_schema(), coercions, label, options
+    )
+    contract = s.revenue_schema(segments)
+    good, rule_problems, rule_dropped = _row_failures(prepared.collect(), contract, label)
+    if rule_problems:
+        if options.on_invalid == "raise":
+            raise InputError(rule_problems)
+        dropped_problems += rule_problems
+        dropped.append(rule_dropped)
+    out = good.sort(s.CUSTOMER_ID, s.MONTH)
+    if out.height == 0:
+        raise InputError(dropped_problems or [Problem(label, None, "has no rows")])
+    notes = list(converted.notes)
+    if dropped_problems:
+        notes.append(_kept_note(label, out.height, dropped))
+    if out[s.MONTH].n_unique() == 1:
+        notes.append(
+            f"{label} covers a single month: churn cannot be estimated from it, so LTV is "
+            "undefined unless you set a churn rate."
+        )
+    return RevenueLoad(
+        frame=out,
+        format=converted.format,
+        dropped=_concat_dropped(dropped),
+        dropped_problems=tuple(dropped_problems),
+        notes=tuple(notes),
+    )
+
+
+# --- shared checks -------------------------------------------------------------------------
 
 
 def _refuse_nested(columns: pl.Schema, used: Sequence[str], label: str) -> None:
+    """Lists, records and raw bytes cannot be ids, times or money: refuse the file."""
+
     def kind(dtype: pl.DataType) -> str:
+        if isinstance(dtype, pl.Binary):
+            return "raw bytes"
         return "records" if isinstance(dtype, pl.Struct) else "lists"
 
     problems = [
@@ -282,7 +495,7 @@ def _refuse_nested(columns: pl.Schema, used: Sequence[str], label: str) -> None:
             f"must hold plain values, not {kind(columns[column])} (found {columns[column]})",
         )
         for column in used
-        if columns[column].is_nested()
+        if column in columns and (columns[column].is_nested() or columns[column] == pl.Binary)
     ]
     if problems:
         raise InputError(problems)
@@ -290,9 +503,6 @@ def _refuse_nested(columns: pl.Schema, used: Sequence[str], label: str) -> None:
 
 def _is_text(dtype: pl.DataType) -> bool:
     return isinstance(dtype, pl.String | pl.Categorical | pl.Enum)
-
-
-# --- coercion: making acceptable types the contract's types --------------------------------
 
 
 @dataclass(frozen=True)
@@ -303,6 +513,9 @@ class _Coercion:
     expr: pl.Expr
     unconvertible: pl.Expr | None = None
     rule: str = ""
+    source: str = ""
+    time: pl.Expr | None = None
+    """For the time column: the row's own UTC time (used to price it by date)."""
 
 
 def _coerce_id(column: str, dtype: pl.DataType) -> _Coercion:
@@ -334,142 +547,137 @@ def _coerce_count(column: str, dtype: pl.DataType) -> _Coercion:
     return _Coercion(column, value)
 
 
-def _month_from_text(value: pl.Expr) -> pl.Expr:
-    return (
-        pl.when(value.str.contains(_MONTH_TEXT))
-        .then((value.str.slice(0, 7) + "-01").str.to_date("%Y-%m-%d", strict=False))
-        .otherwise(None)
-    )
-
-
-def _coerce_month(column: str, dtype: pl.DataType) -> _Coercion:
+def _coerce_money(column: str, dtype: pl.DataType) -> _Coercion:
+    """Dollars as float64; text that is not a plain number (``"n/a"``, ``"$1,200"``) is refused."""
     value = pl.col(column)
-    if dtype == pl.Date:
-        return _Coercion(column, value.dt.month_start())
-    if isinstance(dtype, pl.Datetime):
-        return _Coercion(column, _to_utc(value, dtype).dt.month_start().cast(pl.Date))
     if _is_text(dtype):
-        text = value.cast(pl.String)
-        parsed = _month_from_text(text)
+        text = value.cast(pl.String).str.strip_chars()
+        parsed = text.cast(pl.Float64, strict=False)
         return _Coercion(
             column,
             parsed,
+            text.is_not_null() & (text != "") & parsed.is_null(),
+            "must be a plain number of dollars (text such as 'n/a' or '$1,200' cannot be read)",
+        )
+    if dtype == pl.Null:
+        return _Coercion(column, value.cast(pl.Float64))
+    return _Coercion(column, value.cast(pl.Float64, strict=False))
+
+
+_TIMESTAMP_FORMATS: Final = (
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M%#z",
+    "%Y-%m-%d",
+)
+_MONTH_TEXT: Final = r"^\d{4}-\d{2}(-\d{2})?([T ].*)?$"
+
+
+def _coerce_time(column: str, dtype: pl.DataType) -> _Coercion:
+    """``month`` (and the row's UTC time) from a timestamp or a month column."""
+    value = pl.col(column)
+    if isinstance(dtype, pl.Datetime):
+        utc = (
+            value
+            if dtype.time_zone is None
+            else value.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        )
+        return _time_coercion(column, utc)
+    if dtype == pl.Date:
+        return _time_coercion(column, value.cast(pl.Datetime("us")))
+    if _is_text(dtype):
+        text = value.cast(pl.String)
+        if column == s.MONTH:
+            parsed = (
+                pl.when(text.str.contains(_MONTH_TEXT))
+                .then((text.str.slice(0, 7) + "-01").str.to_datetime("%Y-%m-%d", strict=False))
+                .otherwise(None)
+            )
+            rule = "must be a date (YYYY-MM-DD or YYYY-MM)"
+        else:
+            parsed = pl.coalesce(
+                text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
+                for fmt in _TIMESTAMP_FORMATS
+            ).dt.replace_time_zone(None)
+            rule = "must be an ISO 8601 date-time (e.g. 2025-03-15T10:00:00Z)"
+        return _Coercion(
+            s.MONTH,
+            parsed.dt.month_start().cast(pl.Date),
             text.is_not_null() & parsed.is_null(),
-            "must be a date (YYYY-MM-DD or YYYY-MM)",
+            rule,
+            column,
+            parsed,
         )
     return _Coercion(
-        column,
-        pl.lit(None, pl.Date),
-        value.is_not_null(),
-        f"must be a date, not {dtype}",
+        s.MONTH, pl.lit(None, pl.Date), value.is_not_null(), f"must be a date, not {dtype}", column
     )
 
 
-def _coerce_timestamp_to_month(dtype: pl.DataType) -> _Coercion:
-    value = pl.col(s.TIMESTAMP)
-    if dtype == pl.Date:
-        month = value.dt.month_start()
-    elif isinstance(dtype, pl.Datetime):
-        month = _to_utc(value, dtype).dt.month_start().cast(pl.Date)
-    elif _is_text(dtype):
-        text = value.cast(pl.String)
-        parsed = pl.coalesce(
-            text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
-            for fmt in _TIMESTAMP_FORMATS
-        )
-        month = parsed.dt.replace_time_zone(None).dt.month_start().cast(pl.Date)
-        return _Coercion(
-            s.MONTH,
-            month,
-            text.is_not_null() & parsed.is_null(),
-            "must be an ISO 8601 date-time (e.g. 2025-03-15T10:00:00Z)",
-        )
-    else:
-        return _Coercion(
-            s.MONTH,
-            pl.lit(None, pl.Date),
-            value.is_not_null(),
-            f"must be a date-time, not {dtype}",
-        )
-    return _Coercion(s.MONTH, month)
+def _time_coercion(column: str, utc: pl.Expr) -> _Coercion:
+    return _Coercion(s.MONTH, utc.dt.month_start().cast(pl.Date), source=column, time=utc)
 
 
-def _to_utc(value: pl.Expr, dtype: pl.Datetime) -> pl.Expr:
-    if dtype.time_zone is None:
-        return value
-    return value.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
-
-
-def _refuse_unconvertible(
-    frame: pl.LazyFrame, checks: Sequence[_Coercion], used: Sequence[str], label: str
-) -> None:
-    flags = [check.unconvertible for check in checks if check.unconvertible is not None]
-    counts = frame.select(flag.sum() for flag in flags).collect().row(0)
-    problems = []
-    for check, flag, count in zip(checks, flags, counts, strict=True):
-        if not count:
-            continue
-        example = (
-            frame.with_row_index(_ROW, offset=1)
-            .filter(flag)
-            .select(_ROW, *used)
-            .head(1)
-            .collect()
-            .row(0, named=True)
-        )
-        # The usage month is derived from the timestamp: name the column the user wrote.
-        column = s.TIMESTAMP if check.column == s.MONTH and s.TIMESTAMP in used else check.column
-        problems.append(Problem(label, column, check.rule, int(count), example))
-    if problems:
-        raise InputError(problems)
-
-
-def _apply(
+def _convert(
     frame: pl.LazyFrame,
     columns: pl.Schema,
     coercions: Sequence[_Coercion],
-    used: Sequence[str],
     label: str,
-) -> pl.LazyFrame:
-    """Select the used columns, converted; refuse values that cannot be converted."""
+    options: IngestOptions,
+) -> tuple[pl.LazyFrame, list[pl.DataFrame], list[Problem]]:
+    """Convert columns to the contract's types; rows whose values cannot be converted are
+    refused or dropped (per ``options``). Returns the frame, dropped rows and their problems."""
+    dropped: list[pl.DataFrame] = []
+    problems: list[Problem] = []
     checks = [c for c in coercions if c.unconvertible is not None]
     if checks:
-        _refuse_unconvertible(frame, checks, used, label)
+        flags = [c.unconvertible for c in checks if c.unconvertible is not None]
+        counts = frame.select(flag.sum() for flag in flags).collect().row(0)
+        bad_any = pl.lit(False)
+        for check, flag, count in zip(checks, flags, counts, strict=True):
+            if not count:
+                continue
+            column = check.source or check.column
+            bad = frame.filter(flag)
+            example = bad.select(ROW, *(c for c in columns.names() if c != ROW)).head(1).collect()
+            problems.append(
+                Problem(label, column, check.rule, int(count), example.row(0, named=True))
+            )
+            dropped.append(_listed(bad, label, column, check.rule))
+            bad_any = bad_any | flag
+        if problems:
+            if options.on_invalid == "raise":
+                raise InputError(problems)
+            frame = frame.filter(~bad_any)
     converted = {c.column: c.expr.alias(c.column) for c in coercions}
-    passthrough = [
-        pl.col(column)
-        for column in used
-        if column not in converted and column in columns and column != s.TIMESTAMP
-    ]
-    return frame.select(*passthrough, *converted.values())
-
-
-# --- row rules -----------------------------------------------------------------------------
+    time = [c.time.alias(_TIME) for c in coercions if c.time is not None]
+    passthrough = [pl.col(c) for c in columns.names() if c not in converted and c != s.TIMESTAMP]
+    return frame.select(*passthrough, *converted.values(), *time), dropped, problems
 
 
 def _row_failures(
-    frame: pl.LazyFrame | pl.DataFrame, contract: type[dy.Schema], label: str
-) -> list[Problem]:
-    """Every row rule of ``contract`` that ``frame`` breaks, with counts and an example row.
-
-    Rows are numbered from 1 in file order so the user can find the example.
-    """
+    frame: pl.DataFrame, contract: type[dy.Schema], label: str
+) -> tuple[pl.DataFrame, list[Problem], pl.DataFrame]:
+    """Check every row rule of ``contract``: the valid rows, one problem per broken rule (count
+    and example row), and the invalid rows listed per rule."""
     numbered: type[dy.Schema] = type(
-        f"{contract.__name__}Numbered", (contract,), {_ROW: dy.Int64(nullable=False)}
+        f"{contract.__name__}Numbered", (contract,), {ROW: dy.Int64(nullable=False)}
     )
-    with_rows = (
-        frame.lazy().with_row_index(_ROW, offset=1).with_columns(pl.col(_ROW).cast(pl.Int64))
-    )
-    _, failure = numbered.filter(with_rows.collect(), cast=True)
+    good, failure = numbered.filter(frame, cast=True)
+    counts = failure.counts()
+    if not counts:
+        return good.drop(ROW), [], pl.DataFrame(schema=DROPPED_SCHEMA)
     details = failure.details()
-    shown = [_ROW, *contract.column_names()]
-    problems = []
-    for key, count in sorted(failure.counts().items()):
+    shown = [ROW, *contract.column_names()]
+    problems, listed = [], []
+    for key, count in sorted(counts.items()):
         column, rule = _describe(key, numbered)
         invalid = details.filter(pl.col(key) == "invalid") if key in details.columns else details
         example = invalid.select(shown).head(1).row(0, named=True) if invalid.height else None
         problems.append(Problem(label, column, rule, int(count), example))
-    return problems
+        listed.append(_listed(invalid.select(shown).lazy(), label, column, rule))
+    return good.drop(ROW), problems, _concat_dropped(listed)
 
 
 def _describe(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
@@ -482,6 +690,11 @@ def _describe(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
     if rule == "dtype":
         wanted = contract.columns()[column].dtype
         return column, f"must hold values convertible to {_type_name(wanted)}"
+    if column == s.MONTH and rule in ("min", "max"):
+        return column, (
+            f"must fall between {s.EARLIEST_MONTH:%Y-%m} and {s.LATEST_MONTH:%Y-%m} "
+            "(earlier or later dates are typos or placeholders)"
+        )
     return column, _RULE_TEXT.get(rule, rule)
 
 
@@ -493,3 +706,40 @@ def _type_name(dtype: pl.DataType) -> str:
         pl.Date: "a date",
     }
     return names.get(type(dtype), str(dtype))
+
+
+def _listed(rows: pl.LazyFrame, label: str, column: str | None, rule: str) -> pl.DataFrame:
+    """Dropped rows in :data:`DROPPED_SCHEMA` form (values as JSON), at most ``_MAX_LISTED``."""
+    head = rows.head(_MAX_LISTED).collect()
+    values = [
+        json.dumps(
+            {k: v for k, v in row.items() if k != ROW and not k.startswith("_")}, default=str
+        )
+        for row in head.iter_rows(named=True)
+    ]
+    return pl.DataFrame(
+        {
+            "file": [label] * head.height,
+            "row": head[ROW] if ROW in head.columns else [None] * head.height,
+            "column": [column] * head.height,
+            "rule": [rule] * head.height,
+            "values": values,
+        },
+        schema=DROPPED_SCHEMA,
+    )
+
+
+def _concat_dropped(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:
+    frames = [p for p in parts if p.height]
+    if not frames:
+        return pl.DataFrame(schema=DROPPED_SCHEMA)
+    return pl.concat(frames).sort("file", "row", "rule")
+
+
+def _kept_note(label: str, kept: int, dropped: Sequence[pl.DataFrame]) -> str:
+    rows = _concat_dropped(dropped)["row"].n_unique()
+    more = "at least " if rows >= _MAX_LISTED else ""
+    return (
+        f"{label}: {kept:,} rows kept, {more}{rows:,} left out because they break a rule "
+        "(listed with their row numbers under the dropped rows)."
+    )

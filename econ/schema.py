@@ -1,4 +1,4 @@
-"""Column contracts of the two inputs and of the ledger rollup.
+r"""Column contracts of the two inputs and of the ledger rollup.
 
 The names here are the only place a column name is spelled; every other module imports them.
 
@@ -11,11 +11,14 @@ column                required   meaning
 ``feature_id``        yes        which product feature made the call (text)
 ``timestamp``         one of     when (datetime, any unit; naive = UTC, aware converted to UTC)
 ``month``             the two    or the month (date; any day is truncated to the 1st)
-``cost_usd``          yes        what the call cost, in dollars (≥ 0, finite)
+``cost_usd``          yes*       what the call cost, in dollars (≥ 0, finite)
 ``calls``             no         how many calls the row stands for (integer ≥ 0; default 1)
-``model``             no         carried along
-``input_tokens``      no         carried along (integer ≥ 0)
-``output_tokens``     no         carried along (integer ≥ 0)
+``model``             no*        the model called
+``input_tokens``      no*        prompt tokens, cached ones included (integer ≥ 0)
+``output_tokens``     no*        completion tokens (integer ≥ 0)
+``cached_input_tokens`` no       prompt tokens read from cache (integer ≥ 0)
+
+\* a row without ``cost_usd`` is priced from ``model`` and its tokens (:mod:`econ.token_prices`).
 ====================  =========  ==============================================================
 
 Revenue table (one row per customer per month): ``customer_id``, ``month``, ``mrr_usd`` (≥ 0,
@@ -24,6 +27,7 @@ finite), ``plan`` are required; every other text column is a segment dimension.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -39,48 +43,57 @@ CALLS: Final = "calls"
 MODEL: Final = "model"
 INPUT_TOKENS: Final = "input_tokens"
 OUTPUT_TOKENS: Final = "output_tokens"
+CACHED_INPUT_TOKENS: Final = "cached_input_tokens"
 MRR_USD: Final = "mrr_usd"
 PLAN: Final = "plan"
 
 USAGE_TIER: Final = "usage_tier"
 """The computed segment dimension (light / core / power), always available to ``segment_by``."""
 
-USAGE_REQUIRED: Final = (CUSTOMER_ID, FEATURE_ID, COST_USD)
+USAGE_REQUIRED: Final = (CUSTOMER_ID, FEATURE_ID)
 USAGE_TIME_COLUMNS: Final = (TIMESTAMP, MONTH)
-USAGE_OPTIONAL: Final = (CALLS, MODEL, INPUT_TOKENS, OUTPUT_TOKENS)
+USAGE_OPTIONAL: Final = (COST_USD, CALLS, MODEL, INPUT_TOKENS, OUTPUT_TOKENS, CACHED_INPUT_TOKENS)
 REVENUE_REQUIRED: Final = (CUSTOMER_ID, MONTH, MRR_USD, PLAN)
 
 ID_COLUMNS: Final = frozenset({CUSTOMER_ID, FEATURE_ID, PLAN, MODEL})
-TOKEN_COLUMNS: Final = (INPUT_TOKENS, OUTPUT_TOKENS)
+ID_MAX_LENGTH: Final = 256
+"""Ids longer than this are refused: no real id is, and hostile ones bloat every table."""
+EARLIEST_MONTH: Final = dt.date(1990, 1, 1)
+LATEST_MONTH: Final = dt.date(dt.date.today().year + 3, 12, 1)
+"""Months outside [EARLIEST_MONTH, LATEST_MONTH] are typos or placeholder dates."""
+TOKEN_COLUMNS: Final = (INPUT_TOKENS, OUTPUT_TOKENS, CACHED_INPUT_TOKENS)
 
 
 class UsageSchema(dy.Schema):
     """A usage ledger after its time column was bucketed to ``month``."""
 
-    customer_id = dy.String(nullable=False)
-    feature_id = dy.String(nullable=False)
-    month = dy.Date(nullable=False)
+    customer_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
+    feature_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
+    month = dy.Date(nullable=False, min=EARLIEST_MONTH, max=LATEST_MONTH)
     cost_usd = dy.Float64(nullable=False, min=0.0)
     calls = dy.Int64(nullable=False, min=0)
-    model = dy.String(nullable=True)
+    model = dy.String(nullable=True, max_length=ID_MAX_LENGTH)
     input_tokens = dy.Int64(nullable=True, min=0)
     output_tokens = dy.Int64(nullable=True, min=0)
+    cached_input_tokens = dy.Int64(nullable=True, min=0)
 
 
 class RevenueSchema(dy.Schema):
     """The revenue table's required columns; segment columns are added per file."""
 
-    customer_id = dy.String(nullable=False, primary_key=True)
-    month = dy.Date(nullable=False, primary_key=True)
+    customer_id = dy.String(
+        nullable=False, primary_key=True, min_length=1, max_length=ID_MAX_LENGTH
+    )
+    month = dy.Date(nullable=False, primary_key=True, min=EARLIEST_MONTH, max=LATEST_MONTH)
     mrr_usd = dy.Float64(nullable=False, min=0.0)
-    plan = dy.String(nullable=False)
+    plan = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
 
 
 def revenue_schema(segment_columns: tuple[str, ...]) -> type[RevenueSchema]:
     """The revenue contract for a file with these segment columns (nullable text)."""
     if not segment_columns:
         return RevenueSchema
-    members = {name: dy.String(nullable=True) for name in segment_columns}
+    members = {name: dy.String(nullable=True, max_length=ID_MAX_LENGTH) for name in segment_columns}
     return type("RevenueWithSegments", (RevenueSchema,), members)
 
 
@@ -93,6 +106,7 @@ ROLLUP_SCHEMA: Final = pl.Schema(
         COST_USD: pl.Float64(),
         INPUT_TOKENS: pl.Int64(),
         OUTPUT_TOKENS: pl.Int64(),
+        CACHED_INPUT_TOKENS: pl.Int64(),
     }
 )
 """The ledger rolled up to one row per customer × feature × month (tokens null when unknown)."""

@@ -2,12 +2,14 @@
 
 Layout under the data directory::
 
-    blobs/<sha256 of the file>.parquet     each uploaded file, stored once
-    datasets/<dataset id>.json             which usage and revenue blobs form a dataset
+    blobs/<sha256 of the file>.bin     each uploaded file (parquet or CSV), stored once
+    datasets/<dataset id>.json         which usage and revenue blobs form a dataset, and how
+                                       they are read (their import specs)
 
-The dataset id is the first 32 hex digits (128 bits) of the SHA-256 of the two files' hashes:
-it names the exact bytes and cannot be guessed. Every write goes to a temporary file in the
-same folder first and is then renamed into place, so a crash never leaves half a file.
+The dataset id is the first 32 hex digits (128 bits) of the SHA-256 of the two files' hashes
+and their import specs: it names the exact bytes and reading, and cannot be guessed. Every write
+goes to a temporary file in the same folder first and is then renamed into place, so a crash
+never leaves half a file.
 
 The data directory is ``$ECON_DATA_DIR`` when set, else the project's git-ignored ``.data/``
 when it can be written, else the platform's user data directory.
@@ -19,14 +21,16 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
 import platformdirs
 
-from econ.ingest import Dataset, load_dataset
+from econ.imports import ImportSpec
+from econ.ingest import Dataset, IngestOptions, load_dataset
 from econ.link import SAMPLE_DATASET
+from econ.readers import Limits
 from econ.sample import SAMPLE_DIR, sample_paths
 
 DATA_DIR_ENV: Final = "ECON_DATA_DIR"
@@ -44,6 +48,8 @@ class StoredDataset:
     revenue_path: Path
     usage_name: str
     revenue_name: str
+    usage_spec: ImportSpec = field(default_factory=ImportSpec)
+    revenue_spec: ImportSpec = field(default_factory=ImportSpec)
 
 
 def default_data_dir() -> Path:
@@ -60,8 +66,9 @@ def sha256_hex(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def dataset_id_for(usage_sha: str, revenue_sha: str) -> str:
-    return hashlib.sha256(f"{usage_sha}:{revenue_sha}".encode()).hexdigest()[:32]
+def dataset_id_for(usage_sha: str, revenue_sha: str, specs: str = "") -> str:
+    """128 bits of SHA-256 over both files' hashes and how they are read."""
+    return hashlib.sha256(f"{usage_sha}:{revenue_sha}:{specs}".encode()).hexdigest()[:32]
 
 
 class DatasetStore:
@@ -78,19 +85,33 @@ class DatasetStore:
     def _datasets(self) -> Path:
         return self.root / "datasets"
 
-    def put(self, usage: bytes, revenue: bytes, *, usage_name: str, revenue_name: str) -> str:
-        """Store both files (once each) and the pair; return the dataset id."""
+    def put(
+        self,
+        usage: bytes,
+        revenue: bytes,
+        *,
+        usage_name: str,
+        revenue_name: str,
+        usage_spec: ImportSpec | None = None,
+        revenue_spec: ImportSpec | None = None,
+    ) -> str:
+        """Store both files (once each) and how to read them; return the dataset id."""
         usage_sha, revenue_sha = sha256_hex(usage), sha256_hex(revenue)
         for sha, content in ((usage_sha, usage), (revenue_sha, revenue)):
-            blob = self._blobs / f"{sha}.parquet"
+            blob = self._blobs / f"{sha}.bin"
             if not blob.exists():
                 _write_atomically(blob, content)
-        dataset_id = dataset_id_for(usage_sha, revenue_sha)
+        specs = {
+            "usage_spec": (usage_spec or ImportSpec()).to_dict(),
+            "revenue_spec": (revenue_spec or ImportSpec()).to_dict(),
+        }
+        dataset_id = dataset_id_for(usage_sha, revenue_sha, json.dumps(specs, sort_keys=True))
         manifest = {
             "usage": usage_sha,
             "revenue": revenue_sha,
             "usage_name": usage_name,
             "revenue_name": revenue_name,
+            **specs,
         }
         _write_atomically(
             self._datasets / f"{dataset_id}.json", json.dumps(manifest, indent=2).encode()
@@ -109,23 +130,33 @@ class DatasetStore:
             raise DatasetNotFoundError(dataset_id) from None
         stored = StoredDataset(
             dataset_id,
-            self._blobs / f"{manifest['usage']}.parquet",
-            self._blobs / f"{manifest['revenue']}.parquet",
+            self._blobs / f"{manifest['usage']}.bin",
+            self._blobs / f"{manifest['revenue']}.bin",
             str(manifest["usage_name"]),
             str(manifest["revenue_name"]),
+            ImportSpec.from_dict(manifest.get("usage_spec", {}), "usage_spec"),
+            ImportSpec.from_dict(manifest.get("revenue_spec", {}), "revenue_spec"),
         )
         if not (stored.usage_path.exists() and stored.revenue_path.exists()):
             raise DatasetNotFoundError(dataset_id)
         return stored
 
-    def load(self, dataset_id: str) -> Dataset:
-        """Read and validate a stored dataset (raises :class:`InputError` if it is bad)."""
+    def load(self, dataset_id: str, options: IngestOptions | None = None) -> Dataset:
+        """Read and validate a stored dataset as it was imported (raises :class:`InputError`)."""
         stored = self.find(dataset_id)
+        if dataset_id == SAMPLE_DATASET:
+            # The bundled sample is trusted: upload limits (which may be set low) do not apply.
+            options = IngestOptions(
+                on_invalid=options.on_invalid if options else "raise", limits=Limits()
+            )
         return load_dataset(
             stored.usage_path,
             stored.revenue_path,
             usage_name=stored.usage_name,
             revenue_name=stored.revenue_name,
+            usage_spec=stored.usage_spec,
+            revenue_spec=stored.revenue_spec,
+            options=options,
         )
 
     def forget(self, dataset_id: str) -> None:

@@ -39,6 +39,15 @@ live(
     f"{money(totals.unbilled_inference_usd, cents=False)}."
 )
 
+if not now.data.pricing.filter(now.data.pricing["priced_by"] != "given").is_empty():
+    st.markdown(
+        "**Cost from tokens.** Rows logged without a cost were priced at their date's rates:"
+    )
+    st.latex(
+        r"\text{cost} = (n_\text{in} - n_\text{cached})\,p_\text{in} + n_\text{cached}\,"
+        r"p_\text{cached} + n_\text{out}\,p_\text{out}"
+    )
+
 st.subheader("2. Compute-adjusted gross profit per customer-month")
 st.latex(
     r"\text{GP} = \text{ARPA} - \text{inference} - \text{AI infra} - \text{support} - \text{CS}"

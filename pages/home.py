@@ -1,67 +1,87 @@
-"""Data: upload a usage ledger and a revenue table, or explore the bundled sample."""
+"""Data: upload a usage ledger and a revenue table (any supported export), or use the sample."""
 
-import polars as pl
 import streamlit as st
 
 from econ import formats
-from econ.errors import format_row
+from econ.imports import title_of
 from econ.link import SAMPLE_DATASET
-from ui import layout, session
+from ui import imports, layout, session
 
 st.title("Data")
 banner = st.container()
 layout.notices()
 
 st.subheader("Your files")
+st.caption(
+    "Parquet or CSV. Usage: the econ layout, or an export from Langfuse, LiteLLM, OpenAI's usage "
+    "API or Helicone (any other layout can be mapped). Revenue: the econ layout, Stripe invoice "
+    "lines or subscriptions, or a subscription-metrics import file."
+)
 left, right = st.columns(2)
 usage_file = left.file_uploader(
-    "Usage ledger (parquet)",
-    type=["parquet"],
+    "Usage ledger",
+    type=["parquet", "csv"],
     key="upload_usage",
-    help="One row per inference call, or pre-aggregated rows: customer_id, feature_id, "
-    "timestamp or month, cost_usd; optional calls, model, input_tokens, output_tokens.",
+    help="One row per inference call or pre-aggregated rows: who, which feature, when, and what "
+    "it cost (or the model and tokens to price it from).",
 )
 revenue_file = right.file_uploader(
-    "Revenue table (parquet)",
-    type=["parquet"],
+    "Revenue table",
+    type=["parquet", "csv"],
     key="upload_revenue",
-    help="One row per customer per month: customer_id, month, mrr_usd, plan; every other "
-    "text column (company_size, channel, …) becomes a segment.",
+    help="One row per customer per month with MRR and plan, or invoice lines / subscriptions.",
 )
+
+now = session.current()
 if usage_file is not None and revenue_file is not None:
-    with st.status("Reading and checking your files…", expanded=True) as status:
-        st.write(f"Usage ledger: {usage_file.name} ({usage_file.size:,} bytes)")
-        st.write(f"Revenue table: {revenue_file.name} ({revenue_file.size:,} bytes)")
-        problems = session.use_uploaded(
-            usage_file.getvalue(), usage_file.name, revenue_file.getvalue(), revenue_file.name
+    usage_bytes, revenue_bytes = usage_file.getvalue(), revenue_file.getvalue()
+    unpriced = session.unpriced_models(usage_file.name, now.data)
+    with st.container(border=True):
+        st.markdown("##### How to read them")
+        usage_spec = imports.spec_controls("usage", usage_file.name, usage_bytes, unpriced)
+        st.divider()
+        revenue_spec = imports.spec_controls("revenue", revenue_file.name, revenue_bytes)
+        ready = not isinstance(usage_spec, tuple) and not isinstance(revenue_spec, tuple)
+        clicked = st.button(
+            "Load these files", type="primary", key="load_files", disabled=not ready
         )
-        if problems:
-            status.update(label="Your files could not be used", state="error", expanded=False)
-        else:
-            status.update(label="Your files are loaded", state="complete", expanded=False)
-    if problems:
+    unreadable = [spec for spec in (usage_spec, revenue_spec) if isinstance(spec, tuple)]
+    if unreadable:
         st.error(
-            f"**{len(problems)} problem(s) stop these files from being used.** Nothing changed: "
-            "the data you were looking at is still loaded. Fix the files and upload them again."
+            "**These files cannot be read.** Nothing changed: the data you were looking at is "
+            "still loaded."
         )
         st.dataframe(
-            pl.DataFrame(
-                {
-                    "file": [p.source for p in problems],
-                    "column": [p.column or "" for p in problems],
-                    "rule": [p.rule for p in problems],
-                    "rows": [p.count for p in problems],
-                    "example": [format_row(p.example) if p.example else "" for p in problems],
-                }
-            ),
+            imports.problems_frame([p for problems in unreadable for p in problems]),
             hide_index=True,
             width="stretch",
         )
+    elif clicked and not isinstance(usage_spec, tuple) and not isinstance(revenue_spec, tuple):
+        with st.status("Reading and checking your files…", expanded=True) as status:
+            st.write(f"Usage ledger: {usage_file.name} ({usage_file.size:,} bytes)")
+            st.write(f"Revenue table: {revenue_file.name} ({revenue_file.size:,} bytes)")
+            result = session.use_uploaded(
+                session.Upload(usage_file.name, usage_bytes, usage_spec),
+                session.Upload(revenue_file.name, revenue_bytes, revenue_spec),
+            )
+            if result.problems:
+                status.update(label="Your files could not be used", state="error", expanded=False)
+            else:
+                status.update(label="Your files are loaded", state="complete", expanded=False)
+        # Draw the page again from the new state: the new dataset, or prices to ask for.
+        st.rerun()
+    result = session.last_upload()
+    if result is not None and result.problems:
+        st.error(
+            f"**{len(result.problems)} problem(s) stop these files from being used.** Nothing "
+            "changed: the data you were looking at is still loaded. Fix the files, or the way "
+            "they are read, and load them again."
+        )
+        st.dataframe(imports.problems_frame(result.problems), hide_index=True, width="stretch")
 elif usage_file is not None or revenue_file is not None:
     missing = "revenue table" if revenue_file is None else "usage ledger"
     st.info(f"Add the {missing} too: the two files are read together.")
 
-now = session.current()
 data, report = now.data, now.report
 with banner:
     if now.dataset_id == SAMPLE_DATASET:
@@ -73,10 +93,26 @@ with banner:
         )
     else:
         st.success(
-            f"Showing your data: **{data.usage_name}** and **{data.revenue_name}**.",
+            f"Showing your data: **{data.usage_name}** ({title_of(data.usage_format)}) and "
+            f"**{data.revenue_name}** ({title_of(data.revenue_format)}).",
             icon=":material/check_circle:",
         )
         st.button("Back to the sample data", on_click=session.use_sample, key="use_sample")
+
+if data.dropped.height:
+    st.warning(
+        f"**{data.dropped['row'].n_unique():,} rows were left out** because they break a rule; "
+        "every other row is used. Download the list to fix them at the source.",
+        icon=":material/filter_alt_off:",
+    )
+    st.dataframe(imports.problems_frame(data.dropped_problems), hide_index=True, width="stretch")
+    st.download_button(
+        "Download the dropped rows (CSV)",
+        data.dropped.write_csv(),
+        file_name="dropped_rows.csv",
+        mime="text/csv",
+        key="download_dropped",
+    )
 
 st.subheader("What is in it")
 totals = report.totals
@@ -114,6 +150,8 @@ st.caption(
         else "; below about 10% the compute-adjusted view changes little."
     )
 )
+for note in data.notes:
+    st.caption(f"• {note}")
 for warning in report.warnings:
     st.warning(warning)
 

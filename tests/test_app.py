@@ -287,11 +287,92 @@ class TestTiersAndPricing:
         assert at.number_input(key="book:cost:deep_research").value == 0.6
 
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+
+def upload_files(at: AppTest, usage: Path, revenue: Path) -> AppTest:
+    at.file_uploader(key="upload_usage").upload(usage.name, usage.read_bytes())
+    at.file_uploader(key="upload_revenue").upload(revenue.name, revenue.read_bytes())
+    return at.run()
+
+
+class TestImports:
+    def test_exports_are_detected_and_read(self) -> None:
+        at = upload_files(
+            open_app(),
+            FIXTURES / "langfuse_observations.parquet",
+            FIXTURES / "stripe_invoice_lines.csv",
+        )
+        chosen = {box.label: box.value for box in at.selectbox}
+        assert chosen["langfuse_observations.parquet is a"] == "langfuse"
+        assert chosen["Customer comes from"] == "column:user_id"
+        assert chosen["Feature comes from"] == "tag:feature:"
+        assert chosen["stripe_invoice_lines.csv is a"] == "stripe_invoices"
+        at.button(key="load_files").click().run()
+        assert not at.exception
+        assert any("Langfuse observations export" in s.value for s in at.success)
+        metrics = {m.label: m.value for m in at.metric}
+        assert (metrics["Customers"], metrics["Features"]) == ("4", "3")
+        assert any("spans and events are skipped" in c.value for c in at.caption)
+
+    def test_choosing_another_feature_source(self) -> None:
+        at = upload_files(
+            open_app(), FIXTURES / "helicone_requests.csv", FIXTURES / "subscriptions.csv"
+        )
+        feature_box = next(box for box in at.selectbox if box.label == "Feature comes from")
+        feature_box.set_value("column:model").run()
+        at.button(key="load_files").click().run()
+        at.switch_page(PAGES["features"]).run()
+        assert {r["feature_id"] for r in table(at)} == {"gpt-4o", "gpt-4o-mini", "o3"}
+
+    def test_an_unknown_layout_is_mapped(self) -> None:
+        at = upload_files(
+            open_app(), FIXTURES / "inhouse_ledger.parquet", FIXTURES / "inhouse_revenue.csv"
+        )
+        mapped = {box.label: box.value for box in at.selectbox}
+        assert mapped["inhouse_ledger.parquet is a"] == "mapped"
+        assert mapped["customer_id"] == "account"
+        at.button(key="load_files").click().run()
+        assert not at.exception
+        assert {m.label: m.value for m in at.metric}["Plans"] == "2"
+
+    def test_prices_for_an_unknown_model_can_be_entered(self) -> None:
+        at = upload_files(
+            open_app(), CORPUS / "usage_unknown_model.parquet", CORPUS / "good_revenue.parquet"
+        )
+        at.button(key="load_files").click().run()
+        assert at.session_state[session.DATASET_ID] == "sample"
+        assert any("my-finetune-v2" in w.value for w in at.warning)
+        inputs = {box.label: box for box in at.number_input}
+        inputs["my-finetune-v2 — input $/M"].set_value(0.5)
+        inputs["my-finetune-v2 — output $/M"].set_value(1.5)
+        at.run()
+        at.button(key="load_files").click().run()
+        assert at.session_state[session.DATASET_ID] != "sample"
+        assert any("priced by override" in c.value for c in at.caption)
+
+    def test_a_link_reads_an_imported_dataset_the_same_way(self) -> None:
+        at = upload_files(
+            open_app(),
+            FIXTURES / "litellm_spend_logs.csv",
+            FIXTURES / "stripe_subscriptions.parquet",
+        )
+        at.button(key="load_files").click().run()
+        dataset_id = at.session_state[session.DATASET_ID]
+        again = open_app(params=encode_link(dataset_id, econ.Scenario()))
+        assert again.session_state[session.DATASET_ID] == dataset_id
+        assert any("LiteLLM spend logs" in s.value for s in again.success)
+
+
 class TestUploads:
     def upload(self, at: AppTest, usage: bytes, revenue: bytes) -> AppTest:
         at.file_uploader(key="upload_usage").upload("my_usage.parquet", usage)
         at.file_uploader(key="upload_revenue").upload("my_revenue.parquet", revenue)
-        return at.run()
+        at.run()
+        if not at.button(key="load_files").disabled:
+            at.button(key="load_files").click().run()
+        return at
 
     def test_good_files_replace_the_sample(self, data_dir: Path) -> None:
         at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
@@ -306,23 +387,25 @@ class TestUploads:
         assert (data_dir / "datasets" / f"{dataset_id}.json").exists()
         assert at.query_params["data"] == [dataset_id] or at.query_params["data"] == dataset_id
 
-    def test_bad_files_show_problems_and_keep_the_previous_data(self) -> None:
+    def test_bad_rows_are_left_out_listed_and_downloadable(self) -> None:
         bad_revenue = SMALL_REVENUE.with_columns(pl.Series("mrr_usd", [100.0, -5, 300, 300, 100]))
         at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(bad_revenue))
         assert not at.exception
-        assert any("problem(s) stop these files" in e.value for e in at.error)
+        assert any("1 rows were left out" in w.value for w in at.warning)
         problems = table(at)
         assert problems[0]["file"] == "my_revenue.parquet"
         assert problems[0]["column"] == "mrr_usd"
         assert problems[0]["rows"] == 1
         assert "row=2" in problems[0]["example"]
+        assert at.session_state[session.DATASET_ID] != "sample"
+        assert at.get("download_button")
+
+    def test_unreadable_files_show_problems_and_keep_the_previous_data(self) -> None:
+        at = self.upload(open_app(), b"\x00\x01binary", parquet(SMALL_REVENUE))
+        assert any("cannot be read" in e.value for e in at.error)
+        assert any("is not a readable parquet or CSV file" in r["rule"] for r in table(at))
         assert at.session_state[session.DATASET_ID] == "sample"
         assert any("bundled sample data" in info.value for info in at.info)
-
-    def test_a_file_that_is_not_parquet(self) -> None:
-        at = self.upload(open_app(), b"customer_id,feature_id\n", parquet(SMALL_REVENUE))
-        assert any("is not a readable parquet file" in r["rule"] for r in table(at))
-        assert at.session_state[session.DATASET_ID] == "sample"
 
     def test_one_file_alone_waits_for_the_other(self) -> None:
         at = open_app()

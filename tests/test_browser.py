@@ -216,3 +216,23 @@ def test_every_page_in_the_browser(app_url: str, browser: object, path: str, tit
         )
     page.screenshot(path=str(SCREENSHOTS / f"{path}.png"))
     context.close()
+
+
+def test_importing_exports_in_the_browser(app_url: str, browser: object) -> None:
+    fixtures = ROOT / "tests" / "fixtures" / "imports"
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(app_url)
+    settled(page)
+    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs.nth(0).set_input_files(str(fixtures / "langfuse_observations.parquet"))
+    inputs.nth(1).set_input_files(str(fixtures / "stripe_invoice_lines.csv"))
+    page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
+    settled(page)
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Showing your data").wait_for(timeout=WAIT_MS)
+    settled(page)
+    assert page.get_by_text("Langfuse observations export").count() >= 1
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "data-after-import.png"))
+    context.close()

@@ -96,8 +96,9 @@ def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> Non
 def test_json_matches_the_python_api(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, "analyze", "--format", "json")
     usage, revenue = econ.sample_paths()
-    report = econ.analyze(usage, revenue, econ.sample_scenario())
-    expected = full_report(report, econ.recommend(report), econ.simulate(report))
+    data = econ.load_dataset(usage, revenue, usage_name=str(usage), revenue_name=str(revenue))
+    report = econ.analyze_dataset(data, econ.sample_scenario())
+    expected = full_report(report, econ.recommend(report), econ.simulate(report), data)
     assert json.loads(out) == json.loads(json.dumps(expected))
 
 

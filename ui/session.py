@@ -21,7 +21,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import econ
 from econ.link import SAMPLE_DATASET, decode_link, encode_link
-from econ.store import DatasetNotFoundError, DatasetStore, sha256_hex
+from econ.store import DatasetNotFoundError, DatasetStore
 
 SCENARIO = "scenario"
 DATASET_ID = "dataset_id"
@@ -42,8 +42,11 @@ def store() -> DatasetStore:
 
 @st.cache_resource(max_entries=8, show_spinner="Reading and checking the data…")
 def cached_dataset(dataset_id: str, data_dir: str) -> econ.Dataset:
-    """Load a stored dataset once per content hash (failures are not cached)."""
-    return _store(data_dir).load(dataset_id)
+    """Load a stored dataset once per content hash (failures are not cached).
+
+    The app keeps every usable row and lists the rest, so one bad row never blocks a file.
+    """
+    return _store(data_dir).load(dataset_id, econ.IngestOptions(on_invalid="drop"))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -164,6 +167,15 @@ def current() -> Current:
         )
         reset_scenario()
         report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
+    except (econ.InputError, DatasetNotFoundError) as error:
+        if dataset_id() == SAMPLE_DATASET:
+            st.error(f"The bundled sample data cannot be read: {error}")
+            st.stop()
+        st.session_state.setdefault(NOTICES, []).append(
+            f"This dataset can no longer be read ({error}); showing the sample data instead."
+        )
+        use_sample()
+        return current()
     return Current(dataset_id(), dataset(), scenario(), report)
 
 
@@ -188,30 +200,69 @@ def share_url(page: StreamlitPage) -> str:
     return f"{base}/?{query}"
 
 
-def use_uploaded(
-    usage: bytes, usage_name: str, revenue: bytes, revenue_name: str
-) -> list[econ.Problem]:
-    """Validate an uploaded pair; on success store it and make it current.
+@dataclass(frozen=True)
+class UploadResult:
+    """What loading an uploaded pair gave: the problems that stopped it, or the new dataset."""
 
-    Returns the problems found (nothing changes then: the previous dataset stays loaded).
+    problems: tuple[econ.Problem, ...]
+    dataset_id: str | None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file and how to read it."""
+
+    name: str
+    content: bytes
+    spec: econ.ImportSpec
+
+
+def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
+    """Validate an uploaded pair as the specs say; on success store it and make it current.
+
+    When it fails nothing changes: the previous dataset stays loaded.
     """
-    key = (sha256_hex(usage), sha256_hex(revenue))
-    last = st.session_state.get(LAST_UPLOAD)
-    if last is not None and last[0] == key:
-        return list(last[1])
     target = store()
-    new_id = target.put(usage, revenue, usage_name=usage_name, revenue_name=revenue_name)
-    problems: list[econ.Problem] = []
+    new_id = target.put(
+        usage.content,
+        revenue.content,
+        usage_name=usage.name,
+        revenue_name=revenue.name,
+        usage_spec=usage.spec,
+        revenue_spec=revenue.spec,
+    )
     try:
         cached_dataset(new_id, str(target.root))
     except econ.InputError as error:
-        problems = list(error.problems)
         target.forget(new_id)
-    st.session_state[LAST_UPLOAD] = (key, tuple(problems))
-    if not problems and new_id != dataset_id():
-        st.session_state[DATASET_ID] = new_id
-        reset_scenario()
-    return problems
+        result = UploadResult(error.problems, None)
+    else:
+        result = UploadResult((), new_id)
+        if new_id != dataset_id():
+            st.session_state[DATASET_ID] = new_id
+            reset_scenario()
+    st.session_state[LAST_UPLOAD] = result
+    return result
+
+
+def unpriced_models(usage_name: str, data: econ.Dataset) -> tuple[str, ...]:
+    """Models of this usage file that had no price: from the loaded data (their rows were left
+    out) or from the last failed load (every row lacked a price)."""
+    models = set(data.unpriced_models) if data.usage_name == usage_name else set()
+    result = last_upload()
+    if result is not None:
+        models |= {
+            value
+            for problem in result.problems
+            if problem.source == usage_name and problem.column == "cost_usd"
+            for value in problem.values
+        }
+    return tuple(sorted(models))
+
+
+def last_upload() -> UploadResult | None:
+    result = st.session_state.get(LAST_UPLOAD)
+    return result if isinstance(result, UploadResult) else None
 
 
 def use_sample() -> None:

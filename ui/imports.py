@@ -1,0 +1,182 @@
+"""The import step of the Data page: how each uploaded file is read.
+
+Each file's layout is detected and shown with the choices it offers (which field names the
+customer and the feature, or which column holds what); the user confirms with one button. The
+choices become the files' import specs, stored with the dataset so a shared link reads the files
+the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+import streamlit as st
+
+import econ
+from econ import imports
+from econ import schema as s
+from econ.readers import Limits, read_table
+from econ.store import sha256_hex
+
+NONE = "—"
+_TARGET_LABELS = {
+    s.CUSTOMER_ID: "customer_id",
+    s.FEATURE_ID: "feature_id",
+    s.TIMESTAMP: "timestamp",
+    s.MONTH: "month",
+    s.COST_USD: "cost_usd",
+    s.CALLS: "calls",
+    s.MODEL: "model",
+    s.INPUT_TOKENS: "input_tokens",
+    s.OUTPUT_TOKENS: "output_tokens",
+    s.CACHED_INPUT_TOKENS: "cached_input_tokens",
+    s.MRR_USD: "mrr_usd",
+    s.PLAN: "plan",
+}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _inspect(
+    sha: str, side: imports.Side, format_id: str, name: str, _content: bytes
+) -> imports.Inspection | tuple[econ.Problem, ...]:
+    """Keyed on the content hash: the bytes themselves are not hashed by Streamlit."""
+    del sha
+    try:
+        frame = read_table(_content, name, Limits.from_environment())
+        return imports.inspect(frame, side, format_id)
+    except econ.InputError as error:
+        return error.problems
+
+
+def spec_controls(
+    side: imports.Side, name: str, content: bytes, unpriced: Sequence[str] = ()
+) -> econ.ImportSpec | tuple[econ.Problem, ...]:
+    """Draw one file's import choices; return its spec (or the problems that stop reading it)."""
+    sha = sha256_hex(content)
+    detected = _inspect(sha, side, imports.AUTO, name, content)
+    if not isinstance(detected, imports.Inspection):
+        return detected
+    formats = imports.usage_formats() if side == "usage" else imports.revenue_formats()
+    key = f"import:{side}:{sha[:12]}"
+    format_id = st.selectbox(
+        f"{name} is a",
+        formats,
+        index=formats.index(detected.format),
+        format_func=imports.title_of,
+        key=f"{key}:format",
+    )
+    found = _inspect(sha, side, format_id, name, content)
+    if not isinstance(found, imports.Inspection):
+        return found
+    if found.sources:
+        customer, feature = st.columns(2)
+        chosen_customer = customer.selectbox(
+            "Customer comes from",
+            found.sources,
+            index=found.sources.index(found.customer) if found.customer in found.sources else 0,
+            key=f"{key}:customer",
+        )
+        chosen_feature = feature.selectbox(
+            "Feature comes from",
+            found.sources,
+            index=found.sources.index(found.feature) if found.feature in found.sources else 0,
+            key=f"{key}:feature",
+        )
+        return econ.ImportSpec(
+            format=format_id,
+            customer=chosen_customer,
+            feature=chosen_feature,
+            price_overrides=_price_overrides(key, unpriced),
+        )
+    if format_id in (imports.NATIVE, imports.MAPPED):
+        return econ.ImportSpec(
+            format=format_id,
+            mapping=_mapping_controls(side, key, found),
+            price_overrides=_price_overrides(key, unpriced) if side == "usage" else {},
+        )
+    amounts = st.radio(
+        "Amounts are in",
+        ["cents", "dollars"],
+        horizontal=True,
+        key=f"{key}:amounts",
+        help="Stripe's API and Sigma give cents; dashboard exports often give dollars.",
+    )
+    prorations = (
+        st.checkbox("Count proration lines", key=f"{key}:prorations")
+        if format_id == "stripe_invoices"
+        else False
+    )
+    return econ.ImportSpec(
+        format=format_id,
+        amounts_in="dollars" if amounts == "dollars" else "cents",
+        include_prorations=prorations,
+    )
+
+
+def _mapping_controls(side: imports.Side, key: str, found: imports.Inspection) -> dict[str, str]:
+    targets = imports.USAGE_TARGETS if side == "usage" else imports.REVENUE_TARGETS
+    options = [NONE, *found.columns]
+    st.caption("Which column holds what (guessed from the names; check them).")
+    columns = st.columns(4)
+    chosen: dict[str, str] = {}
+    for index, target in enumerate(targets):
+        guess = found.mapping.get(target)
+        value = columns[index % 4].selectbox(
+            _TARGET_LABELS[target],
+            options,
+            index=options.index(guess) if guess in options else 0,
+            key=f"{key}:map:{target}",
+        )
+        if value != NONE:
+            chosen[target] = value
+    return chosen
+
+
+def _price_overrides(key: str, unpriced: Sequence[str]) -> dict[str, econ.ModelPrice]:
+    """Prices for models the package does not know (asked only once a load found some)."""
+    if not unpriced:
+        return {}
+    st.warning(
+        "No price is known for " + ", ".join(unpriced) + ": their rows were left out. Enter "
+        "what you pay (dollars per million tokens) to include them.",
+        icon=":material/price_change:",
+    )
+    prices: dict[str, econ.ModelPrice] = {}
+    for model in unpriced:
+        first, second, third = st.columns(3)
+        per_input = first.number_input(
+            f"{model} — input $/M", min_value=0.0, value=None, key=f"{key}:price:{model}:in"
+        )
+        per_output = second.number_input(
+            f"{model} — output $/M", min_value=0.0, value=None, key=f"{key}:price:{model}:out"
+        )
+        per_cached = third.number_input(
+            f"{model} — cached input $/M",
+            min_value=0.0,
+            value=None,
+            key=f"{key}:price:{model}:cached",
+        )
+        if per_input is not None and per_output is not None:
+            prices[model] = econ.ModelPrice(per_input, per_output, per_cached)
+    return prices
+
+
+def problems_frame(problems: Sequence[econ.Problem]) -> pl.DataFrame:
+    """Problems as a table: file, column, rule, rows, example."""
+    return pl.DataFrame(
+        {
+            "file": [p.source for p in problems],
+            "column": [p.column or "" for p in problems],
+            "rule": [p.rule for p in problems],
+            "rows": [p.count for p in problems],
+            "example": [econ.errors.format_row(p.example) if p.example else "" for p in problems],
+        },
+        schema={
+            "file": pl.String,
+            "column": pl.String,
+            "rule": pl.String,
+            "rows": pl.Int64,
+            "example": pl.String,
+        },
+    )
