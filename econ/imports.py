@@ -30,7 +30,7 @@ import polars as pl
 from econ import schema as s
 from econ.errors import InputError, Problem, ScenarioError
 from econ.token_prices import ModelPrice
-from econ.values import freeze, known_keys, mapping
+from econ.values import freeze, known_keys, mapping, record_map
 
 Side = Literal["usage", "revenue"]
 ROW: Final = "row"
@@ -73,18 +73,10 @@ class ImportSpec:
         object.__setattr__(self, "mapping", freeze(_text_map(self.mapping, "mapping")))
         if self.amounts_in not in ("cents", "dollars"):
             raise ScenarioError(f"amounts_in must be 'cents' or 'dollars', got {self.amounts_in!r}")
-        overrides = mapping(self.price_overrides, "price_overrides")
         object.__setattr__(
             self,
             "price_overrides",
-            freeze(
-                {
-                    model: price
-                    if isinstance(price, ModelPrice)
-                    else ModelPrice.from_dict(price, f"price_overrides[{model!r}]")
-                    for model, price in overrides.items()
-                }
-            ),
+            record_map(self.price_overrides, "price_overrides", ModelPrice, ModelPrice.from_dict),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -502,13 +494,9 @@ def usage_to_contract(frame: pl.LazyFrame, spec: ImportSpec, label: str) -> Conv
     """A usage export in the contract's columns, plus ``row``. Types are the contract's job."""
     schema = frame.collect_schema()
     format_id = resolve_format(frame, spec, "usage")
-    numbered = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    numbered = _numbered(frame)
     if format_id in (NATIVE, MAPPED):
-        renames = dict(spec.mapping)
-        if format_id == MAPPED:
-            renames = renames or guess_mapping(schema.names(), "usage")
-            _require_mapping(renames, "usage", label, schema.names())
-        return Converted(_renamed(numbered, schema, renames, USAGE_TARGETS), format_id)
+        return _mapped(numbered, schema, spec, format_id, side="usage", label=label)
     preset = PRESET_BY_ID[format_id]
     customer = spec.customer or default_source(frame, preset, "customer") or "constant:all"
     feature = spec.feature or default_source(frame, preset, "feature") or "constant:all"
@@ -531,6 +519,29 @@ def usage_to_contract(frame: pl.LazyFrame, spec: ImportSpec, label: str) -> Conv
         *(f"{label}: {note}" for note in layout.notes),
     )
     return Converted(converted, format_id, notes)
+
+
+def _numbered(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The file's rows numbered from 1, so a problem can point at its row."""
+    return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+
+
+def _mapped(
+    numbered: pl.LazyFrame,
+    schema: pl.Schema,
+    spec: ImportSpec,
+    format_id: str,
+    *,
+    side: Side,
+    label: str,
+) -> Converted:
+    """The econ layout (renamed where the spec maps columns) or a fully mapped one."""
+    renames = dict(spec.mapping)
+    if format_id == MAPPED:
+        renames = renames or guess_mapping(schema.names(), side)
+        _require_mapping(renames, side, label, schema.names())
+    targets = USAGE_TARGETS if side == "usage" else REVENUE_TARGETS
+    return Converted(_renamed(numbered, schema, renames, targets), format_id)
 
 
 def _renamed(
@@ -749,13 +760,9 @@ def revenue_to_contract(
     """A revenue export as one row per customer-month: contract columns, segments, ``row``."""
     schema = frame.collect_schema()
     format_id = resolve_format(frame, spec, "revenue")
-    numbered = frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
+    numbered = _numbered(frame)
     if format_id in (NATIVE, MAPPED):
-        renames = dict(spec.mapping)
-        if format_id == MAPPED:
-            renames = renames or guess_mapping(schema.names(), "revenue")
-            _require_mapping(renames, "revenue", label, schema.names())
-        return Converted(_renamed(numbered, schema, renames, REVENUE_TARGETS), format_id)
+        return _mapped(numbered, schema, spec, format_id, side="revenue", label=label)
     missing = [role for role in ("customer", "amount") if _alias(schema, role) is None]
     if missing:
         raise InputError(

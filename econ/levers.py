@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Final, TypeVar
 
-from econ.values import freeze, known_keys, mapping, names, number, number_map
+from econ.values import known_keys, names, number, number_map, record_map
 
 T = TypeVar("T", bound="_Plain")
 
@@ -103,18 +103,10 @@ class PriceBook(_Plain):
     churn_risk_increase: float = 0.2
 
     def __post_init__(self) -> None:
-        plans = mapping(self.plans, "price_book.plans")
         object.__setattr__(
             self,
             "plans",
-            freeze(
-                {
-                    plan: price
-                    if isinstance(price, PlanPrice)
-                    else PlanPrice.from_dict(price, f"price_book.plans[{plan!r}]")
-                    for plan, price in plans.items()
-                }
-            ),
+            record_map(self.plans, "price_book.plans", PlanPrice, PlanPrice.from_dict),
         )
         object.__setattr__(
             self,
@@ -205,20 +197,18 @@ class Levers(_Plain):
             object.__setattr__(
                 self, "optimize", Optimize.from_dict(self.optimize, "levers.optimize")
             )
-        for name, kind in (("route_by_feature", Route), ("optimize_by_feature", Optimize)):
-            items = mapping(getattr(self, name), f"levers.{name}")
-            object.__setattr__(
-                self,
-                name,
-                freeze(
-                    {
-                        key: value
-                        if isinstance(value, kind)
-                        else kind.from_dict(value, f"levers.{name}[{key!r}]")
-                        for key, value in items.items()
-                    }
-                ),
-            )
+        object.__setattr__(
+            self,
+            "route_by_feature",
+            record_map(self.route_by_feature, "levers.route_by_feature", Route, Route.from_dict),
+        )
+        object.__setattr__(
+            self,
+            "optimize_by_feature",
+            record_map(
+                self.optimize_by_feature, "levers.optimize_by_feature", Optimize, Optimize.from_dict
+            ),
+        )
 
     def route_for(self, feature: str) -> Route:
         return self.route_by_feature.get(feature, self.route)

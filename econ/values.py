@@ -7,7 +7,7 @@ editing a scenario file knows exactly which value to fix.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -74,3 +74,19 @@ def known_keys(value: object, what: str, allowed: Iterable[str]) -> Mapping[str,
     if unknown:
         raise ScenarioError(f"unknown keys in {what}: {unknown}; the keys are {sorted(allowed)}")
     return value
+
+
+R = TypeVar("R")
+
+
+def record_map(
+    value: object, what: str, kind: type[R], build: Callable[[object, str], R]
+) -> Mapping[str, R]:
+    """A read-only ``{name: record}`` map, building records given as JSON objects."""
+    items = mapping(value, what)
+    return freeze(
+        {
+            key: item if isinstance(item, kind) else build(item, f"{what}[{key!r}]")
+            for key, item in items.items()
+        }
+    )

@@ -53,6 +53,13 @@ def revenue() -> pl.DataFrame:
     )
 
 
+def where(frame: pl.DataFrame, condition: pl.Expr, column: str, value: object) -> pl.DataFrame:
+    """``frame`` with ``column`` set to ``value`` on the rows matching ``condition``."""
+    return frame.with_columns(
+        pl.when(condition).then(value).otherwise(pl.col(column)).alias(column)
+    )
+
+
 def put(frame: pl.DataFrame, name: str) -> None:
     if name.endswith(".csv"):
         frame.write_csv(HERE / name)
@@ -102,57 +109,27 @@ def main() -> None:
         "revenue_mrr_with_dollar_sign.csv",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("customer_id") == "c2")
-            .then(None)
-            .otherwise(pl.col("customer_id"))
-            .alias("customer_id")
-        ),
+        where(good_usage, pl.col("customer_id") == "c2", "customer_id", None),
         "usage_null_customer.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("feature_id") == "draft")
-            .then(pl.lit(""))
-            .otherwise(pl.col("feature_id"))
-            .alias("feature_id")
-        ),
+        where(good_usage, pl.col("feature_id") == "draft", "feature_id", pl.lit("")),
         "usage_empty_feature.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("feature_id") == "search")
-            .then(-pl.col("cost_usd"))
-            .otherwise(pl.col("cost_usd"))
-            .alias("cost_usd")
-        ),
+        where(good_usage, pl.col("feature_id") == "search", "cost_usd", -pl.col("cost_usd")),
         "usage_negative_cost.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("customer_id") == "c3")
-            .then(float("nan"))
-            .otherwise(pl.col("cost_usd"))
-            .alias("cost_usd")
-        ),
+        where(good_usage, pl.col("customer_id") == "c3", "cost_usd", float("nan")),
         "usage_nan_cost.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("customer_id") == "c2")
-            .then(float("inf"))
-            .otherwise(pl.col("cost_usd"))
-            .alias("cost_usd")
-        ),
+        where(good_usage, pl.col("customer_id") == "c2", "cost_usd", float("inf")),
         "usage_infinite_cost.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("feature_id") == "chat")
-            .then(-3)
-            .otherwise(pl.col("calls"))
-            .alias("calls")
-        ),
+        where(good_usage, pl.col("feature_id") == "chat", "calls", -3),
         "usage_negative_calls.parquet",
     )
     put(
@@ -160,21 +137,11 @@ def main() -> None:
         "usage_fractional_calls.parquet",
     )
     put(
-        good_revenue.with_columns(
-            pl.when(pl.col("plan") == "Lite")
-            .then(-49.0)
-            .otherwise(pl.col("mrr_usd"))
-            .alias("mrr_usd")
-        ),
+        where(good_revenue, pl.col("plan") == "Lite", "mrr_usd", -49.0),
         "revenue_negative_mrr.parquet",
     )
     put(
-        good_revenue.with_columns(
-            pl.when(pl.col("plan") == "Max")
-            .then(float("nan"))
-            .otherwise(pl.col("mrr_usd"))
-            .alias("mrr_usd")
-        ),
+        where(good_revenue, pl.col("plan") == "Max", "mrr_usd", float("nan")),
         "revenue_nan_mrr.parquet",
     )
     put(pl.concat([good_revenue, good_revenue.head(2)]), "revenue_duplicate_rows.parquet")
@@ -203,21 +170,16 @@ def main() -> None:
         "usage_very_long_id.parquet",
     )
     put(
-        good_revenue.with_columns(
-            pl.when((pl.col("customer_id") == "c2") & (pl.col("month") == MONTHS[2]))
-            .then(pl.date(2999, 3, 1))
-            .otherwise(pl.col("month"))
-            .alias("month")
+        where(
+            good_revenue,
+            (pl.col("customer_id") == "c2") & (pl.col("month") == MONTHS[2]),
+            "month",
+            pl.date(2999, 3, 1),
         ),
         "revenue_far_future_month.parquet",
     )
     put(
-        good_usage.with_columns(
-            pl.when(pl.col("feature_id") == "search")
-            .then(pl.datetime(1970, 1, 1))
-            .otherwise(pl.col("timestamp"))
-            .alias("timestamp")
-        ),
+        where(good_usage, pl.col("feature_id") == "search", "timestamp", pl.datetime(1970, 1, 1)),
         "usage_before_1990.parquet",
     )
     put(
