@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint typecheck unit sample lock clean
+.PHONY: run test lint typecheck unit sample lock bench clean
 
 run: $(VENV)/.runtime
 	$(BIN)/streamlit run app.py --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT)
@@ -22,6 +22,12 @@ typecheck: $(VENV)/.dev
 
 unit: $(VENV)/.dev
 	$(BIN)/pytest
+
+# The benchmark (about 20 minutes on 2 cores); it replaces the table in README.md.
+# BENCH_FLAGS="--sizes 1000000 --huge 0" for a quick look.
+BENCH_FLAGS ?= --readme
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py $(BENCH_FLAGS)
 
 # Regenerate the committed sample data (deterministic: same bytes every run).
 sample: $(VENV)/.runtime

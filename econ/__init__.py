@@ -5,7 +5,7 @@ ledger and revenue table and rolls the ledger up; stage 2 (:func:`analyze_datase
 figure of a :class:`Report` for one :class:`Scenario`. :func:`analyze` does both.
 """
 
-from econ.customer_months import CustomerMonths, Window
+from econ.customer_months import CustomerMonths, Window, build_customer_months, shaping
 from econ.errors import InputError, Problem, ScenarioError
 from econ.features import FEATURE_SCHEMA, feature_table
 from econ.imports import ImportSpec
@@ -23,7 +23,7 @@ from econ.ingest import (
 from econ.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.pricing import BillChanges, Simulation, simulate
 from econ.recommend import Recommendation, recommend
-from econ.report import Report, Totals, analyze, analyze_dataset
+from econ.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
 from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Allocation, Cogs, Scenario
 from econ.schema import CATEGORY_BANDS, Band
@@ -63,7 +63,9 @@ __all__ = [
     "UsageLoad",
     "Window",
     "analyze",
+    "analyze_customer_months",
     "analyze_dataset",
+    "build_customer_months",
     "feature_table",
     "load_dataset",
     "load_revenue",
@@ -72,5 +74,6 @@ __all__ = [
     "rollup_usage",
     "sample_paths",
     "sample_scenario",
+    "shaping",
     "simulate",
 ]

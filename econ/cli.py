@@ -20,11 +20,12 @@ from econ.errors import InputError, ScenarioError
 from econ.imports import ImportSpec, inspect, revenue_formats, title_of, usage_formats
 from econ.ingest import Dataset, IngestOptions, load_dataset
 from econ.pricing import Simulation, simulate
-from econ.readers import Limits, read_table
+from econ.readers import Limits, Source, default_name, read_table
 from econ.recommend import Recommendation, recommend
 from econ.report import Report, analyze_dataset, records
 from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Scenario
+from econ.store import DATA_DIR_ENV, DatasetStore
 from econ.token_prices import ModelPrice
 from econ.values import known_keys, mapping
 from econ.views import features_by_plan
@@ -41,7 +42,13 @@ def _parser() -> argparse.ArgumentParser:
 
     def data_options(command: argparse.ArgumentParser) -> None:
         files = command.add_argument_group("data (default: the bundled sample)")
-        files.add_argument("--usage", type=Path, help="usage ledger: parquet or CSV, any layout")
+        files.add_argument(
+            "--usage",
+            type=Path,
+            nargs="+",
+            help="usage ledger: parquet or CSV, any layout; or several parquet files, a folder "
+            "of them (hive partitions too) or a quoted glob such as 'ledger/*.parquet'",
+        )
         files.add_argument("--revenue", type=Path, help="revenue table: parquet or CSV")
         files.add_argument(
             "--scenario",
@@ -88,6 +95,12 @@ def _parser() -> argparse.ArgumentParser:
             help="keep the usable rows of files with invalid ones (default: refuse such files)",
         )
         reading.add_argument("--dropped-out", type=Path, help="write the dropped rows here as CSV")
+        reading.add_argument(
+            "--no-cache",
+            action="store_true",
+            help=f"read the files again even if they were read before (the rollup cache lives "
+            f"under ${DATA_DIR_ENV}, see the README)",
+        )
         command.add_argument("--output", type=Path, help="write here instead of standard output")
 
     analyze = commands.add_parser(
@@ -168,15 +181,23 @@ def _dataset(args: argparse.Namespace) -> Dataset:
             "give both --usage and --revenue, or neither to use the bundled sample data"
         )
     usage_spec, revenue_spec = _specs(args)
-    usage, revenue = (args.usage, args.revenue) if args.usage else sample_paths()
+    if args.usage:
+        paths: list[Path] = args.usage
+        usage: Source = paths[0] if len(paths) == 1 else paths
+        usage_name = str(paths[0]) if len(paths) == 1 else default_name(paths, "usage ledger")
+        revenue: Path = args.revenue
+    else:
+        usage, revenue = sample_paths()
+        usage_name = str(usage)
     data = load_dataset(
         usage,
         revenue,
-        usage_name=str(usage),
+        usage_name=usage_name,
         revenue_name=str(revenue),
         usage_spec=usage_spec,
         revenue_spec=revenue_spec,
         options=IngestOptions(on_invalid="drop" if args.drop_invalid else "raise"),
+        cache_dir=None if args.no_cache else DatasetStore().rollups,
     )
     if data.dropped.height:
         for problem in data.dropped_problems:

@@ -21,7 +21,13 @@ from typing import Final
 import polars as pl
 
 from econ import schema as s
-from econ.customer_months import ALLOCATABLE_USD, CM_CALLS, DIRECT_REVENUE_USD, CustomerMonths
+from econ.customer_months import (
+    ALLOCATABLE_USD,
+    DIRECT_REVENUE_USD,
+    USAGE_REVENUE_USD,
+    CustomerMonths,
+    cells_of,
+)
 from econ.scenario import Scenario
 
 FEATURE_SCHEMA: Final = pl.Schema(
@@ -52,24 +58,27 @@ def feature_table(
 ) -> tuple[pl.DataFrame, tuple[str, ...]]:
     """Feature margins, optionally within groups of customer-months (e.g. ``by=["plan"]``).
 
-    ``by`` names columns of :attr:`CustomerMonths.frame`. Returns the table (the ``by``
-    columns, then :data:`FEATURE_SCHEMA`) sorted by group, then by gross profit (highest first),
-    and warnings about the allocation.
+    ``by`` names columns of :attr:`CustomerMonths.frame`. Groupings by plan and month (or none)
+    are summed from the feature cells; any other grouping from the usage rows. Returns the
+    table (the ``by`` columns, then :data:`FEATURE_SCHEMA`) sorted by group, then by gross
+    profit (highest first), and warnings about the allocation.
     """
     keys = list(by)
-    cost = cms.usage.group_by(*keys, s.FEATURE_ID).agg(
-        pl.col(s.CALLS).sum(), pl.col(s.COST_USD).sum()
+    cells = cms.cells if set(keys) <= _CELL_KEYS else cells_of(cms.usage, keys)
+    per_feature = cells.group_by(*keys, s.FEATURE_ID).agg(
+        pl.col(s.CALLS).sum(),
+        pl.col(s.COST_USD).sum(),
+        pl.col(USAGE_REVENUE_USD).sum(),
+        pl.col(DIRECT_REVENUE_USD).sum(),
     )
     warnings: list[str] = []
     if scenario.allocation.method == "usage":
-        revenue = _usage_weighted_revenue(cms, keys)
+        table = per_feature.with_columns(
+            (pl.col(USAGE_REVENUE_USD) + pl.col(DIRECT_REVENUE_USD)).alias("revenue_usd")
+        )
     else:
-        revenue, warnings = _custom_weighted_revenue(cms, scenario, keys)
-    table = cost.join(revenue, on=[*keys, s.FEATURE_ID], how="full", coalesce=True).with_columns(
-        pl.col(s.CALLS).fill_null(0),
-        pl.col(s.COST_USD).fill_null(0.0),
-        pl.col("revenue_usd").fill_null(0.0),
-    )
+        table, warnings = _custom_weighted(cms, scenario, keys, per_feature)
+    table = table.select(*keys, s.FEATURE_ID, s.CALLS, s.COST_USD, "revenue_usd")
     group_revenue = (
         cms.frame.group_by(keys).agg(pl.col(s.MRR_USD).sum().alias(_GROUP_REVENUE))
         if keys
@@ -78,20 +87,17 @@ def feature_table(
     return _finish(table, scenario, keys, group_revenue), tuple(warnings)
 
 
-def _usage_weighted_revenue(cms: CustomerMonths, keys: list[str]) -> pl.DataFrame:
-    share = pl.col(s.CALLS) / pl.col(CM_CALLS)
-    allocated = pl.when(pl.col(CM_CALLS) > 0).then(pl.col(ALLOCATABLE_USD) * share).otherwise(0.0)
-    return cms.usage.group_by(*keys, s.FEATURE_ID).agg(
-        (allocated.sum() + pl.col(DIRECT_REVENUE_USD).sum()).alias("revenue_usd")
-    )
+_CELL_KEYS: Final = frozenset({s.PLAN, s.MONTH})
 
 
-def _custom_weighted_revenue(
-    cms: CustomerMonths, scenario: Scenario, keys: list[str]
+def _custom_weighted(
+    cms: CustomerMonths, scenario: Scenario, keys: list[str], per_feature: pl.DataFrame
 ) -> tuple[pl.DataFrame, list[str]]:
+    """Each group's allocatable revenue split by the normalized weights, plus revenue billed
+    per use; features with a weight but no usage get a row too."""
     weights = scenario.allocation.weights
     total = sum(weights.values())
-    used = set(cms.usage[s.FEATURE_ID].unique().to_list())
+    used = set(per_feature[s.FEATURE_ID].unique().to_list())
     warnings = []
     unweighted = sorted(used - set(weights))
     if unweighted:
@@ -116,15 +122,16 @@ def _custom_weighted_revenue(
     weighted = allocatable.join(shares, how="cross").select(
         *keys, s.FEATURE_ID, (pl.col(ALLOCATABLE_USD) * pl.col("_share")).alias("_weighted")
     )
-    direct = cms.usage.group_by(*keys, s.FEATURE_ID).agg(pl.col(DIRECT_REVENUE_USD).sum())
-    revenue = weighted.join(direct, on=[*keys, s.FEATURE_ID], how="full", coalesce=True).select(
-        *keys,
-        s.FEATURE_ID,
+    table = per_feature.join(
+        weighted, on=[*keys, s.FEATURE_ID], how="full", coalesce=True
+    ).with_columns(
+        pl.col(s.CALLS).fill_null(0),
+        pl.col(s.COST_USD).fill_null(0.0),
         (pl.col("_weighted").fill_null(0.0) + pl.col(DIRECT_REVENUE_USD).fill_null(0.0)).alias(
             "revenue_usd"
         ),
     )
-    return revenue, warnings
+    return table, warnings
 
 
 _RATIOS: Final = ("cost_per_call_usd", "revenue_share", "gross_margin")

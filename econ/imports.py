@@ -462,6 +462,8 @@ class Converted:
     frame: pl.LazyFrame
     format: str
     notes: tuple[str, ...] = ()
+    sources: Mapping[str, str] | None = None
+    """For plain layouts (native or mapped): contract column → file column; else ``None``."""
 
 
 @dataclass(frozen=True)
@@ -496,7 +498,8 @@ def usage_to_contract(frame: pl.LazyFrame, spec: ImportSpec, label: str) -> Conv
     format_id = resolve_format(frame, spec, "usage")
     numbered = _numbered(frame)
     if format_id in (NATIVE, MAPPED):
-        return _mapped(numbered, schema, spec, format_id, side="usage", label=label)
+        sources = plain_sources(schema, spec, format_id, side="usage", label=label)
+        return Converted(_renamed(numbered, sources), format_id, (), sources)
     preset = PRESET_BY_ID[format_id]
     customer = spec.customer or default_source(frame, preset, "customer") or "constant:all"
     feature = spec.feature or default_source(frame, preset, "feature") or "constant:all"
@@ -526,37 +529,30 @@ def _numbered(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.with_row_index(ROW, offset=1).with_columns(pl.col(ROW).cast(pl.Int64))
 
 
-def _mapped(
-    numbered: pl.LazyFrame,
-    schema: pl.Schema,
-    spec: ImportSpec,
-    format_id: str,
-    *,
-    side: Side,
-    label: str,
-) -> Converted:
-    """The econ layout (renamed where the spec maps columns) or a fully mapped one."""
+def plain_sources(
+    schema: pl.Schema, spec: ImportSpec, format_id: str, *, side: Side, label: str
+) -> dict[str, str]:
+    """For the econ layout (renamed where the spec maps columns) or a fully mapped one: each
+    contract column the file has → the file column holding it."""
     renames = dict(spec.mapping)
     if format_id == MAPPED:
         renames = renames or guess_mapping(schema.names(), side)
         _require_mapping(renames, side, label, schema.names())
     targets = USAGE_TARGETS if side == "usage" else REVENUE_TARGETS
-    return Converted(_renamed(numbered, schema, renames, targets), format_id)
-
-
-def _renamed(
-    frame: pl.LazyFrame, schema: pl.Schema, renames: Mapping[str, str], targets: Sequence[str]
-) -> pl.LazyFrame:
-    """Contract columns, each from its mapped file column or its own name."""
-    columns = []
+    sources = {}
     for target in targets:
         source = renames.get(target, target if target in schema else None)
         if source is not None and source in schema:
-            columns.append(pl.col(source).alias(target))
-    extra = [c for c in schema.names() if c not in targets and c not in renames.values()]
-    if targets == REVENUE_TARGETS:
-        columns += [pl.col(c) for c in extra]  # segment columns ride along
-    return frame.select(ROW, *columns)
+            sources[target] = source
+    if side == "revenue":  # segment columns ride along under their own names
+        mapped = set(renames.values())
+        sources |= {c: c for c in schema.names() if c not in targets and c not in mapped}
+    return sources
+
+
+def _renamed(frame: pl.LazyFrame, sources: Mapping[str, str]) -> pl.LazyFrame:
+    """The row number and the contract columns, each from its file column."""
+    return frame.select(ROW, *(pl.col(source).alias(target) for target, source in sources.items()))
 
 
 def _require_mapping(
@@ -762,7 +758,8 @@ def revenue_to_contract(
     format_id = resolve_format(frame, spec, "revenue")
     numbered = _numbered(frame)
     if format_id in (NATIVE, MAPPED):
-        return _mapped(numbered, schema, spec, format_id, side="revenue", label=label)
+        sources = plain_sources(schema, spec, format_id, side="revenue", label=label)
+        return Converted(_renamed(numbered, sources), format_id, (), sources)
     missing = [role for role in ("customer", "amount") if _alias(schema, role) is None]
     if missing:
         raise InputError(

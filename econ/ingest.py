@@ -18,17 +18,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from typing import Final, Literal
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Final
 
 import dataframely as dy
 import polars as pl
 
 from econ import schema as s
+from econ.cache import RollupCache, cache_key, content_hash
+from econ.dataset import DROPPED_SCHEMA, PRICING_SCHEMA, Dataset, IngestOptions
 from econ.errors import InputError, Problem
 from econ.imports import ROW, ImportSpec, revenue_to_contract, usage_to_contract
-from econ.readers import Limits, Source, default_name, first_line, read_table
+from econ.prepare import prepare
+from econ.readers import Source, Table, default_name, first_line, open_table, read_table
+from econ.rollup import ROWS_READ, finish, rollup_query, vouched_rollup
 from econ.token_prices import GIVEN, PRICED_BY, UNPRICED, price_rows
 
 __all__ = [
@@ -45,27 +51,9 @@ __all__ = [
     "segment_columns_of",
 ]
 
-OnInvalid = Literal["raise", "drop"]
-_ROWS_READ: Final = "_rows_read"
 _TIME: Final = "_time"
-_REASON: Final = "_reason"
 _MAX_LISTED: Final = 100_000
 """Dropped rows listed (and downloadable) at most; all of them are counted."""
-
-DROPPED_SCHEMA: Final = pl.Schema(
-    {
-        "file": pl.String(),
-        "row": pl.Int64(),
-        "column": pl.String(),
-        "rule": pl.String(),
-        "values": pl.String(),
-    }
-)
-"""One row per dropped input row and rule: which file, which row (from 1), and why."""
-
-PRICING_SCHEMA: Final = pl.Schema(
-    {PRICED_BY: pl.String(), "rows": pl.Int64(), "calls": pl.Int64(), "cost_usd": pl.Float64()}
-)
 
 _RULE_TEXT: Final[dict[str, str]] = {
     "nullability": "must not be empty (null)",
@@ -75,20 +63,6 @@ _RULE_TEXT: Final[dict[str, str]] = {
     "max_length": f"must be at most {s.ID_MAX_LENGTH} characters long",
     "min_length": "must not be empty text",
 }
-
-
-@dataclass(frozen=True)
-class IngestOptions:
-    """How strict reading is.
-
-    Attributes:
-        on_invalid: ``"raise"`` refuses a file with any invalid row; ``"drop"`` keeps the
-            usable rows and lists the rest.
-        limits: file size and row limits (:class:`econ.readers.Limits`).
-    """
-
-    on_invalid: OnInvalid = "raise"
-    limits: Limits = field(default_factory=Limits.from_environment)
 
 
 @dataclass(frozen=True)
@@ -116,41 +90,6 @@ class RevenueLoad:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """Both inputs after validation: what every scenario is computed from.
-
-    Attributes:
-        usage: the ledger rolled up to one row per customer × feature × month
-            (:data:`econ.schema.ROLLUP_SCHEMA`), sorted by those keys.
-        revenue: one row per customer-month: ``customer_id, month, mrr_usd, plan`` and the
-            segment columns, sorted by customer and month.
-        segment_columns: the revenue table's segment dimensions, in file order.
-        usage_rows: how many ledger rows were used.
-        usage_name, revenue_name: the inputs' names as the user knows them.
-        usage_format, revenue_format: the layouts they were read as (see :mod:`econ.imports`).
-        dropped: rows left out (:data:`DROPPED_SCHEMA`), when reading kept the usable rows.
-        dropped_problems: the same, summarized per file, column and rule.
-        notes: what reading did that the user should know (formats, pricing, skipped rows).
-        pricing: ledger rows by how their cost was known (given / genai-prices / override).
-        unpriced_models: models with tokens but no known price (their rows were dropped).
-    """
-
-    usage: pl.DataFrame
-    revenue: pl.DataFrame
-    segment_columns: tuple[str, ...]
-    usage_rows: int
-    usage_name: str
-    revenue_name: str
-    usage_format: str = "native"
-    revenue_format: str = "native"
-    dropped: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=DROPPED_SCHEMA))
-    dropped_problems: tuple[Problem, ...] = ()
-    notes: tuple[str, ...] = ()
-    pricing: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PRICING_SCHEMA))
-    unpriced_models: tuple[str, ...] = ()
-
-
 def load_dataset(
     usage: Source,
     revenue: Source,
@@ -160,16 +99,88 @@ def load_dataset(
     usage_spec: ImportSpec | None = None,
     revenue_spec: ImportSpec | None = None,
     options: IngestOptions | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Dataset:
     """Read, validate and prepare both inputs; raise :class:`InputError` listing every problem.
 
     Problems in both files are collected before raising, so a user fixes them in one go.
     Subscriptions that have not ended run through the usage ledger's last month unless the
     revenue spec says otherwise.
+
+    With ``cache_dir``, the result is kept there (see :mod:`econ.cache`) and the next load of
+    the same bytes, read the same way, comes from it instead of from the files. Frames (which
+    have no bytes to hash) are never cached.
     """
     options = options or IngestOptions()
     usage_label = usage_name or default_name(usage, "usage ledger")
     revenue_label = revenue_name or default_name(revenue, "revenue table")
+    usage_spec, revenue_spec = usage_spec or ImportSpec(), revenue_spec or ImportSpec()
+    cache, key = None, None
+    if cache_dir is not None:
+        cache = RollupCache(Path(cache_dir))
+        key = _cache_key(
+            usage,
+            revenue,
+            usage_label=usage_label,
+            revenue_label=revenue_label,
+            usage_spec=usage_spec,
+            revenue_spec=revenue_spec,
+            options=options,
+        )
+        cached = cache.load(key) if key is not None else None
+        if cached is not None:
+            return cached
+    data = _load_dataset(
+        usage,
+        revenue,
+        usage_label=usage_label,
+        revenue_label=revenue_label,
+        usage_spec=usage_spec,
+        revenue_spec=revenue_spec,
+        options=options,
+    )
+    if cache is not None and key is not None:
+        cache.save(key, data)
+    return data
+
+
+def _cache_key(
+    usage: Source,
+    revenue: Source,
+    *,
+    usage_label: str,
+    revenue_label: str,
+    usage_spec: ImportSpec,
+    revenue_spec: ImportSpec,
+    options: IngestOptions,
+) -> str | None:
+    try:
+        usage_hash, revenue_hash = content_hash(usage), content_hash(revenue)
+    except (InputError, OSError):
+        return None  # reading the files will say what is wrong with them
+    if usage_hash is None or revenue_hash is None:
+        return None
+    return cache_key(
+        usage_hash,
+        revenue_hash,
+        usage_name=usage_label,
+        revenue_name=revenue_label,
+        usage_spec=usage_spec,
+        revenue_spec=revenue_spec,
+        options=options,
+    )
+
+
+def _load_dataset(
+    usage: Source,
+    revenue: Source,
+    *,
+    usage_label: str,
+    revenue_label: str,
+    usage_spec: ImportSpec,
+    revenue_spec: ImportSpec,
+    options: IngestOptions,
+) -> Dataset:
     problems: list[Problem] = []
     usage_load: UsageLoad | None = None
     revenue_load: RevenueLoad | None = None
@@ -177,7 +188,6 @@ def load_dataset(
         usage_load = load_usage(usage, name=usage_label, spec=usage_spec, options=options)
     except InputError as error:
         problems.extend(error.problems)
-    revenue_spec = revenue_spec or ImportSpec()
     if revenue_spec.through is None and usage_load is not None and usage_load.rollup.height:
         last = usage_load.rollup[s.MONTH].max()
         if isinstance(last, dt.date):
@@ -188,10 +198,12 @@ def load_dataset(
         problems.extend(error.problems)
     if problems or usage_load is None or revenue_load is None:
         raise InputError(problems)
+    segments = segment_columns_of(revenue_load.frame)
     return Dataset(
         usage=usage_load.rollup,
         revenue=revenue_load.frame,
-        segment_columns=segment_columns_of(revenue_load.frame),
+        prepared=prepare(usage_load.rollup, revenue_load.frame, segments),
+        segment_columns=segments,
         usage_rows=usage_load.rows_read,
         usage_name=usage_label,
         revenue_name=revenue_label,
@@ -234,7 +246,8 @@ def load_usage(
     options = options or IngestOptions()
     spec = spec or ImportSpec()
     label = name or default_name(source, "usage ledger")
-    converted = usage_to_contract(read_table(source, label, options.limits), spec, label)
+    table = open_table(source, label, options.limits)
+    converted = usage_to_contract(table.frame, spec, label)
     frame = converted.frame
     columns = frame.collect_schema()
     _refuse_nested(columns, [c for c in columns.names() if c != ROW], label)
@@ -252,6 +265,10 @@ def load_usage(
                 for c in missing
             ]
         )
+    if options.use_statistics and converted.sources is not None:
+        vouched = _vouched_load(table, converted.sources, converted.format, converted.notes, label)
+        if vouched is not None:
+            return vouched
     coercions = [
         _coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL) if c in columns
     ]
@@ -289,7 +306,7 @@ def load_usage(
 
     validated = s.UsageSchema.validate(priced, cast=True, eager=False)
     try:
-        rollup, pricing = pl.collect_all([_rollup_query(validated), _pricing_query(priced)])
+        rollup, pricing = pl.collect_all([rollup_query(validated), _pricing_query(priced)])
     except pl.exceptions.ComputeError as error:
         if "failed validation" not in str(error):
             problem = Problem(label, None, f"could not be read ({first_line(error)})")
@@ -300,15 +317,15 @@ def load_usage(
             raise InputError(rule_problems) from None
         dropped_problems += rule_problems
         dropped.append(rule_dropped)
-        rollup, pricing = pl.collect_all([_rollup_query(good.lazy()), _pricing_query(priced)])
-    rows_read = int(rollup[_ROWS_READ].sum())
+        rollup, pricing = pl.collect_all([rollup_query(good.lazy()), _pricing_query(priced)])
+    rows_read = int(rollup[ROWS_READ].sum())
     if rows_read == 0:
         raise InputError(dropped_problems or [Problem(label, None, "has no rows")])
     notes += _pricing_notes(pricing, label)
     if dropped_problems:
         notes.append(_kept_note(label, rows_read, dropped))
     return UsageLoad(
-        rollup=rollup.drop(_ROWS_READ).sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH),
+        rollup=finish(rollup),
         rows_read=rows_read,
         format=converted.format,
         dropped=_concat_dropped(dropped),
@@ -319,25 +336,34 @@ def load_usage(
     )
 
 
-def _rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
-    def known_sum(column: str) -> pl.Expr:
-        return (
-            pl.when(pl.col(column).count() > 0)
-            .then(pl.col(column).sum())
-            .otherwise(None)
-            .cast(pl.Int64)
-            .alias(column)
-        )
-
-    return (
-        usage.group_by(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
-        .agg(
-            pl.col(s.CALLS).sum().cast(pl.Int64),
-            pl.col(s.COST_USD).sum(),
-            *(known_sum(column) for column in s.TOKEN_COLUMNS),
-            pl.len().alias(_ROWS_READ),
-        )
-        .select(*s.ROLLUP_SCHEMA.names(), _ROWS_READ)
+def _vouched_load(
+    table: Table, sources: Mapping[str, str], format_id: str, notes: tuple[str, ...], label: str
+) -> UsageLoad | None:
+    """The load of a file whose statistics vouch for every row (see :mod:`econ.rollup`)."""
+    try:
+        rollup = vouched_rollup(table.frame, table.facts, sources)
+    except (pl.exceptions.PolarsError, OSError):
+        return None  # the general path reads it again and names what is wrong
+    if rollup is None:
+        return None
+    rows_read = int(rollup[ROWS_READ].sum())
+    pricing = pl.DataFrame(
+        {
+            PRICED_BY: [GIVEN],
+            "rows": [rows_read],
+            "calls": [int(rollup[s.CALLS].sum())],
+            "cost_usd": [float(rollup[s.COST_USD].sum())],
+        },
+        schema=PRICING_SCHEMA,
+    )
+    return UsageLoad(
+        rollup=finish(rollup),
+        rows_read=rows_read,
+        format=format_id,
+        dropped=pl.DataFrame(schema=DROPPED_SCHEMA),
+        dropped_problems=(),
+        notes=notes,
+        pricing=pricing,
     )
 
 

@@ -27,11 +27,11 @@ import polars as pl
 from econ import schema as s
 from econ.customer_months import (
     ALLOCATABLE_USD,
-    CM_CALLS,
     DIRECT_REVENUE_USD,
     INFERENCE_USD,
     SEGMENT,
     CustomerMonths,
+    per_customer,
 )
 from econ.edits import with_segmentation
 from econ.features import feature_table
@@ -205,23 +205,10 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
         .select(cms.frame.columns)
         .sort(s.CUSTOMER_ID, s.MONTH)
     )
-    simulated_usage = (
-        usage.drop(CM_CALLS, ALLOCATABLE_USD, s.MRR_USD)
-        .join(
-            frame.select(
-                s.CUSTOMER_ID,
-                s.MONTH,
-                s.MRR_USD,
-                ALLOCATABLE_USD,
-                pl.col(s.CALLS).alias(CM_CALLS),
-            ),
-            on=[s.CUSTOMER_ID, s.MONTH],
-            how="inner",
-        )
-        .select(cms.usage.columns)
-        .sort(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
-    )
-    return replace(cms, frame=frame, usage=simulated_usage)
+    # The simulated cms' usage (and its feature cells) is the same ledger rows joined to the
+    # simulated frame, now carrying what each row is billed per use.
+    ledger = usage.select(*s.ROLLUP_SCHEMA.names(), DIRECT_REVENUE_USD)
+    return replace(cms, frame=frame, ledger=ledger, feature_cells=None)
 
 
 def _terms(book: PriceBook) -> pl.DataFrame:
@@ -364,23 +351,19 @@ def _totals(current: CustomerMonths, simulated: CustomerMonths, months: int) -> 
 
 
 def _customer_bills(current: CustomerMonths, simulated: CustomerMonths) -> pl.DataFrame:
-    latest = (
-        current.frame.sort(s.CUSTOMER_ID, s.MONTH)
-        .group_by(s.CUSTOMER_ID)
-        .agg(
-            pl.col(SEGMENT).last(),
-            pl.col(s.PLAN).last(),
-            pl.col(s.MRR_USD).sum().alias("current_bill_usd"),
-        )
-    )
-    bills = simulated.frame.group_by(s.CUSTOMER_ID).agg(
-        pl.col(s.MRR_USD).sum().alias("simulated_bill_usd")
-    )
+    # Bills are in cents: rounding keeps the binary noise of two differently built sums from
+    # passing for a change (and from reordering customers whose bills did not change).
+    latest = per_customer(
+        current.frame, {"current_bill_usd": pl.col(s.MRR_USD)}, latest=(SEGMENT, s.PLAN)
+    ).select(s.CUSTOMER_ID, SEGMENT, s.PLAN, pl.col("current_bill_usd").round(2))
+    bills = per_customer(
+        simulated.frame, {"simulated_bill_usd": pl.col(s.MRR_USD)}, latest=()
+    ).select(s.CUSTOMER_ID, pl.col("simulated_bill_usd").round(2))
     change = pl.col("simulated_bill_usd") - pl.col("current_bill_usd")
     return (
         latest.join(bills, on=s.CUSTOMER_ID, how="left")
         .with_columns(
-            change.alias("change_usd"),
+            change.round(2).alias("change_usd"),
             pl.when(pl.col("current_bill_usd") > 0)
             .then(change / pl.col("current_bill_usd"))
             .alias("change_share"),

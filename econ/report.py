@@ -12,10 +12,9 @@ import polars as pl
 
 from econ import schema as s
 from econ.customer_months import (
-    ALLOCATABLE_USD,
-    INFERENCE_USD,
     CustomerMonths,
     build_customer_months,
+    shaping,
 )
 from econ.features import feature_table
 from econ.ingest import Dataset, Source, load_dataset
@@ -126,7 +125,20 @@ def analyze(usage: Source, revenue: Source, scenario: Scenario | None = None) ->
 
 def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
     """Stage 2: every figure from an already validated dataset (what a control change runs)."""
-    cms = build_customer_months(data, scenario)
+    return analyze_customer_months(build_customer_months(data, scenario), scenario)
+
+
+def analyze_customer_months(cms: CustomerMonths, scenario: Scenario) -> Report:
+    """The report from customer-months already built for this scenario's shaping part (see
+    :func:`econ.customer_months.shaping`): what a change of churn, CAC, allocation or
+    categories needs to recompute. Raises :class:`ValueError` for customer-months built
+    with another window, prices, segmentation or burdens.
+    """
+    if shaping(scenario) != cms.shaped_by:
+        raise ValueError(
+            "these customer-months were built for another window, prices, segmentation or "
+            "burdens; build them from this scenario"
+        )
     segments = segment_table(cms, scenario)
     features, allocation_warnings = feature_table(cms, scenario)
     filled = scenario.replace(
@@ -152,18 +164,19 @@ def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
 
 
 def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
-    frame = cms.frame
-    revenue = float(frame[s.MRR_USD].sum())
-    inference = float(frame[INFERENCE_USD].sum())
-    burdens = sum(float(frame[name].sum()) for name in BURDENS if name != "hosting_usd")
-    # Counted directly rather than as revenue − Σ feature revenue, so that "nothing left
-    # unallocated" is exactly 0 and not the rounding noise of two large sums.
-    unallocated = (
-        float(frame.filter(pl.col(s.CALLS) == 0)[ALLOCATABLE_USD].sum())
-        if scenario.allocation.method == "usage"
-        else 0.0
-    )
-    gross_profit = revenue - inference - burdens
+    # Unallocated revenue is counted directly rather than as revenue − Σ feature revenue, so
+    # that "nothing left unallocated" is exactly 0 and not the rounding noise of two sums.
+    sums = cms.segment_sums.select(
+        pl.col("revenue").sum(),
+        pl.col("inference").sum(),
+        pl.sum_horizontal(name for name in BURDENS if name != "hosting_usd").sum().alias("burdens"),
+        pl.col("idle_usd").sum().alias("unallocated"),
+        pl.col(s.CALLS).sum(),
+        pl.col("customer_months").sum(),
+    ).row(0, named=True)
+    revenue, inference = float(sums["revenue"]), float(sums["inference"])
+    unallocated = float(sums["unallocated"]) if scenario.allocation.method == "usage" else 0.0
+    gross_profit = revenue - inference - float(sums["burdens"])
     return Totals(
         revenue_usd=revenue,
         allocated_revenue_usd=revenue - unallocated,
@@ -171,13 +184,13 @@ def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
         inference_usd=inference,
         unbilled_inference_usd=cms.unbilled_inference_usd,
         unbilled_calls=cms.unbilled_calls,
-        calls=int(frame[s.CALLS].sum()),
+        calls=int(sums["calls"]),
         gross_profit_usd=gross_profit,
         gross_margin=gross_profit / revenue if revenue > 0 else None,
         inference_margin=(revenue - inference) / revenue if revenue > 0 else None,
         inference_share=inference / revenue if revenue > 0 else None,
-        customers=frame[s.CUSTOMER_ID].n_unique(),
-        customer_months=frame.height,
+        customers=cms.customers,
+        customer_months=int(sums["customer_months"]),
         first_month=f"{cms.window.first:%Y-%m}",
         last_month=f"{cms.window.last:%Y-%m}",
     )

@@ -24,14 +24,11 @@ import polars as pl
 
 from econ import schema as s
 from econ.customer_months import (
-    AT_RISK,
-    CHURNED,
-    INFERENCE_USD,
     SEGMENT,
     TIERS,
-    UNKNOWN_SEGMENT,
     CustomerMonths,
 )
+from econ.prepare import CUSTOMER_CODE, UNKNOWN_SEGMENT
 from econ.scenario import ALL, BURDENS, PerSegment, Scenario
 
 LTV_CAC_BENCHMARK: Final = 3.0
@@ -73,17 +70,12 @@ _SUMS: Final = ("revenue", "inference", *BURDENS, "at_risk_mrr", "churned_mrr")
 def segment_table(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
     """Segment economics (:data:`SEGMENT_SCHEMA`), segments in reading order, blended last."""
     frame = cms.frame
-    sums = [
-        pl.col(s.CUSTOMER_ID).n_unique().alias("customers"),
-        pl.len().alias("customer_months"),
-        pl.col(s.MRR_USD).sum().alias("revenue"),
-        pl.col(INFERENCE_USD).sum().alias("inference"),
-        *(pl.col(name).sum() for name in BURDENS),
-        pl.col(s.MRR_USD).filter(pl.col(AT_RISK)).sum().alias("at_risk_mrr"),
-        pl.col(s.MRR_USD).filter(pl.col(CHURNED)).sum().alias("churned_mrr"),
-    ]
-    per_segment = frame.group_by(SEGMENT).agg(sums)
-    blended = frame.select(pl.lit(ALL).alias(SEGMENT), *sums)
+    per_segment = cms.segment_sums
+    blended = per_segment.select(
+        pl.lit(ALL).alias(SEGMENT),
+        pl.lit(cms.customers, pl.UInt32).alias("customers"),
+        pl.exclude(SEGMENT, "customers").sum(),
+    )
     ordered = _reading_order(per_segment, scenario.segment_by)
     blended_cac = _blended_cac(frame, scenario.cac_usd)
     rows = [
@@ -122,9 +114,8 @@ def _blended_cac(frame: pl.DataFrame, cac: PerSegment | None) -> tuple[float | N
     segment each customer was in at its first active month (where it was acquired)."""
     if cac is None or isinstance(cac, float) or ALL in cac:
         return _cac_for(cac, ALL)
-    first_segments = (
-        frame.sort(s.MONTH).group_by(s.CUSTOMER_ID).agg(pl.col(SEGMENT).first())[SEGMENT]
-    )
+    # The frame is sorted by customer and month: a customer's first row is where it started.
+    first_segments = frame.filter(pl.col(CUSTOMER_CODE).is_first_distinct())[SEGMENT]
     missing = sorted(set(first_segments.unique().to_list()) - set(cac))
     if missing:
         return None, f"no CAC given for {missing} and no 'all' value"

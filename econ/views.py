@@ -15,7 +15,7 @@ from typing import Final
 import polars as pl
 
 from econ import schema as s
-from econ.customer_months import INFERENCE_USD, SEGMENT, Window
+from econ.customer_months import INFERENCE_USD, CustomerMonths, Window, per_customer
 from econ.features import feature_table
 from econ.ingest import Dataset
 from econ.report import Report
@@ -117,24 +117,20 @@ def below_benchmark(segments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def customer_profits(report: Report) -> pl.DataFrame:
+def customer_profits(cms: CustomerMonths) -> pl.DataFrame:
     """Per customer over the window: ``customer_id, segment, customer_months, revenue_usd,
     inference_usd, burdens_usd, gross_profit_usd, monthly_gross_profit_usd``.
 
     Gross profit is compute-adjusted (revenue − inference − AI infra − support − CS); the
     segment is the one of the customer's latest active month. Sorted by monthly gross profit.
     """
-    frame = report.customer_months.frame
+    sums = {
+        "revenue_usd": pl.col(s.MRR_USD),
+        INFERENCE_USD: pl.col(INFERENCE_USD),
+        "burdens_usd": pl.sum_horizontal(_COMPUTE_BURDENS),
+    }
     return (
-        frame.sort(s.CUSTOMER_ID, s.MONTH)
-        .group_by(s.CUSTOMER_ID)
-        .agg(
-            pl.col(SEGMENT).last(),
-            pl.len().alias("customer_months"),
-            pl.col(s.MRR_USD).sum().alias("revenue_usd"),
-            pl.col(INFERENCE_USD).sum(),
-            pl.sum_horizontal(_COMPUTE_BURDENS).sum().alias("burdens_usd"),
-        )
+        per_customer(cms.frame, sums)
         .with_columns(
             (pl.col("revenue_usd") - pl.col(INFERENCE_USD) - pl.col("burdens_usd")).alias(
                 "gross_profit_usd"

@@ -225,7 +225,7 @@ if reasons:
             st.markdown(f"- {reason} ({', '.join(where)})")
 
 st.subheader("Who loses money")
-customers = views.customer_profits(report)
+customers = now.customer_profits()
 losses = views.loss_concentration(customers)
 if losses.losing:
     st.markdown(

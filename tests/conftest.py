@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 import econ
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test writes uploads or the rollup cache into the project or the user's folders."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ECON_DATA_DIR", str(tmp_path_factory.mktemp("econ-data")))
+        yield
 
 
 def month(text: str) -> dt.date:

@@ -31,7 +31,11 @@ def test_ltv_chart(report: econ.Report) -> None:
 
 
 def test_profit_histogram(report: econ.Report) -> None:
-    specs(charts.profit_histogram(views.profit_histogram(views.customer_profits(report))))
+    specs(
+        charts.profit_histogram(
+            views.profit_histogram(views.customer_profits(report.customer_months))
+        )
+    )
 
 
 def test_margin_stack_keeps_colors_per_feature(report: econ.Report) -> None:

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 import econ
-from econ.readers import Limits, normalize, normalized_names, read_table
+from econ.readers import Limits, normalize, normalized_names, open_table, read_table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -107,3 +107,62 @@ def test_corpus_matches_its_generator(tmp_path: Path) -> None:
     }
     again = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in tmp_path.iterdir()}
     assert again == committed, "the corpus differs from make.py: run it and commit the files"
+
+
+class TestManyFiles:
+    """A ledger split over files: a folder (hive partitions too), a glob, or a list."""
+
+    @pytest.fixture
+    def parts(self, tmp_path: Path) -> Path:
+        folder = tmp_path / "ledger"
+        for month, customers in (("2026-01", ["a", "b"]), ("2026-02", ["c"])):
+            part = folder / f"month={month}"
+            part.mkdir(parents=True)
+            pl.DataFrame(
+                {"customer_id": customers, "cost_usd": [1.0] * len(customers)}
+            ).write_parquet(part / "part-0.parquet")
+        (folder / "_SUCCESS").write_text("")
+        (folder / ".part-0.parquet.crc").write_text("")
+        return folder
+
+    def test_folder_with_hive_partitions(self, parts: Path) -> None:
+        table = open_table(parts, "ledger")
+        read = table.frame.collect().sort("customer_id")
+        assert read["customer_id"].to_list() == ["a", "b", "c"]
+        assert read["month"].to_list() == ["2026-01", "2026-01", "2026-02"]
+        assert len(table.files) == 2
+        assert table.facts["cost_usd"].rows == 3
+
+    def test_glob_and_list(self, parts: Path) -> None:
+        files = sorted(parts.rglob("*.parquet"))
+        by_glob = read_table(str(parts / "*" / "*.parquet"), "ledger").collect()
+        by_list = read_table(files, "ledger").collect()
+        assert sorted(by_glob["customer_id"]) == sorted(by_list["customer_id"]) == ["a", "b", "c"]
+
+    def test_nothing_to_read(self, tmp_path: Path) -> None:
+        with pytest.raises(econ.InputError, match="matches no file"):
+            read_table(str(tmp_path / "*.parquet"), "ledger")
+        (tmp_path / "empty").mkdir()
+        with pytest.raises(econ.InputError, match="folder with no parquet files"):
+            read_table(tmp_path / "empty", "ledger")
+        with pytest.raises(econ.InputError, match="list is empty"):
+            read_table([], "ledger")
+
+    def test_every_file_is_held_to_the_limits(self, parts: Path) -> None:
+        with pytest.raises(econ.InputError, match=r"ledger \(part-0.parquet\).*over the"):
+            read_table(parts, "ledger", Limits(max_bytes=100))
+
+    def test_a_usage_ledger_split_by_month_rolls_up_like_one_file(self, tmp_path: Path) -> None:
+        usage, revenue = econ.sample_paths()
+        whole = pl.read_parquet(usage)
+        for month, part in whole.group_by("month"):
+            part.write_parquet(tmp_path / f"usage-{month[0]:%Y-%m}.parquet")
+        split = econ.load_dataset(tmp_path, revenue)
+        single = econ.load_dataset(usage, revenue)
+        columns = ["customer_id", "feature_id", "month", "calls"]
+        assert (
+            split.usage.select(columns)
+            .sort(columns)
+            .equals(single.usage.select(columns).sort(columns))
+        )
+        assert split.usage_rows == single.usage_rows

@@ -72,14 +72,14 @@ class TestCustomers:
         return econ.analyze(usage, revenue, econ.Scenario(cogs=econ.Cogs(support_usd=2)))
 
     def test_customer_profits(self, report: econ.Report) -> None:
-        customers = views.customer_profits(report)
+        customers = views.customer_profits(report.customer_months)
         a = customers.filter(pl.col("customer_id") == "a").row(0, named=True)
         assert a["gross_profit_usd"] == pytest.approx(20 - 60 - 4)
         assert a["monthly_gross_profit_usd"] == pytest.approx(-22)
         assert customers["customer_id"].to_list() == ["a", "b", "c", "d"]  # worst first
 
     def test_loss_concentration(self, report: econ.Report) -> None:
-        losses = views.loss_concentration(views.customer_profits(report))
+        losses = views.loss_concentration(views.customer_profits(report.customer_months))
         assert (losses.customers, losses.losing) == (4, 2)
         assert losses.loss_usd == pytest.approx(44 + 12)
         assert losses.worst == 1
@@ -87,7 +87,7 @@ class TestCustomers:
         assert losses.losing_share == 0.5
 
     def test_histogram_puts_zero_on_an_edge(self, report: econ.Report) -> None:
-        histogram = views.profit_histogram(views.customer_profits(report), bins=10)
+        histogram = views.profit_histogram(views.customer_profits(report.customer_months), bins=10)
         assert histogram["customers"].sum() == 4
         assert 0.0 in histogram["bin_start"].to_list() or 0.0 in histogram["bin_end"].to_list()
         assert histogram.filter(pl.col("bin_end") <= 0)["side"].unique().to_list() == ["loss"]

@@ -16,8 +16,8 @@ import streamlit as st
 import econ
 from econ import imports
 from econ import schema as s
+from econ.cache import bytes_hash
 from econ.readers import Limits, read_table
-from econ.store import sha256_hex
 
 NONE = "—"
 _TARGET_LABELS = {
@@ -38,10 +38,10 @@ _TARGET_LABELS = {
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _inspect(
-    sha: str, side: imports.Side, format_id: str, name: str, _content: bytes
+    digest: str, side: imports.Side, format_id: str, name: str, _content: bytes
 ) -> imports.Inspection | tuple[econ.Problem, ...]:
     """Keyed on the content hash: the bytes themselves are not hashed by Streamlit."""
-    del sha
+    del digest
     try:
         frame = read_table(_content, name, Limits.from_environment())
         return imports.inspect(frame, side, format_id)
@@ -53,12 +53,12 @@ def spec_controls(
     side: imports.Side, name: str, content: bytes, unpriced: Sequence[str] = ()
 ) -> econ.ImportSpec | tuple[econ.Problem, ...]:
     """Draw one file's import choices; return its spec (or the problems that stop reading it)."""
-    sha = sha256_hex(content)
-    detected = _inspect(sha, side, imports.AUTO, name, content)
+    digest = bytes_hash(content)
+    detected = _inspect(digest, side, imports.AUTO, name, content)
     if not isinstance(detected, imports.Inspection):
         return detected
     formats = imports.usage_formats() if side == "usage" else imports.revenue_formats()
-    key = f"import:{side}:{sha[:12]}"
+    key = f"import:{side}:{digest[:12]}"
     format_id = st.selectbox(
         f"{name} is a",
         formats,
@@ -66,7 +66,7 @@ def spec_controls(
         format_func=imports.title_of,
         key=f"{key}:format",
     )
-    found = _inspect(sha, side, format_id, name, content)
+    found = _inspect(digest, side, format_id, name, content)
     if not isinstance(found, imports.Inspection):
         return found
     if found.sources:

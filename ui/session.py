@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlencode
 
+import polars as pl
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import econ
+from econ import views
 from econ.link import SAMPLE_DATASET, decode_link, encode_link
 from econ.store import DatasetNotFoundError, DatasetStore
 
@@ -49,11 +51,29 @@ def cached_dataset(dataset_id: str, data_dir: str) -> econ.Dataset:
     return _store(data_dir).load(dataset_id, econ.IngestOptions(on_invalid="drop"))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_customer_months(
+    dataset_id: str, data_dir: str, shaping_json: str
+) -> econ.CustomerMonths:
+    """Customer-months per dataset and shaping part of the scenario (window, prices,
+    segmentation, burdens): moving churn, CAC or a weight reuses them."""
+    data = cached_dataset(dataset_id, data_dir)
+    return econ.build_customer_months(data, econ.Scenario.from_json(shaping_json))
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def cached_report(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Report:
     """One report per dataset and scenario: a control change only recomputes from the rollup."""
-    data = cached_dataset(dataset_id, data_dir)
-    return econ.analyze_dataset(data, econ.Scenario.from_json(scenario_json))
+    scenario = econ.Scenario.from_json(scenario_json)
+    shaping_json = econ.shaping(scenario).to_json(indent=None)
+    cms = cached_customer_months(dataset_id, data_dir, shaping_json)
+    return econ.analyze_customer_months(cms, scenario)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_customer_profits(dataset_id: str, data_dir: str, shaping_json: str) -> pl.DataFrame:
+    """Per-customer gross profit, which only the shaping part of the scenario changes."""
+    return views.customer_profits(cached_customer_months(dataset_id, data_dir, shaping_json))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -147,6 +167,10 @@ class Current:
 
     def recommendations(self) -> list[econ.Recommendation]:
         return cached_recommendations(*self._key())
+
+    def customer_profits(self) -> pl.DataFrame:
+        shaping_json = econ.shaping(self.scenario).to_json(indent=None)
+        return cached_customer_profits(self.dataset_id, str(store().root), shaping_json)
 
     def simulation(self) -> econ.Simulation:
         return cached_simulation(*self._key())

@@ -1,0 +1,356 @@
+"""One measured task per process: ``python bench/tasks.py TASK [ARGS...]`` prints one JSON line.
+
+Each task runs in a process of its own so that its peak memory (the process's maximum resident
+set size, interpreter and libraries included) is its own, and no cache of an earlier run helps
+a later one. Times cover the work only, not starting Python or importing libraries.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ROLLUP_COLUMNS = (
+    "customer_id",
+    "feature_id",
+    "timestamp",
+    "cost_usd",
+    "input_tokens",
+    "output_tokens",
+)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(work: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = work()
+    return time.perf_counter() - start, result
+
+
+def ledger_files(usage: str) -> list[str]:
+    path = Path(usage)
+    return sorted(str(p) for p in path.glob("*.parquet")) if path.is_dir() else [usage]
+
+
+# --- stage 1 ---------------------------------------------------------------------------------
+
+
+def econ_rollup(usage: str) -> dict[str, Any]:
+    """econ's ingest of the ledger alone: read, check every row rule, roll up."""
+    import econ
+
+    seconds, loaded = timed(lambda: econ.load_usage(usage))
+    return {"seconds": seconds, "groups": loaded.rollup.height, "rows": loaded.rows_read}
+
+
+def econ_stage1(usage: str, revenue: str, cache_dir: str) -> dict[str, Any]:
+    """econ's whole stage 1 from an empty cache: both files, prepared tables, cache written."""
+    import econ
+
+    seconds, data = timed(lambda: econ.load_dataset(usage, revenue, cache_dir=cache_dir))
+    return {"seconds": seconds, "groups": data.usage.height, "rows": data.usage_rows}
+
+
+def econ_reopen(usage: str, revenue: str, cache_dir: str) -> dict[str, Any]:
+    """Re-open an ingested dataset (from the rollup cache) and compute its report."""
+    import econ
+
+    scenario = econ.sample_scenario()
+    seconds, report = timed(
+        lambda: econ.analyze_dataset(
+            econ.load_dataset(usage, revenue, cache_dir=cache_dir), scenario
+        )
+    )
+    return {"seconds": seconds, "customers": report.totals.customers}
+
+
+def duckdb_query(usage: str) -> str:
+    files = ", ".join(f"'{f}'" for f in ledger_files(usage))
+    return f"""
+        SELECT customer_id, feature_id, date_trunc('month', "timestamp")::DATE AS month,
+               count(*) AS calls, sum(cost_usd) AS cost_usd,
+               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens
+        FROM read_parquet([{files}])
+        GROUP BY ALL
+    """
+
+
+def duckdb_rollup(usage: str) -> dict[str, Any]:
+    """The same rollup as one DuckDB SQL query, into a polars frame."""
+    import duckdb
+    import polars  # noqa: F401  (imported before the clock starts: .pl() needs it)
+
+    connection = duckdb.connect()
+    seconds, rollup = timed(lambda: connection.sql(duckdb_query(usage)).pl())
+    return {"seconds": seconds, "groups": rollup.height}
+
+
+def duckdb_persist(usage: str, database: str) -> dict[str, Any]:
+    """Not timed: keep the rollup in a DuckDB database file, as an analyst would."""
+    import duckdb
+
+    Path(database).unlink(missing_ok=True)
+    connection = duckdb.connect(database)
+    connection.sql(f"CREATE TABLE rollup AS {duckdb_query(usage)}")
+    connection.close()
+    return {"seconds": 0.0}
+
+
+def duckdb_reopen(database: str) -> dict[str, Any]:
+    import duckdb
+    import polars  # noqa: F401
+
+    def reopen() -> Any:
+        connection = duckdb.connect(database, read_only=True)
+        return connection.sql("SELECT * FROM rollup").pl()
+
+    seconds, rollup = timed(reopen)
+    return {"seconds": seconds, "groups": rollup.height}
+
+
+def pandas_rollup(usage: str, keep: str | None = None) -> dict[str, Any]:
+    """The rollup as a notebook would write it: read the columns, bucket months, group."""
+    import pandas as pd
+
+    def work() -> pd.DataFrame:
+        frame = pd.concat(
+            pd.read_parquet(path, columns=list(ROLLUP_COLUMNS)) for path in ledger_files(usage)
+        )
+        frame["month"] = frame["timestamp"].dt.to_period("M").dt.to_timestamp()
+        return frame.groupby(["customer_id", "feature_id", "month"], as_index=False).agg(
+            calls=("cost_usd", "size"),
+            cost_usd=("cost_usd", "sum"),
+            input_tokens=("input_tokens", "sum"),
+            output_tokens=("output_tokens", "sum"),
+        )
+
+    seconds, rollup = timed(work)
+    if keep:
+        rollup.to_parquet(keep)
+    return {"seconds": seconds, "groups": len(rollup)}
+
+
+def pandas_reopen(rollup: str) -> dict[str, Any]:
+    import pandas as pd
+
+    seconds, frame = timed(lambda: pd.read_parquet(rollup))
+    return {"seconds": seconds, "groups": len(frame)}
+
+
+# --- stage 2 ---------------------------------------------------------------------------------
+
+
+def changes(count: int) -> list[tuple[str, int]]:
+    """The control changes timed: churn, a weight and a price, in turn."""
+    return [(kind, index) for index in range(count) for kind in ("churn", "weight", "price")]
+
+
+def econ_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
+    """Median and p95 of recomputing the whole report after one control change."""
+    import econ
+
+    data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
+    base = econ.sample_scenario()
+    features = sorted(data.usage["feature_id"].unique().to_list())
+
+    def scenario(kind: str, index: int) -> econ.Scenario:
+        if kind == "churn":
+            return base.replace(churn=0.02 + index * 0.0005)
+        if kind == "weight":
+            weights = dict.fromkeys(features, 1.0) | {features[0]: 1.0 + index}
+            return base.replace(allocation=econ.Allocation("custom", weights))
+        return base.replace(prices={"Pro": 199.0 + index})
+
+    econ.analyze_dataset(data, base)  # the first report pays one-off costs (allocations)
+    times = {kind: [] for kind in ("churn", "weight", "price")}
+    for kind, index in changes(int(count)):
+        changed = scenario(kind, index)
+        seconds, _ = timed(lambda changed=changed: econ.analyze_dataset(data, changed))
+        times[kind].append(seconds)
+    return summary(times)
+
+
+def pandas_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
+    """The same changes recomputed by the pandas notebook version of the report."""
+    import econ
+    from bench import pandas_report as pr
+
+    data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
+    prepared = pr.prepare(data.usage.to_pandas(), data.revenue.to_pandas())
+    base = econ.sample_scenario()
+    features = sorted(data.usage["feature_id"].unique().to_list())
+
+    def assumptions(kind: str, index: int) -> pr.Assumptions:
+        weights = None
+        prices: dict[str, float] = {}
+        churn = None
+        if kind == "churn":
+            churn = 0.02 + index * 0.0005
+        elif kind == "weight":
+            weights = dict.fromkeys(features, 1.0) | {features[0]: 1.0 + index}
+        else:
+            prices = {"Pro": 199.0 + index}
+        return pr.Assumptions(
+            churn=churn,
+            cac_usd=float(base.cac_usd),  # type: ignore[arg-type]
+            burdens={name: float(getattr(base.cogs, name)) for name in pr.BURDENS},
+            prices=prices,
+            weights=weights,
+        )
+
+    pr.report(prepared, assumptions("churn", 0))
+    times = {kind: [] for kind in ("churn", "weight", "price")}
+    for kind, index in changes(int(count)):
+        changed = assumptions(kind, index)
+        seconds, _ = timed(lambda changed=changed: pr.report(prepared, changed))
+        times[kind].append(seconds)
+    return summary(times)
+
+
+def pandas_check(usage: str, revenue: str, cache_dir: str) -> dict[str, Any]:
+    """Not timed: the pandas version must give econ's figures, or the comparison is void."""
+    import math
+
+    import econ
+    from bench import pandas_report as pr
+
+    data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
+    prepared = pr.prepare(data.usage.to_pandas(), data.revenue.to_pandas())
+    base = econ.sample_scenario()
+    features = sorted(data.usage["feature_id"].unique().to_list())
+    weights = dict.fromkeys(features, 1.0) | {features[0]: 3.0}
+    cases = [
+        (base, None, {}, None),
+        (base.replace(churn=0.03), 0.03, {}, None),
+        (base.replace(prices={"Pro": 209.0}), None, {"Pro": 209.0}, None),
+        (base.replace(allocation=econ.Allocation("custom", weights)), None, {}, weights),
+    ]
+    compared = 0
+    for scenario, churn, prices, custom in cases:
+        ours = econ.analyze_dataset(data, scenario)
+        theirs = pr.report(
+            prepared,
+            pr.Assumptions(
+                churn=churn,
+                cac_usd=float(base.cac_usd),  # type: ignore[arg-type]
+                burdens={name: float(getattr(base.cogs, name)) for name in pr.BURDENS},
+                prices=prices,
+                weights=custom,
+            ),
+        )
+        pairs = [(ours.totals.gross_margin, theirs["totals"]["gross_margin"])]
+        for row in ours.segments.iter_rows(named=True):
+            other = theirs["segments"].loc[row["segment"]]
+            pairs += [
+                (row["ltv_compute_adjusted_usd"], other["ltv_compute_adjusted_usd"]),
+                (row["customers"], other["customers"]),
+            ]
+        for row in ours.features.iter_rows(named=True):
+            pairs.append(
+                (
+                    row["gross_profit_usd"],
+                    theirs["features"].loc[row["feature_id"], "gross_profit_usd"],
+                )
+            )
+        for left, right in pairs:
+            if not math.isclose(float(left), float(right), rel_tol=1e-6, abs_tol=1e-6):
+                raise AssertionError(f"pandas and econ disagree: {left} != {right}")
+        compared += len(pairs)
+    return {"seconds": 0.0, "figures_compared": compared}
+
+
+def summary(times: dict[str, list[float]]) -> dict[str, Any]:
+    every = sorted(t for values in times.values() for t in values)
+    return {
+        "seconds": statistics.median(every),
+        "p95": every[min(len(every) - 1, round(0.95 * (len(every) - 1)))],
+        "by_change": {kind: statistics.median(values) for kind, values in times.items()},
+        "count": len(every),
+    }
+
+
+# --- the app -----------------------------------------------------------------------------------
+
+
+def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, Any]:
+    """The app on this dataset, through Streamlit's AppTest: the first load (from files, or from
+    the rollup cache when ``data_dir`` already holds it) and reruns after a control change."""
+    os.environ["ECON_DATA_DIR"] = data_dir
+    from streamlit.testing.v1 import AppTest
+
+    from econ.link import encode_link
+    from econ.sample import sample_scenario
+    from econ.store import DatasetStore
+
+    store = DatasetStore(Path(data_dir))
+    dataset_id = store.put(
+        Path(usage).read_bytes(),
+        Path(revenue).read_bytes(),
+        usage_name="usage.parquet",
+        revenue_name="revenue.parquet",
+    )
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    app.query_params.update(encode_link(dataset_id, sample_scenario(), "segment-ltv"))
+    first, _ = timed(app.run)
+    if app.exception:
+        raise RuntimeError(app.exception[0].message)
+    reruns: dict[str, list[float]] = {"churn": [], "price": [], "weight": []}
+    for index in range(int(count)):
+        app.slider(key="churn:all").set_value(2.0 + 0.1 * index)
+        seconds, _ = timed(app.run)
+        reruns["churn"].append(seconds)
+    app.switch_page("pages/features.py").run()
+    app.radio(key="allocation_method").set_value("custom").run()
+    weights = [s.key for s in app.slider if s.key and s.key.startswith("weight:")]
+    for index in range(int(count)):
+        app.slider(key=weights[0]).set_value(float(5 + index))
+        seconds, _ = timed(app.run)
+        reruns["weight"].append(seconds)
+    app.switch_page("pages/segments.py").run()
+    app.selectbox(key="segment_by").set_value("plan").run()
+    for index in range(int(count)):
+        app.number_input(key="price:Pro").set_value(199.0 + index)
+        seconds, _ = timed(app.run)
+        reruns["price"].append(seconds)
+    if app.exception:
+        raise RuntimeError(app.exception[0].message)
+    return {"first_load": first} | summary(reruns)
+
+
+TASKS: dict[str, Callable[..., dict[str, Any]]] = {
+    "econ-rollup": econ_rollup,
+    "econ-stage1": econ_stage1,
+    "econ-reopen": econ_reopen,
+    "duckdb-rollup": duckdb_rollup,
+    "duckdb-persist": duckdb_persist,
+    "duckdb-reopen": duckdb_reopen,
+    "pandas-rollup": pandas_rollup,
+    "pandas-reopen": pandas_reopen,
+    "econ-recompute": econ_recompute,
+    "pandas-recompute": pandas_recompute,
+    "pandas-check": pandas_check,
+    "app": app_times,
+}
+
+
+def main() -> None:
+    task, *args = sys.argv[1:]
+    result = TASKS[task](*args)
+    print(json.dumps(result | {"peak_mb": peak_mb()}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The benchmark runs end to end (on a tiny ledger: timings are the benchmark's business, not
+the tests')."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
+    table = tmp_path / "table.md"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "run.py"),
+            "--sizes",
+            "20000",
+            "--customers",
+            "300",
+            "--months",
+            "3",
+            "--runs",
+            "1",
+            "--recompute",
+            "2",
+            "--app-runs",
+            "1",
+            "--huge",
+            "30000",
+            "--huge-files",
+            "2",
+            "--work",
+            str(tmp_path / "work"),
+            "--out",
+            str(table),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = table.read_text()
+    for measure in (
+        "Ingest + rollup of the ledger (cold)",
+        "Peak memory of that",
+        "Whole stage 1",
+        "Re-open an ingested dataset",
+        "Scenario recompute, median",
+        "Scenario recompute, p95",
+        "App first load",
+        "App rerun after a control change",
+        "Ingest + rollup of 2 parquet files",
+    ):
+        assert measure in text, measure
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == 10  # the header and nine measures
+    assert all(line.count("|") == 8 for line in rows)
+    assert (tmp_path / "work" / "results.json").exists()
