@@ -1,8 +1,11 @@
 """Unit economics of AI products: compute-adjusted LTV per segment and margin per AI feature.
 
 A pure, typed computation package. Stage 1 (:func:`load_dataset`) reads and validates the usage
-ledger and revenue table and rolls the ledger up; stage 2 (:func:`analyze_dataset`) computes every
-figure of a :class:`Report` for one :class:`Scenario`. :func:`analyze` does both.
+ledger and revenue table, rolls the ledger up and prepares the tables every scenario starts from
+(kept in a rollup cache when given ``cache_dir``); stage 2 (:func:`analyze_dataset`) computes
+every figure of a :class:`Report` for one :class:`Scenario`. :func:`analyze` does both. Stage 2
+splits in two for callers that keep state: :func:`build_customer_months` (which depends only on
+:func:`shaping` of the scenario) and :func:`analyze_customer_months`.
 """
 
 from econ.customer_months import CustomerMonths, Window, build_customer_months, shaping

@@ -17,7 +17,8 @@ this machine's CPU does not accelerate). It is a cryptographic hash, so keys (an
 ids derived from the same digests) cannot be guessed.
 
 An entry is written to a temporary folder and renamed into place, so a crash never leaves half
-an entry; a damaged or unreadable entry is treated as missing.
+an entry; a damaged or unreadable entry is removed and the files are read again. The cache keeps
+the entries used most recently (16 by default: about 40 MB each for a 20-million-call ledger).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from importlib import metadata
@@ -44,6 +46,8 @@ from econ.readers import Source, parquet_files
 
 CACHE_VERSION: Final = 1
 """Bump when the layout or the meaning of a cached file changes."""
+DEFAULT_MAX_ENTRIES: Final = 16
+_STALE_STAGING_SECONDS: Final = 24 * 3600
 _MANIFEST: Final = "manifest.json"
 _FRAMES: Final = (
     "usage",
@@ -113,25 +117,37 @@ def cache_key(
 
 
 class RollupCache:
-    """Cache entries under one folder (see the module docstring)."""
+    """Cache entries under one folder (see the module docstring).
 
-    def __init__(self, root: Path) -> None:
+    At most ``max_entries`` entries are kept: saving one more removes the entries used least
+    recently (a load counts as a use).
+    """
+
+    def __init__(self, root: Path, max_entries: int = DEFAULT_MAX_ENTRIES) -> None:
         self.root = root
+        self.max_entries = max_entries
 
     def load(self, key: str) -> Dataset | None:
         """The dataset stored under ``key``, or ``None`` when there is none (or it is damaged)."""
         folder = self.root / key
+        manifest_path = folder / _MANIFEST
+        if not manifest_path.exists():
+            return None
         try:
-            manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             if manifest.get("version") != CACHE_VERSION:
-                return None
+                raise ValueError("written by another cache layout")
             # One chunk per column, as a fresh load has: stage 2 reads them whole.
             frames = {
                 name: pl.read_parquet(folder / f"{name}.parquet").rechunk() for name in _FRAMES
             }
-            return _dataset(manifest, frames)
+            data = _dataset(manifest, frames)
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
-            return None  # missing, damaged or written by an older layout: read the files
+            # Damaged or outdated: drop it, so that the files are read and it is written anew.
+            shutil.rmtree(folder, ignore_errors=True)
+            return None
+        os.utime(manifest_path)  # a use, for choosing what to evict
+        return data
 
     def save(self, key: str, data: Dataset) -> None:
         """Store ``data`` under ``key`` (atomically; an existing entry is kept as it is)."""
@@ -151,6 +167,24 @@ class RollupCache:
             pass
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        self._evict()
+
+    def _evict(self) -> None:
+        """Keep the ``max_entries`` entries used most recently; remove stale staging folders
+        (left by a crash mid-write)."""
+        entries: list[tuple[float, Path]] = []
+        for folder in self.root.iterdir():
+            try:
+                if folder.name.startswith("."):
+                    if time.time() - folder.stat().st_mtime > _STALE_STAGING_SECONDS:
+                        shutil.rmtree(folder, ignore_errors=True)
+                    continue
+                entries.append(((folder / _MANIFEST).stat().st_mtime, folder))
+            except OSError:
+                continue
+        entries.sort(reverse=True)
+        for _, folder in entries[self.max_entries :]:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _version(package: str) -> str:

@@ -100,6 +100,7 @@ def load_dataset(
     revenue_spec: ImportSpec | None = None,
     options: IngestOptions | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    content_hashes: tuple[str, str] | None = None,
 ) -> Dataset:
     """Read, validate and prepare both inputs; raise :class:`InputError` listing every problem.
 
@@ -109,7 +110,9 @@ def load_dataset(
 
     With ``cache_dir``, the result is kept there (see :mod:`econ.cache`) and the next load of
     the same bytes, read the same way, comes from it instead of from the files. Frames (which
-    have no bytes to hash) are never cached.
+    have no bytes to hash) are never cached. ``content_hashes`` are the BLAKE3 hashes of the
+    two sources' bytes when the caller knows them already (the dataset store names its files
+    by them); otherwise they are computed.
     """
     options = options or IngestOptions()
     usage_label = usage_name or default_name(usage, "usage ledger")
@@ -121,6 +124,7 @@ def load_dataset(
         key = _cache_key(
             usage,
             revenue,
+            content_hashes=content_hashes,
             usage_label=usage_label,
             revenue_label=revenue_label,
             usage_spec=usage_spec,
@@ -148,16 +152,20 @@ def _cache_key(
     usage: Source,
     revenue: Source,
     *,
+    content_hashes: tuple[str, str] | None,
     usage_label: str,
     revenue_label: str,
     usage_spec: ImportSpec,
     revenue_spec: ImportSpec,
     options: IngestOptions,
 ) -> str | None:
-    try:
-        usage_hash, revenue_hash = content_hash(usage), content_hash(revenue)
-    except (InputError, OSError):
-        return None  # reading the files will say what is wrong with them
+    hashes: tuple[str | None, str | None] = content_hashes or (None, None)
+    if content_hashes is None:
+        try:
+            hashes = content_hash(usage), content_hash(revenue)
+        except (InputError, OSError):
+            return None  # reading the files will say what is wrong with them
+    usage_hash, revenue_hash = hashes
     if usage_hash is None or revenue_hash is None:
         return None
     return cache_key(

@@ -53,6 +53,8 @@ class StoredDataset:
     revenue_name: str
     usage_spec: ImportSpec = field(default_factory=ImportSpec)
     revenue_spec: ImportSpec = field(default_factory=ImportSpec)
+    hashes: tuple[str, str] | None = None
+    """The BLAKE3 hashes of the two files, which name the blobs (unknown for the sample)."""
 
 
 def default_data_dir() -> Path:
@@ -135,6 +137,7 @@ class DatasetStore:
             str(manifest["revenue_name"]),
             ImportSpec.from_dict(manifest.get("usage_spec", {}), "usage_spec"),
             ImportSpec.from_dict(manifest.get("revenue_spec", {}), "revenue_spec"),
+            (str(manifest["usage"]), str(manifest["revenue"])),
         )
         if not (stored.usage_path.exists() and stored.revenue_path.exists()):
             raise DatasetNotFoundError(dataset_id)
@@ -163,6 +166,7 @@ class DatasetStore:
             revenue_spec=stored.revenue_spec,
             options=options,
             cache_dir=self.rollups,
+            content_hashes=stored.hashes,
         )
 
     def forget(self, dataset_id: str) -> None:

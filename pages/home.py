@@ -157,6 +157,8 @@ for warning in report.warnings:
 
 with st.expander("Preview the rows"):
     st.markdown("**Usage, rolled up to customer × feature × month**")
-    st.dataframe(data.usage.head(200), hide_index=True)
+    # The rollup is in no particular order; the preview shows the first rows by its keys.
+    keys = ["customer_id", "feature_id", "month"]
+    st.dataframe(data.usage.bottom_k(200, by=keys).sort(keys), hide_index=True)
     st.markdown("**Revenue**")
     st.dataframe(revenue.head(200), hide_index=True)

@@ -123,6 +123,19 @@ def test_a_damaged_entry_is_read_again(
     again = econ.load_dataset(*files, options=DROP, cache_dir=where)
     assert len(reads) == 1
     assert_same(first, again)
+    econ.load_dataset(*files, options=DROP, cache_dir=where)  # written anew, so now a hit
+    assert len(reads) == 1
+
+
+def test_the_least_recently_used_entries_go(files: tuple[Path, Path], tmp_path: Path) -> None:
+    where = tmp_path / "cache"
+    small = cache.RollupCache(where, max_entries=2)
+    data = econ.load_dataset(*files, options=DROP)
+    for key in ("first", "second"):
+        small.save(key, data)
+    assert small.load("first") is not None  # a use: "second" is now the oldest
+    small.save("third", data)
+    assert sorted(p.name for p in where.iterdir()) == ["first", "third"]
 
 
 def test_frames_are_never_cached(tmp_path: Path) -> None:
