@@ -30,6 +30,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import Any, Final
 import blake3
 import polars as pl
 
-from econ.dataset import Dataset, IngestOptions
+from econ.dataset import Dataset, Frame, IngestOptions
 from econ.errors import Problem
 from econ.imports import ImportSpec
 from econ.prepare import Prepared
@@ -47,6 +48,7 @@ from econ.readers import Source, parquet_files
 CACHE_VERSION: Final = 1
 """Bump when the layout or the meaning of a cached file changes."""
 DEFAULT_MAX_ENTRIES: Final = 16
+_BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")
 _STALE_STAGING_SECONDS: Final = 24 * 3600
 _MANIFEST: Final = "manifest.json"
 _FRAMES: Final = (
@@ -139,9 +141,16 @@ class RollupCache:
                 raise ValueError("written by another cache layout")
             # One chunk per column, as a fresh load has: stage 2 reads them whole.
             frames = {
-                name: pl.read_parquet(folder / f"{name}.parquet").rechunk() for name in _FRAMES
+                name: pl.read_parquet(folder / f"{name}.parquet").rechunk()
+                for name in _FRAMES
+                if name != "usage"
             }
-            data = _dataset(manifest, frames)
+            # No report needs the rollup itself (only the recommendations and the simulator
+            # do), and it is the largest file: read it in the background, once its footer
+            # shows it whole.
+            pl.read_parquet_schema(folder / "usage.parquet")
+            rollup = _BACKGROUND.submit(pl.read_parquet, folder / "usage.parquet")
+            data = _dataset(manifest, frames, rollup.result)
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
             # Damaged or outdated: drop it, so that the files are read and it is written anew.
             shutil.rmtree(folder, ignore_errors=True)
@@ -225,7 +234,9 @@ def _manifest(data: Dataset) -> dict[str, Any]:
     }
 
 
-def _dataset(manifest: Mapping[str, Any], frames: Mapping[str, pl.DataFrame]) -> Dataset:
+def _dataset(
+    manifest: Mapping[str, Any], frames: Mapping[str, pl.DataFrame], rollup: Frame
+) -> Dataset:
     first, last = (dt.date.fromisoformat(month) for month in manifest["months"])
     prepared = Prepared(
         revenue_usage=frames["revenue_usage"],
@@ -236,7 +247,7 @@ def _dataset(manifest: Mapping[str, Any], frames: Mapping[str, pl.DataFrame]) ->
         months=(first, last),
     )
     return Dataset(
-        usage=frames["usage"],
+        usage_source=rollup,
         revenue=frames["revenue"],
         prepared=prepared,
         segment_columns=tuple(manifest["segment_columns"]),

@@ -19,6 +19,7 @@ import numpy.ma  # see the comment below the imports
 import polars as pl
 
 from econ import schema as s
+from econ.dataset import Frame, resolve
 from econ.errors import ScenarioError
 from econ.ingest import Dataset
 from econ.prepare import (
@@ -88,8 +89,9 @@ class CustomerMonths:
             groups by it), one column per burden, ``at_risk``, ``churned``,
             ``allocatable_usd`` and ``_customer_code`` (a dense integer per customer, cheaper
             to count than the id); sorted by customer and month.
-        ledger: ledger rollup rows, among them those of the active cms (:attr:`usage` keeps
-            only those), with ``direct_revenue_usd`` when a simulated price book bills uses.
+        ledger_source: ledger rollup rows, among them those of the active cms (:attr:`usage`
+            keeps only those), with ``direct_revenue_usd`` when a simulated price book bills
+            uses; or a function returning them (the dataset's rollup is only read when needed).
         window: the months covered.
         tier_thresholds: the usage-tier cut points (q1, q2) in dollars per month, when the
             segments are usage tiers.
@@ -101,7 +103,7 @@ class CustomerMonths:
     """
 
     frame: pl.DataFrame
-    ledger: pl.DataFrame
+    ledger_source: Frame
     window: Window
     tier_thresholds: tuple[float, float] | None
     unbilled_inference_usd: float
@@ -119,7 +121,7 @@ class CustomerMonths:
         Built on first use: the report itself needs only :attr:`cells`, and on a large ledger
         this join is most of a scenario's work.
         """
-        return usage_in_customer_months(self.ledger, self.frame)
+        return usage_in_customer_months(resolve(self.ledger_source), self.frame)
 
     @cached_property
     def segment_sums(self) -> pl.DataFrame:
@@ -297,7 +299,7 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
 
     return CustomerMonths(
         frame=frame,
-        ledger=data.usage,
+        ledger_source=lambda: data.usage,
         window=window,
         tier_thresholds=thresholds,
         unbilled_inference_usd=float(outside[INFERENCE_USD][0]),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from functools import cached_property
+from typing import Final, Literal, TypeAlias
 
 import polars as pl
 
@@ -12,7 +14,15 @@ from econ.prepare import Prepared
 from econ.readers import Limits
 from econ.token_prices import PRICED_BY
 
-__all__ = ["DROPPED_SCHEMA", "PRICING_SCHEMA", "Dataset", "IngestOptions", "OnInvalid"]
+__all__ = [
+    "DROPPED_SCHEMA",
+    "PRICING_SCHEMA",
+    "Dataset",
+    "Frame",
+    "IngestOptions",
+    "OnInvalid",
+    "resolve",
+]
 
 OnInvalid = Literal["raise", "drop"]
 
@@ -55,8 +65,10 @@ class Dataset:
     """Both inputs after validation: what every scenario is computed from.
 
     Attributes:
-        usage: the ledger rolled up to one row per customer × feature × month
-            (:data:`econ.schema.ROLLUP_SCHEMA`), in no particular order.
+        usage_source: the ledger rolled up to one row per customer × feature × month
+            (:data:`econ.schema.ROLLUP_SCHEMA`), in no particular order; or a function that
+            returns it (a dataset re-opened from the rollup cache reads it in the background,
+            since no report needs it). Read it as :attr:`usage`.
         revenue: one row per customer-month: ``customer_id, month, mrr_usd, plan`` and the
             segment columns, sorted by customer and month.
         prepared: what every scenario starts from (:mod:`econ.prepare`).
@@ -71,7 +83,7 @@ class Dataset:
         unpriced_models: models with tokens but no known price (their rows were dropped).
     """
 
-    usage: pl.DataFrame
+    usage_source: Frame = field(repr=False)
     revenue: pl.DataFrame
     prepared: Prepared
     segment_columns: tuple[str, ...]
@@ -85,3 +97,16 @@ class Dataset:
     notes: tuple[str, ...] = ()
     pricing: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PRICING_SCHEMA))
     unpriced_models: tuple[str, ...] = ()
+
+    @cached_property
+    def usage(self) -> pl.DataFrame:
+        """The ledger rollup (see :attr:`usage_source`)."""
+        return resolve(self.usage_source)
+
+
+Frame: TypeAlias = pl.DataFrame | Callable[[], pl.DataFrame]
+"""A frame, or a function that returns it when it is first needed."""
+
+
+def resolve(frame: Frame) -> pl.DataFrame:
+    return frame if isinstance(frame, pl.DataFrame) else frame()

@@ -208,7 +208,7 @@ def _load_dataset(
         raise InputError(problems)
     segments = segment_columns_of(revenue_load.frame)
     return Dataset(
-        usage=usage_load.rollup,
+        usage_source=usage_load.rollup,
         revenue=revenue_load.frame,
         prepared=prepare(usage_load.rollup, revenue_load.frame, segments),
         segment_columns=segments,

@@ -208,7 +208,7 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
     # The simulated cms' usage (and its feature cells) is the same ledger rows joined to the
     # simulated frame, now carrying what each row is billed per use.
     ledger = usage.select(*s.ROLLUP_SCHEMA.names(), DIRECT_REVENUE_USD)
-    return replace(cms, frame=frame, ledger=ledger, feature_cells=None)
+    return replace(cms, frame=frame, ledger_source=ledger, feature_cells=None)
 
 
 def _terms(book: PriceBook) -> pl.DataFrame:
