@@ -285,11 +285,26 @@ def app(ledger: Ledger, count: int, work: Path, results: Results, *, judge: bool
             "",
             "",
             "≤ 150 ms",
-            verdict(max(warm["by_change"].values()) <= 0.150, f"p95 {seconds(warm['p95'])}"),
+            verdict(
+                max(warm["by_change"].values()) <= 0.150,
+                f"slowest change {seconds(max(warm['by_change'].values()))}; "
+                f"p95 {seconds(warm['p95'])}",
+            ),
         ],
     ]
+    results.rows.append(
+        [
+            "Re-open in the running app: a shared link to an ingested dataset, to its page",
+            size,
+            seconds(warm["link_reopen"]),
+            "",
+            "",
+            "≤ 0.3 s",
+            verdict(warm["link_reopen"] <= 0.300, seconds(warm["link_reopen"])),
+        ]
+    )
     results.raw[f"app-{size}"] = {"cold": cold, "warm": warm}
-    results.rows[-2:] = [judged(row, judge) for row in results.rows[-2:]]
+    results.rows[-3:] = [judged(row, judge) for row in results.rows[-3:]]
 
 
 def huge(ledger: Ledger, reference: Ledger | None, work: Path, results: Results) -> None:

@@ -155,7 +155,7 @@ class RollupCache:
             # Damaged or outdated: drop it, so that the files are read and it is written anew.
             shutil.rmtree(folder, ignore_errors=True)
             return None
-        os.utime(manifest_path)  # a use, for choosing what to evict
+        _mark_used(manifest_path)
         return data
 
     def save(self, key: str, data: Dataset) -> None:
@@ -169,6 +169,7 @@ class RollupCache:
             for name, frame in _frames(data).items():
                 frame.write_parquet(staging / f"{name}.parquet", compression="lz4")
             (staging / _MANIFEST).write_text(json.dumps(_manifest(data), indent=1), "utf-8")
+            _mark_used(staging / _MANIFEST)
             staging.rename(target)
         except OSError:
             # Another process may have written the same entry meanwhile; either way the
@@ -181,19 +182,27 @@ class RollupCache:
     def _evict(self) -> None:
         """Keep the ``max_entries`` entries used most recently; remove stale staging folders
         (left by a crash mid-write)."""
-        entries: list[tuple[float, Path]] = []
+        entries: list[tuple[int, Path]] = []
         for folder in self.root.iterdir():
             try:
                 if folder.name.startswith("."):
                     if time.time() - folder.stat().st_mtime > _STALE_STAGING_SECONDS:
                         shutil.rmtree(folder, ignore_errors=True)
                     continue
-                entries.append(((folder / _MANIFEST).stat().st_mtime, folder))
+                entries.append(((folder / _MANIFEST).stat().st_mtime_ns, folder))
             except OSError:
                 continue
         entries.sort(reverse=True)
         for _, folder in entries[self.max_entries :]:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mark_used(manifest: Path) -> None:
+    """Record a use of an entry in its manifest's modification time, for choosing what to
+    evict. The time is set explicitly, to the nanosecond: a file system stamps writes from a
+    coarse clock, which can give a save and a use made moments apart the same time."""
+    now = time.time_ns()
+    os.utime(manifest, ns=(now, now))
 
 
 def _version(package: str) -> str:

@@ -53,10 +53,11 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         "Scenario recompute, p95",
         "App first load",
         "App rerun after a control change",
+        "Re-open in the running app",
         "Ingest + rollup of 2 parquet files",
     ):
         assert measure in text, measure
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 10  # the header and nine measures
+    assert len(rows) == 11  # the header and ten measures
     assert all(line.count("|") == 8 for line in rows)
     assert (tmp_path / "work" / "results.json").exists()
