@@ -231,6 +231,7 @@ def stage_one(ledger: Ledger, runs: int, work: Path, results: Results, *, judge:
 def stage_two(ledger: Ledger, count: int, work: Path, results: Results, *, judge: bool) -> None:
     usage, revenue, size = ledger.usage, ledger.revenue, ledger.label
     cache = work / f"cache-{size}"
+    first_row = len(results.rows)
     print(f"[{size}] scenario recompute ...", flush=True)
     checked = run_task("pandas-check", usage, revenue, cache)
     econ = run_task("econ-recompute", usage, revenue, cache, count)
@@ -257,11 +258,12 @@ def stage_two(ledger: Ledger, count: int, work: Path, results: Results, *, judge
         ],
     ]
     results.raw[f"recompute-{size}"] = {"econ": econ, "pandas": pandas, "check": checked}
-    results.rows[-2:] = [judged(row, judge) for row in results.rows[-2:]]
+    results.rows[first_row:] = [judged(row, judge) for row in results.rows[first_row:]]
 
 
 def app(ledger: Ledger, count: int, work: Path, results: Results, *, judge: bool) -> None:
     size = ledger.label
+    first_row = len(results.rows)
     print(f"[{size}] the app (AppTest) ...", flush=True)
     data_dir = work / f"app-{size}"
     shutil.rmtree(data_dir, ignore_errors=True)
@@ -304,7 +306,7 @@ def app(ledger: Ledger, count: int, work: Path, results: Results, *, judge: bool
         ]
     )
     results.raw[f"app-{size}"] = {"cold": cold, "warm": warm}
-    results.rows[-3:] = [judged(row, judge) for row in results.rows[-3:]]
+    results.rows[first_row:] = [judged(row, judge) for row in results.rows[first_row:]]
 
 
 def huge(ledger: Ledger, reference: Ledger | None, work: Path, results: Results) -> None:

@@ -14,8 +14,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported inside the tasks, so that no task pays for another's libraries
+    import econ
+    from bench import pandas_report as pr
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -153,9 +158,64 @@ def pandas_reopen(rollup: str) -> dict[str, Any]:
 # --- stage 2 ---------------------------------------------------------------------------------
 
 
-def changes(count: int) -> list[tuple[str, int]]:
-    """The control changes timed: churn, a weight and a price, in turn."""
-    return [(kind, index) for index in range(count) for kind in ("churn", "weight", "price")]
+@dataclass(frozen=True)
+class Change:
+    """One set of assumptions, said once and handed to econ and to the pandas version alike."""
+
+    churn: float | None = None
+    weights: dict[str, float] | None = None  # None: usage-weighted allocation
+    prices: dict[str, float] = field(default_factory=dict)
+
+    def scenario(self, base: econ.Scenario) -> econ.Scenario:
+        import econ
+
+        changed = base.replace(prices=self.prices) if self.prices else base
+        if self.churn is not None:
+            changed = changed.replace(churn=self.churn)
+        if self.weights is not None:
+            changed = changed.replace(allocation=econ.Allocation("custom", self.weights))
+        return changed
+
+    def assumptions(self, base: econ.Scenario) -> pr.Assumptions:
+        from bench import pandas_report as pr
+
+        return pr.Assumptions(
+            churn=self.churn,
+            cac_usd=float(base.cac_usd),  # type: ignore[arg-type]
+            burdens={name: float(getattr(base.cogs, name)) for name in pr.BURDENS},
+            prices=self.prices,
+            weights=self.weights,
+        )
+
+
+KINDS = ("churn", "weight", "price")
+
+
+def change(kind: str, index: int, features: list[str]) -> Change:
+    """The ``index``-th change of one kind: churn, one feature's weight or the Pro price."""
+    if kind == "churn":
+        return Change(churn=0.02 + index * 0.0005)
+    if kind == "weight":
+        return Change(weights=dict.fromkeys(features, 1.0) | {features[0]: 1.0 + index})
+    return Change(prices={"Pro": 199.0 + index})
+
+
+def time_changes(
+    count: str, features: list[str], recompute: Callable[[Change], Any]
+) -> dict[str, Any]:
+    """Median and p95 of ``recompute`` over ``count`` changes of each kind, in turn."""
+    recompute(Change())  # the first report pays one-off costs (allocations)
+    times: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    for index in range(int(count)):
+        for kind in KINDS:
+            changed = change(kind, index, features)
+            seconds, _ = timed(lambda changed=changed: recompute(changed))
+            times[kind].append(seconds)
+    return summary(times)
+
+
+def features_of(data: econ.Dataset) -> list[str]:
+    return sorted(data.usage["feature_id"].unique().to_list())
 
 
 def econ_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
@@ -164,23 +224,9 @@ def econ_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict
 
     data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
     base = econ.sample_scenario()
-    features = sorted(data.usage["feature_id"].unique().to_list())
-
-    def scenario(kind: str, index: int) -> econ.Scenario:
-        if kind == "churn":
-            return base.replace(churn=0.02 + index * 0.0005)
-        if kind == "weight":
-            weights = dict.fromkeys(features, 1.0) | {features[0]: 1.0 + index}
-            return base.replace(allocation=econ.Allocation("custom", weights))
-        return base.replace(prices={"Pro": 199.0 + index})
-
-    econ.analyze_dataset(data, base)  # the first report pays one-off costs (allocations)
-    times = {kind: [] for kind in ("churn", "weight", "price")}
-    for kind, index in changes(int(count)):
-        changed = scenario(kind, index)
-        seconds, _ = timed(lambda changed=changed: econ.analyze_dataset(data, changed))
-        times[kind].append(seconds)
-    return summary(times)
+    return time_changes(
+        count, features_of(data), lambda c: econ.analyze_dataset(data, c.scenario(base))
+    )
 
 
 def pandas_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
@@ -191,33 +237,9 @@ def pandas_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> di
     data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
     prepared = pr.prepare(data.usage.to_pandas(), data.revenue.to_pandas())
     base = econ.sample_scenario()
-    features = sorted(data.usage["feature_id"].unique().to_list())
-
-    def assumptions(kind: str, index: int) -> pr.Assumptions:
-        weights = None
-        prices: dict[str, float] = {}
-        churn = None
-        if kind == "churn":
-            churn = 0.02 + index * 0.0005
-        elif kind == "weight":
-            weights = dict.fromkeys(features, 1.0) | {features[0]: 1.0 + index}
-        else:
-            prices = {"Pro": 199.0 + index}
-        return pr.Assumptions(
-            churn=churn,
-            cac_usd=float(base.cac_usd),  # type: ignore[arg-type]
-            burdens={name: float(getattr(base.cogs, name)) for name in pr.BURDENS},
-            prices=prices,
-            weights=weights,
-        )
-
-    pr.report(prepared, assumptions("churn", 0))
-    times = {kind: [] for kind in ("churn", "weight", "price")}
-    for kind, index in changes(int(count)):
-        changed = assumptions(kind, index)
-        seconds, _ = timed(lambda changed=changed: pr.report(prepared, changed))
-        times[kind].append(seconds)
-    return summary(times)
+    return time_changes(
+        count, features_of(data), lambda c: pr.report(prepared, c.assumptions(base))
+    )
 
 
 def pandas_check(usage: str, revenue: str, cache_dir: str) -> dict[str, Any]:
@@ -230,27 +252,17 @@ def pandas_check(usage: str, revenue: str, cache_dir: str) -> dict[str, Any]:
     data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
     prepared = pr.prepare(data.usage.to_pandas(), data.revenue.to_pandas())
     base = econ.sample_scenario()
-    features = sorted(data.usage["feature_id"].unique().to_list())
-    weights = dict.fromkeys(features, 1.0) | {features[0]: 3.0}
+    features = features_of(data)
     cases = [
-        (base, None, {}, None),
-        (base.replace(churn=0.03), 0.03, {}, None),
-        (base.replace(prices={"Pro": 209.0}), None, {"Pro": 209.0}, None),
-        (base.replace(allocation=econ.Allocation("custom", weights)), None, {}, weights),
+        Change(),
+        Change(churn=0.03),
+        Change(prices={"Pro": 209.0}),
+        Change(weights=dict.fromkeys(features, 1.0) | {features[0]: 3.0}),
     ]
     compared = 0
-    for scenario, churn, prices, custom in cases:
-        ours = econ.analyze_dataset(data, scenario)
-        theirs = pr.report(
-            prepared,
-            pr.Assumptions(
-                churn=churn,
-                cac_usd=float(base.cac_usd),  # type: ignore[arg-type]
-                burdens={name: float(getattr(base.cogs, name)) for name in pr.BURDENS},
-                prices=prices,
-                weights=custom,
-            ),
-        )
+    for case in cases:
+        ours = econ.analyze_dataset(data, case.scenario(base))
+        theirs = pr.report(prepared, case.assumptions(base))
         pairs = [(ours.totals.gross_margin, theirs["totals"]["gross_margin"])]
         for row in ours.segments.iter_rows(named=True):
             other = theirs["segments"].loc[row["segment"]]

@@ -176,40 +176,28 @@ with st.expander("Model routing, optimization and customer response"):
                 lambda s, v, feature=feature: edits.with_cost_multiplier(s, feature, float(v)),
             ),
         )
-    first, second, third = st.columns(3)
-    first.slider(
-        "Metered-usage drop",
-        0.0,
-        0.9,
-        step=0.05,
-        **controls.bind(
-            "book:drop",
-            book.metered_usage_drop,
-            lambda s, v: edits.with_book_setting(s, "metered_usage_drop", v),
-        ),
-    )
-    second.slider(
-        "Churn risk: a bill rising by more than",
-        0.0,
-        1.0,
-        step=0.05,
-        **controls.bind(
-            "book:risk",
+    book_settings: tuple[tuple[str, edits.BookSetting, float, float], ...] = (
+        ("Metered-usage drop", "metered_usage_drop", 0.9, book.metered_usage_drop),
+        (
+            "Churn risk: a bill rising by more than",
+            "churn_risk_increase",
+            1.0,
             book.churn_risk_increase,
-            lambda s, v: edits.with_book_setting(s, "churn_risk_increase", v),
         ),
+        ("Margin on fair-use overage", "fair_use_margin", 0.9, book.fair_use_margin),
     )
-    third.slider(
-        "Margin on fair-use overage",
-        0.0,
-        0.9,
-        step=0.05,
-        **controls.bind(
-            "book:fair_margin",
-            book.fair_use_margin,
-            lambda s, v: edits.with_book_setting(s, "fair_use_margin", v),
-        ),
-    )
+    for column, (label, name, most, value) in zip(st.columns(3), book_settings, strict=True):
+        column.slider(
+            label,
+            0.0,
+            most,
+            step=0.05,
+            **controls.bind(
+                f"book:{name}",
+                value,
+                lambda s, v, name=name: edits.with_book_setting(s, name, v),
+            ),
+        )
 st.button(
     "Clear the price book",
     key="clear_price_book",

@@ -285,6 +285,17 @@ class TestTiersAndPricing:
         assert at.number_input(key="book:Pro:base").value == 219.0
         assert at.number_input(key="book:Pro:fair_use").value == 150.0
         assert at.number_input(key="book:cost:deep_research").value == 0.6
+        assert at.slider(key="book:metered_usage_drop").value == 0.1
+
+    def test_the_customer_response_sliders_set_the_price_book(self) -> None:
+        at = open_app("tiers")
+        for name, value in (
+            ("metered_usage_drop", 0.25),
+            ("churn_risk_increase", 0.4),
+            ("fair_use_margin", 0.6),
+        ):
+            at.slider(key=f"book:{name}").set_value(value).run()
+            assert getattr(scenario_of(at).price_book, name) == value
 
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports"
