@@ -43,9 +43,9 @@ from econ.dataset import Dataset, Frame, IngestOptions
 from econ.errors import Problem
 from econ.imports import ImportSpec
 from econ.prepare import Prepared
-from econ.readers import Source, parquet_files
+from econ.readers import Source, source_files
 
-CACHE_VERSION: Final = 1
+CACHE_VERSION: Final = 2
 """Bump when the layout or the meaning of a cached file changes."""
 DEFAULT_MAX_ENTRIES: Final = 16
 _BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")
@@ -70,7 +70,7 @@ def content_hash(source: Source) -> str | None:
         return None
     if isinstance(source, bytes):
         return bytes_hash(source)
-    files = parquet_files(source, str(source))
+    files = source_files(source, str(source))
     if len(files) == 1:
         return file_hash(files[0])
     digest = blake3.blake3()
@@ -238,6 +238,7 @@ def _manifest(data: Dataset) -> dict[str, Any]:
         "dropped_problems": [_problem_to_json(p) for p in data.dropped_problems],
         "notes": list(data.notes),
         "unpriced_models": list(data.unpriced_models),
+        "warnings": list(data.warnings),
         "plans": list(data.prepared.plans),
         "months": [month.isoformat() for month in data.prepared.months],
     }
@@ -270,6 +271,7 @@ def _dataset(
         notes=tuple(manifest["notes"]),
         pricing=frames["pricing"],
         unpriced_models=tuple(manifest["unpriced_models"]),
+        warnings=tuple(manifest["warnings"]),
     )
 
 

@@ -17,10 +17,10 @@ from typing import Any
 
 from econ.display import report_text
 from econ.errors import InputError, ScenarioError
-from econ.imports import ImportSpec, inspect, revenue_formats, title_of, usage_formats
+from econ.imports import AMOUNTS, ImportSpec, inspect, revenue_formats, title_of, usage_formats
 from econ.ingest import Dataset, IngestOptions, load_dataset
 from econ.pricing import Simulation, simulate
-from econ.readers import Limits, Source, default_name, read_table
+from econ.readers import Limits, Source, default_name, open_table
 from econ.recommend import Recommendation, recommend
 from econ.report import Report, analyze_dataset, records
 from econ.sample import sample_paths, sample_scenario
@@ -46,10 +46,13 @@ def _parser() -> argparse.ArgumentParser:
             "--usage",
             type=Path,
             nargs="+",
-            help="usage ledger: parquet or CSV, any layout; or several parquet files, a folder "
-            "of them (hive partitions too) or a quoted glob such as 'ledger/*.parquet'",
+            help="usage ledger: parquet, CSV, JSON or JSON Lines, any layout; or several files "
+            "(e.g. API pages), a folder of them (hive partitions too) or a quoted glob such as "
+            "'ledger/*.parquet'",
         )
-        files.add_argument("--revenue", type=Path, help="revenue table: parquet or CSV")
+        files.add_argument(
+            "--revenue", type=Path, help="revenue table: parquet, CSV, JSON or JSON Lines"
+        )
         files.add_argument(
             "--scenario",
             type=Path,
@@ -74,9 +77,14 @@ def _parser() -> argparse.ArgumentParser:
             default=[],
             metavar="SIDE.COLUMN=FILE_COLUMN",
             help="map a contract column to a file column, e.g. usage.customer_id=account "
-            "(repeatable)",
+            "(repeatable; on top of a detected layout it replaces what the layout reads)",
         )
-        reading.add_argument("--amounts", choices=("cents", "dollars"), help="revenue amounts")
+        reading.add_argument(
+            "--amounts",
+            choices=AMOUNTS,
+            help="revenue amounts (default auto: as the layout or a header says, else from the "
+            "amounts, with a warning)",
+        )
         reading.add_argument("--through", help="YYYY-MM: last month of running subscriptions")
         reading.add_argument(
             "--include-prorations", action="store_true", help="count Stripe proration lines"
@@ -199,6 +207,8 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         options=IngestOptions(on_invalid="drop" if args.drop_invalid else "raise"),
         cache_dir=None if args.no_cache else DatasetStore().rollups,
     )
+    for warning in data.warnings:
+        sys.stderr.write(f"econ: warning: {warning}\n")
     if data.dropped.height:
         for problem in data.dropped_problems:
             sys.stderr.write(f"econ: dropped: {problem.message()}\n")
@@ -246,15 +256,20 @@ def full_report(
 
 def _inspect(path: Path, side: str) -> str:
     label = path.name
-    frame = read_table(path, label, Limits.from_environment())
-    found = inspect(frame, "usage" if side == "usage" else "revenue")
+    table = open_table(path, label, Limits.from_environment())
+    found = inspect(table.frame, "usage" if side == "usage" else "revenue", hints=table.hints)
     lines = [
-        f"{label}: {title_of(found.format)} ({found.format})",
+        f"{label}: {title_of(found.format)} ({found.format}), read as {table.kind}",
         f"columns: {', '.join(found.columns)}",
     ]
+    if found.closest:
+        lines.append(found.closest)
     spec: dict[str, Any] = {"format": found.format}
     if found.sources:
-        lines.append(f"customer from: {found.customer}   feature from: {found.feature}")
+        lines.append(
+            f"customer from: {found.customer or 'nothing found (choose --customer)'}   "
+            f"feature from: {found.feature or 'nothing found (choose --feature)'}"
+        )
         lines.append("other sources: " + ", ".join(found.sources))
         spec |= {"customer": found.customer, "feature": found.feature}
     if found.mapping:

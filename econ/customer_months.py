@@ -238,7 +238,7 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
     _check_segment_by(data, scenario)
     prepared = data.prepared
     window = resolve_window(prepared.months, scenario.months)
-    warnings: list[str] = []
+    warnings: list[str] = list(data.warnings)
     unknown_plans = sorted(set(scenario.prices) - set(prepared.plans))
     if unknown_plans:
         warnings.append(f"prices name plans that are not in the revenue table: {unknown_plans}")

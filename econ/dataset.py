@@ -81,6 +81,9 @@ class Dataset:
         notes: what reading did that the user should know (formats, pricing, skipped rows).
         pricing: ledger rows by how their cost was known (given / genai-prices / override).
         unpriced_models: models with tokens but no known price (their rows were dropped).
+        warnings: assumptions reading made that change numbers (an amount unit told from the
+            amounts, calls without a customer, a source standing in for a missing one, …);
+            every report of the dataset repeats them.
     """
 
     usage_source: Frame = field(repr=False)
@@ -97,6 +100,7 @@ class Dataset:
     notes: tuple[str, ...] = ()
     pricing: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PRICING_SCHEMA))
     unpriced_models: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @cached_property
     def usage(self) -> pl.DataFrame:

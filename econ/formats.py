@@ -12,6 +12,26 @@ def money(value: float | None, *, cents: bool = True) -> str:
     return f"{sign}${abs(value):,.{2 if cents else 0}f}"
 
 
+def amount(value: float | None) -> str:
+    """Money in a sentence: cents from a dollar up, four significant digits below
+    (``$0.0011`` rather than ``$0.00``)."""
+    if value is None:
+        return NULL_TEXT
+    if value == 0 or abs(value) >= 1:
+        return money(value)
+    return per_call(value)
+
+
+def headline(value: float | None) -> str:
+    """Money in a headline figure: whole dollars from $10,000, cents from $1, and four
+    significant digits below (a small upload's $0.81 of inference is not "$1")."""
+    if value is None:
+        return NULL_TEXT
+    if abs(value) >= 10_000:
+        return money(value, cents=False)
+    return amount(value)
+
+
 def percent(value: float | None, *, digits: int = 1) -> str:
     return NULL_TEXT if value is None else f"{value * 100:.{digits}f}%"
 

@@ -27,13 +27,23 @@ from typing import Final
 import dataframely as dy
 import polars as pl
 
+from econ import formats
 from econ import schema as s
 from econ.cache import RollupCache, cache_key, content_hash
 from econ.dataset import DROPPED_SCHEMA, PRICING_SCHEMA, Dataset, IngestOptions
 from econ.errors import InputError, Problem
-from econ.imports import ROW, ImportSpec, revenue_to_contract, usage_to_contract
+from econ.imports import (
+    ROW,
+    UNKNOWN_CUSTOMER,
+    UNTAGGED,
+    ImportSpec,
+    revenue_to_contract,
+    usage_to_contract,
+)
+from econ.imports.fields import parse_utc_text
+from econ.imports.usage import Converted
 from econ.prepare import prepare
-from econ.readers import Source, Table, default_name, first_line, open_table, read_table
+from econ.readers import Source, Table, default_name, first_line, open_table
 from econ.rollup import ROWS_READ, finish, rollup_query, vouched_rollup
 from econ.token_prices import GIVEN, PRICED_BY, UNPRICED, price_rows
 
@@ -77,6 +87,7 @@ class UsageLoad:
     notes: tuple[str, ...]
     pricing: pl.DataFrame
     unpriced_models: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,7 @@ class RevenueLoad:
     dropped: pl.DataFrame
     dropped_problems: tuple[Problem, ...]
     notes: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def load_dataset(
@@ -222,6 +234,7 @@ def _load_dataset(
         notes=usage_load.notes + revenue_load.notes,
         pricing=usage_load.pricing,
         unpriced_models=usage_load.unpriced_models,
+        warnings=usage_load.warnings + revenue_load.warnings,
     )
 
 
@@ -255,7 +268,7 @@ def load_usage(
     spec = spec or ImportSpec()
     label = name or default_name(source, "usage ledger")
     table = open_table(source, label, options.limits)
-    converted = usage_to_contract(table.frame, spec, label)
+    converted = usage_to_contract(table.frame, spec, label, table.hints)
     frame = converted.frame
     columns = frame.collect_schema()
     _refuse_nested(columns, [c for c in columns.names() if c != ROW], label)
@@ -274,12 +287,15 @@ def load_usage(
             ]
         )
     if options.use_statistics and converted.sources is not None:
-        vouched = _vouched_load(table, converted.sources, converted.format, converted.notes, label)
+        vouched = _vouched_load(table, converted.sources, converted, label)
         if vouched is not None:
             return vouched
     coercions = [
-        _coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL) if c in columns
+        _coerce_id(s.CUSTOMER_ID, columns[s.CUSTOMER_ID], UNKNOWN_CUSTOMER),
+        _coerce_id(s.FEATURE_ID, columns[s.FEATURE_ID], UNTAGGED),
     ]
+    if s.MODEL in columns:
+        coercions.append(_coerce_id(s.MODEL, columns[s.MODEL]))
     coercions += [_coerce_count(c, columns[c]) for c in (s.CALLS, *s.TOKEN_COLUMNS) if c in columns]
     if s.COST_USD in columns:
         coercions.append(_coerce_money(s.COST_USD, columns[s.COST_USD]))
@@ -332,6 +348,7 @@ def load_usage(
     notes += _pricing_notes(pricing, label)
     if dropped_problems:
         notes.append(_kept_note(label, rows_read, dropped))
+    warnings = (*converted.warnings, *_unattributed(rollup, label))
     return UsageLoad(
         rollup=finish(rollup),
         rows_read=rows_read,
@@ -341,11 +358,39 @@ def load_usage(
         notes=tuple(notes),
         pricing=pricing,
         unpriced_models=tuple(m for m in unpriced_models[s.MODEL].to_list() if m),
+        warnings=warnings,
     )
 
 
+def _unattributed(rollup: pl.DataFrame, label: str) -> list[str]:
+    """Warnings for calls that named no customer or no feature (counted under a placeholder)."""
+    out = []
+    for column, placeholder, what, effect in (
+        (
+            s.CUSTOMER_ID,
+            UNKNOWN_CUSTOMER,
+            "customer",
+            "no revenue row matches it, so their usage counts as unbilled",
+        ),
+        (s.FEATURE_ID, UNTAGGED, "feature", "they are a feature of their own in every table"),
+    ):
+        part = rollup.filter(pl.col(column) == placeholder)
+        if part.height == 0:
+            continue
+        rows = int(part[ROWS_READ].sum())
+        calls = int(part[s.CALLS].sum())
+        cost = float(part[s.COST_USD].sum())
+        rows_text = "1 row" if rows == 1 else f"{rows:,} rows"
+        verb = "names" if rows == 1 else "name"
+        out.append(
+            f"{label}: {rows_text} ({calls:,} calls, {formats.amount(cost)}) {verb} no {what}; "
+            f"they are counted as {what} {placeholder!r}: {effect}."
+        )
+    return out
+
+
 def _vouched_load(
-    table: Table, sources: Mapping[str, str], format_id: str, notes: tuple[str, ...], label: str
+    table: Table, sources: Mapping[str, str], converted: Converted, label: str
 ) -> UsageLoad | None:
     """The load of a file whose statistics vouch for every row (see :mod:`econ.rollup`)."""
     try:
@@ -367,11 +412,12 @@ def _vouched_load(
     return UsageLoad(
         rollup=finish(rollup),
         rows_read=rows_read,
-        format=format_id,
+        format=converted.format,
         dropped=pl.DataFrame(schema=DROPPED_SCHEMA),
         dropped_problems=(),
-        notes=notes,
+        notes=converted.notes,
         pricing=pricing,
+        warnings=converted.warnings,
     )
 
 
@@ -392,14 +438,17 @@ def _pricing_notes(pricing: pl.DataFrame, label: str) -> list[str]:
     if priced.height == 0:
         return []
     parts = [
-        f"{row['rows']:,} rows (${row['cost_usd']:,.2f}) priced by {row[PRICED_BY]}"
+        f"{row['rows']:,} row{'' if row['rows'] == 1 else 's'} "
+        f"({formats.amount(row['cost_usd'])}) priced by {row[PRICED_BY]}"
         for row in priced.iter_rows(named=True)
     ]
     return [f"{label}: rows without a logged cost were priced from tokens: {'; '.join(parts)}."]
 
 
 def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) -> Problem:
-    names = ", ".join(f"{m or '(no model)'} ({n:,} rows)" for m, n in models.iter_rows())
+    names = ", ".join(
+        f"{m or '(no model)'} ({n:,} row{'' if n == 1 else 's'})" for m, n in models.iter_rows()
+    )
     example = (
         priced.filter(pl.col(PRICED_BY) == UNPRICED)
         .select(ROW, s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL, s.INPUT_TOKENS, s.OUTPUT_TOKENS)
@@ -457,9 +506,10 @@ def load_revenue(
     options = options or IngestOptions()
     spec = spec or ImportSpec()
     label = name or default_name(source, "revenue table")
-    converted = revenue_to_contract(
-        read_table(source, label, options.limits), spec, label, spec.through
-    )
+    table = open_table(source, label, options.limits)
+    converted = revenue_to_contract(table.frame, spec, label, spec.through, table.hints)
+    if converted.problems and options.on_invalid == "raise":
+        raise InputError(converted.problems)
     frame = converted.frame
     columns = frame.collect_schema()
     missing = [c for c in s.REVENUE_REQUIRED if c not in columns]
@@ -484,6 +534,11 @@ def load_revenue(
     prepared, dropped, dropped_problems = _convert(
         selected, selected.collect_schema(), coercions, label, options
     )
+    dropped_problems = [*converted.problems, *dropped_problems]
+    dropped += [
+        _listed(rows.lazy(), label, problem.column, problem.rule)
+        for problem, rows in zip(converted.problems, converted.dropped, strict=True)
+    ]
     contract = s.revenue_schema(segments)
     good, rule_problems, rule_dropped = _row_failures(prepared.collect(), contract, label)
     if rule_problems:
@@ -495,10 +550,11 @@ def load_revenue(
     if out.height == 0:
         raise InputError(dropped_problems or [Problem(label, None, "has no rows")])
     notes = list(converted.notes)
+    warnings = list(converted.warnings)
     if dropped_problems:
         notes.append(_kept_note(label, out.height, dropped))
     if out[s.MONTH].n_unique() == 1:
-        notes.append(
+        warnings.append(
             f"{label} covers a single month: churn cannot be estimated from it, so LTV is "
             "undefined unless you set a churn rate."
         )
@@ -508,6 +564,7 @@ def load_revenue(
         dropped=_concat_dropped(dropped),
         dropped_problems=tuple(dropped_problems),
         notes=tuple(notes),
+        warnings=tuple(warnings),
     )
 
 
@@ -552,20 +609,24 @@ class _Coercion:
     """For the time column: the row's own UTC time (used to price it by date)."""
 
 
-def _coerce_id(column: str, dtype: pl.DataType) -> _Coercion:
+def _coerce_id(column: str, dtype: pl.DataType, missing: str | None = None) -> _Coercion:
+    """An id as text. With ``missing``, a row with no id (null or empty) gets that placeholder
+    instead of being refused: a call without a customer or feature is still a call."""
     value = pl.col(column)
+    unconvertible = None
+    rule = ""
     if dtype == pl.String:
-        return _Coercion(column, value)
-    if dtype.is_float():
+        expr = value
+    elif dtype.is_float():
         # Exports that passed through pandas often turn integer ids into floats (1001.0).
-        fractional = value.is_not_null() & (~value.is_finite() | (value != value.round(0)))
-        return _Coercion(
-            column,
-            pl.when(fractional).then(None).otherwise(value).cast(pl.Int64).cast(pl.String),
-            fractional,
-            "must be text or a whole number (a fractional number cannot be an id)",
-        )
-    return _Coercion(column, value.cast(pl.String))
+        unconvertible = value.is_not_null() & (~value.is_finite() | (value != value.round(0)))
+        expr = pl.when(unconvertible).then(None).otherwise(value).cast(pl.Int64).cast(pl.String)
+        rule = "must be text or a whole number (a fractional number cannot be an id)"
+    else:
+        expr = value.cast(pl.String)
+    if missing is not None:
+        expr = pl.when(expr.is_null() | (expr == "")).then(pl.lit(missing)).otherwise(expr)
+    return _Coercion(column, expr, unconvertible, rule)
 
 
 def _coerce_count(column: str, dtype: pl.DataType) -> _Coercion:
@@ -598,14 +659,6 @@ def _coerce_money(column: str, dtype: pl.DataType) -> _Coercion:
     return _Coercion(column, value.cast(pl.Float64, strict=False))
 
 
-_TIMESTAMP_FORMATS: Final = (
-    "%Y-%m-%dT%H:%M:%S%.f%#z",
-    "%Y-%m-%d %H:%M:%S%.f%#z",
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M%#z",
-    "%Y-%m-%d",
-)
 _MONTH_TEXT: Final = r"^\d{4}-\d{2}(-\d{2})?([T ].*)?$"
 
 
@@ -622,7 +675,8 @@ def _coerce_time(column: str, dtype: pl.DataType) -> _Coercion:
     if dtype == pl.Date:
         return _time_coercion(column, value.cast(pl.Datetime("us")))
     if _is_text(dtype):
-        text = value.cast(pl.String)
+        # JSON-stringified cells (Langfuse's CSV export) hold the quotes: "2026-03-02T…Z".
+        text = value.cast(pl.String).str.strip_chars().str.strip_chars('"')
         if column == s.MONTH:
             parsed = (
                 pl.when(text.str.contains(_MONTH_TEXT))
@@ -631,10 +685,7 @@ def _coerce_time(column: str, dtype: pl.DataType) -> _Coercion:
             )
             rule = "must be a date (YYYY-MM-DD or YYYY-MM)"
         else:
-            parsed = pl.coalesce(
-                text.str.to_datetime(fmt, strict=False, time_zone="UTC", time_unit="us")
-                for fmt in _TIMESTAMP_FORMATS
-            ).dt.replace_time_zone(None)
+            parsed = parse_utc_text(text)
             rule = "must be an ISO 8601 date-time (e.g. 2025-03-15T10:00:00Z)"
         return _Coercion(
             s.MONTH,

@@ -19,11 +19,12 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import io
+import json
 import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, TypeAlias
 
@@ -55,12 +56,15 @@ class Limits:
         bomb_rows: a parquet file with at least this many rows...
         bomb_rows_per_byte: ...and more rows per byte of file than this is a decompression
             bomb: honest ledgers hold well under one row per byte.
+        max_json_bytes: the largest JSON document (an array or API pages) read whole; JSON
+            Lines files are streamed and only held to ``max_bytes``.
     """
 
     max_bytes: int = 1024 * 1024 * 1024
     max_rows: int = 2_000_000_000
     bomb_rows: int = 10_000_000
     bomb_rows_per_byte: float = 50.0
+    max_json_bytes: int = 256 * 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -96,11 +100,17 @@ class Table:
         facts: per (normalized) column, what the source's statistics say; empty when the
             source keeps none (CSV files, lazy frames).
         files: the files read, in order (empty for bytes and frames).
+        hints: per (normalized) column, what its header's suffix said (see :class:`Header`):
+            ``"utc"``, ``"cents"`` or ``"dollars"``.
+        kind: what the source was read as: ``"parquet"``, ``"csv"``, ``"json"`` (an array or
+            an API page), ``"jsonl"`` or ``"frame"``.
     """
 
     frame: pl.LazyFrame
     facts: Mapping[str, ColumnFacts]
     files: tuple[Path, ...] = ()
+    hints: Mapping[str, str] = field(default_factory=dict)
+    kind: str = "frame"
 
 
 def default_name(source: Source, fallback: str) -> str:
@@ -121,18 +131,19 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
     """Open a source (see :data:`Source`): check its files, and gather its statistics."""
     limits = limits or Limits.from_environment()
     files: tuple[Path, ...] = ()
+    kind = "frame"
     if isinstance(source, pl.LazyFrame):
         frame, facts = source, {}
     elif isinstance(source, pl.DataFrame):
         frame, facts = source.lazy(), frame_facts(source)
     elif isinstance(source, bytes):
-        frame, facts = _read_bytes(source, label, limits)
+        frame, facts, kind = _read_bytes(source, label, limits)
     else:
-        files = parquet_files(source, label)
-        frame, facts = (
+        files = source_files(source, label)
+        frame, facts, kind = (
             _read_path(files[0], label, limits)
             if len(files) == 1
-            else _read_parquet_files(files, label, limits)
+            else _read_files(files, label, limits)
         )
     try:
         names = frame.collect_schema().names()
@@ -140,22 +151,29 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
         problem = Problem(label, None, f"is not a readable file ({first_line(error)})")
         raise InputError([problem]) from None
     renamed = normalized_names(names)
+    hints = {
+        new: hint
+        for old, new in zip(names, renamed, strict=True)
+        if (hint := read_header(old).hint) is not None
+    }
     if renamed != names:
         frame = frame.rename(dict(zip(names, renamed, strict=True)))
         facts = {new: facts[old] for old, new in zip(names, renamed, strict=True) if old in facts}
-    return Table(frame, facts, files)
+    return Table(frame, facts, files, hints, kind)
 
 
-def parquet_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Path, ...]:
-    """The files a path names: itself, the parquet files under a folder, or a glob's matches;
-    for a list of paths, the files of each, in order (each file once).
+def source_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Path, ...]:
+    """The files a path names: itself, the data files under a folder, or a glob's matches; for
+    a list of paths, the files of each, in order (each file once).
 
-    A single path is returned as given (it may be CSV); folders and patterns must hold parquet.
+    A folder holds parquet files (hive partitions too), or else JSON Lines, JSON or CSV files;
+    its hidden and underscore files (``_SUCCESS``, ``.crc``, ``_temporary/``) are writers' own
+    and skipped.
     """
     if not isinstance(source, str | os.PathLike):
         if not source:
             raise InputError([Problem(label, None, "names no file (the list is empty)")])
-        listed = [file for item in source for file in parquet_files(item, label)]
+        listed = [file for item in source for file in source_files(item, label)]
         return tuple(dict.fromkeys(listed))
     text = os.fspath(source)
     path = Path(text)
@@ -167,29 +185,97 @@ def parquet_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Pa
             raise InputError([Problem(label, None, f"matches no file ({text})")])
         return files
     if path.is_dir():
-        found = tuple(
-            sorted(
-                child
-                for child in path.rglob("*.parquet")
-                if child.is_file()
-                # Hidden and underscore files (_SUCCESS, .crc, _temporary/) are writers' own.
-                and not any(p.startswith((".", "_")) for p in child.relative_to(path).parts)
-            )
+        children = sorted(
+            child
+            for child in path.rglob("*")
+            if child.is_file()
+            and not any(p.startswith((".", "_")) for p in child.relative_to(path).parts)
         )
-        if not found:
-            raise InputError([Problem(label, None, f"is a folder with no parquet files: {path}")])
-        return found
+        for suffixes in _FOLDER_KINDS:
+            found = tuple(child for child in children if child.suffix.lower() in suffixes)
+            if found:
+                return found
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"is a folder with no parquet, JSON Lines, JSON or CSV files: {path}",
+                )
+            ]
+        )
     if not path.exists():
         raise InputError([Problem(label, None, f"was not found at {path}")])
     return (path,)
 
 
+_FOLDER_KINDS: Final = (
+    frozenset({".parquet"}),
+    frozenset({".jsonl", ".ndjson"}),
+    frozenset({".json"}),
+    frozenset({".csv", ".tsv"}),
+)
+
+
+_SUFFIX: Final = re.compile(r"\s*[\(\[]\s*([^()\[\]]+?)\s*[\)\]]\s*$")
+_ZONES: Final = frozenset({"utc", "gmt", "z", "utc+0", "utc+00:00"})
+_CENTS: Final = frozenset({"cents", "in cents", "minor units", "minor unit"})
+_DOLLARS: Final = frozenset({"usd", "$", "dollars", "us$", "in dollars", "major units"})
+UTC: Final = "utc"
+CENTS: Final = "cents"
+DOLLARS: Final = "dollars"
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column name as exports write it, read: its normalized name and what a suffix said.
+
+    Attributes:
+        name: the normalized name (see :func:`normalize`).
+        hint: ``"utc"`` for a time-zone suffix (``"Created (UTC)"``), ``"cents"`` or
+            ``"dollars"`` for a money unit (``"plan_amount (cents)"``, ``"Amount (USD)"``),
+            else ``None``.
+    """
+
+    name: str
+    hint: str | None = None
+
+
+def read_header(raw: str) -> Header:
+    """``"Created (UTC)"`` → ``created`` (hint utc); ``"startTime"`` → ``start_time``;
+    ``"plan_amount (cents)"`` → ``plan_amount`` (hint cents); ``"Cost (USD)"`` → ``cost_usd``
+    (hint dollars); ``"Customer ID"`` → ``customer_id``.
+
+    A bracketed suffix naming a time zone or cents is taken off the name and kept as the hint;
+    one naming dollars stays in the name (``_usd``, as the contract's money columns end) and
+    gives the hint too. Any other suffix is just part of the name.
+    """
+    text = raw.strip()
+    hint = None
+    suffix = _SUFFIX.search(text)
+    if suffix and suffix.start() > 0:
+        said = suffix.group(1).strip().lower()
+        if said in _ZONES:
+            hint, text = UTC, text[: suffix.start()]
+        elif said in _CENTS:
+            hint, text = CENTS, text[: suffix.start()]
+        elif said in _DOLLARS:
+            hint, text = DOLLARS, f"{text[: suffix.start()]} usd"
+    # camelCase and PascalCase words: startTime → start_Time, userID → user_ID, APIKey → API_Key
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    name = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "column"
+    return Header(name, hint)
+
+
 def normalize(name: str) -> str:
-    """``"Customer ID (UTC)"`` → ``"customer_id_utc"``: exports differ in case and spacing."""
-    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_") or "column"
+    """A column name as econ knows it: lower snake case, camelCase split, a time-zone or unit
+    suffix taken off (see :func:`read_header`)."""
+    return read_header(name).name
 
 
 def normalized_names(names: list[str]) -> list[str]:
+    """Every name normalized; names that collide get ``_2``, ``_3``, … in file order."""
     out: list[str] = []
     for name in names:
         candidate = normalize(name)
@@ -208,7 +294,7 @@ def first_line(error: BaseException) -> str:
 _Facts: TypeAlias = dict[str, ColumnFacts]
 
 
-def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts]:
+def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts, str]:
     size = path.stat().st_size
     _check_size(size, label, limits)
     with path.open("rb") as handle:
@@ -216,33 +302,56 @@ def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _F
     if head.startswith(_PARQUET_MAGIC):
         parquet = pq.ParquetFile(path) if _footer_ok(path) else None
         metadata = _check_parquet(parquet, size, label, limits)
-        return pl.scan_parquet(path), parquet_facts([metadata])
-    return _text_table(path, head, label), {}
+        return pl.scan_parquet(path), parquet_facts([metadata]), "parquet"
+    frame, kind = _text_table(path, head, label, limits)
+    return frame, {}, kind
 
 
-def _read_parquet_files(
+def _read_files(
     files: tuple[Path, ...], label: str, limits: Limits
-) -> tuple[pl.LazyFrame, _Facts]:
-    """Several parquet files as one lazy table; each is checked like a single file."""
+) -> tuple[pl.LazyFrame, _Facts, str]:
+    """Several files as one lazy table; each is checked like a single file.
+
+    Parquet files are scanned together (hive partition keys become columns); text files (JSON
+    Lines, JSON, CSV, e.g. one API page per file) are read one by one and stacked, a column
+    missing from some files being empty there.
+    """
+    heads = []
+    for path in files:
+        name = f"{label} ({path.name})"
+        _check_size(path.stat().st_size, name, limits)
+        with path.open("rb") as handle:
+            heads.append(handle.read(_CSV_SAMPLE))
+    parquet = [head.startswith(_PARQUET_MAGIC) for head in heads]
+    if any(parquet) and not all(parquet):
+        mixed = files[parquet.index(False)].name
+        raise InputError([Problem(label, None, f"mixes parquet files with other files ({mixed})")])
+    if not all(parquet):
+        parts = [
+            _text_table(path, head, f"{label} ({path.name})", limits)
+            for path, head in zip(files, heads, strict=True)
+        ]
+        kinds = {kind for _, kind in parts}
+        frame = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        return frame, {}, kinds.pop() if len(kinds) == 1 else "mixed"
     metadata = []
     for path in files:
         name = f"{label} ({path.name})"
-        size = path.stat().st_size
-        _check_size(size, name, limits)
-        with path.open("rb") as handle:
-            if handle.read(len(_PARQUET_MAGIC)) != _PARQUET_MAGIC:
-                raise InputError([Problem(name, None, "is not a parquet file")])
-        parquet = pq.ParquetFile(path) if _footer_ok(path) else None
-        metadata.append(_check_parquet(parquet, size, name, limits))
+        parquet_file = pq.ParquetFile(path) if _footer_ok(path) else None
+        metadata.append(_check_parquet(parquet_file, path.stat().st_size, name, limits))
     rows = sum(m.num_rows for m in metadata)
     if rows > limits.max_rows:
         raise InputError(
             [Problem(label, None, f"holds {rows:,} rows, over the {limits.max_rows:,} row limit")]
         )
-    return pl.scan_parquet(list(files), hive_partitioning=True), parquet_facts(metadata)
+    return (
+        pl.scan_parquet(list(files), hive_partitioning=True),
+        parquet_facts(metadata),
+        "parquet",
+    )
 
 
-def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts]:
+def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts, str]:
     _check_size(len(content), label, limits)
     if content.startswith(_PARQUET_MAGIC):
         try:
@@ -250,8 +359,9 @@ def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFram
         except Exception:  # pyarrow raises several types for damaged footers
             parquet = None
         metadata = _check_parquet(parquet, len(content), label, limits)
-        return pl.scan_parquet(io.BytesIO(content)), parquet_facts([metadata])
-    return _text_table(io.BytesIO(content), content[:_CSV_SAMPLE], label), {}
+        return pl.scan_parquet(io.BytesIO(content)), parquet_facts([metadata]), "parquet"
+    frame, kind = _text_table(content, content[:_CSV_SAMPLE], label, limits)
+    return frame, {}, kind
 
 
 def parquet_facts(files: Iterable[pq.FileMetaData]) -> dict[str, ColumnFacts]:
@@ -324,14 +434,17 @@ def _comparable(value: object) -> bool:
     return isinstance(value, int | dt.date | dt.datetime)
 
 
-_NOT_READABLE: Final = "is not a readable parquet or CSV file"
+_NOT_READABLE: Final = "is not a readable parquet, CSV, JSON or JSON Lines file"
 
 
-def _text_table(source: Path | io.BytesIO, head: bytes, label: str) -> pl.LazyFrame:
-    """A CSV file; other text (JSON, an HTML error page) is named for what it is."""
+def _text_table(
+    source: Path | bytes, head: bytes, label: str, limits: Limits
+) -> tuple[pl.LazyFrame, str]:
+    """A CSV, JSON or JSON Lines file (told apart by their content, not their name); other
+    text (an HTML error page) is named for what it is."""
     start = head.lstrip()[:1]
     if start in (b"{", b"["):
-        raise InputError([Problem(label, None, "is JSON, not parquet or CSV: export it as either")])
+        return _json_table(source, head, label, limits)
     if start == b"<":
         raise InputError(
             [
@@ -344,7 +457,160 @@ def _text_table(source: Path | io.BytesIO, head: bytes, label: str) -> pl.LazyFr
         )
     if not _looks_like_text(head):
         raise InputError([Problem(label, None, _NOT_READABLE)])
-    return _scan_csv(source, head, label)
+    return _scan_csv(source, head, label), "csv"
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+_RECORD_LISTS: Final = ("data", "invoices", "entries")
+"""Where an API page keeps its records: ``data`` (Stripe lists, OpenAI pages, LiteLLM's
+``/spend/logs/v2``), ``invoices`` and ``entries`` (ChartMogul)."""
+_PAGE_KEYS: Final = frozenset(
+    {
+        "object",
+        "has_more",
+        "next_page",
+        "total",
+        "total_count",
+        "page",
+        "page_size",
+        "per_page",
+        "current_page",
+        "total_pages",
+        "total_is_capped",
+        "url",
+        "cursor",
+        "error",
+    }
+)
+"""The other keys a page may have: an object with a record list and only these is a page."""
+_CHILD_LISTS: Final = {
+    "results": "bucket",
+    "lines": "invoice",
+    "line_items": "invoice",
+    "items": "subscription",
+}
+"""Lists of records inside a record, and what the parent is called when a name collides:
+OpenAI usage buckets hold ``results``; Stripe invoices their ``lines`` and subscriptions their
+``items`` (list objects); ChartMogul invoices their ``line_items``."""
+_CHILD: Final = "__child__"
+
+
+def _json_table(
+    source: Path | bytes, head: bytes, label: str, limits: Limits
+) -> tuple[pl.LazyFrame, str]:
+    """JSON Lines (one record a line, streamed), a JSON array of records, or API pages (an
+    object with a ``data`` list, or one such page a line), as one table of records.
+
+    Nested objects stay records (structs), read in full: every key of every row is kept, so
+    a key that first appears late in a file is not lost. Lists of child records (OpenAI's
+    ``results``, Stripe's invoice ``lines``) become one row per child, carrying the parent's
+    fields.
+    """
+    text = head.lstrip()
+    opening = text.split(b"\n", 1)[0]
+    try:
+        if text.startswith(b"["):
+            frame = pl.read_json(_bytes_of(source), infer_schema_length=None).lazy()
+            kind = "json"
+        elif isinstance(first := _json_value(opening), dict) and not _is_page(first):
+            frame = pl.scan_ndjson(source, infer_schema_length=None)
+            kind = "jsonl"
+        else:
+            frame = _pages(_bytes_of(source), label, limits)
+            kind = "json"
+        return _unwrap(frame), kind
+    except InputError:
+        raise
+    except (pl.exceptions.PolarsError, ValueError, OSError) as error:
+        problem = Problem(label, None, f"is not readable JSON ({first_line(error)})")
+        raise InputError([problem]) from None
+
+
+def _bytes_of(source: Path | bytes) -> bytes:
+    return source if isinstance(source, bytes) else source.read_bytes()
+
+
+def _json_value(line: bytes) -> object:
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _is_page(value: dict[str, object]) -> bool:
+    lists = [key for key in _RECORD_LISTS if isinstance(value.get(key), list)]
+    return len(lists) == 1 and set(value) - {lists[0]} <= _PAGE_KEYS
+
+
+def _page_records(value: dict[str, object]) -> list[object]:
+    key = next(key for key in _RECORD_LISTS if isinstance(value.get(key), list))
+    records = value[key]
+    return list(records) if isinstance(records, list) else []
+
+
+def _pages(content: bytes, label: str, limits: Limits) -> pl.LazyFrame:
+    """The records of one API page, or of several (one a line)."""
+    if len(content) > limits.max_json_bytes:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"is a JSON document of {_size(len(content))}, over the "
+                    f"{_size(limits.max_json_bytes)} that is read whole; export it as JSON Lines "
+                    "(one record a line), which is read in a stream",
+                )
+            ]
+        )
+    whole = _json_value(content)
+    documents = (
+        [whole]
+        if whole is not None
+        else [_json_value(line) for line in content.splitlines() if line.strip()]
+    )
+    records: list[object] = []
+    for number, document in enumerate(documents, start=1):
+        if isinstance(document, dict) and _is_page(document):
+            records.extend(_page_records(document))
+        elif isinstance(document, dict):
+            records.append(document)
+        else:
+            where = f"line {number}" if whole is None else "the document"
+            raise InputError(
+                [Problem(label, None, f"is not readable JSON ({where} is not a JSON object)")]
+            )
+    if not records:
+        raise InputError([Problem(label, None, "has no rows (its JSON holds no records)")])
+    if not all(isinstance(record, dict) for record in records):
+        raise InputError([Problem(label, None, "is JSON whose records are not objects")])
+    return pl.read_json(json.dumps(records).encode(), infer_schema_length=None).lazy()
+
+
+def _unwrap(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """One row per child record when records hold a list of them (see :data:`_CHILD_LISTS`)."""
+    schema = frame.collect_schema()
+    for name, parent in _CHILD_LISTS.items():
+        dtype = schema.get(name)
+        children: pl.Expr | None = None
+        inner: object = None
+        if isinstance(dtype, pl.List):
+            children, inner = pl.col(name), dtype.inner
+        elif isinstance(dtype, pl.Struct):
+            fields = {f.name: f.dtype for f in dtype.fields}
+            data = fields.get("data")
+            if isinstance(data, pl.List):
+                children, inner = pl.col(name).struct.field("data"), data.inner
+        if children is None or not isinstance(inner, pl.Struct):
+            continue
+        child_names = {f.name for f in inner.fields}
+        parents = [
+            pl.col(column).alias(f"{parent}_{column}" if column in child_names else column)
+            for column in schema.names()
+            if column != name
+        ]
+        return frame.select(*parents, children.alias(_CHILD)).explode(_CHILD).unnest(_CHILD)
+    return frame
 
 
 def _check_size(size: int, label: str, limits: Limits) -> None:
@@ -420,7 +686,7 @@ def _looks_like_text(sample: bytes) -> bool:
     return any(separator in first for separator in (",", ";", "\t"))
 
 
-def _scan_csv(source: Path | io.BytesIO, head: bytes, label: str) -> pl.LazyFrame:
+def _scan_csv(source: Path | bytes, head: bytes, label: str) -> pl.LazyFrame:
     first = head.decode("utf-8", errors="replace").splitlines()[0]
     separator = max((",", ";", "\t"), key=first.count)
     try:

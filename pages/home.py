@@ -7,27 +7,30 @@ from econ.imports import title_of
 from econ.link import SAMPLE_DATASET
 from ui import imports, layout, session
 
+UPLOAD_TYPES = ["parquet", "csv", "json", "jsonl", "ndjson"]
+
 st.title("Data")
 banner = st.container()
 layout.notices()
 
 st.subheader("Your files")
 st.caption(
-    "Parquet or CSV. Usage: the econ layout, or an export from Langfuse, LiteLLM, OpenAI's usage "
-    "API or Helicone (any other layout can be mapped). Revenue: the econ layout, Stripe invoice "
-    "lines or subscriptions, or a subscription-metrics import file."
+    "Parquet, CSV, JSON or JSON Lines. Usage: the econ layout, or an export from Langfuse, "
+    "LiteLLM, OpenAI's usage API or Helicone (any other layout can be mapped). Revenue: the econ "
+    "layout, Stripe invoice lines, subscriptions or Dashboard export, a Baremetrics or "
+    "ChartMogul import file, or a subscriptions table."
 )
 left, right = st.columns(2)
 usage_file = left.file_uploader(
     "Usage ledger",
-    type=["parquet", "csv"],
+    type=UPLOAD_TYPES,
     key="upload_usage",
     help="One row per inference call or pre-aggregated rows: who, which feature, when, and what "
     "it cost (or the model and tokens to price it from).",
 )
 revenue_file = right.file_uploader(
     "Revenue table",
-    type=["parquet", "csv"],
+    type=UPLOAD_TYPES,
     key="upload_revenue",
     help="One row per customer per month with MRR and plan, or invoice lines / subscriptions.",
 )
@@ -128,15 +131,15 @@ third.metric(
 fourth.metric("Features", formats.count(data.usage["feature_id"].n_unique()))
 first, second, third, fourth = st.columns(4)
 first.metric("Plans", formats.count(revenue["plan"].n_unique()))
-second.metric("Total revenue", formats.money(totals.revenue_usd, cents=False))
+second.metric("Total revenue", formats.headline(totals.revenue_usd))
 third.metric(
     "Inference cost",
-    formats.money(totals.inference_usd, cents=False),
+    formats.headline(totals.inference_usd),
     help="Inference inside paying customer-months.",
 )
 fourth.metric(
     "Unbilled usage",
-    formats.money(totals.unbilled_inference_usd, cents=False),
+    formats.headline(totals.unbilled_inference_usd),
     help=f"{totals.unbilled_calls:,} calls outside any paying month: free trials, churned "
     "or unknown customers. Left out of segment and feature economics.",
 )

@@ -312,37 +312,69 @@ class TestImports:
     def test_exports_are_detected_and_read(self) -> None:
         at = upload_files(
             open_app(),
-            FIXTURES / "langfuse_observations.parquet",
-            FIXTURES / "stripe_invoice_lines.csv",
+            FIXTURES / "langfuse_blob_events.parquet",
+            FIXTURES / "stripe_invoices_basil.json",
         )
         chosen = {box.label: box.value for box in at.selectbox}
-        assert chosen["langfuse_observations.parquet is a"] == "langfuse"
+        assert chosen["langfuse_blob_events.parquet is a"] == "langfuse"
         assert chosen["Customer comes from"] == "column:user_id"
         assert chosen["Feature comes from"] == "tag:feature:"
-        assert chosen["stripe_invoice_lines.csv is a"] == "stripe_invoices"
+        assert chosen["stripe_invoices_basil.json is a"] == "stripe_invoices"
+        assert at.radio(key=next(r.key for r in at.radio)).value == "auto"
         at.button(key="load_files").click().run()
         assert not at.exception
-        assert any("Langfuse observations export" in s.value for s in at.success)
+        # The fine-tune has no price: its row is left out, and its price asked for.
+        assert any("Langfuse observations" in s.value for s in at.success)
         metrics = {m.label: m.value for m in at.metric}
-        assert (metrics["Customers"], metrics["Features"]) == ("4", "3")
-        assert any("spans and events are skipped" in c.value for c in at.caption)
+        assert (metrics["Customers"], metrics["Features"]) == ("4", "4")
+        assert any("spans and events skipped" in c.value for c in at.caption)
+        assert any("name no customer" in w.value for w in at.warning)
 
     def test_choosing_another_feature_source(self) -> None:
         at = upload_files(
-            open_app(), FIXTURES / "helicone_requests.csv", FIXTURES / "subscriptions.csv"
+            open_app(),
+            FIXTURES / "helicone_export.jsonl",
+            FIXTURES / "stripe_dashboard_subscriptions.csv",
         )
         feature_box = next(box for box in at.selectbox if box.label == "Feature comes from")
         feature_box.set_value("column:model").run()
         at.button(key="load_files").click().run()
         at.switch_page(PAGES["features"]).run()
-        assert {r["feature_id"] for r in table(at)} == {"gpt-4o", "gpt-4o-mini", "o3"}
+        features = {r["feature_id"] for r in table(at)}
+        assert {"gpt-4o", "gpt-4o-mini", "o3"} <= features
 
-    def test_an_unknown_layout_is_mapped(self) -> None:
+    def test_a_file_that_names_no_customer_must_be_told_where_it_is(self) -> None:
         at = upload_files(
-            open_app(), FIXTURES / "inhouse_ledger.parquet", FIXTURES / "inhouse_revenue.csv"
+            open_app(),
+            FIXTURES / "litellm_daily_tag_spend.csv",
+            FIXTURES / "baremetrics_subscriptions.csv",
         )
+        customer_box = next(box for box in at.selectbox if box.label == "Customer comes from")
+        assert customer_box.value is None  # nothing in the file names one: the user chooses
+        at.button(key="load_files").click().run()
+        assert at.session_state[session.DATASET_ID] == "sample"
+        assert any("names no customer" in str(row) for row in table(at))
+        customer_box.set_value("column:api_key").run()
+        at.button(key="load_files").click().run()
+        assert at.session_state[session.DATASET_ID] != "sample"
+
+    def test_an_unknown_layout_is_mapped(self, tmp_path: Path) -> None:
+        usage, revenue = tmp_path / "ledger.parquet", tmp_path / "revenue.csv"
+        pl.DataFrame(
+            {
+                "account": ["a1", "a2"],
+                "use_case": ["chat", "search"],
+                "created_at": ["2026-07-01T10:00:00Z", "2026-08-02T10:00:00Z"],
+                "price": [0.5, 0.25],
+            }
+        ).write_parquet(usage)
+        revenue.write_text(
+            "account,billing_month,monthly_revenue,tier\n"
+            "a1,2026-07,199,Pro\na1,2026-08,199,Pro\na2,2026-08,49,Starter\n"
+        )
+        at = upload_files(open_app(), usage, revenue)
         mapped = {box.label: box.value for box in at.selectbox}
-        assert mapped["inhouse_ledger.parquet is a"] == "mapped"
+        assert mapped["ledger.parquet is a"] == "mapped"
         assert mapped["customer_id"] == "account"
         at.button(key="load_files").click().run()
         assert not at.exception
@@ -367,7 +399,7 @@ class TestImports:
         at = upload_files(
             open_app(),
             FIXTURES / "litellm_spend_logs.csv",
-            FIXTURES / "stripe_subscriptions.parquet",
+            FIXTURES / "stripe_subscriptions.json",
         )
         at.button(key="load_files").click().run()
         dataset_id = at.session_state[session.DATASET_ID]
@@ -392,7 +424,7 @@ class TestUploads:
         metrics = {metric.label: metric.value for metric in at.metric}
         assert metrics["Customers"] == "3"
         assert metrics["Plans"] == "2"
-        assert metrics["Unbilled usage"] == "$1"
+        assert metrics["Unbilled usage"] == "$1.00"  # a small upload shows cents
         dataset_id = at.session_state[session.DATASET_ID]
         assert len(dataset_id) == 32
         assert (data_dir / "datasets" / f"{dataset_id}.json").exists()
@@ -414,7 +446,10 @@ class TestUploads:
     def test_unreadable_files_show_problems_and_keep_the_previous_data(self) -> None:
         at = self.upload(open_app(), b"\x00\x01binary", parquet(SMALL_REVENUE))
         assert any("cannot be read" in e.value for e in at.error)
-        assert any("is not a readable parquet or CSV file" in r["rule"] for r in table(at))
+        assert any(
+            "is not a readable parquet, CSV, JSON or JSON Lines file" in r["rule"]
+            for r in table(at)
+        )
         assert at.session_state[session.DATASET_ID] == "sample"
         assert any("bundled sample data" in info.value for info in at.info)
 

@@ -208,7 +208,7 @@ class TestRefused:
         path = tmp_path / "revenue.xlsx"
         path.write_bytes(b"PK\x03\x04\x00\x00binary spreadsheet")
         with pytest.raises(
-            InputError, match=r"revenue\.xlsx: is not a readable parquet or CSV file"
+            InputError, match=r"revenue\.xlsx: is not a readable parquet, CSV, JSON or JSON Lines"
         ):
             econ.load_revenue(path)
 
@@ -269,12 +269,21 @@ class TestRefused:
         assert (problem.column, problem.rule, problem.count) == ("cost_usd", rule, 1)
         assert problem.example is not None and problem.example["row"] == 2
 
-    def test_null_keys(self) -> None:
-        usage = USAGE.with_columns(pl.Series("feature_id", ["chat", None, None]))
-        with pytest.raises(InputError) as error:
-            econ.rollup_usage(usage)
-        (problem,) = problems_of(error)
-        assert (problem.column, problem.count) == ("feature_id", 2)
+    def test_calls_without_a_feature_or_customer_are_counted_apart(self) -> None:
+        usage = USAGE.with_columns(
+            pl.Series("feature_id", ["chat", None, ""]),
+            pl.Series("customer_id", ["c1", "c1", None]),
+        )
+        loaded = econ.load_usage(usage, name="usage.parquet")
+        keys = {
+            (row["customer_id"], row["feature_id"]): row["calls"]
+            for row in loaded.rollup.iter_rows(named=True)
+        }
+        assert keys == {("c1", "chat"): 10, ("c1", "(untagged)"): 4, ("(unknown)", "(untagged)"): 3}
+        assert [w.split(";")[0] for w in loaded.warnings] == [
+            "usage.parquet: 1 row (3 calls, $0.03) names no customer",
+            "usage.parquet: 2 rows (7 calls, $0.53) name no feature",
+        ]
 
     def test_duplicate_customer_month(self) -> None:
         revenue = revenue_frame(

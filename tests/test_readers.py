@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import runpy
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import polars as pl
 import pytest
 
 import econ
-from econ.readers import Limits, normalize, normalized_names, open_table, read_table
+from econ.readers import Limits, normalize, normalized_names, open_table, read_header, read_table
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -41,13 +42,41 @@ def test_semicolon_and_tab_separated_csv(tmp_path: Path) -> None:
     ("name", "normalized"),
     [
         ("Customer ID", "customer_id"),
-        ("startTime", "starttime"),
-        ("Period Start (UTC)", "period_start_utc"),
+        # Langfuse's UI export and LiteLLM's Postgres columns are camelCase.
+        ("startTime", "start_time"),
+        ("providedModelName", "provided_model_name"),
+        ("userID", "user_id"),
+        ("APIKeyID", "api_key_id"),
+        ("num_model_requests", "num_model_requests"),
+        ("MRR_USD", "mrr_usd"),
+        # Stripe's Dashboard exports: a time zone after the name.
+        ("Period Start (UTC)", "period_start"),
+        ("Canceled At (UTC)", "canceled_at"),
+        ("Amount (USD)", "amount_usd"),
+        ("plan_amount (cents)", "plan_amount"),
+        ("Score (beta)", "score_beta"),
         ("  ", "column"),
     ],
 )
 def test_normalize(name: str, normalized: str) -> None:
     assert normalize(name) == normalized
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("Created (UTC)", "utc"),
+        ("plan_amount (cents)", "cents"),
+        ("Amount (USD)", "dollars"),
+        ("Amount ($)", "dollars"),
+        ("Amount", None),
+        ("Score (beta)", None),
+    ],
+)
+def test_header_hints(name: str, hint: str | None) -> None:
+    assert read_header(name).hint == hint
+    table = open_table(f"{name},x\n1,2\n".encode(), "f")
+    assert dict(table.hints) == ({normalize(name): hint} if hint else {})
 
 
 def test_colliding_names_get_suffixes() -> None:
@@ -143,7 +172,9 @@ class TestManyFiles:
         with pytest.raises(econ.InputError, match="matches no file"):
             read_table(str(tmp_path / "*.parquet"), "ledger")
         (tmp_path / "empty").mkdir()
-        with pytest.raises(econ.InputError, match="folder with no parquet files"):
+        with pytest.raises(
+            econ.InputError, match="folder with no parquet, JSON Lines, JSON or CSV"
+        ):
             read_table(tmp_path / "empty", "ledger")
         with pytest.raises(econ.InputError, match="list is empty"):
             read_table([], "ledger")
@@ -166,3 +197,83 @@ class TestManyFiles:
             .equals(single.usage.select(columns).sort(columns))
         )
         assert split.usage_rows == single.usage_rows
+
+
+class TestJson:
+    """JSON arrays, JSON Lines and API pages read as tables; nothing in them is lost."""
+
+    def test_json_lines_keep_a_key_that_first_appears_late(self, tmp_path: Path) -> None:
+        lines = [json.dumps({"id": i, "details": {"input": i}}) for i in range(3000)]
+        lines.append(json.dumps({"id": 3000, "details": {"input": 1, "cached": 7}, "late": "x"}))
+        path = tmp_path / "calls.jsonl"
+        path.write_text("\n".join(lines) + "\n\n")
+        table = open_table(path, "calls")
+        assert table.kind == "jsonl"
+        assert isinstance(table.frame, pl.LazyFrame)
+        last = table.frame.tail(1).collect().row(0, named=True)
+        assert last["details"] == {"input": 1, "cached": 7} and last["late"] == "x"
+
+    def test_an_array_of_records(self) -> None:
+        table = open_table(b'[{"a": 1, "b": {"x": 1}}, {"a": 2}]', "f")
+        assert table.kind == "json"
+        assert table.frame.collect()["a"].to_list() == [1, 2]
+
+    def test_an_api_page_and_its_child_records(self) -> None:
+        page = {
+            "object": "page",
+            "data": [
+                {"object": "bucket", "start_time": 1, "results": [{"object": "r", "n": 1}]},
+                {"object": "bucket", "start_time": 2, "results": []},
+            ],
+            "has_more": False,
+            "next_page": None,
+        }
+        frame = read_table(json.dumps(page, indent=2).encode(), "page").collect()
+        assert frame.to_dicts() == [
+            {"bucket_object": "bucket", "start_time": 1, "object": "r", "n": 1}
+        ]
+
+    def test_pages_one_a_line(self) -> None:
+        page = {"object": "list", "data": [{"a": 1}], "has_more": True, "url": "/v1/x"}
+        content = (
+            json.dumps(page) + "\n" + json.dumps(page | {"data": [{"a": 2}]}) + "\n"
+        ).encode()
+        assert read_table(content, "pages").collect()["a"].to_list() == [1, 2]
+
+    def test_a_record_with_a_data_key_is_a_record(self) -> None:
+        content = b'{"id": 1, "data": [1, 2]}\n{"id": 2, "data": [3]}\n'
+        assert open_table(content, "f").kind == "jsonl"
+
+    def test_content_not_the_name_says_what_a_file_is(self, tmp_path: Path) -> None:
+        path = tmp_path / "export.csv"
+        path.write_text('[{"a": 1}]')
+        assert open_table(path, "export.csv").kind == "json"
+
+    @pytest.mark.parametrize(
+        ("content", "message"),
+        [
+            (b'{"a": 1', "is not readable JSON"),
+            (b"[1, 2]", "is not readable JSON"),
+            (b'{"object": "list", "data": [], "has_more": false}', "has no rows"),
+        ],
+    )
+    def test_broken_json_is_named(self, content: bytes, message: str) -> None:
+        with pytest.raises(econ.InputError, match=message):
+            read_table(content, "f").collect()
+
+    def test_a_json_document_over_the_cap_asks_for_json_lines(self) -> None:
+        page = json.dumps({"object": "list", "data": [{"a": "x" * 100}] * 20}).encode()
+        with pytest.raises(econ.InputError, match="export it as JSON Lines"):
+            read_table(page, "big.json", Limits(max_json_bytes=1000))
+
+    def test_a_folder_of_json_lines_files(self, tmp_path: Path) -> None:
+        for day in (1, 2):
+            (tmp_path / f"day{day}.jsonl").write_text(json.dumps({"day": day}) + "\n")
+        (tmp_path / "_manifest.json").write_text("{}")
+        assert read_table(tmp_path, "export").collect()["day"].to_list() == [1, 2]
+
+    def test_parquet_and_other_files_are_not_mixed(self, tmp_path: Path) -> None:
+        pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "a.parquet")
+        (tmp_path / "b.jsonl").write_text('{"a": 2}\n')
+        with pytest.raises(econ.InputError, match="mixes parquet files with other files"):
+            read_table([tmp_path / "a.parquet", tmp_path / "b.jsonl"], "ledger")

@@ -63,7 +63,7 @@ def test_self_hosted_models_need_an_override() -> None:
         econ.load_usage(ledger("our-llama-70b"))
     (problem,) = error.value.problems
     assert problem.values == ("our-llama-70b",)
-    assert "no price is known for our-llama-70b (1 rows)" in problem.rule
+    assert "no price is known for our-llama-70b (1 row)" in problem.rule
     spec = econ.ImportSpec(price_overrides={"our-llama-70b": econ.ModelPrice(0.2, 0.2)})
     assert econ.load_usage(ledger("our-llama-70b"), spec=spec).rollup["cost_usd"].item() == (
         pytest.approx(0.22)

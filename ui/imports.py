@@ -17,7 +17,7 @@ import econ
 from econ import imports
 from econ import schema as s
 from econ.cache import bytes_hash
-from econ.readers import Limits, read_table
+from econ.readers import Limits, open_table
 
 NONE = "—"
 _TARGET_LABELS = {
@@ -43,8 +43,8 @@ def _inspect(
     """Keyed on the content hash: the bytes themselves are not hashed by Streamlit."""
     del digest
     try:
-        frame = read_table(_content, name, Limits.from_environment())
-        return imports.inspect(frame, side, format_id)
+        table = open_table(_content, name, Limits.from_environment())
+        return imports.inspect(table.frame, side, format_id, hints=table.hints)
     except econ.InputError as error:
         return error.problems
 
@@ -69,19 +69,15 @@ def spec_controls(
     found = _inspect(digest, side, format_id, name, content)
     if not isinstance(found, imports.Inspection):
         return found
+    if found.closest:
+        st.caption(found.closest)
     if found.sources:
         customer, feature = st.columns(2)
-        chosen_customer = customer.selectbox(
-            "Customer comes from",
-            found.sources,
-            index=found.sources.index(found.customer) if found.customer in found.sources else 0,
-            key=f"{key}:customer",
+        chosen_customer = _source_box(
+            customer, "Customer comes from", found, found.customer, f"{key}:customer"
         )
-        chosen_feature = feature.selectbox(
-            "Feature comes from",
-            found.sources,
-            index=found.sources.index(found.feature) if found.feature in found.sources else 0,
-            key=f"{key}:feature",
+        chosen_feature = _source_box(
+            feature, "Feature comes from", found, found.feature, f"{key}:feature"
         )
         return econ.ImportSpec(
             format=format_id,
@@ -97,20 +93,41 @@ def spec_controls(
         )
     amounts = st.radio(
         "Amounts are in",
-        ["cents", "dollars"],
+        list(imports.AMOUNTS),
+        format_func=lambda unit: "as the layout says" if unit == imports.AUTO else unit,
         horizontal=True,
         key=f"{key}:amounts",
-        help="Stripe's API and Sigma give cents; dashboard exports often give dollars.",
+        help="Stripe's API, ChartMogul and Baremetrics give cents; Stripe's Dashboard exports "
+        "give dollars. Left to the layout, a file that does not say is read from its amounts "
+        "(a decimal point means dollars), with a warning.",
     )
     prorations = (
         st.checkbox("Count proration lines", key=f"{key}:prorations")
-        if format_id == "stripe_invoices"
+        if format_id in ("stripe_invoices", "chartmogul")
         else False
     )
     return econ.ImportSpec(
         format=format_id,
-        amounts_in="dollars" if amounts == "dollars" else "cents",
+        amounts_in="dollars" if amounts == "dollars" else "cents" if amounts == "cents" else "auto",
         include_prorations=prorations,
+    )
+
+
+def _source_box(
+    column: st.delta_generator.DeltaGenerator,
+    label: str,
+    found: imports.Inspection,
+    default: str | None,
+    key: str,
+) -> str | None:
+    """A source picker; with no default (the layout found none) the user must choose one."""
+    options = list(found.sources)
+    return column.selectbox(
+        label,
+        options,
+        index=options.index(default) if default in options else None,
+        placeholder="Nothing in this file names it: choose",
+        key=key,
     )
 
 

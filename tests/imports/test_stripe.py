@@ -1,0 +1,117 @@
+"""Stripe: invoice lines before and after the basil API version, subscriptions from the API, and
+the Dashboard's subscriptions export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from fixtures.imports import truth
+from import_support import FIXTURES, assert_same, revenue_table
+
+import econ
+
+THROUGH = econ.ImportSpec(through=truth.THROUGH)
+EXPORTS = {
+    "stripe_invoices_acacia.json": "stripe_invoices",
+    "stripe_invoices_basil.json": "stripe_invoices",
+    "stripe_subscriptions.json": "stripe_subscriptions",
+    "stripe_dashboard_subscriptions.csv": "stripe_dashboard",
+}
+
+
+@pytest.mark.parametrize(("name", "layout"), EXPORTS.items())
+def test_every_export_reads_to_the_truth(name: str, layout: str) -> None:
+    load = econ.load_revenue(FIXTURES / name, spec=THROUGH)
+    assert load.format == layout
+    assert_same(revenue_table(load), truth.expected_revenue(layout))
+
+
+@pytest.mark.parametrize("name", ["stripe_invoices_acacia.json", "stripe_invoices_basil.json"])
+def test_invoice_lines_say_what_they_left_out_and_took_off(name: str) -> None:
+    load = econ.load_revenue(FIXTURES / name, spec=THROUGH)
+    notes = " ".join(load.notes)
+    assert "1 proration line (-$16.33) left out" in notes
+    assert "2 lines of draft or void invoices ($398.00) left out" in notes
+    assert "1 line with discounts ($10.00 in all): taken off their amounts" in notes
+    assert "net of its discounts, before tax" in notes
+
+
+def test_prorations_count_when_asked() -> None:
+    spec = econ.ImportSpec(through=truth.THROUGH, include_prorations=True)
+    load = econ.load_revenue(FIXTURES / "stripe_invoices_acacia.json", spec=spec)
+    # The -$16.33 credit covers Sep 15 to Oct 3: one month, September.
+    september = revenue_table(load)[("cus_globex", "2026-09")]
+    assert september == (pytest.approx(49.0 - 16.33), "Starter")
+
+
+def test_the_line_amount_not_the_unit_price_counts_seats() -> None:
+    # Three Team seats: the line's amount is 6000 cents while plan.amount is 2000.
+    load = econ.load_revenue(FIXTURES / "stripe_invoices_acacia.json", spec=THROUGH)
+    assert revenue_table(load)[("cus_umbrella", "2026-08")] == (60.0, "Team")
+
+
+def test_lines_without_their_invoice_name_no_customer() -> None:
+    with pytest.raises(econ.InputError) as error:
+        econ.load_revenue(FIXTURES / "stripe_invoice_lines_only.json")
+    message = str(error.value)
+    assert "Stripe invoice lines carry no customer" in message
+    assert "GET /v1/invoices" in message
+
+
+def test_subscriptions_that_never_started_are_left_out() -> None:
+    load = econ.load_revenue(FIXTURES / "stripe_subscriptions.json", spec=THROUGH)
+    assert "cus_wayne" not in set(load.frame["customer_id"])
+    assert "1 subscription that never started" in " ".join(load.notes)
+
+
+def test_a_cancellation_at_the_period_end_runs_until_then() -> None:
+    load = econ.load_revenue(FIXTURES / "stripe_dashboard_subscriptions.csv", spec=THROUGH)
+    months = load.frame.filter(pl.col("customer_id") == "cus_initech")["month"]
+    assert [f"{m:%Y-%m}" for m in months] == ["2026-07", "2026-08", "2026-09"]
+
+
+def test_dashboard_amounts_are_dollars_and_cents_can_be_forced(tmp_path: Path) -> None:
+    load = econ.load_revenue(FIXTURES / "stripe_dashboard_subscriptions.csv", spec=THROUGH)
+    assert "amounts in whole USD" in " ".join(load.notes)
+    forced = econ.load_revenue(
+        FIXTURES / "stripe_dashboard_subscriptions.csv",
+        spec=econ.ImportSpec(through=truth.THROUGH, amounts_in="cents"),
+    )
+    assert revenue_table(forced)[("cus_acme", "2026-07")] == (1.99, "Pro")
+
+
+def test_a_currency_other_than_dollars_is_a_warning(tmp_path: Path) -> None:
+    text = (FIXTURES / "stripe_invoices_acacia.json").read_text().replace('"usd"', '"eur"')
+    path = tmp_path / "invoices.json"
+    path.write_text(text)
+    load = econ.load_revenue(path, spec=THROUGH)
+    assert "amounts are in EUR and are shown as they are" in " ".join(load.warnings)
+
+
+def test_zero_decimal_currencies_are_not_divided(tmp_path: Path) -> None:
+    text = (FIXTURES / "stripe_invoices_acacia.json").read_text().replace('"usd"', '"jpy"')
+    path = tmp_path / "invoices.json"
+    path.write_text(text)
+    load = econ.load_revenue(path, spec=THROUGH)
+    assert revenue_table(load)[("cus_acme", "2026-08")] == (19900.0, "Pro")
+
+
+def test_mixed_currencies_are_refused(tmp_path: Path) -> None:
+    text = (FIXTURES / "stripe_invoices_acacia.json").read_text()
+    path = tmp_path / "invoices.json"
+    path.write_text(text.replace('"usd"', '"eur"', 3))
+    with pytest.raises(econ.InputError, match="must be a single currency"):
+        econ.load_revenue(path)
+
+
+def test_the_plan_mapped_on_top_of_the_layout() -> None:
+    spec = econ.ImportSpec(through=truth.THROUGH, mapping={"plan": "plan"})
+    load = econ.load_revenue(FIXTURES / "stripe_dashboard_subscriptions.csv", spec=spec)
+    assert set(load.frame["plan"]) == {
+        "price_pro_monthly",
+        "price_starter_monthly",
+        "price_pro_annual",
+        "price_team_monthly",
+    }
