@@ -48,6 +48,11 @@ def count(value: int | None) -> str:
     return NULL_TEXT if value is None else f"{value:,}"
 
 
+def count_of(value: int, noun: str) -> str:
+    """``1 row``, ``2 rows``: a count with its noun."""
+    return f"{value:,} {noun}{'' if value == 1 else 's'}"
+
+
 def per_call(value: float | None) -> str:
     """Per-call costs are often fractions of a cent: keep four significant digits."""
     return NULL_TEXT if value is None else f"${value:.4g}"

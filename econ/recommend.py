@@ -128,6 +128,8 @@ def recommend(report: Report) -> list[Recommendation]:
     for row in context.plan_features.iter_rows(named=True):
         if row["status"] not in ("negative", "act") or row["calls"] == 0:
             continue
+        if row[s.FEATURE_ID] == s.UNTAGGED:  # no one can gate or price calls nobody tagged
+            continue
         found += _plan_feature(context, row)
     found += _fair_use(context)
     found += _ltv_cac(context)
@@ -556,7 +558,8 @@ def _cost_levers(context: _Context) -> list[Recommendation]:
     levers = context.report.scenario.levers
     cms = context.report.customer_months
     found = []
-    for row in features.filter(pl.col(s.CALLS) > 0).iter_rows(named=True):
+    actionable = features.filter((pl.col(s.CALLS) > 0) & (pl.col(s.FEATURE_ID) != s.UNTAGGED))
+    for row in actionable.iter_rows(named=True):
         feature, cost, calls = row[s.FEATURE_ID], row["cost_usd"], row["calls"]
         users = cms.usage.filter(pl.col(s.FEATURE_ID) == feature)[s.CUSTOMER_ID]
         target = context.report.scenario.target_of(feature)
@@ -647,8 +650,11 @@ def _price_signals(context: _Context) -> list[Recommendation]:
     )
     rows = (
         context.report.features.filter(
-            pl.col("gross_margin")
-            > pl.col("band_high") + (1 - pl.col("band_high")) * FAR_ABOVE_BAND
+            (
+                pl.col("gross_margin")
+                > pl.col("band_high") + (1 - pl.col("band_high")) * FAR_ABOVE_BAND
+            )
+            & (pl.col(s.FEATURE_ID) != s.UNTAGGED)
         )
         .join(adoption, on=s.FEATURE_ID, how="left")
         .with_columns((pl.col("users").fill_null(0) / customers).alias("adoption"))

@@ -47,6 +47,11 @@ CACHED_INPUT_TOKENS: Final = "cached_input_tokens"
 MRR_USD: Final = "mrr_usd"
 PLAN: Final = "plan"
 
+UNKNOWN_CUSTOMER: Final = "(unknown)"
+"""The customer of a call whose source names none: its usage is unbilled."""
+UNTAGGED: Final = "(untagged)"
+"""The feature of a call whose source names none: shown, never priced, gated or optimized."""
+
 USAGE_TIER: Final = "usage_tier"
 """The computed segment dimension (light / core / power), always available to ``segment_by``."""
 

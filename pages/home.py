@@ -104,8 +104,8 @@ with banner:
 
 if data.dropped.height:
     st.warning(
-        f"**{data.dropped['row'].n_unique():,} rows were left out** because they break a rule; "
-        "every other row is used. Download the list to fix them at the source.",
+        f"**{formats.count_of(data.dropped['row'].n_unique(), 'row')} left out** because they "
+        "break a rule; every other row is used. Download the list to fix them at the source.",
         icon=":material/filter_alt_off:",
     )
     st.dataframe(imports.problems_frame(data.dropped_problems), hide_index=True, width="stretch")

@@ -434,7 +434,7 @@ class TestUploads:
         bad_revenue = SMALL_REVENUE.with_columns(pl.Series("mrr_usd", [100.0, -5, 300, 300, 100]))
         at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(bad_revenue))
         assert not at.exception
-        assert any("1 rows were left out" in w.value for w in at.warning)
+        assert any("1 row left out" in w.value for w in at.warning)
         problems = table(at)
         assert problems[0]["file"] == "my_revenue.parquet"
         assert problems[0]["column"] == "mrr_usd"

@@ -219,20 +219,25 @@ def test_every_page_in_the_browser(app_url: str, browser: object, path: str, tit
 
 
 def test_importing_exports_in_the_browser(app_url: str, browser: object) -> None:
+    """A Langfuse JSON Lines export and Stripe invoices (basil) as a user drops them in."""
     fixtures = ROOT / "tests" / "fixtures" / "imports"
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(app_url)
     settled(page)
     inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    inputs.nth(0).set_input_files(str(fixtures / "langfuse_observations.parquet"))
-    inputs.nth(1).set_input_files(str(fixtures / "stripe_invoice_lines.csv"))
+    inputs.nth(0).set_input_files(str(fixtures / "langfuse_ui_observations.jsonl"))
+    inputs.nth(1).set_input_files(str(fixtures / "stripe_invoices_basil.json"))
     page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
     settled(page)
+    page.screenshot(path=str(SCREENSHOTS / "data-import-step.png"))
     page.get_by_role("button", name="Load these files").click()
     page.get_by_text("Showing your data").wait_for(timeout=WAIT_MS)
     settled(page)
-    assert page.get_by_text("Langfuse observations export").count() >= 1
+    assert page.get_by_text("Langfuse observations").count() >= 1
+    # Calls with no customer are counted and said; the fine-tune's price is asked for.
+    assert page.get_by_text("name no customer").count() >= 1
+    assert page.get_by_text("No price is known for").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
-    page.screenshot(path=str(SCREENSHOTS / "data-after-import.png"))
+    page.screenshot(path=str(SCREENSHOTS / "data-after-import.png"), full_page=True)
     context.close()

@@ -232,7 +232,7 @@ def test_app(
         return
     assert dataset != "sample"
     if case.kind == "rows":
-        assert any("rows were left out" in w.value for w in at.warning)
+        assert any(" left out** because they break a rule" in w.value for w in at.warning)
         row = next(r for r in problem_rows if case.rule in r["rule"])
         assert (row["column"], row["rows"]) == (case.column, case.count)
         assert row["example"].startswith("row=")

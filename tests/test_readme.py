@@ -23,3 +23,9 @@ def test_the_two_commands_are_make_targets() -> None:
     assert "make run" in README and "make test" in README
     assert re.search(r"^run:", MAKEFILE, flags=re.MULTILINE)
     assert re.search(r"^test:", MAKEFILE, flags=re.MULTILINE)
+
+
+def test_every_import_layout_is_in_the_import_tables() -> None:
+    inputs = README[README.index("## Inputs") : README.index("### Bad input")]
+    for layout in econ.imports.LAYOUTS:
+        assert f"| `{layout.id}`: " in inputs, layout.id

@@ -230,3 +230,20 @@ class TestOnTheSample:
 
         data = [r.to_dict() for r in recommendations]
         assert json.loads(json.dumps(data, allow_nan=False))[0]["gross_profit_change_usd"] > 0
+
+
+def test_calls_nobody_tagged_get_no_recommendation() -> None:
+    """(untagged) is where calls without a feature are counted: it cannot be gated, priced or
+    optimized, however its margin looks."""
+    usage = usage_frame(
+        [
+            ("c1", "(untagged)", "2026-01", 500, 180.0),
+            ("c1", "chat", "2026-01", 10, 0.1),
+            ("c2", "(untagged)", "2026-01", 2, 0.001),
+            ("c2", "chat", "2026-01", 10, 0.1),
+        ]
+    )
+    revenue = revenue_frame([("c1", "2026-01", 100.0, "Pro"), ("c2", "2026-01", 100.0, "Pro")])
+    report = econ.analyze(usage, revenue, econ.Scenario(churn=0.02))
+    assert "(untagged)" in set(report.features["feature_id"])
+    assert all(rec.feature != "(untagged)" for rec in econ.recommend(report))

@@ -61,7 +61,8 @@ def read_requests(fields: Fields, spec: ImportSpec) -> UsageRead:
             Tally(
                 unpriced,
                 "{rows} successful request{s} with tokens logged cost 0 (Helicone had no price "
-                "for the model): priced from their tokens, not counted as $0",
+                "for the model): priced from their tokens where a price is known, never "
+                "counted as $0",
             ),
         ),
     )

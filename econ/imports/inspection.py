@@ -45,9 +45,11 @@ def inspect(
     names = tuple(frame.collect_schema().names())
     format_id = detect(names, side) if format_id == AUTO else format_id
     layout = LAYOUT_BY_ID.get(format_id)
-    nearest = closest(names, side) if format_id == MAPPED else ""
-    if layout is None or layout.side != "usage":
+    if layout is None:  # the econ layout, or one to map: a guess to confirm
+        nearest = closest(names, side) if format_id == MAPPED else ""
         return Inspection(format_id, names, mapping=guess_mapping(names, side), closest=nearest)
+    if layout.side != "usage":
+        return Inspection(format_id, names)
     fields = Fields(frame.collect_schema(), hints)
     return Inspection(
         format_id,

@@ -95,7 +95,8 @@ def read_observations(fields: Fields, spec: ImportSpec) -> UsageRead:
         Tally(
             keep & cost.is_null() & tokens,
             "{rows} generation{s} with no cost in Langfuse (an empty cost_details: it had no "
-            "price for the model): priced from their tokens, not counted as $0",
+            "price for the model): priced from their tokens where a price is known, never "
+            "counted as $0",
         ),
     )
     return UsageRead(

@@ -79,7 +79,8 @@ def read_spend_logs(fields: Fields, spec: ImportSpec) -> UsageRead:
             Tally(
                 unpriced,
                 "{rows} successful request{s} with tokens logged spend 0 (LiteLLM had no price "
-                "for the model): priced from their tokens, not counted as $0",
+                "for the model): priced from their tokens where a price is known, never "
+                "counted as $0",
             ),
         ),
     )

@@ -17,10 +17,8 @@ from econ.imports.mapping import guessed_part, plain_sources, targets
 from econ.imports.registry import LAYOUT_BY_ID, closest, detect, formats
 from econ.imports.spec import AUTO, MAPPED, NATIVE, ImportSpec
 
-UNTAGGED: Final = "(untagged)"
-"""The feature of a call whose source gives none."""
-UNKNOWN_CUSTOMER: Final = "(unknown)"
-"""The customer of a call whose source gives none."""
+UNTAGGED: Final = s.UNTAGGED
+UNKNOWN_CUSTOMER: Final = s.UNKNOWN_CUSTOMER
 
 
 @dataclass(frozen=True)
