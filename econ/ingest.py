@@ -45,7 +45,7 @@ from econ.imports.usage import Converted
 from econ.prepare import prepare
 from econ.readers import Source, Table, default_name, first_line, open_table
 from econ.rollup import ROWS_READ, finish, rollup_query, vouched_rollup
-from econ.token_prices import GIVEN, PRICED_BY, UNPRICED, price_rows
+from econ.token_prices import GIVEN, NO_COST, PRICED_BY, UNPRICED, price_rows
 
 __all__ = [
     "DROPPED_SCHEMA",
@@ -297,10 +297,19 @@ def load_usage(
     if s.MODEL in columns:
         coercions.append(_coerce_id(s.MODEL, columns[s.MODEL]))
     coercions += [_coerce_count(c, columns[c]) for c in (s.CALLS, *s.TOKEN_COLUMNS) if c in columns]
+    cost: pl.Expr = pl.lit(None, pl.Float64)
     if s.COST_USD in columns:
-        coercions.append(_coerce_money(s.COST_USD, columns[s.COST_USD]))
+        money = _coerce_money(s.COST_USD, columns[s.COST_USD])
+        coercions.append(money)
+        cost = money.expr
     coercions.append(_coerce_time(time_column, columns[time_column]))
-    prepared, dropped, dropped_problems = _convert(frame, columns, coercions, label, options)
+    tokens = [pl.col(c).is_not_null() for c in (s.INPUT_TOKENS, s.OUTPUT_TOKENS) if c in columns]
+    tally = _time_zone_flags(columns, time_column) | {
+        _TO_PRICE: cost.is_null() & pl.any_horizontal(tokens) if tokens else pl.lit(False)
+    }
+    prepared, dropped, dropped_problems, tallied = _convert(
+        frame, columns, coercions, label, options, tally=tally
+    )
     defaults = {
         s.COST_USD: pl.lit(None, pl.Float64),
         s.CALLS: pl.lit(1, pl.Int64),
@@ -310,16 +319,23 @@ def load_usage(
     prepared = prepared.with_columns(
         expr.alias(c) for c, expr in defaults.items() if c not in prepared.collect_schema()
     )
-    notes = list(converted.notes) + _time_zone_notes(frame, columns, time_column, label)
-    priced = price_rows(prepared, spec.price_overrides)
+    notes = list(converted.notes) + _time_zone_notes(tallied, label)
     unpriced = pl.col(PRICED_BY) == UNPRICED
-    unpriced_models = (
-        priced.filter(unpriced)
-        .group_by(s.MODEL)
-        .agg(pl.len().alias("rows"))
-        .sort("rows", descending=True)
-        .collect()
-    )
+    if tallied[_TO_PRICE]:
+        priced = price_rows(prepared, spec.price_overrides)
+        unpriced_models = (
+            priced.filter(unpriced)
+            .group_by(s.MODEL)
+            .agg(pl.len().alias("rows"))
+            .sort("rows", descending=True)
+            .collect()
+        )
+    else:  # every row has a cost, or nothing to price it from: no pass over the ledger
+        no_cost = pl.col(s.COST_USD).is_null()
+        priced = prepared.with_columns(
+            pl.when(no_cost).then(pl.lit(NO_COST)).otherwise(pl.lit(GIVEN)).alias(PRICED_BY)
+        )
+        unpriced_models = pl.DataFrame(schema={s.MODEL: pl.String, "rows": pl.UInt32})
     if unpriced_models.height:
         problem = _unpriced_problem(priced, unpriced_models, label)
         if options.on_invalid == "raise":
@@ -328,14 +344,20 @@ def load_usage(
         dropped.append(_listed(priced.filter(unpriced), label, s.MODEL, problem.rule))
         priced = priced.filter(~unpriced)
 
-    validated = s.UsageSchema.validate(priced, cast=True, eager=False)
+    typed = priced.with_columns(
+        pl.col(name).cast(column.dtype, strict=False)
+        for name, column in s.UsageSchema.columns().items()
+    )
     try:
-        rollup, pricing = pl.collect_all([rollup_query(validated), _pricing_query(priced)])
-    except pl.exceptions.ComputeError as error:
-        if "failed validation" not in str(error):
-            problem = Problem(label, None, f"could not be read ({first_line(error)})")
-            raise InputError([problem]) from None
-        # The lazy check only says that something failed; an eager pass says what and where.
+        rollup, pricing, broken = pl.collect_all(
+            [rollup_query(typed), _pricing_query(priced), priced.select(_rule_breaks(priced))]
+        )
+    except pl.exceptions.PolarsError as error:
+        problem = Problem(label, None, f"could not be read ({first_line(error)})")
+        raise InputError([problem]) from None
+    if any(broken.row(0)):
+        # The streaming count only says that some row breaks a rule; an eager pass says which
+        # rows and rules (and keeps the good rows).
         good, rule_problems, rule_dropped = _row_failures(priced.collect(), s.UsageSchema, label)
         if options.on_invalid == "raise":
             raise InputError(rule_problems) from None
@@ -421,6 +443,28 @@ def _vouched_load(
     )
 
 
+def _rule_breaks(frame: pl.LazyFrame) -> list[pl.Expr]:
+    """How many rows break each rule of the usage contract (dataframely's own rules, and
+    values that cannot be cast to the contract's types), as streaming sums.
+
+    The contract's lazy validation keeps the rows' order, which holds every row in memory;
+    counting its rules instead lets a ledger of any size stream through, and a file with broken
+    rows goes to :func:`_row_failures`, which names them.
+    """
+    present = frame.collect_schema()
+    out = []
+    for name, column in s.UsageSchema.columns().items():
+        if name not in present:
+            continue
+        typed = pl.col(name).cast(column.dtype, strict=False)
+        out.append((pl.col(name).is_not_null() & typed.is_null()).sum().alias(f"{name}|dtype"))
+        out += [
+            ok.not_().fill_null(False).sum().alias(f"{name}|{rule}")
+            for rule, ok in column.validation_rules(typed).items()
+        ]
+    return out
+
+
 def _pricing_query(priced: pl.LazyFrame) -> pl.LazyFrame:
     return (
         priced.group_by(PRICED_BY)
@@ -467,23 +511,30 @@ def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) ->
     )
 
 
-def _time_zone_notes(
-    frame: pl.LazyFrame, columns: pl.Schema, time_column: str, label: str
-) -> list[str]:
-    """Text timestamps that mix time zones are converted to UTC: say so, with counts."""
+_ZONED: Final = "_zoned"
+_NAIVE: Final = "_naive"
+_TO_PRICE: Final = "_to_price"
+"""Rows with tokens and no cost: when none has, the pricing passes are skipped."""
+
+
+def _time_zone_flags(columns: pl.Schema, time_column: str) -> dict[str, pl.Expr]:
+    """For text timestamps: which carry a time-zone offset and which do not."""
     if time_column != s.TIMESTAMP or not _is_text(columns[s.TIMESTAMP]):
-        return []
-    text = pl.col(s.TIMESTAMP).cast(pl.String)
-    zoned = text.str.contains(r"(Z|[+-]\d\d:?\d\d)$")
-    counts = (
-        frame.select(zoned.sum().alias("zoned"), (~zoned).sum().alias("naive")).collect().row(0)
-    )
-    if counts[0] and counts[1]:
+        return {}
+    text = pl.col(s.TIMESTAMP).cast(pl.String).str.strip_chars().str.strip_chars('"')
+    zoned = text.str.contains(r"(Z|[+-]\d\d(:?\d\d)?)$")
+    return {_ZONED: zoned, _NAIVE: text.is_not_null() & ~zoned}
+
+
+def _time_zone_notes(tallied: Mapping[str, int], label: str) -> list[str]:
+    """Text timestamps that mix time zones are converted to UTC: say so, with counts."""
+    zoned, naive = tallied.get(_ZONED, 0), tallied.get(_NAIVE, 0)
+    if zoned and naive:
         return [
-            f"{label}: column 'timestamp' mixes time zones: {counts[0]:,} rows carry an offset "
-            f"(converted to UTC) and {counts[1]:,} carry none (read as UTC)."
+            f"{label}: column 'timestamp' mixes time zones: {zoned:,} rows carry an offset "
+            f"(converted to UTC) and {naive:,} carry none (read as UTC)."
         ]
-    if counts[0]:
+    if zoned:
         return [f"{label}: timestamps with time-zone offsets were converted to UTC."]
     return []
 
@@ -531,7 +582,7 @@ def load_revenue(
     coercions = [_coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
     coercions.append(_coerce_time(s.MONTH, columns[s.MONTH]))
     selected = frame.select(ROW, *used)
-    prepared, dropped, dropped_problems = _convert(
+    prepared, dropped, dropped_problems, _ = _convert(
         selected, selected.collect_schema(), coercions, label, options
     )
     dropped_problems = [*converted.problems, *dropped_problems]
@@ -710,15 +761,29 @@ def _convert(
     coercions: Sequence[_Coercion],
     label: str,
     options: IngestOptions,
-) -> tuple[pl.LazyFrame, list[pl.DataFrame], list[Problem]]:
+    *,
+    tally: Mapping[str, pl.Expr] | None = None,
+) -> tuple[pl.LazyFrame, list[pl.DataFrame], list[Problem], dict[str, int]]:
     """Convert columns to the contract's types; rows whose values cannot be converted are
-    refused or dropped (per ``options``). Returns the frame, dropped rows and their problems."""
+    refused or dropped (per ``options``). Returns the frame, dropped rows, their problems, and
+    the number of rows each ``tally`` flag holds (counted in the same pass over the file)."""
     dropped: list[pl.DataFrame] = []
     problems: list[Problem] = []
     checks = [c for c in coercions if c.unconvertible is not None]
-    if checks:
+    tally = dict(tally or {})
+    tallied: dict[str, int] = {}
+    if checks or tally:
         flags = [c.unconvertible for c in checks if c.unconvertible is not None]
-        counts = frame.select(flag.sum() for flag in flags).collect().row(0)
+        row = (
+            frame.select(
+                *(flag.sum().alias(f"_check{i}") for i, flag in enumerate(flags)),
+                *(flag.fill_null(False).sum().alias(name) for name, flag in tally.items()),
+            )
+            .collect()
+            .row(0, named=True)
+        )
+        counts = [row[f"_check{i}"] for i in range(len(flags))]
+        tallied = {name: int(row[name] or 0) for name in tally}
         bad_any = pl.lit(False)
         for check, flag, count in zip(checks, flags, counts, strict=True):
             if not count:
@@ -738,7 +803,7 @@ def _convert(
     converted = {c.column: c.expr.alias(c.column) for c in coercions}
     time = [c.time.alias(_TIME) for c in coercions if c.time is not None]
     passthrough = [pl.col(c) for c in columns.names() if c not in converted and c != s.TIMESTAMP]
-    return frame.select(*passthrough, *converted.values(), *time), dropped, problems
+    return frame.select(*passthrough, *converted.values(), *time), dropped, problems, tallied
 
 
 def _row_failures(

@@ -499,13 +499,13 @@ _CHILD: Final = "__child__"
 def _json_table(
     source: Path | bytes, head: bytes, label: str, limits: Limits
 ) -> tuple[pl.LazyFrame, str]:
-    """JSON Lines (one record a line, streamed), a JSON array of records, or API pages (an
-    object with a ``data`` list, or one such page a line), as one table of records.
+    """JSON Lines (one record a line, streamed; see :func:`_lines_schema`), a JSON array of
+    records, or API pages (an object with a record list, or one such page a line), as one table
+    of records.
 
-    Nested objects stay records (structs), read in full: every key of every row is kept, so
-    a key that first appears late in a file is not lost. Lists of child records (OpenAI's
-    ``results``, Stripe's invoice ``lines``) become one row per child, carrying the parent's
-    fields.
+    In arrays and pages, read whole, nested objects are records (structs) with every key any
+    row has. Lists of child records (OpenAI's ``results``, Stripe's invoice ``lines``) become
+    one row per child, carrying the parent's fields.
     """
     text = head.lstrip()
     opening = text.split(b"\n", 1)[0]
@@ -514,7 +514,7 @@ def _json_table(
             frame = pl.read_json(_bytes_of(source), infer_schema_length=None).lazy()
             kind = "json"
         elif isinstance(first := _json_value(opening), dict) and not _is_page(first):
-            frame = pl.scan_ndjson(source, infer_schema_length=None)
+            frame = pl.scan_ndjson(source, schema=_lines_schema(source))
             kind = "jsonl"
         else:
             frame = _pages(_bytes_of(source), label, limits)
@@ -525,6 +525,58 @@ def _json_table(
     except (pl.exceptions.PolarsError, ValueError, OSError) as error:
         problem = Problem(label, None, f"is not readable JSON ({first_line(error)})")
         raise InputError([problem]) from None
+
+
+_SAMPLE_HEAD: Final = 1024 * 1024
+_SAMPLE_SLICES: Final = 16
+_SAMPLE_SLICE: Final = 256 * 1024
+
+
+def _lines_schema(source: Path | bytes) -> pl.Schema:
+    """The columns of a JSON Lines file, learned from a sample: its first megabyte and 16
+    slices spread over the rest, so a stream of any size is read in bounded memory.
+
+    Values are read as text (numbers, flags and times are converted where they are used), so
+    no row can contradict a type the sample suggested, and objects as their JSON text, so a key
+    that first appears late inside one is never lost. Lists of child records
+    (:data:`_CHILD_LISTS`) keep their structure, to be read one row per child; other lists are
+    lists of text. Exporters write the same top-level keys on every line, which the sample
+    finds.
+    """
+    sample = _sample_lines(source)
+    inferred = pl.read_ndjson(io.BytesIO(sample), infer_schema_length=None).schema
+    columns: dict[str, pl.DataType] = {}
+    for name, dtype in inferred.items():
+        if name in _CHILD_LISTS and isinstance(dtype, pl.List | pl.Struct):
+            columns[name] = dtype
+        elif isinstance(dtype, pl.List) and not isinstance(dtype.inner, pl.Struct | pl.List):
+            columns[name] = pl.List(pl.String())
+        else:
+            columns[name] = pl.String()
+    return pl.Schema(columns)
+
+
+def _sample_lines(source: Path | bytes) -> bytes:
+    """Whole lines from the head of a file and from slices spread over it."""
+    size = len(source) if isinstance(source, bytes) else source.stat().st_size
+
+    def read(offset: int, length: int) -> bytes:
+        if isinstance(source, bytes):
+            return source[offset : offset + length]
+        with source.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read(length)
+
+    head = read(0, _SAMPLE_HEAD)
+    parts = [head if size <= _SAMPLE_HEAD else head[: head.rfind(b"\n") + 1]]
+    if size > _SAMPLE_HEAD:
+        step = (size - _SAMPLE_HEAD) // _SAMPLE_SLICES
+        for index in range(_SAMPLE_SLICES):
+            chunk = read(_SAMPLE_HEAD + index * step, _SAMPLE_SLICE)
+            start, end = chunk.find(b"\n") + 1, chunk.rfind(b"\n") + 1
+            if 0 < start < end:
+                parts.append(chunk[start:end])
+    return b"".join(parts)
 
 
 def _bytes_of(source: Path | bytes) -> bytes:

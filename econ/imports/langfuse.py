@@ -54,25 +54,28 @@ GENERATION_LIKE: Final = (
 CACHE_READ: Final = ("input_cached_tokens", "input_cache_read")
 """Usage keys of prompt tokens read from a cache (priced at the cached-input rate)."""
 _SOURCE: Final = "langfuse/langfuse"
+_COST, _INPUT, _OUTPUT, _KIND, _FAILED = "_cost", "_input", "_output", "_kind", "_failed"
 
 
 def read_observations(fields: Fields, spec: ImportSpec) -> UsageRead:
     """Observations as calls (see the module docstring)."""
     del spec
     model = fields.text("provided_model_name", "model")
-    model = pl.when(model.str.strip_chars() == "").then(None).otherwise(model)
     if fields.has("cost_details"):
         # total_cost is derived from cost_details['total'] and reads 0 when it is absent.
         cost = fields.number("cost_details.total")
     else:
         cost = fields.number("total_cost", "calculated_total_cost")
-    input_tokens = fields.bucket_sum("usage_details", ["input"])
-    output_tokens = fields.bucket_sum("usage_details", ["output"])
-    cached = fields.bucket_sum("usage_details", CACHE_READ)
-    tokens = (input_tokens.fill_null(0) + output_tokens.fill_null(0)) > 0
-    failed = (fields.text("level").str.to_uppercase() == "ERROR").fill_null(False)
+    derived = {
+        _COST: cost,
+        _INPUT: fields.bucket_sum("usage_details", ["input"]).round(0).cast(pl.Int64),
+        _OUTPUT: fields.bucket_sum("usage_details", ["output"]).round(0).cast(pl.Int64),
+        _KIND: fields.text("type").str.to_uppercase() if fields.has("type") else pl.lit(None),
+        _FAILED: (fields.text("level").str.to_uppercase() == "ERROR").fill_null(False),
+    }
+    cost, failed, kind = pl.col(_COST), pl.col(_FAILED), pl.col(_KIND)
+    tokens = (pl.col(_INPUT).fill_null(0) + pl.col(_OUTPUT).fill_null(0)) > 0
     evidence = cost.fill_null(0.0).gt(0) | tokens
-    kind = fields.text("type").str.to_uppercase()
     generation_like = kind.is_in(GENERATION_LIKE) if fields.has("type") else pl.lit(True)
     generation = kind == "GENERATION" if fields.has("type") else pl.lit(True)
     keep = generation_like & (evidence | failed)
@@ -100,14 +103,17 @@ def read_observations(fields: Fields, spec: ImportSpec) -> UsageRead:
         ),
     )
     return UsageRead(
+        derived=derived,
         columns={
             s.TIMESTAMP: fields.raw("start_time", "timestamp"),
             s.COST_USD: pl.when(failed & ~tokens).then(pl.lit(0.0)).otherwise(cost),
             s.CALLS: pl.when(failed).then(0).otherwise(1).cast(pl.Int64),
-            s.MODEL: model,
-            s.INPUT_TOKENS: input_tokens.round(0).cast(pl.Int64),
-            s.OUTPUT_TOKENS: output_tokens.round(0).cast(pl.Int64),
-            s.CACHED_INPUT_TOKENS: cached.round(0).cast(pl.Int64),
+            s.MODEL: pl.when(model.str.strip_chars() == "").then(None).otherwise(model),
+            s.INPUT_TOKENS: pl.col(_INPUT),
+            s.OUTPUT_TOKENS: pl.col(_OUTPUT),
+            s.CACHED_INPUT_TOKENS: fields.bucket_sum("usage_details", CACHE_READ)
+            .round(0)
+            .cast(pl.Int64),
         },
         keep=keep,
         tallies=tallies,

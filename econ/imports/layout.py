@@ -50,8 +50,12 @@ class UsageRead:
     """A usage layout's reading of one file.
 
     Attributes:
-        columns: contract column → expression over the file's columns (customer and feature
-            come from the chosen sources, not from here).
+        derived: intermediate columns (name → expression over the file's columns), computed
+            once per row before anything else reads them: an expression that several columns,
+            the row filter and the tallies need (a token sum over JSON text, say) is worked out
+            once rather than in each. Names start with ``_``.
+        columns: contract column → expression over the file's columns and ``derived`` (customer
+            and feature come from the chosen sources, not from here).
         keep: the rows that are inference calls (``None``: all of them).
         tallies: rows to count and report (skipped ones, rows read specially).
         notes: what the user should know about how the file was read.
@@ -63,6 +67,7 @@ class UsageRead:
     tallies: tuple[Tally, ...] = ()
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    derived: dict[str, pl.Expr] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

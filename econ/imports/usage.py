@@ -126,6 +126,8 @@ def usage_to_contract(
         if (warning := _source_warning(layout, role, chosen, label))
     ]
     rows = numbered(frame)
+    if read.derived:
+        rows = rows.with_columns(expr.alias(name) for name, expr in read.derived.items())
     notes, warnings = report(rows, read.tallies, label)
     kept = rows.filter(read.keep) if read.keep is not None else rows
     converted = kept.select(
