@@ -2,9 +2,10 @@
 
 Layout under the data directory::
 
-    blobs/<BLAKE3 of the file>.bin     each uploaded file (parquet or CSV), stored once
-    datasets/<dataset id>.json         which usage and revenue blobs form a dataset, and how
-                                       they are read (their import specs)
+    blobs/<BLAKE3 of the file>.bin     each uploaded file (parquet, CSV, JSON), stored once
+    datasets/<dataset id>.json         which usage and revenue blobs form a dataset (one or
+                                       several a side, e.g. API pages), and how they are read
+                                       (their import specs)
     rollups/<cache key>/               the dataset as loaded (:mod:`econ.cache`), so opening
                                        it again skips reading the ledger
 
@@ -23,9 +24,10 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final
+from typing import Final, TypeAlias
 
 import platformdirs
 
@@ -44,17 +46,30 @@ class DatasetNotFoundError(LookupError):
     """No dataset with that id is stored (it was deleted, or the link came from elsewhere)."""
 
 
+Content: TypeAlias = bytes | Sequence[bytes]
+"""An uploaded side of a dataset: one file's bytes, or several files (API pages, months) read as
+one table in this order."""
+
+
 @dataclass(frozen=True)
 class StoredDataset:
     dataset_id: str
-    usage_path: Path
-    revenue_path: Path
+    usage_path: Path | tuple[Path, ...]
+    revenue_path: Path | tuple[Path, ...]
     usage_name: str
     revenue_name: str
     usage_spec: ImportSpec = field(default_factory=ImportSpec)
     revenue_spec: ImportSpec = field(default_factory=ImportSpec)
     hashes: tuple[str, str] | None = None
-    """The BLAKE3 hashes of the two files, which name the blobs (unknown for the sample)."""
+    """The BLAKE3 hashes of each side's bytes (several files: of their hashes), which name the
+    dataset in the rollup cache (unknown for the sample)."""
+
+
+def side_hash(hashes: Sequence[str]) -> str:
+    """One side's hash: its file's, or for several files the hash of theirs in order."""
+    if len(hashes) == 1:
+        return hashes[0]
+    return bytes_hash("\n".join(hashes).encode())
 
 
 def default_data_dir() -> Path:
@@ -88,28 +103,36 @@ class DatasetStore:
 
     def put(
         self,
-        usage: bytes,
-        revenue: bytes,
+        usage: Content,
+        revenue: Content,
         *,
         usage_name: str,
         revenue_name: str,
         usage_spec: ImportSpec | None = None,
         revenue_spec: ImportSpec | None = None,
     ) -> str:
-        """Store both files (once each) and how to read them; return the dataset id."""
-        usage_hash, revenue_hash = bytes_hash(usage), bytes_hash(revenue)
-        for digest, content in ((usage_hash, usage), (revenue_hash, revenue)):
-            blob = self._blobs / f"{digest}.bin"
-            if not blob.exists():
-                _write_atomically(blob, content)
+        """Store both sides' files (each blob once) and how to read them; return the dataset
+        id."""
+        sides = []
+        for content in (usage, revenue):
+            contents = [content] if isinstance(content, bytes) else list(content)
+            hashes = [bytes_hash(part) for part in contents]
+            for digest, part in zip(hashes, contents, strict=True):
+                blob = self._blobs / f"{digest}.bin"
+                if not blob.exists():
+                    _write_atomically(blob, part)
+            sides.append(hashes)
+        usage_hashes, revenue_hashes = sides
         specs = {
             "usage_spec": (usage_spec or ImportSpec()).to_dict(),
             "revenue_spec": (revenue_spec or ImportSpec()).to_dict(),
         }
-        dataset_id = dataset_id_for(usage_hash, revenue_hash, json.dumps(specs, sort_keys=True))
+        dataset_id = dataset_id_for(
+            side_hash(usage_hashes), side_hash(revenue_hashes), json.dumps(specs, sort_keys=True)
+        )
         manifest = {
-            "usage": usage_hash,
-            "revenue": revenue_hash,
+            "usage": usage_hashes[0] if len(usage_hashes) == 1 else usage_hashes,
+            "revenue": revenue_hashes[0] if len(revenue_hashes) == 1 else revenue_hashes,
             "usage_name": usage_name,
             "revenue_name": revenue_name,
             **specs,
@@ -129,17 +152,31 @@ class DatasetStore:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise DatasetNotFoundError(dataset_id) from None
+        try:
+            usage_hashes, revenue_hashes = (
+                [
+                    str(h)
+                    for h in (
+                        [manifest[side]] if isinstance(manifest[side], str) else manifest[side]
+                    )
+                ]
+                for side in ("usage", "revenue")
+            )
+        except (KeyError, TypeError):
+            raise DatasetNotFoundError(dataset_id) from None
+        usage_paths = tuple(self._blobs / f"{digest}.bin" for digest in usage_hashes)
+        revenue_paths = tuple(self._blobs / f"{digest}.bin" for digest in revenue_hashes)
         stored = StoredDataset(
             dataset_id,
-            self._blobs / f"{manifest['usage']}.bin",
-            self._blobs / f"{manifest['revenue']}.bin",
+            usage_paths[0] if len(usage_paths) == 1 else usage_paths,
+            revenue_paths[0] if len(revenue_paths) == 1 else revenue_paths,
             str(manifest["usage_name"]),
             str(manifest["revenue_name"]),
             ImportSpec.from_dict(manifest.get("usage_spec", {}), "usage_spec"),
             ImportSpec.from_dict(manifest.get("revenue_spec", {}), "revenue_spec"),
-            (str(manifest["usage"]), str(manifest["revenue"])),
+            (side_hash(usage_hashes), side_hash(revenue_hashes)),
         )
-        if not (stored.usage_path.exists() and stored.revenue_path.exists()):
+        if not all(path.exists() for path in (*usage_paths, *revenue_paths)):
             raise DatasetNotFoundError(dataset_id)
         return stored
 

@@ -21,29 +21,33 @@ st.caption(
     "ChartMogul import file, or a subscriptions table."
 )
 left, right = st.columns(2)
-usage_file = left.file_uploader(
+usage_files = left.file_uploader(
     "Usage ledger",
     type=UPLOAD_TYPES,
+    accept_multiple_files=True,
     key="upload_usage",
     help="One row per inference call or pre-aggregated rows: who, which feature, when, and what "
-    "it cost (or the model and tokens to price it from).",
+    "it cost (or the model and tokens to price it from). Several files of one export (API "
+    "pages, a month each) are read as one table.",
 )
-revenue_file = right.file_uploader(
+revenue_files = right.file_uploader(
     "Revenue table",
     type=UPLOAD_TYPES,
+    accept_multiple_files=True,
     key="upload_revenue",
-    help="One row per customer per month with MRR and plan, or invoice lines / subscriptions.",
+    help="One row per customer per month with MRR and plan, or invoice lines / subscriptions. "
+    "Several files of one export are read as one table.",
 )
 
 now = session.current()
-if usage_file is not None and revenue_file is not None:
-    usage_bytes, revenue_bytes = usage_file.getvalue(), revenue_file.getvalue()
-    unpriced = session.unpriced_models(usage_file.name, now.data)
+usage, revenue = imports.chosen(usage_files), imports.chosen(revenue_files)
+if usage is not None and revenue is not None:
+    unpriced = session.unpriced_models(usage.name, now.data)
     with st.container(border=True):
         st.markdown("##### How to read them")
-        usage_spec = imports.spec_controls("usage", usage_file.name, usage_bytes, unpriced)
+        usage_spec = imports.spec_controls("usage", usage.name, usage.files, unpriced)
         st.divider()
-        revenue_spec = imports.spec_controls("revenue", revenue_file.name, revenue_bytes)
+        revenue_spec = imports.spec_controls("revenue", revenue.name, revenue.files)
         ready = not isinstance(usage_spec, tuple) and not isinstance(revenue_spec, tuple)
         clicked = st.button(
             "Load these files", type="primary", key="load_files", disabled=not ready
@@ -61,11 +65,11 @@ if usage_file is not None and revenue_file is not None:
         )
     elif clicked and not isinstance(usage_spec, tuple) and not isinstance(revenue_spec, tuple):
         with st.status("Reading and checking your files…", expanded=True) as status:
-            st.write(f"Usage ledger: {usage_file.name} ({usage_file.size:,} bytes)")
-            st.write(f"Revenue table: {revenue_file.name} ({revenue_file.size:,} bytes)")
+            st.write(f"Usage ledger: {usage.name} ({usage.size:,} bytes)")
+            st.write(f"Revenue table: {revenue.name} ({revenue.size:,} bytes)")
             result = session.use_uploaded(
-                session.Upload(usage_file.name, usage_bytes, usage_spec),
-                session.Upload(revenue_file.name, revenue_bytes, revenue_spec),
+                session.Upload(usage.name, usage.content, usage_spec),
+                session.Upload(revenue.name, revenue.content, revenue_spec),
             )
             if result.problems:
                 status.update(label="Your files could not be used", state="error", expanded=False)
@@ -81,9 +85,9 @@ if usage_file is not None and revenue_file is not None:
             "they are read, and load them again."
         )
         st.dataframe(imports.problems_frame(result.problems), hide_index=True, width="stretch")
-elif usage_file is not None or revenue_file is not None:
-    missing = "revenue table" if revenue_file is None else "usage ledger"
-    st.info(f"Add the {missing} too: the two files are read together.")
+elif usage is not None or revenue is not None:
+    missing = "revenue table" if revenue is None else "usage ledger"
+    st.info(f"Add the {missing} too: the two are read together.")
 
 data, report = now.data, now.report
 with banner:

@@ -81,3 +81,22 @@ def test_data_dir_comes_from_the_environment(
     assert default_data_dir() == tmp_path / "here"
     monkeypatch.delenv("ECON_DATA_DIR")
     assert default_data_dir().name in {".data", "econ"}
+
+
+def test_several_files_a_side_are_one_table(tmp_path: Path) -> None:
+    """API pages (or a month a file) uploaded together are stored and read as one export."""
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "imports"
+    pages = tuple(
+        (fixtures / f"openai_usage_completions_page{n}.json").read_bytes() for n in (1, 2, 3)
+    )
+    revenue = (fixtures / "stripe_dashboard_subscriptions.csv").read_bytes()
+    store = DatasetStore(tmp_path)
+    one_page = store.put(pages[0], revenue, usage_name="p1.json", revenue_name="subs.csv")
+    all_pages = store.put(pages, revenue, usage_name="p1.json and 2 more", revenue_name="subs.csv")
+    assert one_page != all_pages
+    stored = store.find(all_pages)
+    assert isinstance(stored.usage_path, tuple) and len(stored.usage_path) == 3
+    kept = store.load(all_pages, econ.IngestOptions(on_invalid="drop"))  # as the app loads
+    months = kept.usage["month"].unique().sort()
+    assert [f"{m:%Y-%m}" for m in months] == ["2026-07", "2026-08", "2026-09"]
+    assert store.find(all_pages) == stored  # the manifest reads back the same

@@ -9,9 +9,11 @@ the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import econ
 from econ import imports
@@ -49,11 +51,42 @@ def _inspect(
         return error.problems
 
 
+@dataclass(frozen=True)
+class Chosen:
+    """One side's uploaded files, as the import step and the store take them."""
+
+    name: str
+    """The first file's name, and how many more there are."""
+    files: tuple[bytes, ...]
+
+    @property
+    def size(self) -> int:
+        return sum(len(part) for part in self.files)
+
+    @property
+    def content(self) -> bytes | tuple[bytes, ...]:
+        return self.files[0] if len(self.files) == 1 else self.files
+
+
+def chosen(files: Sequence[UploadedFile] | None) -> Chosen | None:
+    """The files of one uploader (``None`` when it has none)."""
+    if not files:
+        return None
+    first = files[0].name
+    name = first if len(files) == 1 else f"{first} and {len(files) - 1} more"
+    return Chosen(name, tuple(file.getvalue() for file in files))
+
+
 def spec_controls(
-    side: imports.Side, name: str, content: bytes, unpriced: Sequence[str] = ()
+    side: imports.Side, name: str, files: Sequence[bytes], unpriced: Sequence[str] = ()
 ) -> econ.ImportSpec | tuple[econ.Problem, ...]:
-    """Draw one file's import choices; return its spec (or the problems that stop reading it)."""
-    digest = bytes_hash(content)
+    """Draw one side's import choices; return its spec (or the problems that stop reading it).
+
+    Several files (API pages, a month each) are one export: the first says the layout and
+    offers the choices; the choices' keys name them all.
+    """
+    digest = bytes_hash(b"".join(bytes_hash(part).encode() for part in files))
+    content = files[0]
     detected = _inspect(digest, side, imports.AUTO, name, content)
     if not isinstance(detected, imports.Inspection):
         return detected

@@ -23,7 +23,7 @@ from streamlit.navigation.page import StreamlitPage
 import econ
 from econ import views
 from econ.link import SAMPLE_DATASET, decode_link, encode_link
-from econ.store import DatasetNotFoundError, DatasetStore
+from econ.store import Content, DatasetNotFoundError, DatasetStore
 
 SCENARIO = "scenario"
 DATASET_ID = "dataset_id"
@@ -234,10 +234,10 @@ class UploadResult:
 
 @dataclass(frozen=True)
 class Upload:
-    """An uploaded file and how to read it."""
+    """One side's uploaded files (one, or several read as one table) and how to read them."""
 
     name: str
-    content: bytes
+    content: Content
     spec: econ.ImportSpec
 
 

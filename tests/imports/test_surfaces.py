@@ -128,6 +128,19 @@ def test_the_command_line(case: Pair, tmp_path: Path) -> None:
     assert f"econ: warning: {case.usage}" in err.getvalue() or case.warning in err.getvalue()
 
 
+def load_pricing_the_fine_tune(at: AppTest) -> None:
+    """Load the files; when a model no price table knows has its rows left out and its price
+    asked for, enter it, as a user would, and load again."""
+    at.button(key="load_files").click().run()
+    boxes = {box.label: box for box in at.number_input}
+    if f"{truth.FINE_TUNE} — input $/M" in boxes:
+        boxes[f"{truth.FINE_TUNE} — input $/M"].set_value(0.30)
+        boxes[f"{truth.FINE_TUNE} — output $/M"].set_value(1.20)
+        boxes[f"{truth.FINE_TUNE} — cached input $/M"].set_value(0.15)
+        at.run()
+        at.button(key="load_files").click().run()
+
+
 @pytest.mark.app
 @pytest.mark.parametrize("case", PAIRS, ids=IDS)
 def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -136,15 +149,7 @@ def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     for key, name in (("upload_usage", case.usage), ("upload_revenue", case.revenue)):
         at.file_uploader(key=key).upload(name, (FIXTURES / name).read_bytes())
     at.run()
-    at.button(key="load_files").click().run()
-    # A model no price table knows: its rows are left out and its price asked for.
-    boxes = {box.label: box for box in at.number_input}
-    if f"{truth.FINE_TUNE} — input $/M" in boxes:
-        boxes[f"{truth.FINE_TUNE} — input $/M"].set_value(0.30)
-        boxes[f"{truth.FINE_TUNE} — output $/M"].set_value(1.20)
-        boxes[f"{truth.FINE_TUNE} — cached input $/M"].set_value(0.15)
-        at.run()
-        at.button(key="load_files").click().run()
+    load_pricing_the_fine_tune(at)
     assert not at.exception, [e.value for e in at.exception]
     assert at.session_state[session.DATASET_ID] != "sample", [e.value for e in at.error]
     metrics = {m.label: m.value for m in at.metric}
@@ -154,3 +159,28 @@ def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert metrics["Unbilled usage"] == formats.headline(want.unbilled_inference)
     assert metrics["Customers"] == formats.count(want.customers)
     assert any(case.warning in w.value for w in at.warning)
+
+
+@pytest.mark.app
+def test_api_pages_dropped_in_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ECON_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    usage = at.file_uploader(key="upload_usage")
+    for number in (1, 2, 3):
+        name = f"openai_usage_completions_page{number}.json"
+        usage.upload(name, (FIXTURES / name).read_bytes())
+    at.file_uploader(key="upload_revenue").upload(DASHBOARD, (FIXTURES / DASHBOARD).read_bytes())
+    at.run()
+    assert any(
+        "openai_usage_completions_page1.json and 2 more is a" in b.label for b in at.selectbox
+    )
+    load_pricing_the_fine_tune(at)
+    assert not at.exception, [e.value for e in at.exception]
+    answered = [c for c in truth.CALLS if truth.seen_by_openai(c)]
+    usage_truth = truth.expected_usage(
+        answered, customer=openai_files.project, feature=lambda call: call.model
+    )
+    want = truth.expected_totals(usage_truth, truth.expected_revenue("stripe_dashboard"))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Months"] == "3"
+    assert metrics["Unbilled usage"] == formats.headline(want.unbilled_inference)
