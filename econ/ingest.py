@@ -321,21 +321,7 @@ def load_usage(
     )
     notes = list(converted.notes) + _time_zone_notes(tallied, label)
     unpriced = pl.col(PRICED_BY) == UNPRICED
-    if tallied[_TO_PRICE]:
-        priced = price_rows(prepared, spec.price_overrides)
-        unpriced_models = (
-            priced.filter(unpriced)
-            .group_by(s.MODEL)
-            .agg(pl.len().alias("rows"))
-            .sort("rows", descending=True)
-            .collect()
-        )
-    else:  # every row has a cost, or nothing to price it from: no pass over the ledger
-        no_cost = pl.col(s.COST_USD).is_null()
-        priced = prepared.with_columns(
-            pl.when(no_cost).then(pl.lit(NO_COST)).otherwise(pl.lit(GIVEN)).alias(PRICED_BY)
-        )
-        unpriced_models = pl.DataFrame(schema={s.MODEL: pl.String, "rows": pl.UInt32})
+    priced, unpriced_models = _priced(prepared, spec, to_price=tallied[_TO_PRICE])
     if unpriced_models.height:
         problem = _unpriced_problem(priced, unpriced_models, label)
         if options.on_invalid == "raise":
@@ -409,6 +395,29 @@ def _unattributed(rollup: pl.DataFrame, label: str) -> list[str]:
             f"they are counted as {what} {placeholder!r}: {effect}."
         )
     return out
+
+
+def _priced(
+    prepared: pl.LazyFrame, spec: ImportSpec, *, to_price: int
+) -> tuple[pl.LazyFrame, pl.DataFrame]:
+    """Rows without a cost priced from their tokens (:func:`econ.token_prices.price_rows`),
+    and the rows per model no price is known for. ``to_price`` rows need one: when none does,
+    no pass over the ledger is made."""
+    if not to_price:
+        no_cost = pl.col(s.COST_USD).is_null()
+        priced = prepared.with_columns(
+            pl.when(no_cost).then(pl.lit(NO_COST)).otherwise(pl.lit(GIVEN)).alias(PRICED_BY)
+        )
+        return priced, pl.DataFrame(schema={s.MODEL: pl.String, "rows": pl.UInt32})
+    priced = price_rows(prepared, spec.price_overrides)
+    unpriced_models = (
+        priced.filter(pl.col(PRICED_BY) == UNPRICED)
+        .group_by(s.MODEL)
+        .agg(pl.len().alias("rows"))
+        .sort("rows", descending=True)
+        .collect()
+    )
+    return priced, unpriced_models
 
 
 def _vouched_load(
