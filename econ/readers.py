@@ -18,15 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import gzip
 import io
 import json
 import math
 import os
 import re
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Final, TypeAlias
+from typing import BinaryIO, Final, TypeAlias
 
 import polars as pl
 import pyarrow.parquet as pq
@@ -42,6 +44,8 @@ _GLOB_CHARACTERS: Final = frozenset("*?[")
 
 MAX_MB_ENV: Final = "ECON_MAX_FILE_MB"
 _PARQUET_MAGIC: Final = b"PAR1"
+_GZIP_MAGIC: Final = b"\x1f\x8b"
+_GZIP_CHUNK: Final = 8 * 1024 * 1024
 _CSV_SAMPLE: Final = 64 * 1024
 
 
@@ -166,9 +170,9 @@ def source_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Pat
     """The files a path names: itself, the data files under a folder, or a glob's matches; for
     a list of paths, the files of each, in order (each file once).
 
-    A folder holds parquet files (hive partitions too), or else JSON Lines, JSON or CSV files;
-    its hidden and underscore files (``_SUCCESS``, ``.crc``, ``_temporary/``) are writers' own
-    and skipped.
+    A folder holds parquet files (hive partitions too), or else JSON Lines, JSON or CSV files
+    (gzipped or not, as Langfuse's blob export writes them); its hidden and underscore files
+    (``_SUCCESS``, ``.crc``, ``_temporary/``) are writers' own and skipped.
     """
     if not isinstance(source, str | os.PathLike):
         if not source:
@@ -192,7 +196,7 @@ def source_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Pat
             and not any(p.startswith((".", "_")) for p in child.relative_to(path).parts)
         )
         for suffixes in _FOLDER_KINDS:
-            found = tuple(child for child in children if child.suffix.lower() in suffixes)
+            found = tuple(child for child in children if _data_suffix(child) in suffixes)
             if found:
                 return found
         raise InputError(
@@ -207,6 +211,14 @@ def source_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Pat
     if not path.exists():
         raise InputError([Problem(label, None, f"was not found at {path}")])
     return (path,)
+
+
+def _data_suffix(path: Path) -> str:
+    """``.jsonl`` for ``x.jsonl`` and ``x.jsonl.gz`` alike."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    return suffixes[-1] if suffixes else ""
 
 
 _FOLDER_KINDS: Final = (
@@ -299,12 +311,43 @@ def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _F
     _check_size(size, label, limits)
     with path.open("rb") as handle:
         head = handle.read(_CSV_SAMPLE)
+    if head.startswith(_GZIP_MAGIC):
+        with path.open("rb") as handle:
+            return _read_bytes(_gunzip(handle, label, limits), label, limits)
     if head.startswith(_PARQUET_MAGIC):
         parquet = pq.ParquetFile(path) if _footer_ok(path) else None
         metadata = _check_parquet(parquet, size, label, limits)
         return pl.scan_parquet(path), parquet_facts([metadata]), "parquet"
     frame, kind = _text_table(path, head, label, limits)
     return frame, {}, kind
+
+
+def _gunzip(handle: BinaryIO, label: str, limits: Limits) -> bytes:
+    """A gzip file's content (Langfuse's blob exports are gzipped by default), held to the size
+    limit as it is decompressed: a small file that would grow past it is refused unread."""
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=handle) as stream:
+            while chunk := stream.read(_GZIP_CHUNK):
+                out.write(chunk)
+                if out.tell() > limits.max_bytes:
+                    raise InputError(
+                        [
+                            Problem(
+                                label,
+                                None,
+                                f"decompresses to more than {_size(limits.max_bytes)}, over the "
+                                f"limit (set {MAX_MB_ENV}, in megabytes, to raise it)",
+                            )
+                        ]
+                    )
+    except (OSError, EOFError, zlib.error) as error:
+        raise InputError(
+            [Problem(label, None, f"is a damaged gzip file ({first_line(error)})")]
+        ) from None
+    if out.tell() == 0:
+        raise InputError([Problem(label, None, "is an empty gzip file")])
+    return out.getvalue()
 
 
 def _read_files(
@@ -327,12 +370,9 @@ def _read_files(
         mixed = files[parquet.index(False)].name
         raise InputError([Problem(label, None, f"mixes parquet files with other files ({mixed})")])
     if not all(parquet):
-        parts = [
-            _text_table(path, head, f"{label} ({path.name})", limits)
-            for path, head in zip(files, heads, strict=True)
-        ]
-        kinds = {kind for _, kind in parts}
-        frame = pl.concat([part for part, _ in parts], how="diagonal_relaxed")
+        parts = [_read_path(path, f"{label} ({path.name})", limits) for path in files]
+        kinds = {kind for _, _, kind in parts}
+        frame = pl.concat([part for part, _, _ in parts], how="diagonal_relaxed")
         return frame, {}, kinds.pop() if len(kinds) == 1 else "mixed"
     metadata = []
     for path in files:
@@ -353,6 +393,8 @@ def _read_files(
 
 def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts, str]:
     _check_size(len(content), label, limits)
+    if content.startswith(_GZIP_MAGIC):
+        return _read_bytes(_gunzip(io.BytesIO(content), label, limits), label, limits)
     if content.startswith(_PARQUET_MAGIC):
         try:
             parquet = pq.ParquetFile(io.BytesIO(content))

@@ -7,7 +7,7 @@ from econ.imports import title_of
 from econ.link import SAMPLE_DATASET
 from ui import imports, layout, session
 
-UPLOAD_TYPES = ["parquet", "csv", "json", "jsonl", "ndjson"]
+UPLOAD_TYPES = ["parquet", "csv", "json", "jsonl", "ndjson", "gz"]
 
 st.title("Data")
 banner = st.container()

@@ -279,3 +279,30 @@ class TestJson:
         (tmp_path / "b.jsonl").write_text('{"a": 2}\n')
         with pytest.raises(econ.InputError, match="mixes parquet files with other files"):
             read_table([tmp_path / "a.parquet", tmp_path / "b.jsonl"], "ledger")
+
+
+class TestGzip:
+    """Langfuse's blob exports are gzipped by default: .csv.gz, .jsonl.gz."""
+
+    def test_a_gzipped_file_a_folder_of_them_and_their_bytes(self, tmp_path: Path) -> None:
+        import gzip
+
+        for day in (1, 2):
+            (tmp_path / f"day{day}.jsonl.gz").write_bytes(
+                gzip.compress(json.dumps({"day": day}).encode() + b"\n")
+            )
+        assert open_table(tmp_path / "day1.jsonl.gz", "f").kind == "jsonl"
+        assert read_table(tmp_path, "export").collect()["day"].to_list() == ["1", "2"]
+        content = (tmp_path / "day2.jsonl.gz").read_bytes()
+        assert read_table(content, "upload").collect()["day"].to_list() == ["2"]
+
+    def test_a_gzip_bomb_is_refused_as_it_decompresses(self) -> None:
+        import gzip
+
+        bomb = gzip.compress(b"a,b\n" + b"1,2\n" * 100_000)
+        with pytest.raises(econ.InputError, match="decompresses to more than"):
+            read_table(bomb, "bomb.csv.gz", Limits(max_bytes=50_000))
+
+    def test_a_damaged_gzip_file_is_named(self) -> None:
+        with pytest.raises(econ.InputError, match="is a damaged gzip file"):
+            read_table(b"\x1f\x8b\x08\x00garbage", "x.csv.gz")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -58,6 +59,13 @@ def test_what_was_read_specially_is_said(name: str) -> None:
     assert "2 rows (2 calls, $0.00117) name no customer" in warnings
     # The two untagged calls: 2 × (900 × $0.15 + 120 × $0.60) per million.
     assert "2 rows (2 calls, $0.000414) name no feature" in warnings
+
+
+def test_a_gzipped_blob_export_as_langfuse_writes_it_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "2026-10-01T00-00-00.jsonl.gz"
+    path.write_bytes(gzip.compress((FIXTURES / "langfuse_blob_events.jsonl").read_bytes()))
+    load = econ.load_usage(path, spec=PRICED)
+    assert_same(usage_table(load), expected_table(truth.expected_usage(SEEN)))
 
 
 def test_a_generation_langfuse_could_not_price_is_refused_without_a_price() -> None:
