@@ -16,10 +16,11 @@ read at all, or has no usable row, is always refused. Scenario changes never com
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
@@ -31,7 +32,7 @@ from econ import formats
 from econ import schema as s
 from econ.cache import RollupCache, cache_key, content_hash
 from econ.dataset import DROPPED_SCHEMA, PRICING_SCHEMA, Dataset, IngestOptions
-from econ.errors import InputError, Problem
+from econ.errors import InputError, Problem, ScenarioError
 from econ.imports import (
     ROW,
     UNKNOWN_CUSTOMER,
@@ -264,11 +265,27 @@ def load_usage(
 
     Tokens are summed where known and null where a group has none.
     """
-    options = options or IngestOptions()
-    spec = spec or ImportSpec()
     label = name or default_name(source, "usage ledger")
+    with _readable(label):
+        return _load_usage(source, label, spec or ImportSpec(), options or IngestOptions())
+
+
+@contextlib.contextmanager
+def _readable(label: str) -> Iterator[None]:
+    """Whatever goes wrong reading a file ends as a problem naming it, never a traceback."""
+    try:
+        yield
+    except (InputError, ScenarioError):
+        raise
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        problem = Problem(label, None, f"could not be read ({first_line(error)})")
+        raise InputError([problem]) from None
+
+
+def _load_usage(source: Source, label: str, spec: ImportSpec, options: IngestOptions) -> UsageLoad:
     table = open_table(source, label, options.limits)
     converted = usage_to_contract(table.frame, spec, label, table.hints)
+    converted = replace(converted, warnings=(*table.warnings, *converted.warnings))
     frame = converted.frame
     columns = frame.collect_schema()
     _refuse_nested(columns, [c for c in columns.names() if c != ROW], label)
@@ -499,11 +516,23 @@ def _pricing_notes(pricing: pl.DataFrame, label: str) -> list[str]:
 
 
 def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) -> Problem:
-    names = ", ".join(
-        f"{m or '(no model)'} ({n:,} row{'' if n == 1 else 's'})" for m, n in models.iter_rows()
-    )
+    """Rows with tokens but no cost, that no price is known for: name the models (or say that
+    the rows name none, which no price can fix)."""
+    named = [(m, n) for m, n in models.iter_rows() if m]
+    unnamed = sum(n for m, n in models.iter_rows() if not m)
+    reasons = []
+    if named:
+        listed = ", ".join(f"{m} ({n:,} row{'' if n == 1 else 's'})" for m, n in named)
+        reasons.append(f"no price is known for {listed}: add a price override for these models")
+    if unnamed:
+        reasons.append(
+            f"{formats.count_of(unnamed, 'row')} with tokens "
+            f"{'names' if unnamed == 1 else 'name'} no model, so no price applies: give their "
+            "cost, or the column that names their model (--map usage.model=COLUMN)"
+        )
     example = (
         priced.filter(pl.col(PRICED_BY) == UNPRICED)
+        .sort(pl.col(s.MODEL).is_null())
         .select(ROW, s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL, s.INPUT_TOKENS, s.OUTPUT_TOKENS)
         .head(1)
         .collect()
@@ -512,11 +541,10 @@ def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) ->
     return Problem(
         label,
         s.COST_USD,
-        f"must be logged, or priced from tokens; no price is known for {names}: add a price "
-        "override for these models",
+        "must be logged, or priced from tokens; " + "; ".join(reasons),
         int(models["rows"].sum()),
         example,
-        tuple(m for m in models[s.MODEL].to_list() if m),
+        tuple(m for m, _ in named),
     )
 
 
@@ -563,11 +591,17 @@ def load_revenue(
     Returns one row per customer-month, money as float64 dollars, ``month`` on the 1st, every
     text column other than the required ones kept as a segment dimension (nulls allowed).
     """
-    options = options or IngestOptions()
-    spec = spec or ImportSpec()
     label = name or default_name(source, "revenue table")
+    with _readable(label):
+        return _load_revenue(source, label, spec or ImportSpec(), options or IngestOptions())
+
+
+def _load_revenue(
+    source: Source, label: str, spec: ImportSpec, options: IngestOptions
+) -> RevenueLoad:
     table = open_table(source, label, options.limits)
     converted = revenue_to_contract(table.frame, spec, label, spec.through, table.hints)
+    converted = replace(converted, warnings=(*table.warnings, *converted.warnings))
     if converted.problems and options.on_invalid == "raise":
         raise InputError(converted.problems)
     frame = converted.frame

@@ -26,7 +26,7 @@ import os
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Final, TypeAlias
 
@@ -108,6 +108,8 @@ class Table:
             ``"utc"``, ``"cents"`` or ``"dollars"``.
         kind: what the source was read as: ``"parquet"``, ``"csv"``, ``"json"`` (an array or
             an API page), ``"jsonl"`` or ``"frame"``.
+        warnings: what reading found that makes the table less than the whole export (an API
+            listing whose last page says more follow).
     """
 
     frame: pl.LazyFrame
@@ -115,6 +117,20 @@ class Table:
     files: tuple[Path, ...] = ()
     hints: Mapping[str, str] = field(default_factory=dict)
     kind: str = "frame"
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Opened:
+    """One source opened: its rows, statistics and kind; for API pages, whether the listing
+    goes on past them, and how many records hold only part of their child list."""
+
+    frame: pl.LazyFrame
+    facts: Mapping[str, ColumnFacts]
+    kind: str
+    paged: bool = False
+    continues: bool = False
+    partial_children: int = 0
 
 
 def default_name(source: Source, fallback: str) -> str:
@@ -135,20 +151,20 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
     """Open a source (see :data:`Source`): check its files, and gather its statistics."""
     limits = limits or Limits.from_environment()
     files: tuple[Path, ...] = ()
-    kind = "frame"
     if isinstance(source, pl.LazyFrame):
-        frame, facts = source, {}
+        opened = _Opened(source, {}, "frame")
     elif isinstance(source, pl.DataFrame):
-        frame, facts = source.lazy(), frame_facts(source)
+        opened = _Opened(source.lazy(), frame_facts(source), "frame")
     elif isinstance(source, bytes):
-        frame, facts, kind = _read_bytes(source, label, limits)
+        opened = _read_bytes(source, label, limits)
     else:
         files = source_files(source, label)
-        frame, facts, kind = (
+        opened = (
             _read_path(files[0], label, limits)
             if len(files) == 1
             else _read_files(files, label, limits)
         )
+    frame, facts, kind = opened.frame, opened.facts, opened.kind
     try:
         names = frame.collect_schema().names()
     except (pl.exceptions.PolarsError, OSError) as error:
@@ -163,7 +179,25 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
     if renamed != names:
         frame = frame.rename(dict(zip(names, renamed, strict=True)))
         facts = {new: facts[old] for old, new in zip(names, renamed, strict=True) if old in facts}
-    return Table(frame, facts, files, hints, kind)
+    return Table(frame, facts, files, hints, kind, _listing_warnings(opened, label))
+
+
+def _listing_warnings(opened: _Opened, label: str) -> tuple[str, ...]:
+    warnings = []
+    if opened.paged and opened.continues:
+        warnings.append(
+            f"{label}: its last API page says more records follow (has_more or a next page): "
+            "the rest of the listing is not in it, so its totals can only be too low. Give every "
+            "page (several files are read as one table)."
+        )
+    if count := opened.partial_children:
+        records = "1 record lists" if count == 1 else f"{count:,} records list"
+        warnings.append(
+            f"{label}: {records} only the first of their lines (the list says has_more): the "
+            "other lines are not in it. Fetch them (for Stripe, GET /v1/invoices/{id}/lines) "
+            "and give those too."
+        )
+    return tuple(warnings)
 
 
 def source_files(source: PathLike | Sequence[PathLike], label: str) -> tuple[Path, ...]:
@@ -306,7 +340,7 @@ def first_line(error: BaseException) -> str:
 _Facts: TypeAlias = dict[str, ColumnFacts]
 
 
-def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts, str]:
+def _read_path(path: Path, label: str, limits: Limits) -> _Opened:
     size = path.stat().st_size
     _check_size(size, label, limits)
     with path.open("rb") as handle:
@@ -317,9 +351,8 @@ def _read_path(path: Path, label: str, limits: Limits) -> tuple[pl.LazyFrame, _F
     if head.startswith(_PARQUET_MAGIC):
         parquet = pq.ParquetFile(path) if _footer_ok(path) else None
         metadata = _check_parquet(parquet, size, label, limits)
-        return pl.scan_parquet(path), parquet_facts([metadata]), "parquet"
-    frame, kind = _text_table(path, head, label, limits)
-    return frame, {}, kind
+        return _Opened(pl.scan_parquet(path), parquet_facts([metadata]), "parquet")
+    return _text_table(path, head, label, limits)
 
 
 def _gunzip(handle: BinaryIO, label: str, limits: Limits) -> bytes:
@@ -350,9 +383,7 @@ def _gunzip(handle: BinaryIO, label: str, limits: Limits) -> bytes:
     return out.getvalue()
 
 
-def _read_files(
-    files: tuple[Path, ...], label: str, limits: Limits
-) -> tuple[pl.LazyFrame, _Facts, str]:
+def _read_files(files: tuple[Path, ...], label: str, limits: Limits) -> _Opened:
     """Several files as one lazy table; each is checked like a single file.
 
     Parquet files are scanned together (hive partition keys become columns); text files (JSON
@@ -371,9 +402,17 @@ def _read_files(
         raise InputError([Problem(label, None, f"mixes parquet files with other files ({mixed})")])
     if not all(parquet):
         parts = [_read_path(path, f"{label} ({path.name})", limits) for path in files]
-        kinds = {kind for _, _, kind in parts}
-        frame = pl.concat([part for part, _, _ in parts], how="diagonal_relaxed")
-        return frame, {}, kinds.pop() if len(kinds) == 1 else "mixed"
+        kinds = {part.kind for part in parts}
+        paged = [part for part in parts if part.paged]
+        return _Opened(
+            pl.concat([part.frame for part in parts], how="diagonal_relaxed"),
+            {},
+            kinds.pop() if len(kinds) == 1 else "mixed",
+            paged=bool(paged),
+            # Pages 1 and 2 of 3 say more follow; the listing is whole when one page ends it.
+            continues=bool(paged) and all(part.continues for part in paged),
+            partial_children=sum(part.partial_children for part in parts),
+        )
     metadata = []
     for path in files:
         name = f"{label} ({path.name})"
@@ -384,14 +423,12 @@ def _read_files(
         raise InputError(
             [Problem(label, None, f"holds {rows:,} rows, over the {limits.max_rows:,} row limit")]
         )
-    return (
-        pl.scan_parquet(list(files), hive_partitioning=True),
-        parquet_facts(metadata),
-        "parquet",
+    return _Opened(
+        pl.scan_parquet(list(files), hive_partitioning=True), parquet_facts(metadata), "parquet"
     )
 
 
-def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFrame, _Facts, str]:
+def _read_bytes(content: bytes, label: str, limits: Limits) -> _Opened:
     _check_size(len(content), label, limits)
     if content.startswith(_GZIP_MAGIC):
         return _read_bytes(_gunzip(io.BytesIO(content), label, limits), label, limits)
@@ -401,9 +438,8 @@ def _read_bytes(content: bytes, label: str, limits: Limits) -> tuple[pl.LazyFram
         except Exception:  # pyarrow raises several types for damaged footers
             parquet = None
         metadata = _check_parquet(parquet, len(content), label, limits)
-        return pl.scan_parquet(io.BytesIO(content)), parquet_facts([metadata]), "parquet"
-    frame, kind = _text_table(content, content[:_CSV_SAMPLE], label, limits)
-    return frame, {}, kind
+        return _Opened(pl.scan_parquet(io.BytesIO(content)), parquet_facts([metadata]), "parquet")
+    return _text_table(content, content[:_CSV_SAMPLE], label, limits)
 
 
 def parquet_facts(files: Iterable[pq.FileMetaData]) -> dict[str, ColumnFacts]:
@@ -479,9 +515,7 @@ def _comparable(value: object) -> bool:
 _NOT_READABLE: Final = "is not a readable parquet, CSV, JSON or JSON Lines file"
 
 
-def _text_table(
-    source: Path | bytes, head: bytes, label: str, limits: Limits
-) -> tuple[pl.LazyFrame, str]:
+def _text_table(source: Path | bytes, head: bytes, label: str, limits: Limits) -> _Opened:
     """A CSV, JSON or JSON Lines file (told apart by their content, not their name); other
     text (an HTML error page) is named for what it is."""
     start = head.lstrip()[:1]
@@ -499,7 +533,7 @@ def _text_table(
         )
     if not _looks_like_text(head):
         raise InputError([Problem(label, None, _NOT_READABLE)])
-    return _scan_csv(source, head, label), "csv"
+    return _Opened(_scan_csv(source, head, label), {}, "csv")
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -538,9 +572,7 @@ OpenAI usage buckets hold ``results``; Stripe invoices their ``lines`` and subsc
 _CHILD: Final = "__child__"
 
 
-def _json_table(
-    source: Path | bytes, head: bytes, label: str, limits: Limits
-) -> tuple[pl.LazyFrame, str]:
+def _json_table(source: Path | bytes, head: bytes, label: str, limits: Limits) -> _Opened:
     """JSON Lines (one record a line, streamed; see :func:`_lines_schema`), a JSON array of
     records, or API pages (an object with a record list, or one such page a line), as one table
     of records.
@@ -553,15 +585,17 @@ def _json_table(
     opening = text.split(b"\n", 1)[0]
     try:
         if text.startswith(b"["):
-            frame = pl.read_json(_bytes_of(source), infer_schema_length=None).lazy()
-            kind = "json"
-        elif isinstance(first := _json_value(opening), dict) and not _is_page(first):
+            content = _bytes_of(source)
+            try:
+                frame = pl.read_json(content, infer_schema_length=None).lazy()
+            except pl.exceptions.PolarsError:
+                raise InputError([Problem(label, None, _json_error(content))]) from None
+            return _Opened(_unwrap(frame), {}, "json")
+        if isinstance(first := _json_value(opening), dict) and not _is_page(first):
             frame = pl.scan_ndjson(source, schema=_lines_schema(source))
-            kind = "jsonl"
-        else:
-            frame = _pages(_bytes_of(source), label, limits)
-            kind = "json"
-        return _unwrap(frame), kind
+            return _Opened(_unwrap(frame), {}, "jsonl")
+        opened = _pages(_bytes_of(source), label, limits)
+        return replace(opened, frame=_unwrap(opened.frame))
     except InputError:
         raise
     except (pl.exceptions.PolarsError, ValueError, OSError) as error:
@@ -621,6 +655,26 @@ def _sample_lines(source: Path | bytes) -> bytes:
     return b"".join(parts)
 
 
+def _json_error(content: bytes) -> str:
+    """Why a JSON document does not parse, where, and the usual cause when it is one."""
+    try:
+        json.loads(content)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}: {error.msg}"
+        before = content[: error.pos].rstrip()
+        after = content[error.pos : error.pos + 1]
+        if before.endswith(b",") and after in (b"]", b"}"):
+            return (
+                f"is not readable JSON ({where}): a comma before the closing bracket (the "
+                "Helicone export tool's JSON mode writes one when no --limit is given); export "
+                "JSON Lines, or remove that comma"
+            )
+        return f"is not readable JSON ({where})"
+    except UnicodeDecodeError:
+        return "is not readable JSON (it is not UTF-8 text)"
+    return "is not readable JSON (its values cannot form one table: an array of objects is read)"
+
+
 def _bytes_of(source: Path | bytes) -> bytes:
     return source if isinstance(source, bytes) else source.read_bytes()
 
@@ -643,7 +697,16 @@ def _page_records(value: dict[str, object]) -> list[object]:
     return list(records) if isinstance(records, list) else []
 
 
-def _pages(content: bytes, label: str, limits: Limits) -> pl.LazyFrame:
+def _continues(page: Mapping[str, object]) -> bool:
+    """Whether an API page says the listing goes on: ``has_more`` (Stripe, OpenAI, ChartMogul),
+    a ``next_page`` cursor, or a page number below ``total_pages`` (LiteLLM)."""
+    if page.get("has_more") is True or page.get("next_page") not in (None, ""):
+        return True
+    number, pages = page.get("page"), page.get("total_pages")
+    return isinstance(number, int) and isinstance(pages, int) and number < pages
+
+
+def _pages(content: bytes, label: str, limits: Limits) -> _Opened:
     """The records of one API page, or of several (one a line)."""
     if len(content) > limits.max_json_bytes:
         raise InputError(
@@ -664,9 +727,11 @@ def _pages(content: bytes, label: str, limits: Limits) -> pl.LazyFrame:
         else [_json_value(line) for line in content.splitlines() if line.strip()]
     )
     records: list[object] = []
+    pages: list[bool] = []
     for number, document in enumerate(documents, start=1):
         if isinstance(document, dict) and _is_page(document):
             records.extend(_page_records(document))
+            pages.append(_continues(document))
         elif isinstance(document, dict):
             records.append(document)
         else:
@@ -678,7 +743,23 @@ def _pages(content: bytes, label: str, limits: Limits) -> pl.LazyFrame:
         raise InputError([Problem(label, None, "has no rows (its JSON holds no records)")])
     if not all(isinstance(record, dict) for record in records):
         raise InputError([Problem(label, None, "is JSON whose records are not objects")])
-    return pl.read_json(json.dumps(records).encode(), infer_schema_length=None).lazy()
+    partial = sum(
+        1
+        for record in records
+        if isinstance(record, dict)
+        and any(
+            isinstance(children := record.get(name), dict) and _continues(children)
+            for name in _CHILD_LISTS
+        )
+    )
+    return _Opened(
+        pl.read_json(json.dumps(records).encode(), infer_schema_length=None).lazy(),
+        {},
+        "json",
+        paged=bool(pages),
+        continues=bool(pages) and all(pages),
+        partial_children=partial,
+    )
 
 
 def _unwrap(frame: pl.LazyFrame) -> pl.LazyFrame:

@@ -306,3 +306,36 @@ class TestGzip:
     def test_a_damaged_gzip_file_is_named(self) -> None:
         with pytest.raises(econ.InputError, match="is a damaged gzip file"):
             read_table(b"\x1f\x8b\x08\x00garbage", "x.csv.gz")
+
+
+class TestIncompleteListings:
+    """An API listing cut short is read, and said to be cut short."""
+
+    @staticmethod
+    def page(more: bool, records: list[dict[str, object]]) -> bytes:
+        return json.dumps({"object": "list", "data": records, "has_more": more}).encode()
+
+    def test_a_last_page_that_says_more_follow(self, tmp_path: Path) -> None:
+        table = open_table(self.page(True, [{"a": 1}]), "page.json")
+        assert "its last API page says more records follow" in table.warnings[0]
+        assert not open_table(self.page(False, [{"a": 1}]), "page.json").warnings
+
+    def test_pages_that_end_the_listing_together(self, tmp_path: Path) -> None:
+        (tmp_path / "p1.json").write_bytes(self.page(True, [{"a": 1}]))
+        (tmp_path / "p2.json").write_bytes(self.page(False, [{"a": 2}]))
+        assert not open_table([tmp_path / "p1.json", tmp_path / "p2.json"], "pages").warnings
+        assert open_table([tmp_path / "p1.json"], "pages").warnings
+
+    def test_records_that_hold_only_part_of_their_lines(self) -> None:
+        invoice = {
+            "id": "in_1",
+            "customer": "c",
+            "lines": {
+                "object": "list",
+                "data": [{"amount": 1}],
+                "has_more": True,
+                "total_count": 12,
+            },
+        }
+        table = open_table(self.page(False, [invoice]), "invoices.json")
+        assert "1 record lists only the first of their lines" in table.warnings[0]

@@ -37,7 +37,8 @@ def read_invoices(rows: pl.LazyFrame, fields: Fields, context: RevenueContext) -
     invoice_date = fields.time("date", "invoice_date")
     start = pl.coalesce(fields.time("service_period_start"), invoice_date)
     end = pl.coalesce(fields.time("service_period_end"), start)
-    customer = ("customer_external_id", "customer_uuid", "external_customer_id")
+    # ChartMogul's own customer uuid would never match a usage ledger's ids: no stand-in.
+    customer = ("customer_external_id", "external_customer_id")
     frame = (
         rows.filter(keep)
         .select(

@@ -163,9 +163,11 @@ class Fields:
         if expr is None:
             return pl.lit(None, pl.Float64)
         dtype = self._dtype(path)
-        if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
-            if key not in {f.name for f in dtype.inner.fields}:
-                return pl.lit(None, pl.Float64)
+        if isinstance(dtype, pl.List):
+            inner = dtype.inner
+            if not isinstance(inner, pl.Struct) or key not in {f.name for f in inner.fields}:
+                # Every list empty (a list of nulls once read), or objects without the key.
+                return pl.when(expr.is_null()).then(None).otherwise(pl.lit(0.0))
             values = expr.list.eval(pl.element().struct.field(key).cast(pl.Float64, strict=False))
             return pl.when(expr.is_null()).then(None).otherwise(values.list.sum())
         text = json_text(expr)

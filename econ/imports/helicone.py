@@ -37,13 +37,18 @@ def read_requests(fields: Fields, spec: ImportSpec) -> UsageRead:
     failed = ((status >= _FAILED_FROM) | (status < 0)).fill_null(False)
     tokens_in = fields.count("prompt_tokens")
     tokens_out = fields.count("completion_tokens")
-    given = fields.number("cost", "cost_usd")
+    given = fields.number("cost", "cost_usd")  # an older server: costUSD, read as cost_usd
     unpriced = (given == 0) & ((tokens_in.fill_null(0) + tokens_out.fill_null(0)) > 0) & ~failed
     model = fields.text("model", "request_model")
     return UsageRead(
         columns={
             s.TIMESTAMP: fields.raw("request_created_at", "created_at"),
-            s.COST_USD: pl.when(unpriced).then(None).otherwise(given),
+            # A failed request without a logged cost (an older server's row) cost nothing.
+            s.COST_USD: pl.when(unpriced)
+            .then(None)
+            .when(failed & given.is_null())
+            .then(pl.lit(0.0))
+            .otherwise(given),
             s.CALLS: pl.when(failed).then(0).otherwise(1).cast(pl.Int64),
             s.MODEL: pl.when(model.str.strip_chars().is_in(["", "unknown"]))
             .then(None)

@@ -93,7 +93,8 @@ def read_observations(fields: Fields, spec: ImportSpec) -> UsageRead:
         ),
         Tally(
             failed & generation_like,
-            "{rows} observation{s} that ended in an error (level ERROR): not counted as calls",
+            "{rows} observation{s} that ended in an error (level ERROR): not counted as calls; "
+            "any cost and tokens they carry are kept",
         ),
         Tally(
             keep & cost.is_null() & tokens,

@@ -54,7 +54,11 @@ def read_spend_logs(fields: Fields, spec: ImportSpec) -> UsageRead:
     return UsageRead(
         columns={
             s.TIMESTAMP: fields.raw("start_time"),
-            s.COST_USD: pl.when(unpriced).then(None).otherwise(spend),
+            s.COST_USD: pl.when(unpriced)
+            .then(None)
+            .when(failed & spend.is_null())
+            .then(pl.lit(0.0))
+            .otherwise(spend),
             s.CALLS: pl.when(failed).then(0).otherwise(1).cast(pl.Int64),
             s.MODEL: pl.coalesce(
                 _text_or_null(fields, "model"), _text_or_null(fields, "model_group")

@@ -73,9 +73,15 @@ def closest(columns: Sequence[str], side: Side) -> str:
     if not near:
         return "It matches no export econ knows."
     parts = [
-        f"{layout.title} (lacks {', '.join(missing)})" for layout, missing in near[:_CLOSEST_SHOWN]
+        f"{layout.title} ({layout.id}; lacks {', '.join(missing)})"
+        for layout, missing in near[:_CLOSEST_SHOWN]
     ]
-    return "It is no export econ knows; the closest: " + "; ".join(parts) + "."
+    return (
+        "It is no export econ knows; the closest: "
+        + "; ".join(parts)
+        + ". If it is one of them, name it (--usage-format or --revenue-format ID, or the "
+        "layout box in the app) to read it as such."
+    )
 
 
 def title_of(format_id: str) -> str:

@@ -294,6 +294,8 @@ DASHBOARD_SUBSCRIPTIONS: Final = Layout(
     signatures=(
         frozenset({"customer_id", "interval", "amount", "status", "start"}),
         frozenset({"customer_id", "interval", "amount", "current_period_start"}),
+        # The columns are chosen when exporting: a reduced set may keep only Created (UTC).
+        frozenset({"customer_id", "interval", "amount", "status", "created"}),
     ),
     amounts="dollars",
     amount_fields=("amount",),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from fixtures.imports import truth
 from import_support import (
@@ -10,6 +13,7 @@ from import_support import (
     assert_same,
     expected_table,
     notes_of,
+    refused,
     usage_table,
     warnings_of,
 )
@@ -43,3 +47,46 @@ def test_failures_and_unpriced_requests_are_said(name: str) -> None:
 def test_the_twice_escaped_properties_of_the_csv_give_the_features() -> None:
     load = econ.load_usage(FIXTURES / "helicone_export.csv", spec=PRICED)
     assert set(load.rollup["feature_id"]) == {"chat", "research", "summarize", "(untagged)"}
+
+
+def test_an_older_server_logged_cost_usd_and_no_model(tmp_path: Path) -> None:
+    rows = [
+        {
+            "request_created_at": "2025-06-02T14:03:11.250Z",
+            "request_user_id": "c1",
+            "request_properties": {"feature": "chat"},
+            "response_status": 200,
+            "prompt_tokens": 100,
+            "completion_tokens": 50,
+            "costUSD": 0.0004,
+        },
+        {
+            "request_created_at": "2025-06-02T14:05:11.250Z",
+            "request_user_id": "c1",
+            "request_properties": {"feature": "chat"},
+            "response_status": 429,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+        },
+    ]
+    path = tmp_path / "old.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    load = econ.load_usage(path)
+    assert usage_table(load) == {("c1", "chat", "2025-06"): (1, 0.0004, 100, 50)}
+
+
+def test_rows_with_tokens_and_no_model_say_what_is_missing(tmp_path: Path) -> None:
+    row = {
+        "request_created_at": "2025-06-02T14:03:11.250Z",
+        "request_user_id": "c1",
+        "request_properties": {"feature": "chat"},
+        "response_status": 200,
+        "prompt_tokens": 100,
+        "completion_tokens": 50,
+        "cost": 0,
+    }
+    path = tmp_path / "no_model.jsonl"
+    path.write_text(json.dumps(row) + "\n")
+    message = refused(path)
+    assert "1 row with tokens names no model, so no price applies" in message
+    assert "--map usage.model=COLUMN" in message

@@ -60,7 +60,7 @@ def test_the_closest_layouts_and_what_each_lacks() -> None:
     # A Langfuse events export without its cost and usage columns.
     near = imports.closest(["trace_id", "start_time", "user_id", "name"], "usage")
     assert near.startswith("It is no export econ knows; the closest: Langfuse observations")
-    assert "(lacks usage_details)" in near
+    assert "(langfuse; lacks usage_details)" in near and "--usage-format" in near
     assert imports.closest(["a", "b"], "usage") == "It matches no export econ knows."
 
 

@@ -3,6 +3,7 @@ the Dashboard's subscriptions export."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -115,3 +116,33 @@ def test_the_plan_mapped_on_top_of_the_layout() -> None:
         "price_pro_annual",
         "price_team_monthly",
     }
+
+
+def test_invoices_without_any_discount(tmp_path: Path) -> None:
+    """The common case: no line in the file has a discount (an empty list everywhere)."""
+    listing = json.loads((FIXTURES / "stripe_invoices_basil.json").read_text())
+    for invoice in listing["data"]:
+        for line in invoice["lines"]["data"]:
+            line["discount_amounts"] = []
+    path = tmp_path / "invoices.json"
+    path.write_text(json.dumps(listing))
+    load = econ.load_revenue(path, spec=THROUGH)
+    assert revenue_table(load)[("cus_umbrella", "2026-09")] == (60.0, "Team")
+
+
+def test_a_dashboard_export_with_fewer_columns(tmp_path: Path) -> None:
+    """Columns are chosen at export: this one kept Created (UTC), not Start (UTC); times have
+    seconds."""
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(
+        "id,Customer ID,Plan,Product,Quantity,Interval,Amount,Status,Created (UTC),"
+        "Canceled At (UTC)\n"
+        "sub_1,c1,price_pro,Pro,1,month,98.00,active,2026-01-05 10:11:12,\n"
+        "sub_2,c2,price_team,Team,5,month,20.00,canceled,2026-02-01 00:00:00,2026-03-10 09:00:00\n"
+    )
+    load = econ.load_revenue(path, spec=econ.ImportSpec(through="2026-03"))
+    assert load.format == "stripe_dashboard"
+    table = revenue_table(load)
+    assert table[("c1", "2026-03")] == (98.0, "Pro")
+    assert table[("c2", "2026-02")] == (100.0, "Team")  # five seats at $20
+    assert table[("c2", "2026-03")] == (100.0, "Team")  # canceled on the 10th: March counts

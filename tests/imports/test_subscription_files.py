@@ -3,6 +3,7 @@ invoice import."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,14 @@ def _plan_names() -> dict[str, str]:
         "price_team_monthly": "Team",
     }
     return {nicknames[price]: uuid for price, uuid in PLAN_UUIDS.items()}
+
+
+def test_chartmogul_without_external_ids_names_no_customer(tmp_path: Path) -> None:
+    """ChartMogul's own customer uuid would never match the usage ledger: refused, not used."""
+    body = json.loads((FIXTURES / "chartmogul_invoices.json").read_text())
+    for invoice in body["invoices"]:
+        invoice["customer_uuid"] = "cus_" + invoice.pop("customer_external_id")[4:] + "-uuid"
+    path = tmp_path / "invoices.json"
+    path.write_text(json.dumps(body))
+    with pytest.raises(econ.InputError, match="customer_external_id"):
+        econ.load_revenue(path, spec=THROUGH)
