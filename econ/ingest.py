@@ -27,6 +27,7 @@ from typing import Final
 
 import dataframely as dy
 import polars as pl
+import pyarrow as pa
 
 from econ import formats
 from econ import schema as s
@@ -272,12 +273,13 @@ def load_usage(
 
 @contextlib.contextmanager
 def _readable(label: str) -> Iterator[None]:
-    """Whatever goes wrong reading a file ends as a problem naming it, never a traceback."""
+    """What the readers raise on a file they cannot read (polars, pyarrow, the file system)
+    ends as a problem naming the file, never a traceback; anything else is a bug, and shows."""
     try:
         yield
     except (InputError, ScenarioError):
         raise
-    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+    except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as error:
         problem = Problem(label, None, f"could not be read ({first_line(error)})")
         raise InputError([problem]) from None
 

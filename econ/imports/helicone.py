@@ -23,7 +23,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.imports.fields import Fields
-from econ.imports.layout import Layout, Tally, UsageRead
+from econ.imports.layout import Layout, Tally, UsageRead, logged_zero_is_no_cost
 from econ.imports.spec import ImportSpec
 
 _SOURCE: Final = "Helicone/helicone"
@@ -38,7 +38,8 @@ def read_requests(fields: Fields, spec: ImportSpec) -> UsageRead:
     tokens_in = fields.count("prompt_tokens")
     tokens_out = fields.count("completion_tokens")
     given = fields.number("cost", "cost_usd")  # an older server: costUSD, read as cost_usd
-    unpriced = (given == 0) & ((tokens_in.fill_null(0) + tokens_out.fill_null(0)) > 0) & ~failed
+    tokens = (tokens_in.fill_null(0) + tokens_out.fill_null(0)) > 0
+    unpriced = logged_zero_is_no_cost(given, tokens, called=~failed)
     model = fields.text("model", "request_model")
     return UsageRead(
         columns={

@@ -45,6 +45,13 @@ class Tally:
     warn: bool = False
 
 
+def logged_zero_is_no_cost(cost: pl.Expr, tokens: pl.Expr, *, called: pl.Expr) -> pl.Expr:
+    """Rows a tool logged at cost 0 although they carry tokens and were answered by a model
+    (``called``): tools that store 0 for a model they have no price for (LiteLLM, Helicone)
+    mean "no cost", not $0, so such rows are priced from their tokens."""
+    return (cost == 0) & tokens & called
+
+
 @dataclass(frozen=True)
 class UsageRead:
     """A usage layout's reading of one file.

@@ -28,7 +28,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.imports.fields import Fields
-from econ.imports.layout import Layout, Tally, UsageRead
+from econ.imports.layout import Layout, Tally, UsageRead, logged_zero_is_no_cost
 from econ.imports.spec import ImportSpec
 
 _SOURCE: Final = "BerriAI/litellm"
@@ -50,7 +50,7 @@ def read_spend_logs(fields: Fields, spec: ImportSpec) -> UsageRead:
         fields.count("prompt_tokens").fill_null(0) + fields.count("completion_tokens").fill_null(0)
     ) > 0
     # LiteLLM logs 0 for a model it has no price for: that is "no cost", not $0.
-    unpriced = (spend == 0) & tokens & ~failed & ~cache_hit
+    unpriced = logged_zero_is_no_cost(spend, tokens, called=~failed & ~cache_hit)
     return UsageRead(
         columns={
             s.TIMESTAMP: fields.raw("start_time"),

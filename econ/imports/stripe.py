@@ -175,15 +175,26 @@ def _ids(fields: Fields) -> list[pl.Expr]:
     return [fields.text(path) for path in _IDS if fields.has(path)]
 
 
-def read_subscriptions(rows: pl.LazyFrame, fields: Fields, context: RevenueContext) -> Lines:
-    """Subscriptions (API objects or flattened): unit amount × quantity per interval."""
+def _lifecycle(fields: Fields) -> tuple[pl.Expr, pl.Expr, Tally]:
+    """When a subscription ended, which rows are subscriptions to count, and the tally of the
+    others: ``ended_at`` ends one; ``canceled_at`` only once its status says it no longer runs
+    (a cancellation at the period's end leaves it running until then; without a status, a
+    cancellation is taken as the end); incomplete checkouts never started."""
     status = fields.text("status").str.to_lowercase()
     never = status.is_in(_NEVER_STARTED).fill_null(False)
-    ended_at = fields.time("ended_at")
-    canceled_at = fields.time("canceled_at", "cancelled_at")
     over = (
         status.is_in(["canceled", "cancelled", "ended"]) if fields.has("status") else pl.lit(True)
     )
+    ended = pl.coalesce(
+        fields.time("ended_at"), pl.when(over).then(fields.time("canceled_at", "cancelled_at"))
+    )
+    tally = Tally(never, "{rows} subscription{s} that never started (status incomplete) left out")
+    return ended, ~never, tally
+
+
+def read_subscriptions(rows: pl.LazyFrame, fields: Fields, context: RevenueContext) -> Lines:
+    """Subscriptions (API objects or flattened): unit amount × quantity per interval."""
+    ended, keep, tally = _lifecycle(fields)
     return subscription_lines(
         rows,
         fields,
@@ -216,20 +227,16 @@ def read_subscriptions(rows: pl.LazyFrame, fields: Fields, context: RevenueConte
         start=("start_date", "started_at", "start", "created"),
         trial_end=("trial_end",),
         end=("ended_at", "canceled_at"),
-        ended=pl.coalesce(ended_at, pl.when(over).then(canceled_at)),
-        keep=~never,
-        tallies=(
-            Tally(never, "{rows} subscription{s} that never started (status incomplete) left out"),
-        ),
+        ended=ended,
+        keep=keep,
+        tallies=(tally,),
         notes=("MRR is each subscription's price × quantity per month, before discounts and tax",),
     )
 
 
 def read_dashboard(rows: pl.LazyFrame, fields: Fields, context: RevenueContext) -> Lines:
     """The Dashboard's subscriptions export: ``Amount`` × ``Quantity`` per ``Interval``."""
-    status = fields.text("status").str.to_lowercase()
-    never = status.is_in(_NEVER_STARTED).fill_null(False)
-    over = status.is_in(["canceled", "cancelled", "ended"]).fill_null(True)
+    ended, keep, tally = _lifecycle(fields)
     return subscription_lines(
         rows,
         fields,
@@ -243,11 +250,9 @@ def read_dashboard(rows: pl.LazyFrame, fields: Fields, context: RevenueContext) 
         start=("start", "start_date", "created"),
         trial_end=("trial_end",),
         end=("ended_at", "canceled_at"),
-        ended=pl.coalesce(fields.time("ended_at"), pl.when(over).then(fields.time("canceled_at"))),
-        keep=~never,
-        tallies=(
-            Tally(never, "{rows} subscription{s} that never started (status incomplete) left out"),
-        ),
+        ended=ended,
+        keep=keep,
+        tallies=(tally,),
         notes=("MRR is Amount × Quantity per month of the Interval, before discounts and tax",),
     )
 
