@@ -10,7 +10,8 @@ import streamlit as st
 
 from ui import layout, session
 
-st.set_page_config(page_title="AI unit economics", page_icon=":material/insights:", layout="wide")
+# An emoji icon is drawn in the browser; a Material icon would be fetched from Google's font CDN.
+st.set_page_config(page_title="AI unit economics", page_icon="📈", layout="wide")
 session.start()
 pages = {
     page.url_path: page

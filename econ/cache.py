@@ -19,10 +19,17 @@ ids derived from the same digests) cannot be guessed.
 An entry is written to a temporary folder and renamed into place, so a crash never leaves half
 an entry; a damaged or unreadable entry is removed and the files are read again. The cache keeps
 the entries used most recently (16 by default: about 40 MB each for a 20-million-call ledger).
+Temporary folders a killed process left behind are removed once they are
+:data:`STALE_TEMP_SECONDS` old (younger ones may belong to a writer still at work).
+
+The cache is only an optimization: a folder that cannot be written (read-only, or on a full disk,
+where polars raises its own errors rather than :class:`OSError`) means the dataset is analyzed
+without it, never an error.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -49,7 +56,9 @@ CACHE_VERSION: Final = 2
 """Bump when the layout or the meaning of a cached file changes."""
 DEFAULT_MAX_ENTRIES: Final = 16
 _BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")
-_STALE_STAGING_SECONDS: Final = 24 * 3600
+STALE_TEMP_SECONDS: Final = 30 * 60
+"""A temporary file or folder (``.<name>.<random>.tmp``) this old was left by a writer that died:
+writes take seconds, and reading the largest upload to validate it well under this."""
 _MANIFEST: Final = "manifest.json"
 _FRAMES: Final = (
     "usage",
@@ -133,7 +142,10 @@ class RollupCache:
         """The dataset stored under ``key``, or ``None`` when there is none (or it is damaged)."""
         folder = self.root / key
         manifest_path = folder / _MANIFEST
-        if not manifest_path.exists():
+        try:
+            if not manifest_path.exists():
+                return None
+        except OSError:
             return None
         try:
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -155,46 +167,101 @@ class RollupCache:
             # Damaged or outdated: drop it, so that the files are read and it is written anew.
             shutil.rmtree(folder, ignore_errors=True)
             return None
-        _mark_used(manifest_path)
+        with contextlib.suppress(OSError):  # a read-only cache is still read
+            _mark_used(manifest_path)
         return data
 
-    def save(self, key: str, data: Dataset) -> None:
-        """Store ``data`` under ``key`` (atomically; an existing entry is kept as it is)."""
+    def save(self, key: str, data: Dataset) -> bool:
+        """Store ``data`` under ``key`` (atomically; an existing entry is kept as it is); whether
+        the entry is there now.
+
+        A folder that cannot be written (read-only, full) is not an error: the cache is only an
+        optimization, so nothing is kept and nothing half-written is left.
+        """
         target = self.root / key
-        if target.exists():
-            return
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}.", suffix=".tmp"))
+        saved = False
+        staging: Path | None = None
         try:
+            if target.exists():
+                return True
+            self.root.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=self.root, prefix=f".{key}.", suffix=".tmp"))
             for name, frame in _frames(data).items():
                 frame.write_parquet(staging / f"{name}.parquet", compression="lz4")
             (staging / _MANIFEST).write_text(json.dumps(_manifest(data), indent=1), "utf-8")
             _mark_used(staging / _MANIFEST)
             staging.rename(target)
-        except OSError:
-            # Another process may have written the same entry meanwhile; either way the
-            # cache is only an optimization, so a failed write is not an error.
-            pass
+            saved = True
+        except (OSError, pl.exceptions.PolarsError):
+            # Read-only, a full disk (polars raises its own errors for that), or another process
+            # wrote the same entry meanwhile (then it is there).
+            with contextlib.suppress(OSError):
+                saved = target.is_dir()
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         self._evict()
+        return saved
 
     def _evict(self) -> None:
         """Keep the ``max_entries`` entries used most recently; remove stale staging folders
         (left by a crash mid-write)."""
+        sweep_temporary(self.root)
         entries: list[tuple[int, Path]] = []
-        for folder in self.root.iterdir():
+        try:
+            folders = list(self.root.iterdir())
+        except OSError:
+            return
+        for folder in folders:
+            if folder.name.startswith("."):
+                continue
             try:
-                if folder.name.startswith("."):
-                    if time.time() - folder.stat().st_mtime > _STALE_STAGING_SECONDS:
-                        shutil.rmtree(folder, ignore_errors=True)
-                    continue
                 entries.append(((folder / _MANIFEST).stat().st_mtime_ns, folder))
             except OSError:
                 continue
         entries.sort(reverse=True)
         for _, folder in entries[self.max_entries :]:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def sweep_temporary(folder: Path, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Remove the temporary files and folders (``.<name>.<random>.tmp``) in ``folder`` that
+    were last written over ``older_than`` seconds ago: a killed process left them. Younger ones
+    are kept, as a writer may still be at work on them. Returns how many were removed; a folder
+    that cannot be read or written is left as it is."""
+    try:
+        children = [
+            child
+            for child in folder.iterdir()
+            if child.name.startswith(".") and child.name.endswith(".tmp")
+        ]
+    except OSError:
+        return 0
+    cutoff = time.time() - older_than
+    removed = 0
+    for child in children:
+        try:
+            if _last_written(child) >= cutoff:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _last_written(path: Path) -> float:
+    """A file's modification time; a folder's, or its newest file's when that is later (a file
+    being written in it)."""
+    newest = path.lstat().st_mtime
+    if path.is_dir() and not path.is_symlink():
+        for child in path.iterdir():
+            with contextlib.suppress(OSError):
+                newest = max(newest, child.lstat().st_mtime)
+    return newest
 
 
 def _mark_used(manifest: Path) -> None:

@@ -27,7 +27,7 @@ from econ.sample import sample_paths, sample_scenario
 from econ.scenario import Scenario
 from econ.store import DATA_DIR_ENV, DatasetStore
 from econ.token_prices import ModelPrice
-from econ.values import known_keys, mapping
+from econ.values import known_keys, mapping, parse_json
 from econ.views import features_by_plan
 
 EXIT_BAD_INPUT = 2
@@ -132,9 +132,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _read_json(path: Path, what: str) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = path.read_bytes()
+    except OSError as error:
         raise ScenarioError(f"cannot read the {what} file {path}: {error}") from None
+    return parse_json(text, f"the {what} file {path}")
 
 
 def _specs(args: argparse.Namespace) -> tuple[ImportSpec, ImportSpec]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -27,7 +28,6 @@ from typing import Final
 
 import dataframely as dy
 import polars as pl
-import pyarrow as pa
 
 from econ import formats
 from econ import schema as s
@@ -45,8 +45,16 @@ from econ.imports import (
 from econ.imports.fields import parse_utc_text
 from econ.imports.usage import Converted
 from econ.prepare import prepare
-from econ.readers import Source, Table, default_name, first_line, open_table
-from econ.rollup import ROWS_READ, finish, rollup_query, vouched_rollup
+from econ.readers import (
+    READ_ERRORS,
+    Source,
+    Table,
+    default_name,
+    example_row,
+    open_table,
+    unreadable,
+)
+from econ.rollup import ROWS_READ, check_totals, finish, rollup_query, vouched_rollup
 from econ.token_prices import GIVEN, NO_COST, PRICED_BY, UNPRICED, price_rows
 
 __all__ = [
@@ -279,8 +287,8 @@ def _readable(label: str) -> Iterator[None]:
         yield
     except (InputError, ScenarioError):
         raise
-    except (pl.exceptions.PolarsError, pa.ArrowException, OSError) as error:
-        problem = Problem(label, None, f"could not be read ({first_line(error)})")
+    except READ_ERRORS as error:
+        problem = Problem(label, None, unreadable(error))
         raise InputError([problem]) from None
 
 
@@ -309,6 +317,8 @@ def _load_usage(source: Source, label: str, spec: ImportSpec, options: IngestOpt
         vouched = _vouched_load(table, converted.sources, converted, label)
         if vouched is not None:
             return vouched
+    if table.kind == "parquet":
+        _refuse_overlong_text(frame, columns, (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL), label)
     coercions = [
         _coerce_id(s.CUSTOMER_ID, columns[s.CUSTOMER_ID], UNKNOWN_CUSTOMER),
         _coerce_id(s.FEATURE_ID, columns[s.FEATURE_ID], UNTAGGED),
@@ -357,8 +367,8 @@ def _load_usage(source: Source, label: str, spec: ImportSpec, options: IngestOpt
         rollup, pricing, broken = pl.collect_all(
             [rollup_query(typed), _pricing_query(priced), priced.select(_rule_breaks(priced))]
         )
-    except pl.exceptions.PolarsError as error:
-        problem = Problem(label, None, f"could not be read ({first_line(error)})")
+    except READ_ERRORS as error:
+        problem = Problem(label, None, unreadable(error, table.kind))
         raise InputError([problem]) from None
     if any(broken.row(0)):
         # The streaming count only says that some row breaks a rule; an eager pass says which
@@ -372,6 +382,7 @@ def _load_usage(source: Source, label: str, spec: ImportSpec, options: IngestOpt
     rows_read = int(rollup[ROWS_READ].sum())
     if rows_read == 0:
         raise InputError(dropped_problems or [Problem(label, None, "has no rows")])
+    check_totals(rollup, label)
     notes += _pricing_notes(pricing, label)
     if dropped_problems:
         notes.append(_kept_note(label, rows_read, dropped))
@@ -445,10 +456,11 @@ def _vouched_load(
     """The load of a file whose statistics vouch for every row (see :mod:`econ.rollup`)."""
     try:
         rollup = vouched_rollup(table.frame, table.facts, sources)
-    except (pl.exceptions.PolarsError, OSError):
+    except READ_ERRORS:
         return None  # the general path reads it again and names what is wrong
     if rollup is None:
         return None
+    check_totals(rollup, label)
     rows_read = int(rollup[ROWS_READ].sum())
     pricing = pl.DataFrame(
         {
@@ -532,13 +544,12 @@ def _unpriced_problem(priced: pl.LazyFrame, models: pl.DataFrame, label: str) ->
             f"{'names' if unnamed == 1 else 'name'} no model, so no price applies: give their "
             "cost, or the column that names their model (--map usage.model=COLUMN)"
         )
-    example = (
+    example = example_row(
         priced.filter(pl.col(PRICED_BY) == UNPRICED)
         .sort(pl.col(s.MODEL).is_null())
         .select(ROW, s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL, s.INPUT_TOKENS, s.OUTPUT_TOKENS)
         .head(1)
         .collect()
-        .row(0, named=True)
     )
     return Problem(
         label,
@@ -624,6 +635,8 @@ def _load_revenue(
     )
     used = (*s.REVENUE_REQUIRED, *segments)
     _refuse_nested(columns, used, label)
+    if table.kind == "parquet":
+        _refuse_overlong_text(frame, columns, (s.CUSTOMER_ID, s.PLAN, *segments), label)
     coercions = [_coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
     coercions.append(_coerce_time(s.MONTH, columns[s.MONTH]))
     selected = frame.select(ROW, *used)
@@ -665,6 +678,55 @@ def _load_revenue(
 
 
 # --- shared checks -------------------------------------------------------------------------
+
+
+_OVERLONG_BYTES: Final = 4 * s.ID_MAX_LENGTH
+"""The most bytes an id of :data:`econ.schema.ID_MAX_LENGTH` characters takes in UTF-8."""
+_OVERLONG_TOTAL: Final = 64 * 1_000_000
+"""How many bytes of overlong ids a file may hold before it is refused unread."""
+
+
+def _refuse_overlong_text(
+    frame: pl.LazyFrame, columns: pl.Schema, names: Sequence[str], label: str
+) -> None:
+    """Refuse a parquet file whose id columns hold overlong text in bulk, before any row is
+    converted: a value stored once in a column's dictionary can stand for a million rows, and
+    every copy of it would be made in memory (a 14 KB file holding a 10 KB id a million times
+    is 10 GB once read). Lengths are read from the dictionary, not from copies, so this pass
+    costs little; a few overlong ids are left to the row rules, which name them."""
+    lengths = {}
+    for name in names:
+        dtype = columns.get(name)
+        if isinstance(dtype, pl.Categorical | pl.Enum):
+            lengths[name] = pl.col(name).cat.len_bytes()
+        elif dtype == pl.String:
+            lengths[name] = pl.col(name).str.len_bytes()
+    if not lengths:
+        return
+    checks = []
+    for name, length in lengths.items():
+        over = length > _OVERLONG_BYTES
+        checks += [
+            length.filter(over).cast(pl.Int64).sum().alias(f"{name}|bytes"),
+            over.sum().alias(f"{name}|rows"),
+            length.max().alias(f"{name}|longest"),
+        ]
+    found = frame.select(checks).collect(engine="streaming").row(0, named=True)
+    problems = [
+        Problem(
+            label,
+            name,
+            f"holds {found[f'{name}|rows']:,} values longer than {s.ID_MAX_LENGTH} characters "
+            f"(up to {found[f'{name}|longest']:,} bytes; {found[f'{name}|bytes']:,} bytes of "
+            "text once read): ids are at most "
+            f"{s.ID_MAX_LENGTH} characters, so none of these rows could be used; refused before "
+            "reading them",
+        )
+        for name in lengths
+        if (found[f"{name}|bytes"] or 0) > _OVERLONG_TOTAL
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _refuse_nested(columns: pl.Schema, used: Sequence[str], label: str) -> None:
@@ -727,6 +789,10 @@ def _coerce_id(column: str, dtype: pl.DataType, missing: str | None = None) -> _
 
 def _coerce_count(column: str, dtype: pl.DataType) -> _Coercion:
     value = pl.col(column)
+    if dtype == pl.UInt64:
+        # Past 2**63 - 1 an unsigned count has no 64-bit signed form: refused as too large.
+        huge = value > s.MAX_COUNT
+        return _Coercion(column, pl.when(huge).then(None).otherwise(value), huge, _at_most(column))
     if dtype.is_float():
         fractional = value.is_not_null() & value.is_finite() & (value != value.round(0))
         return _Coercion(
@@ -836,9 +902,7 @@ def _convert(
             column = check.source or check.column
             bad = frame.filter(flag)
             example = bad.select(ROW, *(c for c in columns.names() if c != ROW)).head(1).collect()
-            problems.append(
-                Problem(label, column, check.rule, int(count), example.row(0, named=True))
-            )
+            problems.append(Problem(label, column, check.rule, int(count), example_row(example)))
             dropped.append(_listed(bad, label, column, check.rule))
             bad_any = bad_any | flag
         if problems:
@@ -869,7 +933,7 @@ def _row_failures(
     for key, count in sorted(counts.items()):
         column, rule = _describe(key, numbered)
         invalid = details.filter(pl.col(key) == "invalid") if key in details.columns else details
-        example = invalid.select(shown).head(1).row(0, named=True) if invalid.height else None
+        example = example_row(invalid.select(shown)) if invalid.height else None
         problems.append(Problem(label, column, rule, int(count), example))
         listed.append(_listed(invalid.select(shown).lazy(), label, column, rule))
     return good.drop(ROW), problems, _concat_dropped(listed)
@@ -890,7 +954,16 @@ def _describe(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
             f"must fall between {s.EARLIEST_MONTH:%Y-%m} and {s.LATEST_MONTH:%Y-%m} "
             "(earlier or later dates are typos or placeholders)"
         )
+    if rule in ("max", f"check__{s.AT_MOST}"):
+        return column, _at_most(column)
     return column, _RULE_TEXT.get(rule, rule)
+
+
+def _at_most(column: str) -> str:
+    """The rule for a value too large to be real, or to be added up."""
+    if column in (s.COST_USD, s.MRR_USD):
+        return f"must be at most ${s.MAX_MONEY:,.0f} (no real row is; larger sums overflow)"
+    return f"must be at most {s.MAX_COUNT:,} (no real row is; larger sums overflow)"
 
 
 def _type_name(dtype: pl.DataType) -> str:
@@ -906,12 +979,28 @@ def _type_name(dtype: pl.DataType) -> str:
 def _listed(rows: pl.LazyFrame, label: str, column: str | None, rule: str) -> pl.DataFrame:
     """Dropped rows in :data:`DROPPED_SCHEMA` form (values as JSON), at most ``_MAX_LISTED``."""
     head = rows.head(_MAX_LISTED).collect()
-    values = [
-        json.dumps(
-            {k: v for k, v in row.items() if k != ROW and not k.startswith("_")}, default=str
-        )
-        for row in head.iter_rows(named=True)
-    ]
+    shown = [k for k in head.columns if k != ROW and not k.startswith("_")]
+    # Dates and times as text (a damaged file's year -48210 has no Python form), long text cut
+    # to a length a reader can use.
+    text = head.select(
+        pl.col(shown).cast(pl.String).str.slice(0, _LISTED_TEXT) if shown else pl.lit(None)
+    )
+    texts = {k: text[k].to_list() for k in shown}
+    numbers = {
+        k: head[k].to_list()
+        for k in shown
+        if head.schema[k].is_numeric() or head.schema[k] == pl.Boolean
+    }
+
+    def cell(name: str, index: int) -> object:
+        """Finite numbers and flags as they are; everything else (NaN too) as text."""
+        if name in numbers:
+            value = numbers[name][index]
+            if not (isinstance(value, float) and not math.isfinite(value)):
+                return value
+        return texts[name][index]
+
+    values = [json.dumps({k: cell(k, i) for k in shown}) for i in range(head.height)]
     return pl.DataFrame(
         {
             "file": [label] * head.height,
@@ -922,6 +1011,10 @@ def _listed(rows: pl.LazyFrame, label: str, column: str | None, rule: str) -> pl
         },
         schema=DROPPED_SCHEMA,
     )
+
+
+_LISTED_TEXT: Final = 1_000
+"""The most characters of one value a dropped row lists."""
 
 
 def _concat_dropped(parts: Sequence[pl.DataFrame]) -> pl.DataFrame:

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from econ.errors import ScenarioError
 from econ.scenario import Scenario
+from econ.values import parse_json
 
 LINK_VERSION: Final = 1
 VERSION_PARAM: Final = "v"
@@ -67,7 +68,7 @@ def decode_scenario(token: str) -> Scenario:
             raise ScenarioError("the link's scenario is too large")
         if not inflater.eof:
             raise ValueError("truncated")
-        data: Any = json.loads(raw)
+        data: Any = parse_json(raw, "the link's scenario")
     except (binascii.Error, ValueError, zlib.error) as error:
         if isinstance(error, ScenarioError):
             raise

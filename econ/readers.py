@@ -31,9 +31,11 @@ from pathlib import Path
 from typing import BinaryIO, Final, TypeAlias
 
 import polars as pl
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from econ.errors import InputError, Problem
+from econ.footer import check_footer
 
 PathLike: TypeAlias = str | os.PathLike[str]
 Source: TypeAlias = PathLike | Sequence[PathLike] | bytes | pl.DataFrame | pl.LazyFrame
@@ -43,10 +45,15 @@ patterns); the bytes of a parquet or CSV file; or a polars frame (eager or lazy)
 _GLOB_CHARACTERS: Final = frozenset("*?[")
 
 MAX_MB_ENV: Final = "ECON_MAX_FILE_MB"
+MEGABYTE: Final = 1_000_000
+"""Bytes in a megabyte, as Streamlit's uploader counts them: ``server.maxUploadSize = 1024``
+(see ``.streamlit/config.toml``) lets the browser send 1,024,000,000 bytes, and the readers
+hold every file, uploaded or named on the command line, to the same number."""
+DEFAULT_MAX_MB: Final = 1024
 _PARQUET_MAGIC: Final = b"PAR1"
 _GZIP_MAGIC: Final = b"\x1f\x8b"
 _GZIP_CHUNK: Final = 8 * 1024 * 1024
-_CSV_SAMPLE: Final = 64 * 1024
+_CSV_SAMPLE: Final = 64_000
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,8 @@ class Limits:
     """What a single input file may be.
 
     Attributes:
-        max_bytes: the largest file accepted (default ``$ECON_MAX_FILE_MB`` megabytes, else 1 GB,
-            like the app's upload limit).
+        max_bytes: the largest file accepted (default ``$ECON_MAX_FILE_MB`` megabytes, else
+            1,024 megabytes of :data:`MEGABYTE` bytes: the app's upload limit).
         max_rows: the most rows a file may hold.
         bomb_rows: a parquet file with at least this many rows...
         bomb_rows_per_byte: ...and more rows per byte of file than this is a decompression
@@ -64,7 +71,7 @@ class Limits:
             Lines files are streamed and only held to ``max_bytes``.
     """
 
-    max_bytes: int = 1024 * 1024 * 1024
+    max_bytes: int = DEFAULT_MAX_MB * MEGABYTE
     max_rows: int = 2_000_000_000
     bomb_rows: int = 10_000_000
     bomb_rows_per_byte: float = 50.0
@@ -74,7 +81,7 @@ class Limits:
     def from_environment(cls) -> Limits:
         megabytes = os.environ.get(MAX_MB_ENV)
         if megabytes and megabytes.replace(".", "", 1).isdigit():
-            return cls(max_bytes=int(float(megabytes) * 1024 * 1024))
+            return cls(max_bytes=int(float(megabytes) * MEGABYTE))
         return cls()
 
 
@@ -167,8 +174,8 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
     frame, facts, kind = opened.frame, opened.facts, opened.kind
     try:
         names = frame.collect_schema().names()
-    except (pl.exceptions.PolarsError, OSError) as error:
-        problem = Problem(label, None, f"is not a readable file ({first_line(error)})")
+    except READ_ERRORS as error:
+        problem = Problem(label, None, unreadable(error, opened.kind))
         raise InputError([problem]) from None
     renamed = normalized_names(names)
     hints = {
@@ -179,7 +186,8 @@ def open_table(source: Source, label: str, limits: Limits | None = None) -> Tabl
     if renamed != names:
         frame = frame.rename(dict(zip(names, renamed, strict=True)))
         facts = {new: facts[old] for old, new in zip(names, renamed, strict=True) if old in facts}
-    return Table(frame, facts, files, hints, kind, _listing_warnings(opened, label))
+    warnings = (*_listing_warnings(opened, label), *name_collisions(names, renamed, label))
+    return Table(frame, facts, files, hints, kind, warnings)
 
 
 def _listing_warnings(opened: _Opened, label: str) -> tuple[str, ...]:
@@ -267,6 +275,8 @@ _SUFFIX: Final = re.compile(r"\s*[\(\[]\s*([^()\[\]]+?)\s*[\)\]]\s*$")
 _ZONES: Final = frozenset({"utc", "gmt", "z", "utc+0", "utc+00:00"})
 _CENTS: Final = frozenset({"cents", "in cents", "minor units", "minor unit"})
 _DOLLARS: Final = frozenset({"usd", "$", "dollars", "us$", "in dollars", "major units"})
+_NAMELESS: Final = "column"
+"""The name of a column whose header has no letter or digit."""
 UTC: Final = "utc"
 CENTS: Final = "cents"
 DOLLARS: Final = "dollars"
@@ -310,7 +320,7 @@ def read_header(raw: str) -> Header:
     # camelCase and PascalCase words: startTime → start_Time, userID → user_ID, APIKey → API_Key
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
-    name = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or "column"
+    name = re.sub(r"[^0-9a-z]+", "_", text.lower()).strip("_") or _NAMELESS
     return Header(name, hint)
 
 
@@ -320,16 +330,101 @@ def normalize(name: str) -> str:
     return read_header(name).name
 
 
-def normalized_names(names: list[str]) -> list[str]:
-    """Every name normalized; names that collide get ``_2``, ``_3``, … in file order."""
-    out: list[str] = []
-    for name in names:
-        candidate = normalize(name)
-        base, suffix = candidate, 2
-        while candidate in out:
+RESERVED_NAMES: Final = frozenset({"row", "priced_by"})
+"""Columns econ adds to every table it reads (each row's number in its file, and how its cost
+was found): a file's own column of that name is read as ``row_2``, ``priced_by_2``."""
+
+
+def normalized_names(names: list[str], reserved: frozenset[str] = RESERVED_NAMES) -> list[str]:
+    """Every name normalized; names that collide (with each other or with a ``reserved`` name)
+    get ``_2``, ``_3``, … A name already in normal form keeps it (``cost_usd`` beside
+    ``Cost USD`` is ``cost_usd``, and ``Cost USD`` is ``cost_usd_2``); otherwise the first in
+    file order does.
+
+    Linear in the number of names: each base name remembers the next suffix to try.
+    """
+    bases = [normalize(name) for name in names]
+    out: list[str | None] = [None] * len(names)
+    taken: set[str] = set(reserved)
+    for index, (name, base) in enumerate(zip(names, bases, strict=True)):
+        if name == base and base not in taken:
+            out[index] = base
+            taken.add(base)
+    next_suffix: dict[str, int] = {}
+    for index, base in enumerate(bases):
+        if out[index] is not None:
+            continue
+        candidate = base
+        suffix = next_suffix.get(base, 2)
+        while candidate in taken:
             candidate, suffix = f"{base}_{suffix}", suffix + 1
-        out.append(candidate)
-    return out
+        next_suffix[base] = suffix
+        taken.add(candidate)
+        out[index] = candidate
+    return [name for name in out if name is not None]
+
+
+def name_collisions(names: list[str], renamed: list[str], label: str) -> tuple[str, ...]:
+    """Warnings for columns whose names mean the same once normalized (``Cost USD`` and
+    ``cost_usd``): which one is read under the name, and what the others are called."""
+    groups: dict[str, list[int]] = {}
+    for index, name in enumerate(names):
+        groups.setdefault(normalize(name), []).append(index)
+    warnings = []
+    for base, indexes in groups.items():
+        chosen = next((i for i in indexes if renamed[i] == base), None)
+        if len(indexes) < 2 or chosen is None or base == _NAMELESS:
+            continue  # names without a letter or digit mean nothing econ reads
+        listed = [f"{names[i]!r} as {renamed[i]}" for i in indexes if i != chosen]
+        others = ", ".join(listed[:5]) + (
+            f" and {len(listed) - 5:,} more" if len(listed) > 5 else ""
+        )
+        rule = "its exact name" if names[chosen] == base else "the first in the file"
+        warnings.append(
+            f"{label}: {len(indexes)} columns read as {base}: {names[chosen]!r} is used ({rule}); "
+            f"the others are read as other columns ({others}). If another one holds the "
+            "figures, map it explicitly."
+        )
+    return tuple(warnings)
+
+
+def unreadable(error: BaseException, kind: str = "") -> str:
+    """What a reader's error means for the file (read as ``kind``, when known), in words a
+    user can act on: the rule of a problem whose file could not be read."""
+    said = first_line(error)
+    lowered = said.lower()
+    csv = kind == "csv" or "malformed" in lowered or "quote" in lowered
+    if "utf-8" in lowered or "utf8" in lowered:
+        return (
+            "is not UTF-8 text throughout (some bytes past the start are in another encoding, "
+            "such as Latin-1): export or save it as UTF-8"
+        )
+    if csv or "number of fields" in lowered:
+        return (
+            "is not a well-formed CSV file: a quoted value may be left open, or rows may have "
+            f"different numbers of fields ({said})"
+        )
+    if "no space left" in lowered:
+        return f"could not be read: the disk is full ({said})"
+    return f"could not be read ({said})"
+
+
+READ_ERRORS: Final = (
+    pl.exceptions.PolarsError,
+    pl.exceptions.PanicException,
+    pa.ArrowException,
+    OSError,
+)
+"""What reading a damaged file can raise (a panic in polars' reader reaches Python as a
+``PanicException``, which is not an ``Exception``): every one becomes a problem naming the
+file."""
+
+
+def example_row(frame: pl.DataFrame) -> dict[str, object]:
+    """A frame's first row as Python values for a message, dates and times as text: a date a
+    damaged file claims (the year -48210) has no Python form."""
+    temporal = [name for name, dtype in frame.schema.items() if dtype.is_temporal()]
+    return frame.head(1).with_columns(pl.col(temporal).cast(pl.String)).row(0, named=True)
 
 
 def first_line(error: BaseException) -> str:
@@ -349,8 +444,7 @@ def _read_path(path: Path, label: str, limits: Limits) -> _Opened:
         with path.open("rb") as handle:
             return _read_bytes(_gunzip(handle, label, limits), label, limits)
     if head.startswith(_PARQUET_MAGIC):
-        parquet = pq.ParquetFile(path) if _footer_ok(path) else None
-        metadata = _check_parquet(parquet, size, label, limits)
+        metadata = _parquet_metadata(path, size, label, limits)
         return _Opened(pl.scan_parquet(path), parquet_facts([metadata]), "parquet")
     return _text_table(path, head, label, limits)
 
@@ -416,16 +510,31 @@ def _read_files(files: tuple[Path, ...], label: str, limits: Limits) -> _Opened:
     metadata = []
     for path in files:
         name = f"{label} ({path.name})"
-        parquet_file = pq.ParquetFile(path) if _footer_ok(path) else None
-        metadata.append(_check_parquet(parquet_file, path.stat().st_size, name, limits))
+        metadata.append(_parquet_metadata(path, path.stat().st_size, name, limits))
     rows = sum(m.num_rows for m in metadata)
     if rows > limits.max_rows:
         raise InputError(
             [Problem(label, None, f"holds {rows:,} rows, over the {limits.max_rows:,} row limit")]
         )
-    return _Opened(
-        pl.scan_parquet(list(files), hive_partitioning=True), parquet_facts(metadata), "parquet"
-    )
+    return _Opened(_scan_parquet_files(files, metadata), parquet_facts(metadata), "parquet")
+
+
+_HIVE_PART: Final = re.compile(r"^([^=/]+)=([^/]*)$")
+
+
+def _scan_parquet_files(files: tuple[Path, ...], metadata: list[pq.FileMetaData]) -> pl.LazyFrame:
+    """Parquet files as one lazy table. Files written alike are scanned together (hive keys
+    become columns); files whose columns differ (a column added one month, a count written
+    as floats in another file) are scanned one by one and stacked: a column a file lacks is
+    empty there, and a column's type widens to hold every file's values."""
+    schemas = [m.schema.to_arrow_schema() for m in metadata]
+    if all(schema.equals(schemas[0]) for schema in schemas[1:]):
+        return pl.scan_parquet(list(files), hive_partitioning=True)
+    parts = []
+    for path in files:
+        keys = [match.groups() for part in path.parent.parts if (match := _HIVE_PART.match(part))]
+        parts.append(pl.scan_parquet(path).with_columns(pl.lit(v).alias(k) for k, v in keys))
+    return pl.concat(parts, how="diagonal_relaxed")
 
 
 def _read_bytes(content: bytes, label: str, limits: Limits) -> _Opened:
@@ -433,11 +542,7 @@ def _read_bytes(content: bytes, label: str, limits: Limits) -> _Opened:
     if content.startswith(_GZIP_MAGIC):
         return _read_bytes(_gunzip(io.BytesIO(content), label, limits), label, limits)
     if content.startswith(_PARQUET_MAGIC):
-        try:
-            parquet = pq.ParquetFile(io.BytesIO(content))
-        except Exception:  # pyarrow raises several types for damaged footers
-            parquet = None
-        metadata = _check_parquet(parquet, len(content), label, limits)
+        metadata = _parquet_metadata(content, len(content), label, limits)
         return _Opened(pl.scan_parquet(io.BytesIO(content)), parquet_facts([metadata]), "parquet")
     return _text_table(content, content[:_CSV_SAMPLE], label, limits)
 
@@ -465,17 +570,29 @@ def parquet_facts(files: Iterable[pq.FileMetaData]) -> dict[str, ColumnFacts]:
                 nulls[name] = None if previous is None or count is None else previous + count
                 if count is not None and count == chunk.num_values:
                     continue  # all null: no range to add
-                if stats is None or not stats.has_min_max:
+                bounds = _bounds(stats)
+                if bounds is None:
                     ranges[name] = None
                 elif name not in ranges:
-                    ranges[name] = _range(None, stats.min, stats.max)
+                    ranges[name] = _range(None, *bounds)
                 elif (known := ranges[name]) is not None:
-                    ranges[name] = _range(known, stats.min, stats.max)
+                    ranges[name] = _range(known, *bounds)
     facts = {}
     for name, count in nulls.items():
         low, high = ranges.get(name) or (None, None)
         facts[name] = ColumnFacts(count, low, high, rows)
     return facts
+
+
+def _bounds(stats: pq.Statistics | None) -> tuple[object, object] | None:
+    """A row group's (min, max), or ``None`` when it has none Python can hold (a timestamp
+    past the year 9999, text that is not UTF-8): the statistics are hints, never required."""
+    if stats is None or not stats.has_min_max:
+        return None
+    try:
+        return stats.min, stats.max
+    except (ValueError, OverflowError, ArithmeticError, TypeError):
+        return None
 
 
 def _range(
@@ -498,8 +615,11 @@ def frame_facts(frame: pl.DataFrame) -> dict[str, ColumnFacts]:
         name for name, dtype in frame.schema.items() if dtype.is_numeric() or dtype.is_temporal()
     ]
     nulls = frame.null_count().row(0, named=True)
-    lows = frame.select(pl.col(ranged).min()).row(0, named=True) if ranged else {}
-    highs = frame.select(pl.col(ranged).max()).row(0, named=True) if ranged else {}
+    try:
+        lows = frame.select(pl.col(ranged).min()).row(0, named=True) if ranged else {}
+        highs = frame.select(pl.col(ranged).max()).row(0, named=True) if ranged else {}
+    except (ValueError, OverflowError):  # a date Python cannot hold: no ranges, only counts
+        lows, highs = {}, {}
     return {
         name: ColumnFacts(int(nulls[name]), lows.get(name), highs.get(name), frame.height)
         for name in frame.columns
@@ -533,7 +653,74 @@ def _text_table(source: Path | bytes, head: bytes, label: str, limits: Limits) -
         )
     if not _looks_like_text(head):
         raise InputError([Problem(label, None, _NOT_READABLE)])
+    _check_csv_shape(source, head, label)
     return _Opened(_scan_csv(source, head, label), {}, "csv")
+
+
+MAX_CSV_COLUMNS: Final = 10_000
+"""The most columns a CSV file may have (exports have dozens)."""
+MAX_LINE_BYTES: Final = 16 * MEGABYTE
+"""The longest line a CSV file may have: room for a long prompt in one cell, but a file that is
+one gigantic line would take many times its size in memory to parse."""
+_LINE_CHUNK: Final = MAX_LINE_BYTES // 2
+
+
+def _check_csv_shape(source: Path | bytes, head: bytes, label: str) -> None:
+    """Refuse a CSV file whose header runs past the first 64 KB or names more than
+    :data:`MAX_CSV_COLUMNS` columns, or that has a line longer than :data:`MAX_LINE_BYTES`,
+    before polars parses it: one pass over the bytes, a few comparisons per megabytes."""
+    end = head.find(b"\n")
+    if end < 0 and len(head) >= _CSV_SAMPLE:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"has a first line (its header) longer than {_size(_CSV_SAMPLE)}, which no "
+                    "export's header is (is it one line of data without line breaks)",
+                )
+            ]
+        )
+    header = head if end < 0 else head[:end]
+    separator = max((b",", b";", b"\t"), key=header.count)
+    columns = header.count(separator) + 1
+    if columns > MAX_CSV_COLUMNS:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"has {columns:,} columns, more than the {MAX_CSV_COLUMNS:,} a table may have",
+                )
+            ]
+        )
+    run = 0  # the length of the line still open at the end of what has been read
+    for chunk in _chunks(source):
+        first = chunk.find(b"\n")
+        longest = run + (len(chunk) if first < 0 else first)
+        run = len(chunk) - chunk.rfind(b"\n") - 1 if first >= 0 else longest
+        if longest > MAX_LINE_BYTES or run > MAX_LINE_BYTES:
+            raise InputError(
+                [
+                    Problem(
+                        label,
+                        None,
+                        f"has a line longer than {_size(MAX_LINE_BYTES)}, which no row of a table "
+                        "is (is it one value written without line breaks)",
+                    )
+                ]
+            )
+
+
+def _chunks(source: Path | bytes) -> Iterable[bytes]:
+    if isinstance(source, bytes):
+        view = memoryview(source)
+        for start in range(0, len(source), _LINE_CHUNK):
+            yield bytes(view[start : start + _LINE_CHUNK])
+        return
+    with source.open("rb") as handle:
+        while chunk := handle.read(_LINE_CHUNK):
+            yield chunk
 
 
 # --- JSON ----------------------------------------------------------------------------------
@@ -805,27 +992,35 @@ def _check_size(size: int, label: str, limits: Limits) -> None:
 
 
 def _size(size: float) -> str:
+    """A size in decimal units (1 MB is :data:`MEGABYTE` bytes), as the uploader shows it."""
     for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
+        if size < 1000 or unit == "GB":
             return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
-        size /= 1024
+        size /= 1000
     return f"{size:,.1f} GB"
 
 
-def _footer_ok(path: Path) -> bool:
-    try:
-        pq.read_metadata(path)
-    except Exception:  # a damaged footer raises OSError or ArrowInvalid depending on the damage
-        return False
-    return True
-
-
-def _check_parquet(
-    parquet: pq.ParquetFile | None, size: int, label: str, limits: Limits
+def _parquet_metadata(
+    source: Path | bytes, size: int, label: str, limits: Limits
 ) -> pq.FileMetaData:
-    if parquet is None:
-        raise InputError([Problem(label, None, "is not a readable parquet file (damaged footer)")])
-    metadata = parquet.metadata
+    """A parquet file's footer, checked (see :mod:`econ.footer`) before pyarrow decodes it, and
+    held to the row limit and the decompression-bomb rule."""
+
+    if isinstance(source, bytes):
+        check_footer(lambda offset, length: source[offset : offset + length], size, label)
+    else:
+        with source.open("rb") as handle:
+
+            def read_at(offset: int, length: int) -> bytes:
+                handle.seek(offset)
+                return handle.read(length)
+
+            check_footer(read_at, size, label)
+    try:
+        metadata = pq.read_metadata(source if isinstance(source, Path) else io.BytesIO(source))
+    except Exception:  # a damaged footer raises OSError or ArrowInvalid depending on the damage
+        problem = Problem(label, None, "is not a readable parquet file (damaged footer)")
+        raise InputError([problem]) from None
     rows = metadata.num_rows
     decoded = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if rows > limits.max_rows:
@@ -868,6 +1063,6 @@ def _scan_csv(source: Path | bytes, head: bytes, label: str) -> pl.LazyFrame:
         if isinstance(source, Path):
             return pl.scan_csv(source, separator=separator, infer_schema_length=10_000)
         return pl.read_csv(source, separator=separator, infer_schema_length=10_000).lazy()
-    except (pl.exceptions.PolarsError, OSError) as error:
-        problem = Problem(label, None, f"is not a readable CSV file ({first_line(error)})")
+    except READ_ERRORS as error:
+        problem = Problem(label, None, unreadable(error, "csv"))
         raise InputError([problem]) from None

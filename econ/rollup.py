@@ -27,24 +27,64 @@ from typing import Final
 import polars as pl
 
 from econ import schema as s
+from econ.errors import InputError, Problem
 from econ.readers import ColumnFacts
 
 ROWS_READ: Final = "_rows_read"
 """How many ledger rows a rollup row stands for."""
 
+_KEYS: Final = (s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
+_SEEN: Final = "_seen_"
+"""The prefix of a rollup's check columns (a group's smallest and largest values, its nulls);
+:func:`finish` leaves them out."""
 _MAX_LOOKUP_DAYS: Final = 40 * 366
 """The longest time range whose months are looked up in a table of days (40 years)."""
 _EPOCH: Final = dt.date(1970, 1, 1)
 
 
 def rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
-    """Contract-typed ledger rows (with ``month``) rolled up; tokens summed where known."""
+    """Contract-typed ledger rows (with ``month``) rolled up; tokens summed where known (and
+    each count's largest value per group, for :func:`check_totals`)."""
+    counts = (s.CALLS, *s.TOKEN_COLUMNS)
     return usage.group_by(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH).agg(
         pl.col(s.CALLS).sum().cast(pl.Int64),
         pl.col(s.COST_USD).sum(),
         *(_known_sum(column) for column in s.TOKEN_COLUMNS),
         pl.len().alias(ROWS_READ),
+        *(pl.col(column).max().alias(f"{_SEEN}{column}_max") for column in counts),
     )
+
+
+_LARGEST_SUM: Final = 2.0**62
+"""Counts are added up as 64-bit integers: every group's sum, and every total of them, must
+stay below 2**63 (with a margin for the float arithmetic that checks it)."""
+
+
+def check_totals(rollup: pl.DataFrame, label: str) -> None:
+    """Refuse counts whose sums a 64-bit integer cannot hold: a group's (its largest value
+    times its rows bounds it) or the file's total (of the groups' sums).
+
+    Raises:
+        InputError: naming the column and an example group.
+    """
+    for name in (s.CALLS, *s.TOKEN_COLUMNS):
+        largest = f"{_SEEN}{name}_max"
+        if largest not in rollup.columns:
+            continue
+        bound = pl.col(largest).cast(pl.Float64) * pl.col(ROWS_READ).cast(pl.Float64)
+        over = rollup.filter(bound >= _LARGEST_SUM)
+        total = rollup[name].cast(pl.Float64).sum() if not over.height else _LARGEST_SUM
+        if over.height or total >= _LARGEST_SUM:
+            example = (over if over.height else rollup).select(*_KEYS, largest).row(0, named=True)
+            problem = Problem(
+                label,
+                name,
+                f"adds up to more than {_LARGEST_SUM:,.0f}, more than can be counted exactly: "
+                f"no real ledger counts that many; the largest value in the group "
+                f"{example[s.CUSTOMER_ID]!r} · {example[s.FEATURE_ID]!r} · {example[s.MONTH]} "
+                f"is {example[largest]:,}",
+            )
+            raise InputError([problem])
 
 
 def finish(rollup: pl.DataFrame) -> pl.DataFrame:
@@ -57,15 +97,11 @@ def finish(rollup: pl.DataFrame) -> pl.DataFrame:
     return rollup.select(*s.ROLLUP_SCHEMA.names())
 
 
-def _known_sum(column: str) -> pl.Expr:
+def _known_sum(column: str | pl.Expr) -> pl.Expr:
     """The sum of a count that may be missing: null when no row of the group knows it."""
-    return (
-        pl.when(pl.col(column).count() > 0)
-        .then(pl.col(column).sum())
-        .otherwise(None)
-        .cast(pl.Int64)
-        .alias(column)
-    )
+    value = pl.col(column) if isinstance(column, str) else column
+    summed = pl.when(value.count() > 0).then(value.sum()).otherwise(None).cast(pl.Int64)
+    return summed.alias(column) if isinstance(column, str) else summed
 
 
 def vouched_rollup(
@@ -107,16 +143,19 @@ def vouched_rollup(
     source, dtype, fact = column(s.COST_USD)
     if not (_is_number(dtype) and fact.nulls == 0 and _at_least_zero(fact) and _finite(fact)):
         return None
+    cost = pl.col(source).cast(pl.Float64)
     aggregations = [
-        pl.col(source).cast(pl.Float64).sum().alias(s.COST_USD),
+        cost.sum().alias(s.COST_USD),
         pl.len().alias(ROWS_READ),
+        *_seen(s.COST_USD, cost),
     ]
 
     if s.CALLS in sources:
         source, dtype, fact = column(s.CALLS)
-        if not (dtype.is_integer() and fact.nulls == 0 and _at_least_zero(fact)):
+        if not (_is_count(dtype) and fact.nulls == 0 and _at_least_zero(fact)):
             return None
-        aggregations.append(pl.col(source).cast(pl.Int64).sum().alias(s.CALLS))
+        calls = pl.col(source).cast(pl.Int64, strict=False)
+        aggregations += [calls.sum().alias(s.CALLS), *_seen(s.CALLS, calls)]
     else:
         aggregations.append(pl.len().cast(pl.Int64).alias(s.CALLS))
 
@@ -125,16 +164,10 @@ def vouched_rollup(
             aggregations.append(pl.lit(None, pl.Int64).alias(name))
             continue
         source, dtype, fact = column(name)
-        if fact.nulls is None or not dtype.is_integer():
+        if not (_is_count(dtype) and (fact.nulls == fact.rows or _at_least_zero(fact))):
             return None
-        if fact.nulls == fact.rows:
-            aggregations.append(pl.lit(None, pl.Int64).alias(name))
-        elif not _at_least_zero(fact):
-            return None
-        elif fact.nulls == 0:
-            aggregations.append(pl.col(source).sum().cast(pl.Int64).alias(name))
-        else:
-            aggregations.append(_known_sum(source).alias(name))
+        tokens = pl.col(source).cast(pl.Int64, strict=False)
+        aggregations += [_known_sum(tokens).alias(name), *_seen(name, tokens)]
 
     rollup = (
         frame.group_by(*keys, month.alias(s.MONTH))
@@ -142,12 +175,28 @@ def vouched_rollup(
         .with_columns(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String))
         .collect()
     )
-    return rollup if rollup.height and _rollup_holds(rollup) else None
+    return rollup if rollup.height and _rollup_holds(rollup, fact.rows) else None
+
+
+def _seen(name: str, value: pl.Expr) -> list[pl.Expr]:
+    """What a group's values were, to check what the statistics said: their smallest and
+    largest, and how many were null (or could not be read as the contract's type)."""
+    return [
+        value.min().alias(f"{_SEEN}{name}_min"),
+        value.max().alias(f"{_SEEN}{name}_max"),
+        value.null_count().alias(f"{_SEEN}{name}_nulls"),
+    ]
 
 
 def _is_id_type(dtype: pl.DataType) -> bool:
     """Ids the general path would take as they are: text, categories and whole numbers."""
     return isinstance(dtype, pl.String | pl.Categorical | pl.Enum) or dtype.is_integer()
+
+
+def _is_count(dtype: pl.DataType) -> bool:
+    """Whole numbers every value of which an Int64 holds (unsigned 64-bit ones go the general
+    way, which names a value too large)."""
+    return dtype.is_integer() and dtype != pl.UInt64
 
 
 def _is_number(dtype: pl.DataType) -> bool:
@@ -183,7 +232,11 @@ def _month(time: pl.Expr, dtype: pl.DataType, fact: ColumnFacts) -> pl.Expr | No
     if (high - first).days > _MAX_LOOKUP_DAYS:
         return day.dt.month_start()
     months = pl.date_range(first, high, "1d", eager=True).dt.month_start()
-    return pl.lit(months).gather(day.cast(pl.Int32) - (first - _EPOCH).days)
+    # A day outside the vouched range (the statistics were wrong) looks up nothing (null), which
+    # the rollup's checks catch; it must never wrap round to another day's month.
+    index = day.cast(pl.Int32) - (first - _EPOCH).days
+    inside = pl.when((index >= 0) & (index < months.len())).then(index)
+    return pl.lit(months).gather(inside)
 
 
 def _utc_date(value: object) -> dt.date | None:
@@ -196,10 +249,26 @@ def _utc_date(value: object) -> dt.date | None:
     return None
 
 
-def _rollup_holds(rollup: pl.DataFrame) -> bool:
-    """What statistics cannot tell, checked per group: finite sums and well-formed ids."""
-    checks = [pl.col(s.COST_USD).is_finite().all()]
+def _rollup_holds(rollup: pl.DataFrame, rows: int | None) -> bool:
+    """What the statistics said, checked on the rollup (statistics are hints, not facts: a
+    footer can be wrong, or forged): every row was read, no key is null, and every group's
+    values keep the contract's rules. Also what statistics cannot tell: finite sums and
+    well-formed ids."""
+    checks = [
+        pl.col(s.COST_USD).is_finite().all(),
+        *(pl.col(key).is_not_null().all() for key in (*s.USAGE_REQUIRED, s.MONTH)),
+        pl.col(ROWS_READ).sum() == rows,
+    ]
     for name in s.USAGE_REQUIRED:
         length = pl.col(name).str.len_chars()
         checks.append(((length >= 1) & (length <= s.ID_MAX_LENGTH)).all())
-    return all(rollup.select(checks).row(0))
+    for name in (s.COST_USD, s.CALLS, *s.TOKEN_COLUMNS):
+        low = f"{_SEEN}{name}_min"
+        if low not in rollup.columns:
+            continue
+        high = pl.col(f"{_SEEN}{name}_max")
+        checks.append((pl.col(low) >= 0).all())
+        checks.append((high <= (s.MAX_MONEY if name == s.COST_USD else s.MAX_COUNT)).all())
+        if name in (s.COST_USD, s.CALLS):
+            checks.append((pl.col(f"{_SEEN}{name}_nulls") == 0).all())
+    return all(rollup.select(check.alias(str(i)) for i, check in enumerate(checks)).row(0))

@@ -19,7 +19,6 @@ or a map ``{segment: number}``. How a map is read:
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -28,7 +27,15 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 from econ.errors import ScenarioError
 from econ.levers import Levers, PriceBook
 from econ.schema import CATEGORIES, CATEGORY_BANDS, USAGE_TIER, Category
-from econ.values import freeze, known_keys, number, number_map, sequence
+from econ.values import (
+    LARGEST,
+    freeze,
+    known_keys,
+    number,
+    number_map,
+    parse_json,
+    sequence,
+)
 
 SCENARIO_VERSION: Final = 1
 """Bumped when a field changes meaning; new optional fields do not bump it."""
@@ -42,7 +49,7 @@ AllocationMethod = Literal["usage", "custom"]
 _MONTH_PATTERN: Final = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def _per_segment(value: object, what: str, *, high: float = math.inf) -> PerSegment:
+def _per_segment(value: object, what: str, *, high: float = LARGEST) -> PerSegment:
     if isinstance(value, Mapping):
         return number_map(value, what, high=high)
     return number(value, what, high=high)
@@ -248,11 +255,7 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Scenario:
-        try:
-            data = json.loads(text)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ScenarioError(f"the scenario is not valid JSON: {error}") from None
-        return cls.from_dict(data)
+        return cls.from_dict(parse_json(text, "the scenario"))
 
 
 def _build(kind: type[Allocation] | type[Cogs], value: object, what: str) -> Any:

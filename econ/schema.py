@@ -67,6 +67,23 @@ EARLIEST_MONTH: Final = dt.date(1990, 1, 1)
 LATEST_MONTH: Final = dt.date(dt.date.today().year + 3, 12, 1)
 """Months outside [EARLIEST_MONTH, LATEST_MONTH] are typos or placeholder dates."""
 TOKEN_COLUMNS: Final = (INPUT_TOKENS, OUTPUT_TOKENS, CACHED_INPUT_TOKENS)
+MAX_MONEY: Final = 1e12
+"""The most one row may say in dollars (a call's cost, a customer-month's MRR): a trillion.
+No real row comes near it, and below it every total of a file within the row limit stays a
+finite, printable number."""
+AT_MOST: Final = "at_most"
+"""The name of the rule holding money to :data:`MAX_MONEY` (dataframely reports it as
+``check__at_most``)."""
+
+
+def _at_most_money(value: pl.Expr) -> pl.Expr:
+    """At most :data:`MAX_MONEY`; NaN and infinity break rules of their own, not this one."""
+    return ~value.is_finite() | (value <= MAX_MONEY)
+
+
+MAX_COUNT: Final = 10**15
+"""The most calls or tokens one row may count (a quadrillion): larger counts are corrupt, and
+their totals could overflow a 64-bit integer (see :func:`econ.rollup.check_totals`)."""
 
 
 class UsageSchema(dy.Schema):
@@ -75,12 +92,12 @@ class UsageSchema(dy.Schema):
     customer_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
     feature_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
     month = dy.Date(nullable=False, min=EARLIEST_MONTH, max=LATEST_MONTH)
-    cost_usd = dy.Float64(nullable=False, min=0.0)
-    calls = dy.Int64(nullable=False, min=0)
+    cost_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
+    calls = dy.Int64(nullable=False, min=0, max=MAX_COUNT)
     model = dy.String(nullable=True, max_length=ID_MAX_LENGTH)
-    input_tokens = dy.Int64(nullable=True, min=0)
-    output_tokens = dy.Int64(nullable=True, min=0)
-    cached_input_tokens = dy.Int64(nullable=True, min=0)
+    input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
+    output_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
+    cached_input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
 
 
 class RevenueSchema(dy.Schema):
@@ -90,7 +107,7 @@ class RevenueSchema(dy.Schema):
         nullable=False, primary_key=True, min_length=1, max_length=ID_MAX_LENGTH
     )
     month = dy.Date(nullable=False, primary_key=True, min=EARLIEST_MONTH, max=LATEST_MONTH)
-    mrr_usd = dy.Float64(nullable=False, min=0.0)
+    mrr_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
     plan = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
 
 

@@ -6,14 +6,22 @@ editing a scenario file knows exactly which value to fix.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from econ.errors import ScenarioError
 
 V = TypeVar("V")
+
+LARGEST: Final = 1e9
+"""The largest number any assumption may be (a price, a burden, a CAC, a weight, in dollars a
+customer-month or plain): a billion. Larger numbers are typos, and they overflow the sums
+built from them into infinity and NaN."""
+MAX_JSON_DEPTH: Final = 32
+"""How deeply a scenario's JSON may nest; a real one nests four levels."""
 
 
 def freeze(mapping: Mapping[str, V]) -> Mapping[str, V]:
@@ -21,16 +29,59 @@ def freeze(mapping: Mapping[str, V]) -> Mapping[str, V]:
     return MappingProxyType(dict(mapping))
 
 
-def number(value: object, what: str, *, low: float = 0.0, high: float = math.inf) -> float:
+def number(value: object, what: str, *, low: float = 0.0, high: float = LARGEST) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(f"{what} must be a number, got {value!r}")
     result = float(value)
     if not math.isfinite(result):
         raise ScenarioError(f"{what} must be a finite number, got {value!r}")
     if not low <= result <= high:
-        bound = f"between {low:g} and {high:g}" if math.isfinite(high) else f"at least {low:g}"
-        raise ScenarioError(f"{what} must be {bound}, got {result:g}")
+        raise ScenarioError(
+            f"{what} must be between {_shown(low)} and {_shown(high)}, got {_shown(result)}"
+        )
     return result
+
+
+def _shown(value: float) -> str:
+    """``1,000,000,000`` for a whole number below 1e15, else the shortest form (``0.99``)."""
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:g}"
+
+
+def parse_json(text: str | bytes, what: str) -> Any:
+    """JSON text read, refusing nesting deeper than :data:`MAX_JSON_DEPTH` before it is parsed
+    (Python's parser recurses, and a document nested thousands deep exhausts its stack).
+
+    Raises:
+        ScenarioError: naming ``what`` and the problem.
+    """
+    raw = text.encode() if isinstance(text, str) else text
+    depth = deepest = 0
+    in_text = escaped = False
+    for byte in raw:
+        if in_text:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_text = False
+        elif byte == 0x22:
+            in_text = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_JSON_DEPTH:
+                raise ScenarioError(
+                    f"{what} nests deeper than {MAX_JSON_DEPTH} levels; no scenario does"
+                )
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"{what} is not valid JSON: {error}") from None
 
 
 def mapping(value: object, what: str) -> Mapping[str, Any]:
@@ -43,7 +94,7 @@ def mapping(value: object, what: str) -> Mapping[str, Any]:
 
 
 def number_map(
-    value: object, what: str, *, low: float = 0.0, high: float = math.inf
+    value: object, what: str, *, low: float = 0.0, high: float = LARGEST
 ) -> Mapping[str, float]:
     items = mapping(value, what)
     return freeze(

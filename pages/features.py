@@ -5,6 +5,7 @@ import streamlit as st
 from econ import edits, formats, views
 from econ.schema import CATEGORIES, CATEGORY_BANDS
 from ui import charts, controls, layout, session, tables
+from ui.text import plain
 
 now = session.current()
 scenario, report = now.scenario, now.report
@@ -51,7 +52,7 @@ with st.container(border=True):
         for index, feature in enumerate(feature_ids):
             with columns[index % 4]:
                 st.slider(
-                    f"{feature}",
+                    plain(feature),
                     min_value=0.0,
                     max_value=100.0,
                     step=0.5,
@@ -67,7 +68,7 @@ with st.container(border=True):
     columns = st.columns(4)
     for index, feature in enumerate(feature_ids):
         columns[index % 4].selectbox(
-            feature,
+            plain(feature),
             CATEGORIES,
             format_func=lambda c: (
                 f"{c.replace('_', '-')} ({CATEGORY_BANDS[c].low:.0%}–{CATEGORY_BANDS[c].high:.0%})"
@@ -91,7 +92,8 @@ third.metric(
 )
 for row in losers.iter_rows(named=True):
     st.error(
-        f"**{row['feature_id']}** loses {formats.money(-row['gross_profit_usd'], cents=False)}: "
+        f"**{plain(row['feature_id'])}** loses "
+        f"{formats.money(-row['gross_profit_usd'], cents=False)}: "
         f"{formats.count(row['calls'])} calls at {formats.per_call(row['cost_per_call_usd'])} "
         f"cost {formats.money(row['cost_usd'], cents=False)} against "
         f"{formats.money(row['revenue_usd'], cents=False)} of revenue "
@@ -127,7 +129,7 @@ trend = views.feature_trend(report)
 crossed = views.crossings(trend)
 for row in crossed.iter_rows(named=True):
     st.warning(
-        f"**{row['feature_id']}** crossed from a positive to a negative margin in "
+        f"**{plain(row['feature_id'])}** crossed from a positive to a negative margin in "
         f"{row['crossed_in']:%B %Y}; its margin in the latest month is "
         f"{formats.percent(row['latest_margin'])}.",
         icon=":material/trending_down:",

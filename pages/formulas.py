@@ -7,6 +7,7 @@ from econ import formats
 from econ.scenario import ALL
 from econ.schema import CATEGORY_BANDS
 from ui import layout, session
+from ui.text import plain
 
 now = session.current()
 scenario, report = now.scenario, now.report
@@ -109,7 +110,7 @@ if report.tier_thresholds:
     q1, q2 = report.tier_thresholds
     live(f"percentiles {low:g} and {high:g} give q₁ = {money(q1)} and q₂ = {money(q2)} a month.")
 else:
-    live(f"segments are by {scenario.segment_by}, not usage tier.")
+    live(f"segments are by {plain(scenario.segment_by)}, not usage tier.")
 
 st.subheader("7. Feature revenue and margin")
 st.latex(
@@ -122,7 +123,7 @@ worst = report.features.tail(1).row(0, named=True) if report.features.height els
 if worst:
     live(
         f"{scenario.allocation.method} allocation; the lowest feature in the margin stack, "
-        f"{worst['feature_id']}, earns {money(worst['revenue_usd'], cents=False)} against "
+        f"{plain(worst['feature_id'])}, earns {money(worst['revenue_usd'], cents=False)} against "
         f"{money(worst['cost_usd'], cents=False)} of cost: margin {percent(worst['gross_margin'])}."
         f" Aggregate feature margin {percent(totals.inference_margin)}."
     )
@@ -170,8 +171,8 @@ recommendations = now.recommendations()
 if recommendations:
     top = recommendations[0]
     live(
-        f"the top recommendation, *{top.title}*, adds {money(top.gross_profit_change_usd)} of "
-        "gross profit a month."
+        f"the top recommendation, *{plain(top.title)}*, adds "
+        f"{money(top.gross_profit_change_usd)} of gross profit a month."
     )
 
 st.subheader("10. The pricing simulator")

@@ -6,6 +6,7 @@ from econ import formats
 from econ.imports import title_of
 from econ.link import SAMPLE_DATASET
 from ui import imports, layout, session
+from ui.text import plain
 
 UPLOAD_TYPES = ["parquet", "csv", "json", "jsonl", "ndjson", "gz"]
 
@@ -65,8 +66,8 @@ if usage is not None and revenue is not None:
         )
     elif clicked and not isinstance(usage_spec, tuple) and not isinstance(revenue_spec, tuple):
         with st.status("Reading and checking your files…", expanded=True) as status:
-            st.write(f"Usage ledger: {usage.name} ({usage.size:,} bytes)")
-            st.write(f"Revenue table: {revenue.name} ({revenue.size:,} bytes)")
+            st.write(f"Usage ledger: {plain(usage.name)} ({usage.size:,} bytes)")
+            st.write(f"Revenue table: {plain(revenue.name)} ({revenue.size:,} bytes)")
             result = session.use_uploaded(
                 session.Upload(usage.name, usage.content, usage_spec),
                 session.Upload(revenue.name, revenue.content, revenue_spec),
@@ -100,8 +101,8 @@ with banner:
         )
     else:
         st.success(
-            f"Showing your data: **{data.usage_name}** ({title_of(data.usage_format)}) and "
-            f"**{data.revenue_name}** ({title_of(data.revenue_format)}).",
+            f"Showing your data: **{plain(data.usage_name)}** ({title_of(data.usage_format)}) "
+            f"and **{plain(data.revenue_name)}** ({title_of(data.revenue_format)}).",
             icon=":material/check_circle:",
         )
         st.button("Back to the sample data", on_click=session.use_sample, key="use_sample")
@@ -148,8 +149,8 @@ fourth.metric(
     "or unknown customers. Left out of segment and feature economics.",
 )
 st.caption(
-    f"Plans: {', '.join(sorted(revenue['plan'].unique()))}. Segment columns: "
-    f"{', '.join(data.segment_columns) or 'none'}. Inference is "
+    f"Plans: {', '.join(map(plain, sorted(revenue['plan'].unique())))}. Segment columns: "
+    f"{', '.join(map(plain, data.segment_columns)) or 'none'}. Inference is "
     f"{formats.percent(totals.inference_share)} of revenue"
     + (
         ", so compute-adjusted LTV matters here."
@@ -158,9 +159,9 @@ st.caption(
     )
 )
 for note in data.notes:
-    st.caption(f"• {note}")
+    st.caption(f"• {plain(note)}")
 for warning in report.warnings:
-    st.warning(warning)
+    st.warning(plain(warning))
 
 with st.expander("Preview the rows"):
     st.markdown("**Usage, rolled up to customer × feature × month**")

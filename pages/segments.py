@@ -6,6 +6,7 @@ from econ import edits, formats, views
 from econ.scenario import ALL, BURDENS
 from econ.schema import PLAN, USAGE_TIER
 from ui import charts, controls, layout, session, tables
+from ui.text import plain
 
 now = session.current()
 scenario, report, data = now.scenario, now.report, now.data
@@ -70,7 +71,7 @@ with st.container(border=True):
             shown = given if given is not None else (estimate or 0.0)
             with columns[index % len(columns)]:
                 st.slider(
-                    f"{'Blended (all)' if name == ALL else name} — % per month",
+                    f"{'Blended (all)' if name == ALL else plain(name)} — % per month",
                     min_value=0.0,
                     max_value=30.0,
                     step=0.01,
@@ -100,7 +101,7 @@ with st.container(border=True):
         columns = st.columns(min(4, len(names)))
         for index, name in enumerate(names):
             columns[index % len(columns)].number_input(
-                f"CAC — {name}",
+                f"CAC — {plain(name)}",
                 min_value=0.0,
                 step=50.0,
                 value=None,
@@ -135,7 +136,7 @@ with st.container(border=True):
             if not isinstance(value, float):
                 column.caption(
                     "Varies by segment in this scenario: "
-                    + ", ".join(f"{k} {formats.money(v)}" for k, v in value.items())
+                    + ", ".join(f"{plain(k)} {formats.money(v)}" for k, v in value.items())
                     + ". A value here applies to every segment."
                 )
             column.number_input(
@@ -160,7 +161,7 @@ with st.container(border=True):
         for index, plan in enumerate(plans):
             with columns[index % len(columns)]:
                 st.number_input(
-                    f"{plan} — $ per month",
+                    f"{plain(plan)} — $ per month",
                     min_value=0.0,
                     step=1.0,
                     format="%.2f",
@@ -192,7 +193,7 @@ fourth.metric("Monthly churn (blended)", formats.percent(blended["churn"], digit
 weak = views.below_benchmark(segments)
 if weak.height:
     for row in weak.iter_rows(named=True):
-        who = "Blended" if row["segment"] == ALL else f"**{row['segment']}**"
+        who = "Blended" if row["segment"] == ALL else f"**{plain(row['segment'])}**"
         st.warning(
             f"{who}: compute-adjusted LTV:CAC is **{formats.ratio(row['ltv_cac'])}**, below 3:1 "
             f"(the traditional view says {formats.ratio(row['ltv_cac_traditional'])}).",
@@ -222,7 +223,7 @@ reasons = {
 if reasons:
     with st.expander("Why some figures are blank"):
         for reason, where in reasons.items():
-            st.markdown(f"- {reason} ({', '.join(where)})")
+            st.markdown(f"- {plain(reason)} ({', '.join(map(plain, where))})")
 
 st.subheader("Who loses money")
 customers = now.customer_profits()

@@ -7,6 +7,7 @@ from econ import edits, views
 from econ.formats import count, money, percent
 from econ.scenario import ALL
 from ui import charts, controls, layout, session, tables
+from ui.text import plain
 
 now = session.current()
 scenario, report, data = now.scenario, now.report, now.data
@@ -32,8 +33,8 @@ layout.notices()
 st.subheader("Feature margins by plan")
 for row in views.losing_by_plan(by_plan).iter_rows(named=True):
     st.error(
-        f"**{row['feature_id']}** loses {money(-row['gross_profit_usd'], cents=False)} on "
-        f"**{row['plan']}** over the window (margin {percent(row['gross_margin'])}).",
+        f"**{plain(row['feature_id'])}** loses {money(-row['gross_profit_usd'], cents=False)} on "
+        f"**{plain(row['plan'])}** over the window (margin {percent(row['gross_margin'])}).",
         icon=":material/money_off:",
     )
 st.altair_chart(
@@ -52,7 +53,9 @@ st.caption(
 show_all = st.toggle(f"Show all {len(recommendations)}", key="show_all_recommendations")
 for rank, rec in enumerate(recommendations if show_all else recommendations[:8], start=1):
     impact = rec.gross_profit_change_usd
-    label = f"**{rank}. {rec.title}**" + (f" · +{money(impact, cents=False)}/mo" if impact else "")
+    label = f"**{rank}. {plain(rec.title)}**" + (
+        f" · +{money(impact, cents=False)}/mo" if impact else ""
+    )
     with st.expander(label):
         first, second, third, fourth = st.columns(4)
         first.metric("Revenue / month", money(rec.revenue_change_usd, cents=False))
@@ -68,7 +71,7 @@ for rank, rec in enumerate(recommendations if show_all else recommendations[:8],
             help=f"They bring {percent(rec.revenue_share_affected)} of revenue.",
         )
         for line in rec.arithmetic:
-            st.markdown(f"- {line}")
+            st.markdown(f"- {plain(line)}")
         if rec.patch is not None:
             applied = rec.patch.apply(book) == book
             st.button(
@@ -126,12 +129,12 @@ for column, title in zip(
     column.markdown(f"**{title}**")
 for feature in features:
     cells = st.columns([2, 2, 2, 2, 1])
-    cells[0].markdown(feature)
+    cells[0].markdown(plain(feature))
     for cell, field, step in zip(
         cells[1:4], ("included", "overage_usd", "per_call_usd"), (1.0, 0.01, 0.01), strict=True
     ):
         cell.number_input(
-            f"{feature} {field}",
+            f"{plain(feature)} {field}",
             min_value=0.0,
             step=step,
             value=None,
@@ -146,7 +149,7 @@ for feature in features:
             ),
         )
     cells[4].checkbox(
-        f"{feature} off {plan}",
+        f"{plain(feature)} off {plain(plan)}",
         label_visibility="collapsed",
         **controls.bind(
             f"book:{plan}:{feature}:removed",
@@ -166,7 +169,7 @@ with st.expander("Model routing, optimization and customer response"):
     columns = st.columns(4)
     for index, feature in enumerate(features):
         columns[index % 4].number_input(
-            f"{feature} cost ×",
+            f"{plain(feature)} cost ×",
             min_value=0.0,
             max_value=10.0,
             step=0.05,

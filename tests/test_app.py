@@ -4,17 +4,20 @@ uploads, and links that reproduce a view."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
 from conftest import revenue_frame, usage_frame
+from markup import HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset, markup, shown_text
 from streamlit.testing.v1 import AppTest
 
 import econ
 from econ.link import decode_link, encode_link
 from ui import session
+from ui.text import plain
 
 pytestmark = pytest.mark.app
 
@@ -120,7 +123,7 @@ class TestPages:
 
     def test_feature_page_names_the_money_loser_and_the_crossing(self) -> None:
         at = open_app("features")
-        assert any("**deep_research** loses" in e.value for e in at.error)
+        assert any(f"**{plain('deep_research')}** loses" in e.value for e in at.error)
         assert any("crossed from a positive to a negative margin" in w.value for w in at.warning)
         features = table(at)
         assert features[-1]["feature_id"] == "deep_research"
@@ -238,11 +241,12 @@ class TestTiersAndPricing:
     def test_names_the_loser_on_the_cheap_plan_and_ranks_fixes(self) -> None:
         at = open_app("tiers")
         assert any(
-            "**deep_research** loses" in e.value and "**Starter**" in e.value for e in at.error
+            f"**{plain('deep_research')}** loses" in e.value and "**Starter**" in e.value
+            for e in at.error
         )
         titles = [e.label for e in at.expander]
         assert titles[0].startswith("**1. ")
-        assert any("deep_research uses a month on Starter" in t for t in titles)
+        assert any(plain("deep_research uses a month on Starter") in t for t in titles)
 
     def test_applying_a_recommendation_simulates_it(self) -> None:
         at = open_app("tiers")
@@ -316,10 +320,10 @@ class TestImports:
             FIXTURES / "stripe_invoices_basil.json",
         )
         chosen = {box.label: box.value for box in at.selectbox}
-        assert chosen["langfuse_blob_events.parquet is a"] == "langfuse"
+        assert chosen[f"{plain('langfuse_blob_events.parquet')} is a"] == "langfuse"
         assert chosen["Customer comes from"] == "column:user_id"
         assert chosen["Feature comes from"] == "tag:feature:"
-        assert chosen["stripe_invoices_basil.json is a"] == "stripe_invoices"
+        assert chosen[f"{plain('stripe_invoices_basil.json')} is a"] == "stripe_invoices"
         assert at.radio(key=next(r.key for r in at.radio)).value == "auto"
         at.button(key="load_files").click().run()
         assert not at.exception
@@ -374,7 +378,7 @@ class TestImports:
         )
         at = upload_files(open_app(), usage, revenue)
         mapped = {box.label: box.value for box in at.selectbox}
-        assert mapped["ledger.parquet is a"] == "mapped"
+        assert mapped[f"{plain('ledger.parquet')} is a"] == "mapped"
         assert mapped["customer_id"] == "account"
         at.button(key="load_files").click().run()
         assert not at.exception
@@ -386,10 +390,11 @@ class TestImports:
         )
         at.button(key="load_files").click().run()
         assert at.session_state[session.DATASET_ID] == "sample"
-        assert any("my-finetune-v2" in w.value for w in at.warning)
+        model = plain("my-finetune-v2")
+        assert any(model in w.value for w in at.warning)
         inputs = {box.label: box for box in at.number_input}
-        inputs["my-finetune-v2 — input $/M"].set_value(0.5)
-        inputs["my-finetune-v2 — output $/M"].set_value(1.5)
+        inputs[f"{model} — input $/M"].set_value(0.5)
+        inputs[f"{model} — output $/M"].set_value(1.5)
         at.run()
         at.button(key="load_files").click().run()
         assert at.session_state[session.DATASET_ID] != "sample"
@@ -420,7 +425,7 @@ class TestUploads:
     def test_good_files_replace_the_sample(self, data_dir: Path) -> None:
         at = self.upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
         assert not at.exception
-        assert any("my_usage.parquet" in s.value for s in at.success)
+        assert any(plain("my_usage.parquet") in s.value for s in at.success)
         metrics = {metric.label: metric.value for metric in at.metric}
         assert metrics["Customers"] == "3"
         assert metrics["Plans"] == "2"
@@ -534,3 +539,131 @@ class TestLinks:
         at.switch_page(PAGES["segments"]).run()
         assert not at.exception
         assert scenario_of(at) == econ.sample_scenario()
+
+
+# Elements whose text Streamlit shows as it is. (Selectbox and multiselect options are plain
+# text too; radio options, like every label, help text, metric and alert, are Markdown.)
+LITERAL_ELEMENTS = {"code", "latex", "dataframe", "vega_lite_chart", "exception"}
+MARKDOWN_FIELDS = {"body", "label", "help", "delta"}
+
+
+def elements(node: Any) -> Iterator[Any]:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from elements(child)
+
+
+def markdown_bodies(at: AppTest) -> list[str]:
+    """Every string of this run that Streamlit renders as Markdown: markdown, captions,
+    headings and alerts; labels and help of widgets, metrics, expanders and tabs; metric values
+    and deltas; radio options."""
+    bodies: list[str] = []
+    for node in elements(at._tree):
+        if node.type in LITERAL_ELEMENTS:
+            continue
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "ListFields"):
+            bodies += [
+                value
+                for field, value in proto.ListFields()
+                if field.name in MARKDOWN_FIELDS and isinstance(value, str)
+            ]
+            if node.type == "radio":
+                bodies += list(proto.options)
+        label = getattr(node, "label", None)  # expanders and tabs keep theirs in a sub-message
+        if isinstance(label, str):
+            bodies.append(label)
+    return bodies
+
+
+def shown(at: AppTest) -> str:
+    """All the Markdown text of this run as a reader sees it."""
+    return "\n".join(shown_text(body) for body in markdown_bodies(at))
+
+
+def assert_no_markup(at: AppTest, where: str) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    made = {body: found for body in markdown_bodies(at) if (found := markup(body))}
+    assert not made, (where, made)
+
+
+class TestNothingUsersWriteBecomesMarkup:
+    """Uploaded ids and names, and share links, are shown as text on every page."""
+
+    def test_a_hostile_dataset_on_every_page(self) -> None:
+        usage, revenue = hostile_dataset()
+        at = open_app()
+        at.file_uploader(key="upload_usage").upload(USAGE_NAME, parquet(usage))
+        at.file_uploader(key="upload_revenue").upload(REVENUE_NAME, parquet(revenue))
+        at.run()
+        assert_no_markup(at, "import step")
+        at.button(key="load_files").click().run()
+        assert at.session_state[session.DATASET_ID] != "sample"
+        assert_no_markup(at, "data page")
+        text = shown(at)
+        assert USAGE_NAME in text and REVENUE_NAME in text
+        assert HOSTILE[0] in text and HOSTILE[6] in text  # the plans
+
+        at.switch_page(PAGES["segments"]).run()
+        at.selectbox(key="segment_by").set_value("company_size").run()
+        at.number_input(key=f"cac:{HOSTILE[2]}").set_value(90_000.0).run()
+        assert_no_markup(at, "segment LTV")
+        assert any(plain(HOSTILE[2]) in w.value for w in at.warning)  # below 3:1
+        assert all(value in shown(at) for value in HOSTILE)
+        # The layout reads the hostile column's name as a plain identifier; its values stay.
+        at.selectbox(key="segment_by").set_value(at.selectbox(key="segment_by").options[-1]).run()
+        assert_no_markup(at, "segment LTV by the second segment column")
+
+        at.switch_page(PAGES["features"]).run()
+        assert_no_markup(at, "feature margins")
+        assert any(plain(HOSTILE[1]) in e.value for e in at.error)  # loses money
+        assert any(plain(HOSTILE[2]) in w.value for w in at.warning)  # crossed below zero
+        at.radio(key="allocation_method").set_value("custom").run()
+        assert_no_markup(at, "feature margins, custom weights")
+        assert all(value in shown(at) for value in HOSTILE)
+
+        at.switch_page(PAGES["tiers"]).run()
+        at.toggle(key="show_all_recommendations").set_value(True).run()
+        for plan in (HOSTILE[0], HOSTILE[6]):
+            at.selectbox(key="book_plan").set_value(plan).run()
+            assert_no_markup(at, f"tiers & pricing, {plan}")
+            assert all(plain(feature) in [m.value for m in at.markdown] for feature in HOSTILE)
+        assert any(plain(HOSTILE[1]) in e.label for e in at.expander)  # a recommendation
+
+        at.switch_page(PAGES["methods"]).run()
+        assert_no_markup(at, "methods")
+
+    @pytest.mark.parametrize(
+        "params",
+        [
+            {"v": "![x](http://evil.example/x.png) [Log in again](http://evil.example/phish)"},
+            {"v": "1", "data": HOSTILE[0], "page": HOSTILE[1]},
+            {
+                "v": "1",
+                "data": "sample",
+                "s": econ.link.encode_scenario(econ.Scenario(segment_by=HOSTILE[0])),
+            },
+            {
+                "v": "1",
+                "data": "sample",
+                "s": econ.link.encode_scenario(
+                    econ.sample_scenario().replace(
+                        prices={HOSTILE[0]: 10.0},
+                        cogs=econ.Cogs(support_usd={"light": 1.0, HOSTILE[1]: 2.0}),
+                        feature_categories={HOSTILE[2]: "core"},
+                    )
+                ),
+            },
+        ],
+        ids=["version", "dataset-and-page", "segment-by", "scenario-keys"],
+    )
+    def test_a_hostile_share_link_on_every_page(self, params: dict[str, str]) -> None:
+        at = open_app(params=params)
+        assert_no_markup(at, "data page")
+        if params["v"] != "1":
+            assert params["v"] in shown(at)  # quoted in the notice, as text
+        for name, page in PAGES.items():
+            at.switch_page(page).run()
+            assert_no_markup(at, name)

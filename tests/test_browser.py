@@ -1,8 +1,9 @@
 """End to end in a real browser: Playwright drives Debian's Chromium against `streamlit run`.
 
 Moves a slider, watches the number change, copies the share link, opens it in a fresh browser
-context and sees the same numbers; saves a screenshot of every page under
-``test-output/screenshots/`` for a person to look at.
+context and sees the same numbers; opens hostile links and data and sees no request leave the
+server; saves a screenshot of every page under ``test-output/screenshots/`` for a person to
+look at.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from markup import EVIL_HOST, HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset
 
-from econ.link import decode_link
+import econ
+from econ.link import decode_link, encode_link
+from ui.text import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 
@@ -240,4 +244,99 @@ def test_importing_exports_in_the_browser(app_url: str, browser: object) -> None
     assert page.get_by_text("No price is known for").count() >= 1
     assert page.locator("[data-testid='stException']").count() == 0
     page.screenshot(path=str(SCREENSHOTS / "data-after-import.png"), full_page=True)
+    context.close()
+
+
+def record_requests(context: object, app_url: str) -> list[str]:
+    """Every request the context's pages make; any not to the app's own server is stopped."""
+    local = urlsplit(app_url).netloc
+    seen: list[str] = []
+
+    def handle(route: object, request: object) -> None:
+        url = str(request.url)  # type: ignore[attr-defined]
+        seen.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or parts.netloc == local:
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            route.abort()  # type: ignore[attr-defined]
+
+    context.route("**/*", handle)  # type: ignore[attr-defined]
+    return seen
+
+
+def assert_nothing_hostile(page: object, requests: list[str], app_url: str) -> str:
+    """No request left the app's server, nothing on the page links to or loads from the
+    hostile host; returns the page's text (word joiners removed) for what it should show."""
+    local = urlsplit(app_url).netloc
+    foreign = [
+        url
+        for url in requests
+        if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != local
+    ]
+    assert not foreign, foreign
+    hostile = page.locator(  # type: ignore[attr-defined]
+        f"a[href*='{EVIL_HOST}'], img[src*='{EVIL_HOST}'], [src*='{EVIL_HOST}'], "
+        f"[href*='{EVIL_HOST}'], a[href^='javascript'], img, iframe, object, embed"
+    )
+    # Streamlit draws no <img> of its own on these pages: any image came from the text.
+    assert hostile.count() == 0, [hostile.nth(i).evaluate("e => e.outerHTML") for i in range(3)]
+    assert page.locator("[data-testid='stException']").count() == 0  # type: ignore[attr-defined]
+    text = str(page.locator("body").text_content())  # type: ignore[attr-defined]
+    return text.replace(WORD_JOINER, "")
+
+
+PAGE_PATHS = ["data", "segment-ltv", "feature-margins", "tiers-pricing", "methods"]
+
+
+def test_a_hostile_link_and_a_hostile_dataset_stay_text(
+    app_url: str, browser: object, tmp_path: Path
+) -> None:
+    """A share link whose parameters and an upload whose ids are Markdown links, images and
+    HTML: no request leaves the server, no link or image appears, the text is shown."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    requests = record_requests(context, app_url)
+    page = context.new_page()
+
+    version = "![x](http://evil.example/x.png) [Log in again](http://evil.example/phish)"
+    page.goto(f"{app_url}/?{urlencode({'v': version})}")
+    settled(page)
+    assert version in assert_nothing_hostile(page, requests, app_url)
+    page.screenshot(path=str(SCREENSHOTS / "hostile-link.png"))
+
+    scenario = econ.sample_scenario().replace(
+        prices={HOSTILE[0]: 10.0}, cogs=econ.Cogs(support_usd={"light": 1.0, HOSTILE[1]: 2.0})
+    )
+    link = encode_link("sample", scenario, "segment-ltv")
+    page.goto(f"{app_url}/?{urlencode(link)}")
+    settled(page)
+    page.get_by_role("tab", name="Cost burdens").click()
+    assert HOSTILE[1] in assert_nothing_hostile(page, requests, app_url)  # a segment's burden
+    page.screenshot(path=str(SCREENSHOTS / "hostile-link-scenario.png"))
+
+    usage, revenue = hostile_dataset()
+    usage.write_parquet(tmp_path / USAGE_NAME)
+    revenue.write_parquet(tmp_path / REVENUE_NAME)
+    page.goto(app_url)
+    settled(page)
+    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs.nth(0).set_input_files(str(tmp_path / USAGE_NAME))
+    inputs.nth(1).set_input_files(str(tmp_path / REVENUE_NAME))
+    page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
+    settled(page)
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Showing your data").wait_for(timeout=WAIT_MS)
+    settled(page)
+    query = urlsplit(page.url).query
+    for path in PAGE_PATHS:
+        if path != "data":
+            page.goto(f"{app_url}/?{query}&page={path}")
+            settled(page)
+        text = assert_nothing_hostile(page, requests, app_url)
+        if path in ("data", "tiers-pricing"):
+            assert HOSTILE[0] in text and HOSTILE[6] in text  # plans
+        if path == "tiers-pricing":
+            assert all(feature in text for feature in HOSTILE)
+        page.screenshot(path=str(SCREENSHOTS / f"hostile-data-{path}.png"), full_page=True)
     context.close()

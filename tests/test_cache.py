@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from pathlib import Path
 from typing import Any
 
@@ -172,3 +173,50 @@ def test_problem_examples_keep_their_types() -> None:
     )
     again = cache._problem_from_json(cache._problem_to_json(problem))
     assert again.message() == problem.message()
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pl.exceptions.ComputeError("parquet: underlying IO error: No space left on device"),
+        OSError(errno.ENOSPC, "No space left on device"),
+    ],
+)
+def test_a_full_disk_means_no_cache_not_an_error(
+    files: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+) -> None:
+    where = tmp_path / "cache"
+    data = econ.load_dataset(*files, options=DROP)
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", full)
+    assert cache.RollupCache(where).save("key", data) is False
+    assert list(where.iterdir()) == []  # no half-written staging folder
+    again = econ.load_dataset(*files, options=DROP, cache_dir=where)
+    assert_same(data, again)
+    monkeypatch.undo()
+    assert cache.RollupCache(where).save("key", data) is True
+
+
+def test_a_cache_that_cannot_be_written_is_still_read(
+    files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    where = tmp_path / "cache"
+    first = econ.load_dataset(*files, options=DROP, cache_dir=where)
+    reads = counting(monkeypatch)
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(cache.os, "utime", read_only)  # marking a use is a write
+    monkeypatch.setattr(cache.tempfile, "mkdtemp", read_only)
+    assert_same(first, econ.load_dataset(*files, options=DROP, cache_dir=where))
+    assert len(reads) == 0  # a hit, though its use could not be recorded
+    econ.load_dataset(*files, options=DROP, cache_dir=where, usage_name="other.parquet")
+    assert len(reads) == 1  # a miss is read from the files and not written
+    assert len(list(where.iterdir())) == 1

@@ -215,7 +215,7 @@ def test_unreadable_revenue_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     revenue.write_bytes(b"PAR1 this is not really parquet")
     code, _, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
     assert code == 2
-    assert "r.parquet: is not a readable parquet file" in err
+    assert "r.parquet: is a damaged parquet file" in err
     assert pl.__name__ not in err.split(":")[0]
 
 

@@ -13,12 +13,15 @@ Three kinds of file:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 import pytest
+from markup import shown_text
+from polars.testing import assert_frame_equal
 from streamlit.testing.v1 import AppTest
 
 import econ
@@ -56,7 +59,9 @@ CASES = [
         "is not a readable parquet, CSV, JSON or JSON Lines file",
     ),
     Case("usage_zero_bytes.parquet", "file", "is empty (0 bytes)"),
-    Case("usage_truncated.parquet", "file", "is not a readable parquet file (damaged footer)"),
+    Case(
+        "usage_truncated.parquet", "file", "is a damaged parquet file: it does not end as a parquet"
+    ),
     Case("revenue_html_error_page.parquet", "file", "is an HTML or XML page"),
     # JSON named .csv is read as the JSON it is; it lacks a month and a plan.
     Case("revenue_json.csv", "file", "is required but missing, and no column looks", "month"),
@@ -111,6 +116,76 @@ CASES = [
     Case("usage_null_customer.parquet", "accepted", "3 rows (15 calls, $2.40) name no customer"),
     Case("usage_empty_feature.parquet", "accepted", "3 rows (21 calls, $6.30) name no feature"),
     Case("revenue_single_month.parquet", "accepted", "churn cannot be estimated"),
+    # -- footers that are damaged or lie (tests/corpus/forge.py); the pages are honest --
+    Case(
+        "usage_footer_malformed_statistic.parquet",
+        "file",
+        "is a damaged parquet file: the min_value statistic of column 'cost_usd' in row group 1 "
+        "is 3 bytes long, but a DOUBLE value takes 8",
+    ),
+    Case("usage_footer_claims_fewer_rows.parquet", "file", "says it holds 12 values in 9 rows"),
+    Case("usage_footer_claims_more_rows.parquet", "file", "says it holds 12 values in 15 rows"),
+    Case(
+        "usage_footer_consistently_claims_fewer_rows.parquet",
+        "file",
+        "its footer says row group 1 holds 9 rows, but the pages of column 'customer_id' hold 12",
+    ),
+    Case(
+        "usage_footer_consistently_claims_more_rows.parquet",
+        "file",
+        "its footer says row group 1 holds 15 rows, but the pages of column 'customer_id' hold 12",
+    ),
+    Case("usage_forged_cost_minimum.parquet", "rows", "must be zero or more", "cost_usd", 3),
+    Case(
+        "usage_forged_cost_maximum.parquet",
+        "rows",
+        "must be finite (infinity found)",
+        "cost_usd",
+        3,
+    ),
+    Case("usage_forged_cost_null_count.parquet", "rows", "must not be empty (null)", "cost_usd", 3),
+    Case("usage_forged_calls_minimum.parquet", "rows", "must be zero or more", "calls", 6),
+    Case("usage_forged_timestamp_null_count.parquet", "rows", "must not be empty", "month", 3),
+    Case(
+        "usage_forged_customer_null_count.parquet",
+        "accepted",
+        "3 rows (15 calls, $2.40) name no customer",
+    ),
+    Case("usage_forged_time_minimum.parquet", "accepted", ""),
+    Case("usage_forged_time_maximum.parquet", "accepted", ""),
+    Case("usage_time_statistic_out_of_range.parquet", "accepted", ""),
+    # -- at the edge of what can be held or summed --
+    Case(
+        "usage_dictionary_expands_to_long_ids.parquet",
+        "file",
+        "holds 8,000 values longer than 256 characters (up to 10,240 bytes; 81,920,000 bytes",
+        "customer_id",
+    ),
+    Case(
+        "usage_calls_uint64_max.parquet",
+        "rows",
+        "must be at most 1,000,000,000,000,000",
+        "calls",
+        12,
+    ),
+    Case("usage_calls_2_62.parquet", "rows", "must be at most 1,000,000,000,000,000", "calls", 12),
+    Case(
+        "usage_calls_sum_overflows.parquet",
+        "file",
+        "adds up to more than 4,611,686,018,427,387,904",
+        "calls",
+    ),
+    Case("usage_cost_1e308.parquet", "rows", "must be at most $1,000,000,000,000", "cost_usd", 12),
+    Case("revenue_mrr_1e308.parquet", "rows", "must be at most $1,000,000,000,000", "mrr_usd", 9),
+    Case("usage_latin1_after_64_kb.csv", "file", "is not UTF-8 text throughout"),
+    Case("usage_unclosed_quote.csv", "file", "is not a well-formed CSV file"),
+    Case("usage_one_line.csv", "file", "has a first line (its header) longer than 64.0 KB"),
+    Case("usage_4000_punctuation_headers.csv", "accepted", ""),
+    Case(
+        "usage_row_column_and_two_costs.csv",
+        "accepted",
+        "'cost_usd' is used (its exact name)",
+    ),
 ]
 IDS = [case.file for case in CASES]
 
@@ -176,6 +251,28 @@ def test_cli(request: pytest.FixtureRequest) -> None:
         assert "for example row=" in message
 
 
+@pytest.mark.parametrize(
+    ("file", "month"),
+    [
+        ("usage_forged_time_minimum.parquet", dt.date(2025, 12, 1)),
+        ("usage_forged_time_maximum.parquet", dt.date(2026, 7, 1)),
+        ("usage_forged_customer_null_count.parquet", None),
+        ("usage_time_statistic_out_of_range.parquet", None),
+    ],
+)
+def test_statistics_are_hints_not_facts(file: str, month: dt.date | None) -> None:
+    """A footer whose statistics lie gives the numbers its rows give: the same rollup with the
+    statistics as without them, every row in its own month."""
+    path = CORPUS / file
+    trusting = econ.load_usage(path).rollup
+    row_by_row = econ.load_usage(path, options=econ.IngestOptions(use_statistics=False)).rollup
+    keys = ["customer_id", "feature_id", "month"]
+    assert_frame_equal(trusting.sort(keys), row_by_row.sort(keys))
+    assert trusting["calls"].sum() == econ.readers.read_table(path, file).collect()["calls"].sum()
+    if month is not None:
+        assert month in trusting["month"].to_list()
+
+
 def test_cli_can_keep_the_usable_rows(tmp_path: Path) -> None:
     dropped = tmp_path / "dropped.csv"
     out, err = io.StringIO(), io.StringIO()
@@ -239,7 +336,8 @@ def test_app(
         assert at.get("download_button")
     elif case.rule:
         shown = " ".join(
-            [c.value for c in at.caption]
+            shown_text(text)
+            for text in [c.value for c in at.caption]
             + [w.value for w in at.warning]
             + [m.label for m in at.metric]
         )

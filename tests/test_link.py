@@ -76,3 +76,11 @@ def test_dataset_ids_and_pages_are_checked() -> None:
 
 def test_no_parameters_means_defaults_without_complaint() -> None:
     assert decode_link({}) == econ.link.DecodedLink(None, None, (), None)
+
+
+def test_a_link_whose_scenario_nests_thousands_deep_says_so() -> None:
+    deep = ('{"levers": ' * 3_000 + "1" + "}" * 3_000).encode()
+    token = base64.urlsafe_b64encode(zlib.compress(deep, 9)).rstrip(b"=").decode()
+    decoded = decode_link({"s": token})
+    assert decoded.scenario is None
+    assert any("nests deeper than 32 levels" in problem for problem in decoded.problems)

@@ -6,15 +6,27 @@ import hashlib
 import io
 import json
 import runpy
+import tomllib
 from pathlib import Path
 
 import polars as pl
 import pytest
 
 import econ
-from econ.readers import Limits, normalize, normalized_names, open_table, read_header, read_table
+from econ import readers
+from econ.readers import (
+    MEGABYTE,
+    RESERVED_NAMES,
+    Limits,
+    normalize,
+    normalized_names,
+    open_table,
+    read_header,
+    read_table,
+)
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_parquet_and_csv_paths_and_bytes(tmp_path: Path) -> None:
@@ -79,12 +91,59 @@ def test_header_hints(name: str, hint: str | None) -> None:
     assert dict(table.hints) == ({normalize(name): hint} if hint else {})
 
 
-def test_colliding_names_get_suffixes() -> None:
-    assert normalized_names(["Customer ID", "customer_id", "customer id"]) == [
+def test_colliding_names_get_suffixes_and_an_exact_name_wins() -> None:
+    assert normalized_names(["Customer ID", "customer id", "Customer-Id"]) == [
         "customer_id",
         "customer_id_2",
         "customer_id_3",
     ]
+    assert normalized_names(["Customer ID", "customer_id", "customer id"]) == [
+        "customer_id_2",
+        "customer_id",
+        "customer_id_3",
+    ]
+
+
+def test_two_columns_that_mean_the_same_are_resolved_by_the_exact_name_and_said() -> None:
+    """``Cost USD`` in cents beside ``cost_usd`` in dollars: the exact name is read (not the
+    first, which would multiply inference by 100), and a warning says which and why."""
+    loaded = econ.load_usage(CORPUS / "usage_row_column_and_two_costs.csv")
+    honest = econ.load_usage(CORPUS / "good_usage.parquet")
+    assert loaded.rollup["cost_usd"].sum() == pytest.approx(honest.rollup["cost_usd"].sum())
+    (warning,) = [w for w in loaded.warnings if "columns read as cost_usd" in w]
+    assert "'cost_usd' is used (its exact name)" in warning
+    assert "'Cost USD' as cost_usd_2" in warning
+
+
+def test_a_csv_that_is_one_long_line_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readers, "MAX_LINE_BYTES", 1_000)
+    monkeypatch.setattr(readers, "_LINE_CHUNK", 300)
+    path = tmp_path / "usage.csv"
+    path.write_text("customer_id,feature_id\nc1," + "x" * 1_500 + "\nc2,chat\n")
+    with pytest.raises(econ.InputError, match=r"has a line longer than 1\.0 KB"):
+        open_table(path, "usage.csv")
+    path.write_text("customer_id,feature_id\n" + "c1,chat\n" * 1_000)
+    assert open_table(path, "usage.csv").frame.collect().height == 1_000
+    wide = ",".join(f"c{i}" for i in range(10_001))
+    with pytest.raises(econ.InputError, match="has 10,001 columns, more than the 10,000"):
+        open_table(f"{wide}\n".encode(), "wide.csv")
+
+
+def test_parquet_files_written_differently_are_read_as_one_table(tmp_path: Path) -> None:
+    """A folder whose files disagree (calls as floats in one, a column only in another) is
+    read as one table: types widen, missing columns are empty."""
+    usage = pl.read_parquet(CORPUS / "good_usage.parquet")
+    folder = tmp_path / "ledger"
+    folder.mkdir()
+    usage.head(6).write_parquet(folder / "a.parquet")
+    usage.tail(6).with_columns(
+        pl.col("calls").cast(pl.Float64), pl.lit("x").alias("extra")
+    ).write_parquet(folder / "b.parquet")
+    loaded = econ.load_usage(folder)
+    assert loaded.rows_read == 12
+    assert loaded.rollup["calls"].sum() == usage["calls"].sum()
 
 
 def test_size_limit_in_bytes_and_from_environment(
@@ -92,10 +151,10 @@ def test_size_limit_in_bytes_and_from_environment(
 ) -> None:
     path = tmp_path / "big.csv"
     path.write_text("a,b\n" + "1,2\n" * 1000)
-    with pytest.raises(econ.InputError, match=r"is 3\.9 KB, over the 1\.0 KB limit"):
-        read_table(path, "big.csv", Limits(max_bytes=1024))
+    with pytest.raises(econ.InputError, match=r"is 4\.0 KB, over the 1\.0 KB limit"):
+        read_table(path, "big.csv", Limits(max_bytes=1000))
     monkeypatch.setenv("ECON_MAX_FILE_MB", "0.001")
-    assert Limits.from_environment().max_bytes == 1048
+    assert Limits.from_environment().max_bytes == 1000
     monkeypatch.setenv("ECON_MAX_FILE_MB", "lots")
     assert Limits.from_environment() == Limits()
 
@@ -125,7 +184,14 @@ def test_csv_from_bytes_with_unicode() -> None:
     assert read_table(io.BytesIO(content).getvalue(), "u").collect().row(0) == ("顧客", "Pro")
 
 
-def test_corpus_matches_its_generator(tmp_path: Path) -> None:
+def test_the_command_line_and_the_uploader_allow_the_same_bytes() -> None:
+    """Streamlit's uploader counts a megabyte as 1,000,000 bytes; so do the readers."""
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] * MEGABYTE == Limits().max_bytes == 1_024_000_000
+
+
+def test_corpus_matches_its_generator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(CORPUS))  # its footer forger sits beside it
     generator = runpy.run_path(str(CORPUS / "make.py"))
     generator["main"].__globals__["HERE"] = tmp_path
     generator["main"]()
@@ -339,3 +405,35 @@ class TestIncompleteListings:
         }
         table = open_table(self.page(False, [invoice]), "invoices.json")
         assert "1 record lists only the first of their lines" in table.warnings[0]
+
+
+def test_normalizing_names_is_linear_and_keeps_every_column() -> None:
+    """4,000 headers that all normalize to the same name (punctuation only) get distinct names
+    in one pass; the names econ adds itself are never taken by a file's column."""
+    names = ["!" * (i % 9 + 1) for i in range(4_000)] + ["row", "Row", "priced by"]
+    renamed = normalized_names(names)
+    assert len(set(renamed)) == len(names)
+    assert renamed[:3] == ["column", "column_2", "column_3"]
+    assert renamed[-3:] == ["row_2", "row_3", "priced_by_2"]
+    assert not RESERVED_NAMES & set(renamed)
+
+
+def test_a_column_named_row_is_read(tmp_path: Path) -> None:
+    """``row`` is the row number econ adds to name offending rows; a file's own ``row`` column
+    is read under another name instead of clashing with it."""
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "row,customer_id,feature_id,timestamp,cost_usd\n"
+        "1,c1,chat,2026-01-05T00:00:00Z,0.5\n"
+        "2,c2,chat,2026-02-05T00:00:00Z,0.25\n"
+    )
+    loaded = econ.load_usage(path)
+    assert loaded.rows_read == 2
+    assert loaded.rollup["cost_usd"].sum() == 0.75
+
+
+def test_the_reserved_names_are_the_ones_econ_adds() -> None:
+    from econ.imports.layout import ROW
+    from econ.token_prices import PRICED_BY
+
+    assert {ROW, PRICED_BY} == RESERVED_NAMES

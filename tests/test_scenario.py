@@ -157,12 +157,15 @@ def test_sample_scenario_file_loads() -> None:
         ({"churn": 1.5}, "churn must be between 0 and 1, got 1.5"),
         ({"churn": {"power": 2}}, "churn['power'] must be between 0 and 1"),
         ({"churn": "2%"}, "churn must be a number, got '2%'"),
-        ({"cac_usd": -1}, "cac_usd must be at least 0"),
+        ({"cac_usd": -1}, "cac_usd must be between 0 and 1,000,000,000, got -1"),
         ({"cac_usd": True}, "cac_usd must be a number"),
         ({"allocation": {"method": "custom", "weights": {"a": 0, "b": 0}}}, "above zero"),
         ({"allocation": {"method": "custom"}}, "above zero"),
         ({"allocation": {"method": "value"}}, "'usage' or 'custom'"),
-        ({"allocation": {"weights": {"a": -1}}}, "allocation.weights['a'] must be at least 0"),
+        (
+            {"allocation": {"weights": {"a": -1}}},
+            "allocation.weights['a'] must be between 0 and 1,000,000,000",
+        ),
         ({"months": ["2026-1", "2026-03"]}, "months must be"),
         ({"months": ["2026-13", "2027-01"]}, "months must be"),
         ({"months": ["2026-05", "2026-03"]}, "must run forward"),
@@ -172,7 +175,13 @@ def test_sample_scenario_file_loads() -> None:
         ({"usage_tier_percentiles": [50]}, "two numbers"),
         ({"cogs": {"support_usd": float("nan")}}, "finite"),
         ({"cogs": {"rent": 5}}, "unknown keys in cogs"),
-        ({"prices": {"Pro": -5}}, "prices['Pro'] must be at least 0"),
+        (
+            {"prices": {"Pro": 1e308}},
+            "prices['Pro'] must be between 0 and 1,000,000,000, got 1e+308",
+        ),
+        ({"cogs": {"support_usd": 1e308}}, "cogs.support_usd must be between 0 and 1,000,000,000"),
+        ({"cac_usd": {"SMB": 1e10}}, "cac_usd['SMB'] must be between 0 and 1,000,000,000"),
+        ({"prices": {"Pro": -5}}, "prices['Pro'] must be between 0 and 1,000,000,000"),
         ({"feature_categories": {"chat": "luxury"}}, "must be one of"),
         ({"segment_by": ""}, "segment_by must be a column name"),
         ({"segmentby": "plan"}, "unknown scenario keys ['segmentby']"),
@@ -211,3 +220,15 @@ def test_unknown_segment_column_is_refused_against_the_data(
         econ.analyze_dataset(sample_dataset, econ.Scenario(segment_by="industry"))
     assert "'industry' is not a segment" in str(error.value)
     assert "company_size" in str(error.value)
+
+
+def test_json_nested_thousands_deep_is_refused_without_recursing() -> None:
+    """Python's JSON parser recurses: a document nested 3,000 deep would exhaust its stack."""
+    deep = '{"levers": ' * 3_000 + "1" + "}" * 3_000
+    with pytest.raises(ScenarioError, match="nests deeper than 32 levels"):
+        econ.Scenario.from_json(deep)
+    listed = '{"prices": {"a": ' + "[" * 3_000 + "]" * 3_000 + "}}"
+    with pytest.raises(ScenarioError, match="nests deeper than 32 levels"):
+        econ.Scenario.from_json(listed)
+    # brackets inside text are text
+    assert econ.Scenario.from_json('{"segment_by": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}')

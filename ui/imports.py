@@ -20,6 +20,7 @@ from econ import imports
 from econ import schema as s
 from econ.cache import bytes_hash
 from econ.readers import Limits, open_table
+from ui.text import plain
 
 NONE = "—"
 _TARGET_LABELS = {
@@ -93,7 +94,7 @@ def spec_controls(
     formats = imports.usage_formats() if side == "usage" else imports.revenue_formats()
     key = f"import:{side}:{digest[:12]}"
     format_id = st.selectbox(
-        f"{name} is a",
+        f"{plain(name)} is a",
         formats,
         index=formats.index(detected.format),
         format_func=imports.title_of,
@@ -103,7 +104,7 @@ def spec_controls(
     if not isinstance(found, imports.Inspection):
         return found
     if found.closest:
-        st.caption(found.closest)
+        st.caption(plain(found.closest))
     if found.sources:
         customer, feature = st.columns(2)
         chosen_customer = _source_box(
@@ -188,21 +189,24 @@ def _price_overrides(key: str, unpriced: Sequence[str]) -> dict[str, econ.ModelP
     if not unpriced:
         return {}
     st.warning(
-        "No price is known for " + ", ".join(unpriced) + ": their rows were left out. Enter "
-        "what you pay (dollars per million tokens) to include them.",
+        "No price is known for " + ", ".join(map(plain, unpriced)) + ": their rows were left out. "
+        "Enter what you pay (dollars per million tokens) to include them.",
         icon=":material/price_change:",
     )
     prices: dict[str, econ.ModelPrice] = {}
     for model in unpriced:
         first, second, third = st.columns(3)
         per_input = first.number_input(
-            f"{model} — input $/M", min_value=0.0, value=None, key=f"{key}:price:{model}:in"
+            f"{plain(model)} — input $/M", min_value=0.0, value=None, key=f"{key}:price:{model}:in"
         )
         per_output = second.number_input(
-            f"{model} — output $/M", min_value=0.0, value=None, key=f"{key}:price:{model}:out"
+            f"{plain(model)} — output $/M",
+            min_value=0.0,
+            value=None,
+            key=f"{key}:price:{model}:out",
         )
         per_cached = third.number_input(
-            f"{model} — cached input $/M",
+            f"{plain(model)} — cached input $/M",
             min_value=0.0,
             value=None,
             key=f"{key}:price:{model}:cached",

@@ -7,6 +7,7 @@ from streamlit.navigation.page import StreamlitPage
 
 from econ.link import SAMPLE_DATASET
 from ui import session
+from ui.text import plain
 
 
 def sidebar(page: StreamlitPage) -> None:
@@ -15,7 +16,7 @@ def sidebar(page: StreamlitPage) -> None:
         if session.dataset_id() == SAMPLE_DATASET:
             st.caption("Data: the bundled sample (Quillstack, a fictional AI SaaS).")
         else:
-            st.caption(f"Data: {data.usage_name} + {data.revenue_name}")
+            st.caption(f"Data: {plain(data.usage_name)} + {plain(data.revenue_name)}")
         st.markdown("**Copy share link**")
         st.code(session.share_url(page), language=None, wrap_lines=False)
         st.caption(
@@ -31,6 +32,10 @@ def sidebar(page: StreamlitPage) -> None:
 
 
 def notices() -> None:
-    """Messages from links that could not be used, or changes that were refused."""
+    """Messages from links that could not be used, or changes that were refused.
+
+    They quote what the link or the data said (a version, a page, a segment name), so they are
+    shown as plain text.
+    """
     for notice in session.take_notices():
-        st.warning(notice)
+        st.warning(plain(notice))

@@ -23,7 +23,14 @@ from streamlit.navigation.page import StreamlitPage
 import econ
 from econ import views
 from econ.link import SAMPLE_DATASET, decode_link, encode_link
-from econ.store import Content, DatasetNotFoundError, DatasetStore
+from econ.store import (
+    Content,
+    DatasetNotFoundError,
+    DatasetStore,
+    StoreWriteError,
+    default_data_dir,
+)
+from ui.text import plain
 
 SCENARIO = "scenario"
 DATASET_ID = "dataset_id"
@@ -39,7 +46,12 @@ def _store(root: str) -> DatasetStore:
 
 
 def store() -> DatasetStore:
-    return _store(str(DatasetStore().root))
+    return _store(str(default_data_dir()))
+
+
+def _app_options() -> econ.IngestOptions:
+    """How the app reads data: every usable row is kept, the rest listed."""
+    return econ.IngestOptions(on_invalid="drop")
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading and checking the data…")
@@ -48,7 +60,7 @@ def cached_dataset(dataset_id: str, data_dir: str) -> econ.Dataset:
 
     The app keeps every usable row and lists the rest, so one bad row never blocks a file.
     """
-    return _store(data_dir).load(dataset_id, econ.IngestOptions(on_invalid="drop"))
+    return _store(data_dir).load(dataset_id, _app_options())
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -99,9 +111,18 @@ def start() -> None:
     st.session_state[STARTED] = True
     link = decode_link({key: st.query_params[key] for key in st.query_params})
     notices = list(link.problems)
+    target = store()
+    problem = target.write_problem()
+    if problem is not None:
+        notices.append(
+            f"Nothing can be saved on this server now ({problem}): the data is analyzed without "
+            "its cache, so opening a dataset takes longer, and files you upload are kept in "
+            "memory only, so links to them stop working when the server restarts."
+        )
     dataset_id = link.dataset_id or SAMPLE_DATASET
+    target.mark_used(dataset_id)  # a link opened keeps its dataset in the store longest
     try:
-        cached_dataset(dataset_id, str(store().root))
+        cached_dataset(dataset_id, str(target.root))
     except DatasetNotFoundError:
         notices.append(
             "The dataset this link points to is no longer stored on this server; "
@@ -193,7 +214,7 @@ def current() -> Current:
         report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
     except (econ.InputError, DatasetNotFoundError) as error:
         if dataset_id() == SAMPLE_DATASET:
-            st.error(f"The bundled sample data cannot be read: {error}")
+            st.error(f"The bundled sample data cannot be read: {plain(error)}")
             st.stop()
         st.session_state.setdefault(NOTICES, []).append(
             f"This dataset can no longer be read ({error}); showing the sample data instead."
@@ -244,24 +265,37 @@ class Upload:
 def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
     """Validate an uploaded pair as the specs say; on success store it and make it current.
 
-    When it fails nothing changes: the previous dataset stays loaded.
+    When it fails nothing changes and nothing is written: the previous dataset stays loaded.
+    When the server cannot store it (a read-only or full data directory), it is analyzed all
+    the same, from memory, with a notice that links to it will not outlive the server.
     """
     target = store()
-    new_id = target.put(
-        usage.content,
-        revenue.content,
-        usage_name=usage.name,
-        revenue_name=revenue.name,
-        usage_spec=usage.spec,
-        revenue_spec=revenue.spec,
-    )
     try:
-        cached_dataset(new_id, str(target.root))
+        added = target.add(
+            usage.content,
+            revenue.content,
+            usage_name=usage.name,
+            revenue_name=revenue.name,
+            usage_spec=usage.spec,
+            revenue_spec=revenue.spec,
+            options=_app_options(),
+        )
+        new_id = added.dataset_id
+        cached_dataset(new_id, str(target.root))  # the dataset just read, from memory
     except econ.InputError as error:
-        target.forget(new_id)
         result = UploadResult(error.problems, None)
+    except StoreWriteError as error:
+        result = UploadResult((econ.Problem(usage.name, None, str(error)),), None)
+    except DatasetNotFoundError:  # read, then pushed out of memory by other uploads at once
+        result = UploadResult((econ.Problem(usage.name, None, "was read but not kept"),), None)
     else:
         result = UploadResult((), new_id)
+        if added.unstored is not None:
+            st.session_state.setdefault(NOTICES, []).append(
+                "Your files are read and analyzed, but they could not be saved on this server "
+                f"({added.unstored}): they are kept in memory only, so links to them stop "
+                "working when the server restarts."
+            )
         if new_id != dataset_id():
             st.session_state[DATASET_ID] = new_id
             reset_scenario()

@@ -28,7 +28,7 @@ from econ.imports.lines import customer_months, month_of, spread
 from econ.imports.registry import LAYOUT_BY_ID
 from econ.imports.spec import MAPPED, NATIVE, ImportSpec
 from econ.imports.usage import Converted, numbered, plain, resolve_format
-from econ.readers import CENTS, DOLLARS
+from econ.readers import CENTS, DOLLARS, example_row
 
 ZERO_DECIMAL: Final = frozenset(
     {
@@ -231,6 +231,6 @@ def _rejected(
         if not count:
             continue
         bad = rows.filter(check.broken.fill_null(False))
-        example = bad.head(1).collect().row(0, named=True)
+        example = example_row(bad.head(1).collect())
         out.append((Problem(label, check.column, check.rule, int(count), example), bad))
     return out

@@ -8,13 +8,17 @@ each. Run ``python tests/corpus/make.py`` to rewrite them.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import struct
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
+from forge import BINARY, I64, Node, Record, footer, set_rows, set_statistic, with_footer
 
 HERE = Path(__file__).resolve().parent
 MONTHS = [dt.date(2026, 1, 1), dt.date(2026, 2, 1), dt.date(2026, 3, 1)]
@@ -257,6 +261,171 @@ def main() -> None:
             pl.lit(None, pl.Float64).alias("cost_usd"),
         ),
         "usage_unknown_model.parquet",
+    )
+    forged(good_usage)
+    extremes(good_usage, good_revenue)
+
+
+def extremes(good_usage: pl.DataFrame, good_revenue: pl.DataFrame) -> None:
+    """Values and shapes at the edge of what can be held or summed."""
+    # One 10 KB id stored once in the dictionary and repeated 8,000 times: a few KB on disk,
+    # 82 MB of text once read.
+    rows = 8_000
+    long_id = "x" * 10_240
+    pq.write_table(
+        pa.table(
+            {
+                "customer_id": pa.DictionaryArray.from_arrays(
+                    pa.array([0] * rows, pa.int32()), pa.array([long_id])
+                ),
+                "feature_id": ["chat"] * rows,
+                "month": pa.array([MONTHS[0]] * rows, pa.date32()),
+                "cost_usd": [0.5] * rows,
+            }
+        ),
+        HERE / "usage_dictionary_expands_to_long_ids.parquet",
+        compression="zstd",
+    )
+    put(
+        good_usage.with_columns(pl.lit(2**64 - 1, pl.UInt64).alias("calls")),
+        "usage_calls_uint64_max.parquet",
+    )
+    put(good_usage.with_columns(pl.lit(2**62, pl.Int64).alias("calls")), "usage_calls_2_62.parquet")
+    put(
+        pl.concat([good_usage.with_columns(pl.lit(10**15, pl.Int64).alias("calls"))] * 800),
+        "usage_calls_sum_overflows.parquet",
+    )
+    put(good_usage.with_columns(pl.lit(1e308).alias("cost_usd")), "usage_cost_1e308.parquet")
+    put(good_revenue.with_columns(pl.lit(1e308).alias("mrr_usd")), "revenue_mrr_1e308.parquet")
+    # Text past the first 64 KB the reader samples: a Latin-1 byte, and a quote left open.
+    many = pl.concat([good_usage] * 1_000).with_columns(
+        pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    body = many.write_csv().encode()
+    (HERE / "usage_latin1_after_64_kb.csv").write_bytes(
+        body + b"c\xe9,chat,2026-01-05T00:00:00Z,1,0.5\n"
+    )
+    (HERE / "usage_unclosed_quote.csv").write_bytes(
+        body + b'c1,"chat,2026-01-05T00:00:00Z,1,0.5\nc2,chat,2026-01-05T00:00:00Z,1,0.5\n'
+    )
+    # A header 70 KB long on one line (a file that is one line of values).
+    (HERE / "usage_one_line.csv").write_text(",".join(f"v{i}" for i in range(12_000)))
+    # 4,000 punctuation-only headers: their names all normalize to "column".
+    headers = ["customer_id", "feature_id", "timestamp", "cost_usd"] + [
+        "!" * (i % 5 + 1) for i in range(4_000)
+    ]
+    (HERE / "usage_4000_punctuation_headers.csv").write_text(
+        ",".join(headers) + "\n" + "c1,chat,2026-01-05T00:00:00Z,0.5" + ",x" * 4_000 + "\n"
+    )
+    # The row-number column econ adds, and two columns that both normalize to cost_usd (the
+    # one in cents named with a space, the one in dollars by the exact name).
+    put(
+        good_usage.with_row_index("row", offset=1)
+        .with_columns((pl.col("cost_usd") * 100).alias("Cost USD"))
+        .select("row", "customer_id", "feature_id", "timestamp", "calls", "Cost USD", "cost_usd"),
+        "usage_row_column_and_two_costs.csv",
+    )
+
+
+def forged(good_usage: pl.DataFrame) -> None:
+    """Files whose pages are honest and whose footers are not (see ``forge.py``): a footer
+    pyarrow cannot decode, and statistics that lie about the rows."""
+
+    def write(frame: pl.DataFrame, name: str, edit: Callable[[Record], None]) -> None:
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, statistics=True)
+        data = buffer.getvalue()
+        meta = footer(data)
+        edit(meta)
+        (HERE / name).write_bytes(with_footer(data, meta))
+
+    def double(value: float) -> Node:
+        return Node(BINARY, struct.pack("<d", value))
+
+    def micros(value: dt.datetime) -> Node:
+        return Node(BINARY, struct.pack("<q", int(value.replace(tzinfo=dt.UTC).timestamp() * 1e6)))
+
+    def count(value: int) -> Node:
+        return Node(I64, value)
+
+    # A 3-byte minimum for a DOUBLE column: pyarrow aborts the process when it decodes it.
+    write(
+        good_usage,
+        "usage_footer_malformed_statistic.parquet",
+        lambda m: set_statistic(m, "cost_usd", 6, Node(BINARY, b"abc")),
+    )
+    search = pl.col("feature_id") == "search"
+    write(
+        where(good_usage, search, "cost_usd", -pl.col("cost_usd")),
+        "usage_forged_cost_minimum.parquet",
+        lambda m: set_statistic(m, "cost_usd", 6, double(0.2)),
+    )
+    write(
+        where(good_usage, search, "cost_usd", float("inf")),
+        "usage_forged_cost_maximum.parquet",
+        lambda m: set_statistic(m, "cost_usd", 5, double(2.1)),
+    )
+    write(
+        where(good_usage, search, "cost_usd", None),
+        "usage_forged_cost_null_count.parquet",
+        lambda m: set_statistic(m, "cost_usd", 3, count(0)),
+    )
+    write(
+        where(good_usage, pl.col("customer_id") == "c2", "customer_id", None),
+        "usage_forged_customer_null_count.parquet",
+        lambda m: set_statistic(m, "customer_id", 3, count(0)),
+    )
+    write(
+        where(good_usage, search, "timestamp", None),
+        "usage_forged_timestamp_null_count.parquet",
+        lambda m: set_statistic(m, "timestamp", 3, count(0)),
+    )
+    write(
+        where(good_usage, pl.col("feature_id") == "chat", "calls", -3),
+        "usage_forged_calls_minimum.parquet",
+        lambda m: set_statistic(m, "calls", 6, Node(BINARY, struct.pack("<q", 5))),
+    )
+    # A row in December 2025 under a minimum that says 10 January 2026: the month lookup must
+    # not wrap round to the end of its table (December must stay December).
+    early = where(
+        good_usage,
+        search & (pl.col("timestamp").dt.month() == 1),
+        "timestamp",
+        pl.datetime(2025, 12, 20, 9),
+    )
+    write(
+        early,
+        "usage_forged_time_minimum.parquet",
+        lambda m: set_statistic(m, "timestamp", 6, micros(dt.datetime(2026, 1, 10, 12))),
+    )
+    late = where(
+        good_usage,
+        search & (pl.col("timestamp").dt.month() == 3),
+        "timestamp",
+        pl.datetime(2026, 7, 4, 9),
+    )
+    write(
+        late,
+        "usage_forged_time_maximum.parquet",
+        lambda m: set_statistic(m, "timestamp", 5, micros(dt.datetime(2026, 3, 21, 12))),
+    )
+    # A minimum far past the year 9999, which Python's datetime cannot hold.
+    write(
+        good_usage,
+        "usage_time_statistic_out_of_range.parquet",
+        lambda m: set_statistic(m, "timestamp", 6, Node(BINARY, struct.pack("<q", 2**62))),
+    )
+    write(good_usage, "usage_footer_claims_fewer_rows.parquet", lambda m: set_rows(m, 9))
+    write(good_usage, "usage_footer_claims_more_rows.parquet", lambda m: set_rows(m, 15))
+    write(
+        good_usage,
+        "usage_footer_consistently_claims_fewer_rows.parquet",
+        lambda m: set_rows(m, 9, chunks=True),
+    )
+    write(
+        good_usage,
+        "usage_footer_consistently_claims_more_rows.parquet",
+        lambda m: set_rows(m, 15, chunks=True),
     )
 
 

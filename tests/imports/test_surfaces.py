@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from fixtures.imports import openai_files, truth
 from import_support import FIXTURES
+from markup import shown_text
 from streamlit.testing.v1 import AppTest
 
 from econ import formats
@@ -132,7 +133,7 @@ def load_pricing_the_fine_tune(at: AppTest) -> None:
     """Load the files; when a model no price table knows has its rows left out and its price
     asked for, enter it, as a user would, and load again."""
     at.button(key="load_files").click().run()
-    boxes = {box.label: box for box in at.number_input}
+    boxes = {shown_text(box.label): box for box in at.number_input}
     if f"{truth.FINE_TUNE} — input $/M" in boxes:
         boxes[f"{truth.FINE_TUNE} — input $/M"].set_value(0.30)
         boxes[f"{truth.FINE_TUNE} — output $/M"].set_value(1.20)
@@ -158,7 +159,7 @@ def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert metrics["Inference cost"] == formats.headline(want.inference)
     assert metrics["Unbilled usage"] == formats.headline(want.unbilled_inference)
     assert metrics["Customers"] == formats.count(want.customers)
-    assert any(case.warning in w.value for w in at.warning)
+    assert any(case.warning in shown_text(w.value) for w in at.warning)
 
 
 @pytest.mark.app
@@ -172,7 +173,8 @@ def test_api_pages_dropped_in_together(tmp_path: Path, monkeypatch: pytest.Monke
     at.file_uploader(key="upload_revenue").upload(DASHBOARD, (FIXTURES / DASHBOARD).read_bytes())
     at.run()
     assert any(
-        "openai_usage_completions_page1.json and 2 more is a" in b.label for b in at.selectbox
+        "openai_usage_completions_page1.json and 2 more is a" in shown_text(b.label)
+        for b in at.selectbox
     )
     load_pricing_the_fine_tune(at)
     assert not at.exception, [e.value for e in at.exception]
