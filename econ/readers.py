@@ -785,6 +785,11 @@ def _json_table(source: Path | bytes, head: bytes, label: str, limits: Limits) -
         return replace(opened, frame=_unwrap(opened.frame))
     except InputError:
         raise
+    except RecursionError:
+        problem = Problem(
+            label, None, "is JSON nested thousands of levels deep, which no export is"
+        )
+        raise InputError([problem]) from None
     except (pl.exceptions.PolarsError, ValueError, OSError) as error:
         problem = Problem(label, None, f"is not readable JSON ({first_line(error)})")
         raise InputError([problem]) from None
@@ -1057,12 +1062,13 @@ def _looks_like_text(sample: bytes) -> bool:
 
 
 def _scan_csv(source: Path | bytes, head: bytes, label: str) -> pl.LazyFrame:
+    """A CSV file scanned lazily, from a path or from bytes alike: inspecting an upload (its
+    columns and layout) reads only its first rows, not the whole file."""
     first = head.decode("utf-8", errors="replace").splitlines()[0]
     separator = max((",", ";", "\t"), key=first.count)
+    scanned = source if isinstance(source, Path) else io.BytesIO(source)
     try:
-        if isinstance(source, Path):
-            return pl.scan_csv(source, separator=separator, infer_schema_length=10_000)
-        return pl.read_csv(source, separator=separator, infer_schema_length=10_000).lazy()
+        return pl.scan_csv(scanned, separator=separator, infer_schema_length=10_000)
     except READ_ERRORS as error:
         problem = Problem(label, None, unreadable(error, "csv"))
         raise InputError([problem]) from None

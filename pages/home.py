@@ -26,7 +26,7 @@ usage_files = left.file_uploader(
     "Usage ledger",
     type=UPLOAD_TYPES,
     accept_multiple_files=True,
-    key="upload_usage",
+    key=session.uploader_key("usage"),
     help="One row per inference call or pre-aggregated rows: who, which feature, when, and what "
     "it cost (or the model and tokens to price it from). Several files of one export (API "
     "pages, a month each) are read as one table.",
@@ -35,7 +35,7 @@ revenue_files = right.file_uploader(
     "Revenue table",
     type=UPLOAD_TYPES,
     accept_multiple_files=True,
-    key="upload_revenue",
+    key=session.uploader_key("revenue"),
     help="One row per customer per month with MRR and plan, or invoice lines / subscriptions. "
     "Several files of one export are read as one table.",
 )

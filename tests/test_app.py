@@ -358,9 +358,13 @@ class TestImports:
         at.button(key="load_files").click().run()
         assert at.session_state[session.DATASET_ID] == "sample"
         assert any("names no customer" in str(row) for row in table(at))
+        customer_box = next(box for box in at.selectbox if box.label == "Customer comes from")
         customer_box.set_value("column:api_key").run()
         at.button(key="load_files").click().run()
         assert at.session_state[session.DATASET_ID] != "sample"
+        # Loaded: the uploaders let go of the files (a new, empty pair is shown).
+        (usage,) = [u for u in at.get("file_uploader") if u.key.startswith("upload_usage")]
+        assert usage.key == "upload_usage_1" and not usage.value
 
     def test_an_unknown_layout_is_mapped(self, tmp_path: Path) -> None:
         usage, revenue = tmp_path / "ledger.parquet", tmp_path / "revenue.csv"

@@ -264,3 +264,13 @@ def test_a_ledger_in_several_files_and_the_rollup_cache(
     )
     assert code == 0, err
     assert set(rollups.iterdir()) == entries
+
+
+def test_a_scenario_nested_thousands_deep_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = tmp_path / "deep.json"
+    scenario.write_text('{"levers": ' * 3_000 + "1" + "}" * 3_000)
+    code, _, err = run(capsys, "analyze", "--scenario", str(scenario))
+    assert code == 2
+    assert "nests deeper than 32 levels" in err and "Traceback" not in err

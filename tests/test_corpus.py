@@ -181,6 +181,8 @@ CASES = [
     Case("usage_unclosed_quote.csv", "file", "is not a well-formed CSV file"),
     Case("usage_one_line.csv", "file", "has a first line (its header) longer than 64.0 KB"),
     Case("usage_4000_punctuation_headers.csv", "accepted", ""),
+    Case("usage_nested_5000_deep.jsonl", "file", "is JSON nested thousands of levels deep"),
+    Case("revenue_nested_5000_deep.json", "file", "is JSON nested thousands of levels deep"),
     Case(
         "usage_row_column_and_two_costs.csv",
         "accepted",

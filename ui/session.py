@@ -34,6 +34,8 @@ from ui.text import plain
 
 SCENARIO = "scenario"
 DATASET_ID = "dataset_id"
+UPLOADERS = "uploaders"
+"""How many times the uploaders were emptied (see :func:`uploader_key`)."""
 NOTICES = "notices"
 STARTED = "started"
 LAST_UPLOAD = "last_upload"
@@ -290,6 +292,8 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
         result = UploadResult((econ.Problem(usage.name, None, "was read but not kept"),), None)
     else:
         result = UploadResult((), new_id)
+        if not added.data.unpriced_models:  # nothing left to ask about these files
+            st.session_state[UPLOADERS] = st.session_state.get(UPLOADERS, 0) + 1
         if added.unstored is not None:
             st.session_state.setdefault(NOTICES, []).append(
                 "Your files are read and analyzed, but they could not be saved on this server "
@@ -301,6 +305,14 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
             reset_scenario()
     st.session_state[LAST_UPLOAD] = result
     return result
+
+
+def uploader_key(side: str) -> str:
+    """The key of one side's uploader: ``upload_usage`` until a load succeeds, then a new key,
+    so the uploaded files (as large as the upload limit) are let go of rather than held by the
+    session for as long as it lasts."""
+    emptied = st.session_state.get(UPLOADERS, 0)
+    return f"upload_{side}" if not emptied else f"upload_{side}_{emptied}"
 
 
 def unpriced_models(usage_name: str, data: econ.Dataset) -> tuple[str, ...]:

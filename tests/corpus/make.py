@@ -317,6 +317,10 @@ def extremes(good_usage: pl.DataFrame, good_revenue: pl.DataFrame) -> None:
     (HERE / "usage_4000_punctuation_headers.csv").write_text(
         ",".join(headers) + "\n" + "c1,chat,2026-01-05T00:00:00Z,0.5" + ",x" * 4_000 + "\n"
     )
+    # JSON nested 5,000 levels deep: Python's parser would run out of stack.
+    deep = '{"customer_id": "c1", "cost_usd": ' + '{"a": ' * 5_000 + "1" + "}" * 5_000 + "}"
+    (HERE / "usage_nested_5000_deep.jsonl").write_text(deep + "\n")
+    (HERE / "revenue_nested_5000_deep.json").write_text("[" + deep + "]")
     # The row-number column econ adds, and two columns that both normalize to cost_usd (the
     # one in cents named with a space, the one in dollars by the exact name).
     put(
