@@ -198,6 +198,17 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     else:
         usage, revenue = sample_paths()
         usage_name = str(usage)
+    cache_dir = None
+    if not args.no_cache:
+        store = DatasetStore()
+        unwritable = store.write_problem()
+        if unwritable is None:
+            cache_dir = store.rollups
+        else:  # the cache only saves time: read the files without it, and say so
+            sys.stderr.write(
+                f"econ: warning: the rollup cache cannot be written ({unwritable}): the files "
+                "are read without it (--no-cache silences this).\n"
+            )
     data = load_dataset(
         usage,
         revenue,
@@ -206,7 +217,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         usage_spec=usage_spec,
         revenue_spec=revenue_spec,
         options=IngestOptions(on_invalid="drop" if args.drop_invalid else "raise"),
-        cache_dir=None if args.no_cache else DatasetStore().rollups,
+        cache_dir=cache_dir,
     )
     for warning in data.warnings:
         sys.stderr.write(f"econ: warning: {warning}\n")

@@ -175,7 +175,8 @@ def vouched_rollup(
         .with_columns(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String))
         .collect()
     )
-    return rollup if rollup.height and _rollup_holds(rollup, fact.rows) else None
+    rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
+    return rollup if rollup.height and _rollup_holds(rollup, rows) else None
 
 
 def _seen(name: str, value: pl.Expr) -> list[pl.Expr]:

@@ -274,3 +274,17 @@ def test_a_scenario_nested_thousands_deep_is_refused(
     code, _, err = run(capsys, "analyze", "--scenario", str(scenario))
     assert code == 2
     assert "nests deeper than 32 levels" in err and "Traceback" not in err
+
+
+def test_an_unwritable_data_directory_means_no_cache_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache only saves time: a data directory that cannot be written (here a path through
+    a regular file, which no user can write to) is read around, with a warning."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ECON_DATA_DIR", str(blocker / "data"))
+    code, out, err = run(capsys, "analyze", "--format", "json")
+    assert code == 0, err
+    assert "econ: warning: the rollup cache cannot be written" in err
+    assert json.loads(out)["totals"]["customers"] > 0
