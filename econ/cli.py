@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from econ.display import report_text
+from econ.display import report_text, terminal_safe
 from econ.errors import InputError, ScenarioError
 from econ.imports import AMOUNTS, ImportSpec, inspect, revenue_formats, title_of, usage_formats
 from econ.ingest import Dataset, IngestOptions, load_dataset
@@ -220,10 +220,10 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         cache_dir=cache_dir,
     )
     for warning in data.warnings:
-        sys.stderr.write(f"econ: warning: {warning}\n")
+        sys.stderr.write(f"econ: warning: {terminal_safe(warning)}\n")
     if data.dropped.height:
         for problem in data.dropped_problems:
-            sys.stderr.write(f"econ: dropped: {problem.message()}\n")
+            sys.stderr.write(f"econ: dropped: {terminal_safe(problem.message())}\n")
         if args.dropped_out is not None:
             data.dropped.write_csv(args.dropped_out)
     return data
@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "inspect":
-            sys.stdout.write(_inspect(args.file, args.side) + "\n")
+            sys.stdout.write(terminal_safe(_inspect(args.file, args.side)) + "\n")
             return 0
         scenario = _scenario(args.scenario, sample_data=args.usage is None)
         data = _dataset(args)
@@ -316,11 +316,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             else:
                 text = report_text(report, recommendations, simulation, data.notes)
         if args.output is None:
-            sys.stdout.write(text + "\n")
+            sys.stdout.write(terminal_safe(text) + "\n")
         else:
             args.output.write_text(text + "\n", encoding="utf-8")
     except (InputError, ScenarioError) as error:
-        sys.stderr.write(f"econ: error: {error}\n")
+        sys.stderr.write(f"econ: error: {terminal_safe(str(error))}\n")
         return EXIT_BAD_INPUT
     except OSError as error:
         sys.stderr.write(f"econ: error: {error}\n")

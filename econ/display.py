@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from typing import Final
 
 import polars as pl
 
@@ -49,6 +51,23 @@ def formatted(
             header: [fmt(value) for value in frame[name].to_list()]
             for name, (header, fmt) in columns.items()
         }
+    )
+
+
+_BIDI_CONTROLS: Final = frozenset(
+    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: control characters (an escape sequence that clears the screen or
+    writes a hyperlink, from an id in a file) and bidirectional overrides are shown as escapes,
+    not obeyed; line breaks and tabs stay."""
+    return "".join(
+        char
+        if char in "\n\t" or not (unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS)
+        else char.encode("unicode_escape").decode("ascii")
+        for char in text
     )
 
 

@@ -159,6 +159,11 @@ def _footer(read_at: ReadAt, size: int) -> bytes:
     length = struct.unpack("<I", tail[:4])[0]
     if length + 12 > size:
         raise _DamagedError("the footer's length is longer than the file")
+    if length > MAX_FOOTER_BYTES:
+        raise _DamagedError(
+            f"its footer is {length:,} bytes, over the {MAX_FOOTER_BYTES:,} any ledger needs "
+            "(tens of thousands of row groups: write it again with larger row groups)"
+        )
     return read_at(size - 8 - length, length)
 
 
@@ -322,6 +327,11 @@ describes it."""
 _ENCODINGS: Final = frozenset({0, 2, 3, 4, 5, 6, 7, 8, 9})
 _CODECS: Final = frozenset(range(8))
 _MAX_PAGE_BYTES: Final = 2**31 - 1
+_MAX_UNPACKED_PAGE: Final = 256 * 1_000_000
+"""The largest page once decompressed (writers make pages of about 1 MB): a reader allocates
+this much before it learns the page is not that large."""
+MAX_FOOTER_BYTES: Final = 8 * 1_000_000
+"""The largest footer read (an honest one is kilobytes; this one is checked in Python)."""
 
 
 def _check_pages(meta: dict[int, Value], read_at: ReadAt, size: int) -> None:
@@ -386,7 +396,7 @@ def _check_page(header: dict[int, Value], where: str) -> tuple[int, int]:
     kind, unpacked, packed = header.get(1), header.get(2), header.get(3)
     if not isinstance(kind, int) or kind not in _PAGE_TYPES:
         raise _DamagedError(f"a page of {where} is of no known type")
-    if not (_count(unpacked, _MAX_PAGE_BYTES) and isinstance(packed, int)):
+    if not (_count(unpacked, _MAX_UNPACKED_PAGE) and isinstance(packed, int)):
         raise _DamagedError(f"a page of {where} has no valid size")
     if not _count(packed, _MAX_PAGE_BYTES):
         raise _DamagedError(f"a page of {where} has no valid size")

@@ -80,7 +80,7 @@ _RULE_TEXT: Final[dict[str, str]] = {
     "min": "must be zero or more",
     "nan": "must be a number (NaN found)",
     "inf": "must be finite (infinity found)",
-    "max_length": f"must be at most {s.ID_MAX_LENGTH} characters long",
+    f"check__{s.MAX_CHARS}": f"must be at most {s.ID_MAX_LENGTH} characters long",
     "min_length": "must not be empty text",
 }
 
@@ -318,7 +318,8 @@ def _load_usage(source: Source, label: str, spec: ImportSpec, options: IngestOpt
         if vouched is not None:
             return vouched
     if table.kind == "parquet":
-        _refuse_overlong_text(frame, columns, (s.CUSTOMER_ID, s.FEATURE_ID, s.MODEL), label)
+        used = (*s.USAGE_REQUIRED, *s.USAGE_OPTIONAL, time_column)
+        _refuse_overlong_text(frame, columns, used, label)
     coercions = [
         _coerce_id(s.CUSTOMER_ID, columns[s.CUSTOMER_ID], UNKNOWN_CUSTOMER),
         _coerce_id(s.FEATURE_ID, columns[s.FEATURE_ID], UNTAGGED),
@@ -636,7 +637,7 @@ def _load_revenue(
     used = (*s.REVENUE_REQUIRED, *segments)
     _refuse_nested(columns, used, label)
     if table.kind == "parquet":
-        _refuse_overlong_text(frame, columns, (s.CUSTOMER_ID, s.PLAN, *segments), label)
+        _refuse_overlong_text(frame, columns, used, label)
     coercions = [_coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
     coercions.append(_coerce_time(s.MONTH, columns[s.MONTH]))
     selected = frame.select(ROW, *used)
@@ -680,36 +681,37 @@ def _load_revenue(
 # --- shared checks -------------------------------------------------------------------------
 
 
-_OVERLONG_BYTES: Final = 4 * s.ID_MAX_LENGTH
-"""The most bytes an id of :data:`econ.schema.ID_MAX_LENGTH` characters takes in UTF-8."""
 _OVERLONG_TOTAL: Final = 64 * 1_000_000
-"""How many bytes of overlong ids a file may hold before it is refused unread."""
+"""How many bytes of over-long text a file's used columns may hold before it is refused
+unread."""
 
 
 def _refuse_overlong_text(
     frame: pl.LazyFrame, columns: pl.Schema, names: Sequence[str], label: str
 ) -> None:
-    """Refuse a parquet file whose id columns hold overlong text in bulk, before any row is
-    converted: a value stored once in a column's dictionary can stand for a million rows, and
-    every copy of it would be made in memory (a 14 KB file holding a 10 KB id a million times
-    is 10 GB once read). Lengths are read from the dictionary, not from copies, so this pass
-    costs little; a few overlong ids are left to the row rules, which name them."""
+    """Refuse a parquet file whose used text columns hold over-long values in bulk, before any
+    row is converted: a value stored once in a column's dictionary can stand for millions of
+    rows, and converting it (trimming a cost written as text, reading an id) copies it for
+    each (a 14 KB file holding a 10 KB id a million times is 10 GB once read). Lengths are read
+    through the dictionary, without copies, so this pass costs little. No value of these columns
+    is longer than :data:`econ.schema.ID_MAX_LENGTH` characters in a real file; a few such
+    values are left to the row rules, which name them."""
     lengths = {}
-    for name in names:
+    for name in dict.fromkeys(names):
         dtype = columns.get(name)
         if isinstance(dtype, pl.Categorical | pl.Enum):
-            lengths[name] = pl.col(name).cat.len_bytes()
+            lengths[name] = (pl.col(name).cat.len_chars(), pl.col(name).cat.len_bytes())
         elif dtype == pl.String:
-            lengths[name] = pl.col(name).str.len_bytes()
+            lengths[name] = (pl.col(name).str.len_chars(), pl.col(name).str.len_bytes())
     if not lengths:
         return
     checks = []
-    for name, length in lengths.items():
-        over = length > _OVERLONG_BYTES
+    for name, (chars, size) in lengths.items():
+        over = chars > s.ID_MAX_LENGTH
         checks += [
-            length.filter(over).cast(pl.Int64).sum().alias(f"{name}|bytes"),
+            size.filter(over).cast(pl.Int64).sum().alias(f"{name}|bytes"),
             over.sum().alias(f"{name}|rows"),
-            length.max().alias(f"{name}|longest"),
+            chars.max().alias(f"{name}|longest"),
         ]
     found = frame.select(checks).collect(engine="streaming").row(0, named=True)
     problems = [
@@ -717,10 +719,9 @@ def _refuse_overlong_text(
             label,
             name,
             f"holds {found[f'{name}|rows']:,} values longer than {s.ID_MAX_LENGTH} characters "
-            f"(up to {found[f'{name}|longest']:,} bytes; {found[f'{name}|bytes']:,} bytes of "
-            "text once read): ids are at most "
-            f"{s.ID_MAX_LENGTH} characters, so none of these rows could be used; refused before "
-            "reading them",
+            f"(up to {found[f'{name}|longest']:,}; {found[f'{name}|bytes']:,} bytes of text "
+            f"once read): no value of this column is that long, so none of these rows could be "
+            "used; refused before reading them",
         )
         for name in lengths
         if (found[f"{name}|bytes"] or 0) > _OVERLONG_TOTAL

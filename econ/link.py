@@ -30,8 +30,10 @@ PAGE_PARAM: Final = "page"
 LINK_PARAMS: Final = (VERSION_PARAM, DATASET_PARAM, SCENARIO_PARAM, PAGE_PARAM)
 
 SAMPLE_DATASET: Final = "sample"
-_DATASET_ID: Final = re.compile(r"^(sample|[0-9a-f]{32})$")
-_PAGE: Final = re.compile(r"^[a-z0-9-]{1,40}$")
+_DATASET_ID: Final = re.compile(r"sample|[0-9a-f]{32}")
+_PAGE: Final = re.compile(r"[a-z0-9-]{1,40}")
+_VERSION: Final = re.compile(r"[0-9]{1,6}")
+"""Each parameter's whole text must match (``fullmatch``: no trailing newline, ASCII only)."""
 _MAX_SCENARIO_BYTES: Final = 256 * 1024
 """Decompressed scenarios larger than this are refused (a link cannot hold a zip bomb)."""
 
@@ -93,22 +95,23 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
     problems: list[str] = []
     version_text = params.get(VERSION_PARAM)
     if version_text is not None and version_text != str(LINK_VERSION):
-        if version_text.isdigit() and int(version_text) > LINK_VERSION:
+        if _VERSION.fullmatch(version_text) and int(version_text) > LINK_VERSION:
             problems.append(
                 f"This link was made by a newer version of the app (link format "
                 f"{version_text}); showing the defaults instead."
             )
         else:
-            problems.append(f"This link's version ({version_text!r}) is not one this app knows.")
+            shown = version_text if len(version_text) <= 20 else version_text[:19] + "…"
+            problems.append(f"This link's version ({shown!r}) is not one this app knows.")
         return DecodedLink(None, None, tuple(problems))
 
     dataset_id = params.get(DATASET_PARAM)
-    if dataset_id is not None and not _DATASET_ID.match(dataset_id):
+    if dataset_id is not None and not _DATASET_ID.fullmatch(dataset_id):
         problems.append("This link's dataset id is malformed; showing the sample data instead.")
         dataset_id = None
 
     page = params.get(PAGE_PARAM)
-    if page is not None and not _PAGE.match(page):
+    if page is not None and not _PAGE.fullmatch(page):
         problems.append("This link's page is malformed; opening the first page instead.")
         page = None
 

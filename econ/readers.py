@@ -75,7 +75,7 @@ class Limits:
     max_rows: int = 2_000_000_000
     bomb_rows: int = 10_000_000
     bomb_rows_per_byte: float = 50.0
-    max_json_bytes: int = 256 * 1024 * 1024
+    max_json_bytes: int = 256 * MEGABYTE
 
     @classmethod
     def from_environment(cls) -> Limits:
@@ -364,12 +364,16 @@ def normalized_names(names: list[str], reserved: frozenset[str] = RESERVED_NAMES
     return [name for name in out if name is not None]
 
 
+_DUPLICATED: Final = re.compile(r"_duplicated_\d+$")
+
+
 def name_collisions(names: list[str], renamed: list[str], label: str) -> tuple[str, ...]:
     """Warnings for columns whose names mean the same once normalized (``Cost USD`` and
     ``cost_usd``): which one is read under the name, and what the others are called."""
     groups: dict[str, list[int]] = {}
     for index, name in enumerate(names):
-        groups.setdefault(normalize(name), []).append(index)
+        # polars reads a CSV header's second ``cost_usd`` as ``cost_usd_duplicated_0``
+        groups.setdefault(normalize(_DUPLICATED.sub("", name)), []).append(index)
     warnings = []
     for base, indexes in groups.items():
         chosen = next((i for i in indexes if renamed[i] == base), None)
@@ -379,7 +383,8 @@ def name_collisions(names: list[str], renamed: list[str], label: str) -> tuple[s
         others = ", ".join(listed[:5]) + (
             f" and {len(listed) - 5:,} more" if len(listed) > 5 else ""
         )
-        rule = "its exact name" if names[chosen] == base else "the first in the file"
+        exact = [i for i in indexes if _DUPLICATED.sub("", names[i]) == base]
+        rule = "its exact name" if exact == [chosen] else "the first in the file"
         warnings.append(
             f"{label}: {len(indexes)} columns read as {base}: {names[chosen]!r} is used ({rule}); "
             f"the others are read as other columns ({others}). If another one holds the "
@@ -773,13 +778,17 @@ def _json_table(source: Path | bytes, head: bytes, label: str, limits: Limits) -
     try:
         if text.startswith(b"["):
             content = _bytes_of(source)
+            _check_whole_json(len(content), label, limits)
+            whole = _json_value(content)
+            if isinstance(whole, list):
+                _check_width(whole, label)
             try:
                 frame = pl.read_json(content, infer_schema_length=None).lazy()
             except pl.exceptions.PolarsError:
                 raise InputError([Problem(label, None, _json_error(content))]) from None
             return _Opened(_unwrap(frame), {}, "json")
         if isinstance(first := _json_value(opening), dict) and not _is_page(first):
-            frame = pl.scan_ndjson(source, schema=_lines_schema(source))
+            frame = pl.scan_ndjson(source, schema=_lines_schema(source, label))
             return _Opened(_unwrap(frame), {}, "jsonl")
         opened = _pages(_bytes_of(source), label, limits)
         return replace(opened, frame=_unwrap(opened.frame))
@@ -800,7 +809,7 @@ _SAMPLE_SLICES: Final = 16
 _SAMPLE_SLICE: Final = 256 * 1024
 
 
-def _lines_schema(source: Path | bytes) -> pl.Schema:
+def _lines_schema(source: Path | bytes, label: str) -> pl.Schema:
     """The columns of a JSON Lines file, learned from a sample: its first megabyte and 16
     slices spread over the rest, so a stream of any size is read in bounded memory.
 
@@ -812,6 +821,7 @@ def _lines_schema(source: Path | bytes) -> pl.Schema:
     finds.
     """
     sample = _sample_lines(source)
+    _check_width([_json_value(line) for line in sample.splitlines() if line.strip()], label)
     inferred = pl.read_ndjson(io.BytesIO(sample), infer_schema_length=None).schema
     columns: dict[str, pl.DataType] = {}
     for name, dtype in inferred.items():
@@ -898,20 +908,64 @@ def _continues(page: Mapping[str, object]) -> bool:
     return isinstance(number, int) and isinstance(pages, int) and number < pages
 
 
-def _pages(content: bytes, label: str, limits: Limits) -> _Opened:
-    """The records of one API page, or of several (one a line)."""
-    if len(content) > limits.max_json_bytes:
+MAX_JSON_KEYS: Final = 500
+"""The most distinct top-level keys the records of a JSON file may have (exports have
+dozens): each becomes a column of every row."""
+MAX_JSON_CELLS: Final = 50_000_000
+"""The most cells (records × distinct keys) a JSON document read whole may make: a file whose
+every record has a key of its own would be a table of mostly empty cells, quadratic in size."""
+
+
+def _check_whole_json(size: int, label: str, limits: Limits) -> None:
+    if size > limits.max_json_bytes:
         raise InputError(
             [
                 Problem(
                     label,
                     None,
-                    f"is a JSON document of {_size(len(content))}, over the "
+                    f"is a JSON document of {_size(size)}, over the "
                     f"{_size(limits.max_json_bytes)} that is read whole; export it as JSON Lines "
                     "(one record a line), which is read in a stream",
                 )
             ]
         )
+
+
+def _check_width(records: Sequence[object], label: str) -> None:
+    """Refuse records with more distinct keys than a table has columns, or that would make
+    a table of more than :data:`MAX_JSON_CELLS` cells, before a frame is built from them."""
+    keys: set[str] = set()
+    for record in records:
+        if isinstance(record, dict):
+            keys.update(record)
+            if len(keys) > MAX_JSON_KEYS:
+                raise InputError(
+                    [
+                        Problem(
+                            label,
+                            None,
+                            f"has records with more than {MAX_JSON_KEYS:,} different keys, more "
+                            "columns than any export has (is each record keyed by its own id?)",
+                        )
+                    ]
+                )
+    if len(records) * len(keys) > MAX_JSON_CELLS:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"would be a table of {len(records):,} records × {len(keys):,} keys, over "
+                    f"the {MAX_JSON_CELLS:,} cells a JSON document read whole may make; export "
+                    "it as JSON Lines, which is read in a stream",
+                )
+            ]
+        )
+
+
+def _pages(content: bytes, label: str, limits: Limits) -> _Opened:
+    """The records of one API page, or of several (one a line)."""
+    _check_whole_json(len(content), label, limits)
     whole = _json_value(content)
     documents = (
         [whole]
@@ -944,6 +998,7 @@ def _pages(content: bytes, label: str, limits: Limits) -> _Opened:
             for name in _CHILD_LISTS
         )
     )
+    _check_width(records, label)
     return _Opened(
         pl.read_json(json.dumps(records).encode(), infer_schema_length=None).lazy(),
         {},

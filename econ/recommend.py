@@ -604,6 +604,8 @@ def _cost_levers(context: _Context) -> list[Recommendation]:
         monthly_calls = calls / context.months
         yearly = (u - after_u) * monthly_calls * 12
         roi = yearly / optimize.investment_usd if optimize.investment_usd > 0 else None
+        if roi is not None and not math.isfinite(roi):  # an investment of 5e-324 dollars
+            roi = None
         if roi is None or roi < 1:
             continue
         found.append(

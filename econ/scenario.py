@@ -26,7 +26,13 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 from econ.errors import ScenarioError
 from econ.levers import Levers, PriceBook
-from econ.schema import CATEGORIES, CATEGORY_BANDS, USAGE_TIER, Category
+from econ.schema import (
+    CATEGORIES,
+    CATEGORY_BANDS,
+    EARLIEST_MONTH,
+    USAGE_TIER,
+    Category,
+)
 from econ.values import (
     LARGEST,
     freeze,
@@ -46,7 +52,7 @@ ALL: Final = "all"
 PerSegment: TypeAlias = float | Mapping[str, float]
 AllocationMethod = Literal["usage", "custom"]
 
-_MONTH_PATTERN: Final = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_PATTERN: Final = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def _per_segment(value: object, what: str, *, high: float = LARGEST) -> PerSegment:
@@ -268,9 +274,11 @@ def _check_months(value: object) -> tuple[str, str]:
     if not isinstance(value, tuple | list) or len(value) != 2:
         raise ScenarioError(f'months must be ["YYYY-MM", "YYYY-MM"], got {value!r}')
     for item in value:
-        match = _MONTH_PATTERN.match(item) if isinstance(item, str) else None
+        match = _MONTH_PATTERN.fullmatch(item) if isinstance(item, str) else None
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise ScenarioError(f'months must be ["YYYY-MM", "YYYY-MM"], got {item!r}')
+        if int(match.group(1)) < EARLIEST_MONTH.year:  # no data is older; year 0 is no date
+            raise ScenarioError(f"months must fall in {EARLIEST_MONTH.year} or later, got {item!r}")
     start, end = cast(tuple[str, str], tuple(value))
     if start > end:
         raise ScenarioError(f"months must run forward: {start} is after {end}")

@@ -71,6 +71,15 @@ MAX_MONEY: Final = 1e12
 """The most one row may say in dollars (a call's cost, a customer-month's MRR): a trillion.
 No real row comes near it, and below it every total of a file within the row limit stays a
 finite, printable number."""
+MAX_CHARS: Final = "max_chars"
+"""The name of the rule holding ids to :data:`ID_MAX_LENGTH` characters (not bytes: an id in
+Japanese is as long as one in English), reported as ``check__max_chars``."""
+
+
+def _at_most_chars(value: pl.Expr) -> pl.Expr:
+    return value.str.len_chars() <= ID_MAX_LENGTH
+
+
 AT_MOST: Final = "at_most"
 """The name of the rule holding money to :data:`MAX_MONEY` (dataframely reports it as
 ``check__at_most``)."""
@@ -89,12 +98,12 @@ their totals could overflow a 64-bit integer (see :func:`econ.rollup.check_total
 class UsageSchema(dy.Schema):
     """A usage ledger after its time column was bucketed to ``month``."""
 
-    customer_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
-    feature_id = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
+    customer_id = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
+    feature_id = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
     month = dy.Date(nullable=False, min=EARLIEST_MONTH, max=LATEST_MONTH)
     cost_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
     calls = dy.Int64(nullable=False, min=0, max=MAX_COUNT)
-    model = dy.String(nullable=True, max_length=ID_MAX_LENGTH)
+    model = dy.String(nullable=True, check={MAX_CHARS: _at_most_chars})
     input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     output_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     cached_input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
@@ -104,18 +113,21 @@ class RevenueSchema(dy.Schema):
     """The revenue table's required columns; segment columns are added per file."""
 
     customer_id = dy.String(
-        nullable=False, primary_key=True, min_length=1, max_length=ID_MAX_LENGTH
+        nullable=False, primary_key=True, min_length=1, check={MAX_CHARS: _at_most_chars}
     )
     month = dy.Date(nullable=False, primary_key=True, min=EARLIEST_MONTH, max=LATEST_MONTH)
     mrr_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
-    plan = dy.String(nullable=False, min_length=1, max_length=ID_MAX_LENGTH)
+    plan = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
 
 
 def revenue_schema(segment_columns: tuple[str, ...]) -> type[RevenueSchema]:
     """The revenue contract for a file with these segment columns (nullable text)."""
     if not segment_columns:
         return RevenueSchema
-    members = {name: dy.String(nullable=True, max_length=ID_MAX_LENGTH) for name in segment_columns}
+    members = {
+        name: dy.String(nullable=True, check={MAX_CHARS: _at_most_chars})
+        for name in segment_columns
+    }
     return type("RevenueWithSegments", (RevenueSchema,), members)
 
 

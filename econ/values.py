@@ -31,15 +31,27 @@ def freeze(mapping: Mapping[str, V]) -> Mapping[str, V]:
 
 def number(value: object, what: str, *, low: float = 0.0, high: float = LARGEST) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ScenarioError(f"{what} must be a number, got {value!r}")
-    result = float(value)
+        raise ScenarioError(f"{what} must be a number, got {_brief(value)}")
+    try:
+        result = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        result = math.inf
     if not math.isfinite(result):
-        raise ScenarioError(f"{what} must be a finite number, got {value!r}")
+        raise ScenarioError(f"{what} must be a finite number, got {_brief(value)}")
     if not low <= result <= high:
         raise ScenarioError(
             f"{what} must be between {_shown(low)} and {_shown(high)}, got {_shown(result)}"
         )
     return result
+
+
+def _brief(value: object) -> str:
+    """A value in a message, cut to 60 characters (a number can have thousands of digits)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past Python's digit limit for text
+        return "a number with too many digits"
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _shown(value: float) -> str:
@@ -80,7 +92,7 @@ def parse_json(text: str | bytes, what: str) -> Any:
             depth -= 1
     try:
         return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except ValueError as error:  # not JSON, not UTF-8, or a number with thousands of digits
         raise ScenarioError(f"{what} is not valid JSON: {error}") from None
 
 

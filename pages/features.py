@@ -49,7 +49,7 @@ with st.container(border=True):
             "earns no revenue."
         )
         columns = st.columns(4)
-        for index, feature in enumerate(feature_ids):
+        for index, feature in enumerate(layout.capped(feature_ids, "features")):
             with columns[index % 4]:
                 st.slider(
                     plain(feature),
@@ -66,7 +66,7 @@ with st.container(border=True):
 
     st.markdown("**Feature categories** set each feature's target margin band")
     columns = st.columns(4)
-    for index, feature in enumerate(feature_ids):
+    for index, feature in enumerate(layout.capped(feature_ids, "features")):
         columns[index % 4].selectbox(
             plain(feature),
             CATEGORIES,

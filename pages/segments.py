@@ -64,7 +64,7 @@ with st.container(border=True):
             "(revenue of customers who left ÷ revenue at risk); move it to override."
         )
         columns = st.columns(min(4, len(names) + 1))
-        for index, name in enumerate([*names, ALL]):
+        for index, name in enumerate([*layout.capped(names, "segments"), ALL]):
             row = report.segment(name)
             estimate = row["churn_estimated"]
             given = row["churn"] if row["churn_source"] == "scenario" else None
@@ -99,7 +99,7 @@ with st.container(border=True):
     with cac_tab:
         st.caption("Customer acquisition cost per new customer, by segment.")
         columns = st.columns(min(4, len(names)))
-        for index, name in enumerate(names):
+        for index, name in enumerate(layout.capped(names, "segments")):
             columns[index % len(columns)].number_input(
                 f"CAC — {plain(name)}",
                 min_value=0.0,
@@ -158,7 +158,7 @@ with st.container(border=True):
         )
         plans = sorted(observed, key=lambda plan: (observed[plan], plan))
         columns = st.columns(max(1, min(4, len(plans))))
-        for index, plan in enumerate(plans):
+        for index, plan in enumerate(layout.capped(plans, "plans")):
             with columns[index % len(columns)]:
                 st.number_input(
                     f"{plain(plan)} — $ per month",

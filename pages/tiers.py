@@ -127,7 +127,7 @@ for column, title in zip(
     strict=True,
 ):
     column.markdown(f"**{title}**")
-for feature in features:
+for feature in layout.capped(features, "features"):
     cells = st.columns([2, 2, 2, 2, 1])
     cells[0].markdown(plain(feature))
     for cell, field, step in zip(
@@ -167,7 +167,7 @@ with st.expander("Model routing, optimization and customer response"):
         "customers stop making."
     )
     columns = st.columns(4)
-    for index, feature in enumerate(features):
+    for index, feature in enumerate(layout.capped(features, "features")):
         columns[index % 4].number_input(
             f"{plain(feature)} cost ×",
             min_value=0.0,

@@ -3,6 +3,7 @@ uploads, and links that reproduce a view."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 import econ
 from econ.link import decode_link, encode_link
-from ui import session
+from ui import layout, session
 from ui.text import plain
 
 pytestmark = pytest.mark.app
@@ -671,3 +672,45 @@ class TestNothingUsersWriteBecomesMarkup:
         for name, page in PAGES.items():
             at.switch_page(page).run()
             assert_no_markup(at, name)
+
+
+@pytest.mark.app
+def test_thousands_of_segments_and_features_get_a_bounded_number_of_controls(
+    tmp_path: Path,
+) -> None:
+    """One control per segment, plan or feature, up to a bound: Streamlit's cost per rerun
+    grows with the square of a page's widgets, so 8,000 features would take minutes a run.
+    The tables still list every one."""
+    many = 300
+    months = [dt.date(2026, m, 1) for m in (1, 2, 3)]
+    usage, revenue = tmp_path / "usage.parquet", tmp_path / "revenue.parquet"
+    pl.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(many) for _ in months],
+            "feature_id": [f"f{i}" for i in range(many) for _ in months],
+            "month": months * many,
+            "cost_usd": 0.5,
+        }
+    ).write_parquet(usage)
+    pl.DataFrame(
+        {
+            "customer_id": [f"c{i}" for i in range(many) for _ in months],
+            "month": months * many,
+            "mrr_usd": 50.0,
+            "plan": [f"p{i}" for i in range(many) for _ in months],
+            "region": [f"r{i}" for i in range(many) for _ in months],
+        }
+    ).write_parquet(revenue)
+    at = upload_files(open_app(), usage, revenue)
+    at.button(key="load_files").click().run()
+    assert not at.exception
+    at.switch_page(PAGES["segments"]).run()
+    at.selectbox(key="segment_by").set_value("region").run()
+    churn = [s for s in at.slider if s.key and s.key.startswith("churn:")]
+    assert len(churn) == layout.MAX_CONTROLS + 1  # and the blended row
+    assert len([n for n in at.number_input if n.key and n.key.startswith("price:")]) == 40
+    assert any(f"first 40 of {many:,} segments" in c.value for c in at.caption)
+    for page in ("features", "tiers"):
+        at.switch_page(PAGES[page]).run()
+        assert not at.exception
+        assert any(f"first 40 of {many:,} features" in c.value for c in at.caption)

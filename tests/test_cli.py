@@ -288,3 +288,47 @@ def test_an_unwritable_data_directory_means_no_cache_and_says_so(
     assert code == 0, err
     assert "econ: warning: the rollup cache cannot be written" in err
     assert json.loads(out)["totals"]["customers"] > 0
+
+
+@pytest.mark.parametrize(
+    ("scenario", "code", "said"),
+    [
+        ('{"cac_usd": 1' + "0" * 5_000 + "}", 2, "is not valid JSON"),
+        ('{"cac_usd": 1' + "0" * 400 + "}", 2, "cac_usd must be a finite number"),
+        ('{"months": ["0000-01", "0000-02"]}', 2, "months must fall in 1990 or later"),
+        ('{"levers": {"optimize": {"investment_usd": 5e-324}}}', 0, ""),
+    ],
+)
+def test_hostile_scenario_files_end_in_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], scenario: str, code: int, said: str
+) -> None:
+    path = tmp_path / "scenario.json"
+    path.write_text(scenario)
+    got, out, err = run(capsys, "analyze", "--scenario", str(path), "--format", "json")
+    assert got == code, err
+    assert "Traceback" not in err and said in err
+    if code == 0:
+        json.loads(out)  # every number finite: undefined ones are null
+
+
+def test_control_characters_in_ids_are_shown_not_obeyed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An id holding a terminal escape (a hyperlink, a clear-screen) or a bidirectional
+    override is printed as an escape in the table, never sent to the terminal as is."""
+    hostile = "\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x1b[2J\u202eevil"
+    usage = tmp_path / "usage.csv"
+    pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2"],
+            "feature_id": [hostile, "chat"],
+            "timestamp": ["2026-01-05T00:00:00Z", "2026-02-05T00:00:00Z"],
+            "cost_usd": [0.5, 0.25],
+        }
+    ).write_csv(usage)
+    revenue = tmp_path / "revenue.csv"
+    revenue.write_text("customer_id,month,mrr_usd,plan\nc1,2026-01,50,Pro\nc2,2026-02,50,Pro\n")
+    code, out, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+    assert code == 0, err
+    assert "\x1b" not in out + err and "\u202e" not in out + err
+    assert "\\x1b]8;;http://evil.example\\x07link" in out

@@ -158,7 +158,7 @@ CASES = [
     Case(
         "usage_dictionary_expands_to_long_ids.parquet",
         "file",
-        "holds 8,000 values longer than 256 characters (up to 10,240 bytes; 81,920,000 bytes",
+        "holds 8,000 values longer than 256 characters (up to 10,240; 81,920,000 bytes",
         "customer_id",
     ),
     Case(
@@ -182,6 +182,16 @@ CASES = [
     Case("usage_one_line.csv", "file", "has a first line (its header) longer than 64.0 KB"),
     Case("usage_4000_punctuation_headers.csv", "accepted", ""),
     Case("usage_nested_5000_deep.jsonl", "file", "is JSON nested thousands of levels deep"),
+    Case(
+        "usage_cost_text_expands.parquet",
+        "file",
+        "holds 8,000 values longer than 256 characters",
+        "cost_usd",
+    ),
+    Case("usage_600_json_keys.jsonl", "file", "has records with more than 500 different keys"),
+    Case("usage_600_json_keys.json", "file", "has records with more than 500 different keys"),
+    Case("usage_200_accented_characters.parquet", "accepted", ""),
+    Case("usage_200_accented_characters.csv", "accepted", ""),
     Case("revenue_nested_5000_deep.json", "file", "is JSON nested thousands of levels deep"),
     Case(
         "usage_row_column_and_two_costs.csv",

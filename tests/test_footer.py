@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import econ
+from econ import footer
 from econ.footer import check_footer
 from econ.readers import open_table
 
@@ -143,3 +144,19 @@ def test_no_damaged_footer_takes_the_process_down(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2_000:]
     read, refused = map(int, done.stdout.split())
     assert read + refused == 400 and refused > 100
+
+
+def test_a_footer_or_a_page_larger_than_any_ledger_needs_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The footer is checked in Python, so its size is bounded (tens of thousands of row groups
+    of one row each take minutes); a page's decompressed size is what a reader allocates."""
+    data = (CORPUS / "good_usage.parquet").read_bytes()
+    check(data)
+    monkeypatch.setattr(footer, "MAX_FOOTER_BYTES", 100)
+    with pytest.raises(econ.InputError, match="over the 100 any ledger needs"):
+        check(data)
+    monkeypatch.setattr(footer, "MAX_FOOTER_BYTES", 8_000_000)
+    monkeypatch.setattr(footer, "_MAX_UNPACKED_PAGE", 10)
+    with pytest.raises(econ.InputError, match="has no valid size"):
+        check(data)

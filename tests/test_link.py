@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import zlib
 
+import pytest
 from hypothesis import given, settings
 from test_scenario import scenarios
 
@@ -84,3 +85,35 @@ def test_a_link_whose_scenario_nests_thousands_deep_says_so() -> None:
     decoded = decode_link({"s": token})
     assert decoded.scenario is None
     assert any("nests deeper than 32 levels" in problem for problem in decoded.problems)
+
+
+@pytest.mark.parametrize(
+    ("params", "said"),
+    [
+        ({"v": "²"}, "is not one this app knows"),
+        ({"v": "9" * 5_000}, "is not one this app knows"),
+        ({"v": "1", "data": "sample\n"}, "dataset id is malformed"),
+        ({"v": "1", "page": "segment-ltv\n"}, "page is malformed"),
+        ({"v": "1", "s": "cac_usd"}, "could not be used"),
+    ],
+)
+def test_hostile_parameters_become_notices(params: dict[str, str], said: str) -> None:
+    decoded = decode_link(params)
+    assert any(said in problem for problem in decoded.problems), decoded.problems
+    assert all(len(problem) < 400 for problem in decoded.problems)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "said"),
+    [
+        (b'{"cac_usd": 1' + b"0" * 400 + b"}", "cac_usd must be a finite number"),
+        (b'{"cac_usd": 1' + b"0" * 5_000 + b"}", "could not be used"),
+        (b'{"months": ["0000-01", "0000-02"]}', "months must fall in 1990 or later"),
+        ('{"months": ["٢٠٢٦-٠١", "٢٠٢٦-٠٢"]}'.encode(), "months must be"),
+    ],
+)
+def test_hostile_scenarios_in_a_link_become_notices(scenario: bytes, said: str) -> None:
+    token = base64.urlsafe_b64encode(zlib.compress(scenario, 9)).rstrip(b"=").decode()
+    decoded = decode_link({"v": "1", "s": token})
+    assert decoded.scenario is None
+    assert any(said in problem for problem in decoded.problems), decoded.problems

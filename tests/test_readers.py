@@ -437,3 +437,25 @@ def test_the_reserved_names_are_the_ones_econ_adds() -> None:
     from econ.token_prices import PRICED_BY
 
     assert {ROW, PRICED_BY} == RESERVED_NAMES
+
+
+def test_a_header_written_twice_is_named(tmp_path: Path) -> None:
+    """``customer_id,customer_id``: the first is read, and a warning says so."""
+    path = tmp_path / "usage.csv"
+    path.write_text(
+        "customer_id,customer_id,feature_id,timestamp,cost_usd\n"
+        "c1,zzz,chat,2026-01-05T00:00:00Z,0.5\n"
+    )
+    (warning,) = econ.load_usage(path).warnings
+    assert "2 columns read as customer_id: 'customer_id' is used (the first in the file)" in warning
+
+
+def test_json_with_a_key_per_record_or_too_large_to_read_whole_is_refused(tmp_path: Path) -> None:
+    records = [{"customer_id": "c1", "feature_id": "chat", f"k{i}": 1} for i in range(501)]
+    path = tmp_path / "usage.json"
+    path.write_text(json.dumps(records))
+    with pytest.raises(econ.InputError, match="more than 500 different keys"):
+        open_table(path, "usage.json")
+    path.write_text(json.dumps(records[:3]))
+    with pytest.raises(econ.InputError, match="over the 100 bytes that is read whole"):
+        open_table(path, "usage.json", Limits(max_json_bytes=100))

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Final, TypeVar
+
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from econ.link import SAMPLE_DATASET
 from ui import session
 from ui.text import plain
+
+T = TypeVar("T")
+
+MAX_CONTROLS: Final = 40
+"""The most controls of one kind a page draws (one per segment, plan or feature): Streamlit's
+cost per run grows with the square of a page's widgets, so a file with thousands of segments
+would take minutes a rerun."""
+
+
+def capped(items: Sequence[T], what: str) -> list[T]:
+    """The first :data:`MAX_CONTROLS` of ``items`` (in the page's own order, as its tables list
+    them), and a caption saying how many have no control here."""
+    if len(items) <= MAX_CONTROLS:
+        return list(items)
+    st.caption(
+        f"Controls for the first {MAX_CONTROLS} of {len(items):,} {what}, in the order of the "
+        "table; the others keep their values. To set any of them, write a scenario file and "
+        "run it with `econ analyze --scenario`."
+    )
+    return list(items[:MAX_CONTROLS])
 
 
 def sidebar(page: StreamlitPage) -> None:

@@ -110,7 +110,6 @@ def start() -> None:
     """On a session's first run, read the link in the URL (or fall back to the sample)."""
     if st.session_state.get(STARTED):
         return
-    st.session_state[STARTED] = True
     link = decode_link({key: st.query_params[key] for key in st.query_params})
     notices = list(link.problems)
     target = store()
@@ -141,6 +140,7 @@ def start() -> None:
     st.session_state[SCENARIO] = scenario
     st.session_state[NOTICES] = notices
     st.session_state[REQUESTED_PAGE] = link.page
+    st.session_state[STARTED] = True  # last: a start that failed part-way is tried again
 
 
 def open_requested_page(pages: Mapping[str, StreamlitPage], current: StreamlitPage) -> None:

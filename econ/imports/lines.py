@@ -224,6 +224,17 @@ def plan_expr(fields: Fields, paths: tuple[str, ...], *more: pl.Expr) -> pl.Expr
     return pl.coalesce([*cleaned, pl.lit("subscription")])
 
 
+MAX_CUSTOMER_MONTHS: Final = 5_000_000
+"""The most customer-months invoice or subscription lines may be spread over (50,000
+customers over eight years): a line per customer starting in 1990 would otherwise become
+hundreds of rows each, gigabytes from a small file."""
+
+
+def months_covered(lines: pl.DataFrame) -> int:
+    """How many customer-month rows :func:`spread` would make of ``lines``."""
+    return int(lines.select(pl.col("_months").clip(0, None).cast(pl.Int64).sum()).item() or 0)
+
+
 def spread(lines: pl.DataFrame, last: dt.date | None = None) -> pl.DataFrame:
     """One row per line per month it covers, each with its share of the amount (months after
     ``last`` left out)."""

@@ -20,11 +20,18 @@ from typing import Final
 
 import polars as pl
 
+from econ import formats
 from econ import schema as s
 from econ.errors import InputError, Problem, ScenarioError
 from econ.imports.fields import Fields
 from econ.imports.layout import ROW, Check, Layout, Lines, RevenueContext, report
-from econ.imports.lines import customer_months, month_of, spread
+from econ.imports.lines import (
+    MAX_CUSTOMER_MONTHS,
+    customer_months,
+    month_of,
+    months_covered,
+    spread,
+)
 from econ.imports.registry import LAYOUT_BY_ID
 from econ.imports.spec import MAPPED, NATIVE, ImportSpec
 from econ.imports.usage import Converted, numbered, plain, resolve_format
@@ -102,6 +109,20 @@ def revenue_to_contract(
         *(f"{label}: {warning}" for warning in lines.warnings),
         *tally_warnings,
     )
+    covered = months_covered(frame_lines)
+    if covered > MAX_CUSTOMER_MONTHS:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"covers {covered:,} customer-months (its lines span "
+                    f"{formats.count_of(frame_lines.height, 'line')} × their months), more than "
+                    f"the {MAX_CUSTOMER_MONTHS:,} a revenue table may hold: export a shorter "
+                    "window, or check the start dates",
+                )
+            ]
+        )
     return Converted(
         customer_months(spread(frame_lines, last)),
         format_id,

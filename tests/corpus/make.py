@@ -317,6 +317,35 @@ def extremes(good_usage: pl.DataFrame, good_revenue: pl.DataFrame) -> None:
     (HERE / "usage_4000_punctuation_headers.csv").write_text(
         ",".join(headers) + "\n" + "c1,chat,2026-01-05T00:00:00Z,0.5" + ",x" * 4_000 + "\n"
     )
+    # A cost written as 10 KB of text, stored once and repeated 8,000 times: 82 MB once read.
+    pq.write_table(
+        pa.table(
+            {
+                "customer_id": ["c1"] * rows,
+                "feature_id": ["chat"] * rows,
+                "month": pa.array([MONTHS[0]] * rows, pa.date32()),
+                "cost_usd": pa.DictionaryArray.from_arrays(
+                    pa.array([0] * rows, pa.int32()), pa.array([" " + "0" * 10_240 + "1.5"])
+                ),
+            }
+        ),
+        HERE / "usage_cost_text_expands.parquet",
+        compression="zstd",
+    )
+    # Every record with a key of its own: a table of 600 columns, nearly all empty.
+    sparse = [
+        {"customer_id": "c1", "feature_id": "chat", "month": "2026-01", "cost_usd": 0.5, f"k{i}": 1}
+        for i in range(600)
+    ]
+    (HERE / "usage_600_json_keys.jsonl").write_text("\n".join(map(json.dumps, sparse)) + "\n")
+    (HERE / "usage_600_json_keys.json").write_text(json.dumps(sparse))
+    # Ids of 200 accented characters (400 bytes): within the 256-character limit, either way.
+    accented = good_usage.with_columns(pl.lit("é" * 200).alias("feature_id"))
+    put(accented, "usage_200_accented_characters.parquet")
+    put(
+        accented.with_columns(pl.col("timestamp").dt.strftime("%Y-%m-%dT%H:%M:%SZ")),
+        "usage_200_accented_characters.csv",
+    )
     # JSON nested 5,000 levels deep: Python's parser would run out of stack.
     deep = '{"customer_id": "c1", "cost_usd": ' + '{"a": ' * 5_000 + "1" + "}" * 5_000 + "}"
     (HERE / "usage_nested_5000_deep.jsonl").write_text(deep + "\n")

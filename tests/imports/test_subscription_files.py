@@ -115,3 +115,18 @@ def test_chartmogul_without_external_ids_names_no_customer(tmp_path: Path) -> No
     path.write_text(json.dumps(body))
     with pytest.raises(econ.InputError, match="customer_external_id"):
         econ.load_revenue(path, spec=THROUGH)
+
+
+def test_lines_spread_over_decades_are_refused_before_they_are_spread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line per customer starting in 1990 would become hundreds of customer-months each:
+    gigabytes from a small file. Past the bound the file is refused, unspread."""
+    monkeypatch.setattr("econ.imports.revenue.MAX_CUSTOMER_MONTHS", 1_000)
+    path = tmp_path / "subscriptions.csv"
+    path.write_text(
+        "customer_id,plan_name,amount,interval,quantity,started_at,ended_at\n"
+        + "".join(f"c{i},Pro,199.00,month,1,1990-01-01,\n" for i in range(10))
+    )
+    with pytest.raises(econ.InputError, match="more than the 1,000 a revenue table may hold"):
+        econ.load_revenue(path)
