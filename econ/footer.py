@@ -16,9 +16,10 @@ What is checked, per file:
   fixed-length byte array its declared length); null and distinct counts are not negative;
 - the row groups' row counts add up to the file's, and a flat column's chunk holds as many
   values as its row group has rows;
-- the pages agree: the data pages of each row group's first flat column, walked header by
-  header, hold exactly the rows the footer says (a reader trusts the footer's count and would
-  silently skip, or invent, the difference).
+- the pages agree: every column chunk's pages, walked header by header, are well formed and
+  end where the footer says, and a flat column's hold exactly the rows the footer says (a
+  reader trusts the footer's count and would silently skip, or invent, the difference); a page
+  whose writer kept its CRC-32 must still match it.
 
 Anything else is refused as a damaged file, naming the column and row group.
 """
@@ -26,6 +27,7 @@ Anything else is refused as a damaged file, naming the column and row group.
 from __future__ import annotations
 
 import struct
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, TypeAlias
@@ -380,6 +382,15 @@ def _page_rows(column: dict[int, Value], read_at: ReadAt, size: int, where: str)
     while at < end:
         header, used = _page_header(read_at, at, end - at, where)
         page_size, count = _check_page(header, where)
+        # A page whose writer kept its CRC-32 and whose bytes changed since is refused: readers
+        # do not check it, and would read the changed numbers.
+        checksum = header.get(4)
+        if (
+            isinstance(checksum, int)
+            and not isinstance(checksum, bool)
+            and zlib.crc32(read_at(at + used, page_size)) != checksum & 0xFFFFFFFF
+        ):
+            raise _DamagedError(f"a page of {where} does not match its checksum")
         rows += count
         at += used + page_size
     if at != end:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import struct
 import subprocess
 import sys
 import textwrap
@@ -160,3 +161,21 @@ def test_a_footer_or_a_page_larger_than_any_ledger_needs_is_refused(
     monkeypatch.setattr(footer, "_MAX_UNPACKED_PAGE", 10)
     with pytest.raises(econ.InputError, match="has no valid size"):
         check(data)
+
+
+def test_a_page_that_no_longer_matches_its_checksum_is_refused() -> None:
+    """One bit flipped in a page of calls: with the writer's CRC-32 kept, the file is refused
+    rather than read as a trillion calls."""
+    usage = pl.concat([pl.read_parquet(CORPUS / "good_usage.parquet")] * 50)
+    buffer = io.BytesIO()
+    pq.write_table(
+        usage.to_arrow(), buffer, compression="none", use_dictionary=False, write_page_checksum=True
+    )
+    data = bytearray(buffer.getvalue())
+    check(bytes(data))
+    calls = pq.read_metadata(io.BytesIO(bytes(data))).row_group(0).column(3)
+    start = calls.data_page_offset
+    at = data.rfind(struct.pack("<q", 40), start, start + calls.total_compressed_size)
+    data[at + 5] ^= 1
+    with pytest.raises(econ.InputError, match="does not match its checksum"):
+        check(bytes(data))
