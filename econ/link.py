@@ -101,7 +101,7 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
                 f"{version_text}); showing the defaults instead."
             )
         else:
-            shown = version_text if len(version_text) <= 20 else version_text[:19] + "…"
+            shown = version_text if len(version_text) <= 100 else version_text[:99] + "…"
             problems.append(f"This link's version ({shown!r}) is not one this app knows.")
         return DecodedLink(None, None, tuple(problems))
 
