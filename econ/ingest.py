@@ -81,6 +81,7 @@ _RULE_TEXT: Final[dict[str, str]] = {
     "nan": "must be a number (NaN found)",
     "inf": "must be finite (infinity found)",
     f"check__{s.MAX_CHARS}": f"must be at most {s.ID_MAX_LENGTH} characters long",
+    f"check__{s.NO_CONTROLS}": "must not hold control characters (a NUL, an escape, a line break)",
     "min_length": "must not be empty text",
 }
 

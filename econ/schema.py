@@ -80,6 +80,19 @@ def _at_most_chars(value: pl.Expr) -> pl.Expr:
     return value.str.len_chars() <= ID_MAX_LENGTH
 
 
+CONTROL_CHARACTERS: Final = r"[\x00-\x1f\x7f]"
+"""What no id holds (a NUL, an escape, a line break): an id with one is a damaged copy of
+another id, which would otherwise be a customer or a feature of its own."""
+NO_CONTROLS: Final = "no_controls"
+
+
+def _no_controls(value: pl.Expr) -> pl.Expr:
+    return ~value.str.contains(CONTROL_CHARACTERS)
+
+
+_ID_CHECKS: Final = {MAX_CHARS: _at_most_chars, NO_CONTROLS: _no_controls}
+
+
 AT_MOST: Final = "at_most"
 """The name of the rule holding money to :data:`MAX_MONEY` (dataframely reports it as
 ``check__at_most``)."""
@@ -98,12 +111,12 @@ their totals could overflow a 64-bit integer (see :func:`econ.rollup.check_total
 class UsageSchema(dy.Schema):
     """A usage ledger after its time column was bucketed to ``month``."""
 
-    customer_id = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
-    feature_id = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
+    customer_id = dy.String(nullable=False, min_length=1, check=_ID_CHECKS)
+    feature_id = dy.String(nullable=False, min_length=1, check=_ID_CHECKS)
     month = dy.Date(nullable=False, min=EARLIEST_MONTH, max=LATEST_MONTH)
     cost_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
     calls = dy.Int64(nullable=False, min=0, max=MAX_COUNT)
-    model = dy.String(nullable=True, check={MAX_CHARS: _at_most_chars})
+    model = dy.String(nullable=True, check=_ID_CHECKS)
     input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     output_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     cached_input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
@@ -112,22 +125,17 @@ class UsageSchema(dy.Schema):
 class RevenueSchema(dy.Schema):
     """The revenue table's required columns; segment columns are added per file."""
 
-    customer_id = dy.String(
-        nullable=False, primary_key=True, min_length=1, check={MAX_CHARS: _at_most_chars}
-    )
+    customer_id = dy.String(nullable=False, primary_key=True, min_length=1, check=_ID_CHECKS)
     month = dy.Date(nullable=False, primary_key=True, min=EARLIEST_MONTH, max=LATEST_MONTH)
     mrr_usd = dy.Float64(nullable=False, min=0.0, check={AT_MOST: _at_most_money})
-    plan = dy.String(nullable=False, min_length=1, check={MAX_CHARS: _at_most_chars})
+    plan = dy.String(nullable=False, min_length=1, check=_ID_CHECKS)
 
 
 def revenue_schema(segment_columns: tuple[str, ...]) -> type[RevenueSchema]:
     """The revenue contract for a file with these segment columns (nullable text)."""
     if not segment_columns:
         return RevenueSchema
-    members = {
-        name: dy.String(nullable=True, check={MAX_CHARS: _at_most_chars})
-        for name in segment_columns
-    }
+    members = {name: dy.String(nullable=True, check=_ID_CHECKS) for name in segment_columns}
     return type("RevenueWithSegments", (RevenueSchema,), members)
 
 

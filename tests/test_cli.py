@@ -314,21 +314,27 @@ def test_hostile_scenario_files_end_in_a_message(
 def test_control_characters_in_ids_are_shown_not_obeyed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An id holding a terminal escape (a hyperlink, a clear-screen) or a bidirectional
-    override is printed as an escape in the table, never sent to the terminal as is."""
-    hostile = "\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x1b[2J\u202eevil"
-    usage = tmp_path / "usage.csv"
-    pl.DataFrame(
-        {
-            "customer_id": ["c1", "c2"],
-            "feature_id": [hostile, "chat"],
-            "timestamp": ["2026-01-05T00:00:00Z", "2026-02-05T00:00:00Z"],
-            "cost_usd": [0.5, 0.25],
-        }
-    ).write_csv(usage)
+    """An id holding a terminal escape (a hyperlink, a clear-screen) is refused, and the message
+    quoting it prints the escape as text; a bidirectional override (not a control character)
+    is read, and printed escaped in the table."""
     revenue = tmp_path / "revenue.csv"
     revenue.write_text("customer_id,month,mrr_usd,plan\nc1,2026-01,50,Pro\nc2,2026-02,50,Pro\n")
-    code, out, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+
+    def analyze(feature: str) -> tuple[int, str, str]:
+        usage = tmp_path / "usage.csv"
+        pl.DataFrame(
+            {
+                "customer_id": ["c1", "c2"],
+                "feature_id": [feature, "chat"],
+                "timestamp": ["2026-01-05T00:00:00Z", "2026-02-05T00:00:00Z"],
+                "cost_usd": [0.5, 0.25],
+            }
+        ).write_csv(usage)
+        return run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+
+    code, out, err = analyze("\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x1b[2J")
+    assert code == 2 and "must not hold control characters" in err
+    assert "\x1b" not in out + err and "\\x1b]8;;http://evil.example\\x07link" in err
+    code, out, err = analyze("\u202eevil")
     assert code == 0, err
-    assert "\x1b" not in out + err and "\u202e" not in out + err
-    assert "\\x1b]8;;http://evil.example\\x07link" in out
+    assert "\u202e" not in out + err and "\\u202eevil" in out

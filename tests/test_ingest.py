@@ -355,3 +355,29 @@ class TestRefused:
         with pytest.raises(InputError) as error:
             econ.load_revenue(revenue)
         assert all(len(problem.message()) < 400 for problem in problems_of(error))
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_an_id_holding_a_control_character_is_refused_either_way(
+    tmp_path: Path, suffix: str
+) -> None:
+    """``c2\\x1b`` is a damaged ``c2``, not a customer of its own (whose calls no revenue row
+    would match, silently counted as unbilled): both reading paths refuse it and name it."""
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["c1", "c2\x1b", "c3"],
+            "feature_id": ["chat", "chat", "chat"],
+            "timestamp": [dt.datetime(2026, 1, 5)] * 3,
+            "cost_usd": [0.5, 0.25, 0.125],
+        }
+    )
+    path = tmp_path / f"usage{suffix}"
+    if suffix == ".csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path)
+    with pytest.raises(InputError) as error:
+        econ.load_usage(path)
+    (problem,) = problems_of(error)
+    assert problem.column == "customer_id" and problem.count == 1
+    assert "must not hold control characters" in problem.rule
