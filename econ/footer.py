@@ -184,16 +184,20 @@ def check_footer(read_at: ReadAt, size: int, label: str) -> None:
     try:
         footer = _footer(read_at, size)
         meta = _Compact(footer).record(0)
-        _check(meta, size - 8 - len(footer))
-        _check_pages(meta, read_at, size)
+        widths = _leaf_widths(meta.get(2))
+        _check(meta, widths, size - 8 - len(footer))
+        _check_pages(meta, widths, read_at)
     except _DamagedError as damage:
         problem = Problem(label, None, f"is a damaged parquet file: {damage}")
         raise InputError([problem]) from None
 
 
-def _check(meta: dict[int, Value], data_end: int) -> None:
+Widths: TypeAlias = dict[str, tuple[int, int | None, bool]]
+"""Per leaf column (dotted path): its physical type, its fixed width, whether it is flat."""
+
+
+def _check(meta: dict[int, Value], widths: Widths, data_end: int) -> None:
     """Check the footer against itself; ``data_end`` is where the pages must end."""
-    widths = _leaf_widths(meta.get(2))
     groups = meta.get(4, [])
     if not isinstance(groups, list):
         raise _DamagedError("its row groups are not a list")
@@ -222,11 +226,11 @@ def _check(meta: dict[int, Value], data_end: int) -> None:
         )
 
 
-def _leaf_widths(schema: Value | None) -> dict[str, tuple[int, int | None, bool]]:
-    """Per leaf column (dotted path): its physical type, its fixed width, whether it is flat."""
+def _leaf_widths(schema: Value | None) -> Widths:
+    """Each leaf column's physical type, fixed width and flatness (see :data:`Widths`)."""
     if not isinstance(schema, list) or not schema:
         raise _DamagedError("it has no schema")
-    leaves: dict[str, tuple[int, int | None, bool]] = {}
+    leaves: Widths = {}
     # The schema is a tree written depth first; each element says how many children it has.
     stack: list[tuple[str, int]] = []  # (path, children still to come)
     for index, element in enumerate(schema):
@@ -265,25 +269,36 @@ def _leaf_widths(schema: Value | None) -> dict[str, tuple[int, int | None, bool]
 def _check_offsets(meta: dict[int, Value], data_end: int, group: int) -> None:
     """A column chunk's pages lie between the leading ``PAR1`` and the footer."""
     where = f"a column chunk in row group {group}"
-    data, dictionary, index = meta.get(9), meta.get(11), meta.get(10)
-    length, unpacked = meta.get(7), meta.get(6)
-    if not isinstance(data, int) or not isinstance(length, int) or not isinstance(unpacked, int):
+    start, end = _chunk_span(meta, where)
+    if not _count(meta.get(6)):
+        raise _DamagedError(f"{where} does not say how large its pages are")
+    dictionary, index = meta.get(11), meta.get(10)
+    outside = any(not _count(o, data_end - 1) for o in (dictionary, index) if o)
+    if start < 4 or end < start or end > data_end or outside:
+        raise _DamagedError(f"{where} says its pages lie outside the file")
+
+
+def _chunk_span(meta: dict[int, Value], where: str) -> tuple[int, int]:
+    """Where a column chunk's pages start (its dictionary page, if before its data pages) and
+    end."""
+    data, dictionary, length = meta.get(9), meta.get(11), meta.get(7)
+    if not isinstance(data, int) or not isinstance(length, int):
         raise _DamagedError(f"{where} does not say where its pages are or how large they are")
-    starts = [data] + [o for o in (dictionary, index) if isinstance(o, int) and o > 0]
-    start = min(starts)
-    if start < 4 or length < 0 or unpacked < 0 or start + length > data_end:
-        raise _DamagedError(f"{where} says its pages lie outside the file")
-    if any(not isinstance(o, int) or not 0 <= o < data_end for o in (dictionary, index) if o):
-        raise _DamagedError(f"{where} says its pages lie outside the file")
+    start = dictionary if isinstance(dictionary, int) and 0 < dictionary < data else data
+    return start, start + length
 
 
-def _check_chunk(
-    meta: dict[int, Value], widths: dict[str, tuple[int, int | None, bool]], rows: int, group: int
-) -> None:
+def _path(meta: dict[int, Value]) -> str:
+    """A column chunk's column, as a dotted path."""
+    parts = _list(meta.get(3))
+    return ".".join(part.decode("utf-8", "replace") for part in parts if isinstance(part, bytes))
+
+
+def _check_chunk(meta: dict[int, Value], widths: Widths, rows: int, group: int) -> None:
     parts = meta.get(3, [])
     if not isinstance(parts, list) or not all(isinstance(part, bytes) for part in parts):
         raise _DamagedError(f"a column chunk in row group {group} has no valid path")
-    path = ".".join(part.decode("utf-8", "replace") for part in parts if isinstance(part, bytes))
+    path = _path(meta)
     if path not in widths:
         raise _DamagedError(f"row group {group} holds column {path!r}, which its schema lacks")
     physical, width, flat = widths[path]
@@ -336,10 +351,10 @@ MAX_FOOTER_BYTES: Final = 8 * 1_000_000
 """The largest footer read (an honest one is kilobytes; this one is checked in Python)."""
 
 
-def _check_pages(meta: dict[int, Value], read_at: ReadAt, size: int) -> None:
+def _check_pages(meta: dict[int, Value], widths: Widths, read_at: ReadAt) -> None:
     """Walk every column chunk's pages, header by header: each header well formed, the pages
-    ending where the footer says, and each flat column holding its row group's rows."""
-    widths = _leaf_widths(meta.get(2))
+    ending where the footer says, and each flat column holding its row group's rows. (Run after
+    :func:`_check`, which vouched for each chunk's path and span.)"""
     for number, group in enumerate(_list(meta.get(4)), start=1):
         if not isinstance(group, dict):
             continue
@@ -347,15 +362,13 @@ def _check_pages(meta: dict[int, Value], read_at: ReadAt, size: int) -> None:
             column = chunk.get(3) if isinstance(chunk, dict) else None
             if not isinstance(column, dict):
                 continue
-            path = ".".join(
-                p.decode("utf-8", "replace") for p in _list(column.get(3)) if isinstance(p, bytes)
-            )
+            path = _path(column)
             where = f"column {path!r} in row group {number}"
             codec = column.get(4)
             encodings = _list(column.get(2))
             if not _one_of(codec, _CODECS) or not all(_one_of(e, _ENCODINGS) for e in encodings):
                 raise _DamagedError(f"{where} names an encoding or compression that does not exist")
-            rows = _page_rows(column, read_at, size, where)
+            rows = _page_rows(column, read_at, where)
             if widths[path][2] and rows != group.get(3):
                 raise _DamagedError(
                     f"its footer says row group {number} holds {_shown(group.get(3))} rows, but "
@@ -367,17 +380,10 @@ def _list(value: Value | None) -> list[Value]:
     return value if isinstance(value, list) else []
 
 
-def _page_rows(column: dict[int, Value], read_at: ReadAt, size: int, where: str) -> int:
+def _page_rows(column: dict[int, Value], read_at: ReadAt, where: str) -> int:
     """How many rows (for a nested column: values) a column chunk's data pages hold, from
     their headers, each checked (see :func:`_check_page`)."""
-    data, dictionary = column.get(9), column.get(11)
-    length = column.get(7)
-    if not isinstance(data, int) or not isinstance(length, int):
-        raise _DamagedError(f"{where} does not say where its pages are")
-    start = dictionary if isinstance(dictionary, int) and 0 < dictionary < data else data
-    end = start + length
-    if start < 4 or length < 0 or end > size - 8:
-        raise _DamagedError(f"{where} says its pages lie outside the file")
+    start, end = _chunk_span(column, where)
     rows, at = 0, start
     while at < end:
         header, used = _page_header(read_at, at, end - at, where)

@@ -260,10 +260,7 @@ def _rollup_holds(rollup: pl.DataFrame, rows: int | None) -> bool:
         *(pl.col(key).is_not_null().all() for key in (*s.USAGE_REQUIRED, s.MONTH)),
         pl.col(ROWS_READ).sum() == rows,
     ]
-    for name in s.USAGE_REQUIRED:
-        length = pl.col(name).str.len_chars()
-        checks.append(((length >= 1) & (length <= s.ID_MAX_LENGTH)).all())
-        checks.append((~pl.col(name).str.contains(s.CONTROL_CHARACTERS)).all())
+    checks += [s.valid_id(pl.col(name)).all() for name in s.USAGE_REQUIRED]
     for name in (s.COST_USD, s.CALLS, *s.TOKEN_COLUMNS):
         low = f"{_SEEN}{name}_min"
         if low not in rollup.columns:

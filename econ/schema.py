@@ -28,6 +28,8 @@ finite), ``plan`` are required; every other text column is a segment dimension.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -91,6 +93,14 @@ def _no_controls(value: pl.Expr) -> pl.Expr:
 
 
 _ID_CHECKS: Final = {MAX_CHARS: _at_most_chars, NO_CONTROLS: _no_controls}
+
+
+def valid_id(value: pl.Expr) -> pl.Expr:
+    """Whether an id keeps every rule of the contracts' id columns (not empty, at most
+    :data:`ID_MAX_LENGTH` characters, no control character): what the rollup checks on each
+    distinct id when a file's statistics vouched for its rows."""
+    checks = (check(value) for check in _ID_CHECKS.values())
+    return functools.reduce(operator.and_, checks, value.str.len_chars() >= 1)
 
 
 AT_MOST: Final = "at_most"
