@@ -304,9 +304,9 @@ def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from econ.link import encode_link
-    from econ.sample import sample_scenario
-    from econ.store import DatasetStore
+    from econ.inputs.sample import sample_scenario
+    from econ.scenario.link import encode_link
+    from econ.storage.store import DatasetStore
 
     store = DatasetStore(Path(data_dir))
     dataset_id = store.put(

@@ -8,11 +8,11 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 :func:`shaping` of the scenario) and :func:`analyze_customer_months`.
 """
 
-from econ.customer_months import CustomerMonths, Window, build_customer_months, shaping
+from econ.decisions.pricing import BillChanges, Simulation, simulate
+from econ.decisions.recommend import Recommendation, recommend
 from econ.errors import InputError, Problem, ScenarioError
-from econ.features import FEATURE_SCHEMA, feature_table
-from econ.imports import ImportSpec
-from econ.ingest import (
+from econ.inputs.imports import ImportSpec
+from econ.inputs.ingest import (
     Dataset,
     IngestOptions,
     RevenueLoad,
@@ -23,15 +23,15 @@ from econ.ingest import (
     load_usage,
     rollup_usage,
 )
-from econ.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
-from econ.pricing import BillChanges, Simulation, simulate
-from econ.recommend import Recommendation, recommend
-from econ.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
-from econ.sample import sample_paths, sample_scenario
-from econ.scenario import Allocation, Cogs, Scenario
+from econ.inputs.sample import sample_paths, sample_scenario
+from econ.inputs.token_prices import ModelPrice
+from econ.model.customer_months import CustomerMonths, Window, build_customer_months, shaping
+from econ.model.features import FEATURE_SCHEMA, feature_table
+from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
+from econ.model.segments import LTV_CAC_BENCHMARK, SEGMENT_SCHEMA
+from econ.scenario.assumptions import Allocation, Cogs, Scenario
+from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.schema import CATEGORY_BANDS, Band
-from econ.segments import LTV_CAC_BENCHMARK, SEGMENT_SCHEMA
-from econ.token_prices import ModelPrice
 
 __all__ = [
     "CATEGORY_BANDS",

@@ -15,20 +15,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from econ.display import report_text, terminal_safe
+from econ.decisions.pricing import Simulation, simulate
+from econ.decisions.recommend import Recommendation, recommend
 from econ.errors import InputError, ScenarioError
-from econ.imports import AMOUNTS, ImportSpec, inspect, revenue_formats, title_of, usage_formats
-from econ.ingest import Dataset, IngestOptions, load_dataset
-from econ.pricing import Simulation, simulate
-from econ.readers import Limits, Source, default_name, open_table
-from econ.recommend import Recommendation, recommend
-from econ.report import Report, analyze_dataset, records
-from econ.sample import sample_paths, sample_scenario
-from econ.scenario import Scenario
-from econ.store import DATA_DIR_ENV, DatasetStore
-from econ.token_prices import ModelPrice
-from econ.values import known_keys, mapping, parse_json
-from econ.views import features_by_plan
+from econ.inputs.imports import (
+    AMOUNTS,
+    ImportSpec,
+    inspect,
+    revenue_formats,
+    title_of,
+    usage_formats,
+)
+from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
+from econ.inputs.readers import Limits, Source, default_name, open_table
+from econ.inputs.sample import sample_paths, sample_scenario
+from econ.inputs.token_prices import ModelPrice
+from econ.model.report import Report, analyze_dataset, records
+from econ.present.display import report_text, terminal_safe
+from econ.present.views import features_by_plan
+from econ.scenario.assumptions import Scenario
+from econ.scenario.values import known_keys, mapping, parse_json
+from econ.storage.store import DATA_DIR_ENV, DatasetStore
 
 EXIT_BAD_INPUT = 2
 

@@ -18,7 +18,8 @@ column                required   meaning
 ``output_tokens``     no*        completion tokens (integer ≥ 0)
 ``cached_input_tokens`` no       prompt tokens read from cache (integer ≥ 0)
 
-\* a row without ``cost_usd`` is priced from ``model`` and its tokens (:mod:`econ.token_prices`).
+\* a row without ``cost_usd`` is priced from ``model`` and its tokens
+(:mod:`econ.inputs.token_prices`).
 ====================  =========  ==============================================================
 
 Revenue table (one row per customer per month): ``customer_id``, ``month``, ``mrr_usd`` (≥ 0,
@@ -115,7 +116,7 @@ def _at_most_money(value: pl.Expr) -> pl.Expr:
 
 MAX_COUNT: Final = 10**15
 """The most calls or tokens one row may count (a quadrillion): larger counts are corrupt, and
-their totals could overflow a 64-bit integer (see :func:`econ.rollup.check_totals`)."""
+their totals could overflow a 64-bit integer (see :func:`econ.inputs.rollup.check_totals`)."""
 
 
 class UsageSchema(dy.Schema):

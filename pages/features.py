@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from econ import edits, formats, views
+from econ import formats
+from econ.present import views
+from econ.scenario import edits
 from econ.schema import CATEGORIES, CATEGORY_BANDS
 from ui import charts, controls, layout, session, tables
 from ui.text import plain

@@ -4,7 +4,7 @@ import polars as pl
 import streamlit as st
 
 from econ import formats
-from econ.scenario import ALL
+from econ.scenario.assumptions import ALL
 from econ.schema import CATEGORY_BANDS
 from ui import layout, session
 from ui.text import plain

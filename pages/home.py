@@ -3,8 +3,8 @@
 import streamlit as st
 
 from econ import formats
-from econ.imports import title_of
-from econ.link import SAMPLE_DATASET
+from econ.inputs.imports import title_of
+from econ.scenario.link import SAMPLE_DATASET
 from ui import imports, layout, session
 from ui.text import plain
 

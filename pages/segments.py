@@ -2,8 +2,10 @@
 
 import streamlit as st
 
-from econ import edits, formats, views
-from econ.scenario import ALL, BURDENS
+from econ import formats
+from econ.present import views
+from econ.scenario import edits
+from econ.scenario.assumptions import ALL, BURDENS
 from econ.schema import PLAN, USAGE_TIER
 from ui import charts, controls, layout, session, tables
 from ui.text import plain

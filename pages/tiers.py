@@ -3,9 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from econ import edits, views
 from econ.formats import count, money, percent
-from econ.scenario import ALL
+from econ.present import views
+from econ.scenario import edits
+from econ.scenario.assumptions import ALL
 from ui import charts, controls, layout, session, tables
 from ui.text import plain
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Final
 
 import polars as pl
-from conftest import revenue_frame, usage_frame
+from builders import revenue_frame, usage_frame
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 

@@ -8,6 +8,7 @@ import polars as pl
 from hypothesis import strategies as st
 
 import econ
+from econ.schema import CATEGORIES
 
 CUSTOMERS = [f"c{i}" for i in range(8)]
 FEATURES = ["alpha", "beta", "gamma", "delta"]
@@ -80,4 +81,84 @@ def scenarios(draw: st.DrawFn) -> econ.Scenario:
         prices=draw(
             st.dictionaries(st.sampled_from(PLANS), st.sampled_from([0.0, 10.0, 80.0]), max_size=2)
         ),
+    )
+
+
+# -- any valid scenario, every field drawn (for the JSON and link round-trips) --
+
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_ -", min_size=1, max_size=12)
+money = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
+rates = st.floats(min_value=0, max_value=1, allow_nan=False)
+per_segment = st.one_of(money, st.dictionaries(names, money, max_size=4))
+months = st.tuples(st.integers(2015, 2030), st.integers(1, 12)).map(
+    lambda ym: f"{ym[0]}-{ym[1]:02d}"
+)
+
+
+share = st.floats(min_value=0, max_value=1, allow_nan=False)
+
+
+@st.composite
+def plan_prices(draw: st.DrawFn) -> econ.PlanPrice:
+    return econ.PlanPrice(
+        base_usd=draw(st.one_of(st.none(), money)),
+        included=draw(st.dictionaries(names, st.integers(0, 1000).map(float), max_size=3)),
+        overage_usd=draw(st.dictionaries(names, money, max_size=3)),
+        per_call_usd=draw(st.dictionaries(names, money, max_size=2)),
+        removed=tuple(draw(st.lists(names, max_size=2))),
+        fair_use_usd=draw(st.one_of(st.none(), money)),
+    )
+
+
+@st.composite
+def price_books(draw: st.DrawFn) -> econ.PriceBook:
+    return econ.PriceBook(
+        plans=draw(st.dictionaries(names, plan_prices(), max_size=3)),
+        cost_multipliers=draw(st.dictionaries(names, st.floats(0, 10), max_size=3)),
+        metered_usage_drop=draw(st.floats(0, 0.99)),
+        fair_use_margin=draw(st.floats(0, 0.95)),
+        churn_risk_increase=draw(st.floats(0, 5)),
+    )
+
+
+@st.composite
+def levers(draw: st.DrawFn) -> econ.Levers:
+    route = st.builds(econ.Route, share=share, relative_cost=share)
+    optimize = st.builds(econ.Optimize, cost_reduction=share, investment_usd=money)
+    return econ.Levers(
+        fair_use_percentile=draw(st.floats(1, 99.9)),
+        route=draw(route),
+        route_by_feature=draw(st.dictionaries(names, route, max_size=2)),
+        optimize=draw(optimize),
+        optimize_by_feature=draw(st.dictionaries(names, optimize, max_size=2)),
+    )
+
+
+@st.composite
+def any_scenarios(draw: st.DrawFn) -> econ.Scenario:
+    low = draw(st.floats(min_value=1, max_value=98))
+    high = draw(st.floats(min_value=low + 0.5, max_value=99.5))
+    method = draw(st.sampled_from(["usage", "custom"]))
+    weights = draw(st.dictionaries(names, money, max_size=5))
+    if method == "custom":
+        weights = {**weights, "anchor": draw(st.floats(min_value=0.1, max_value=100))}
+    window = draw(st.one_of(st.none(), st.lists(months, min_size=2, max_size=2).map(sorted)))
+    return econ.Scenario(
+        segment_by=draw(st.sampled_from(["usage_tier", "plan", "channel"])),
+        usage_tier_percentiles=(low, high),
+        allocation=econ.Allocation(method=method, weights=weights),
+        churn=draw(st.one_of(st.none(), rates, st.dictionaries(names, rates, max_size=4))),
+        cac_usd=draw(st.one_of(st.none(), per_segment)),
+        cogs=econ.Cogs(
+            ai_infra_usd=draw(per_segment),
+            support_usd=draw(per_segment),
+            cs_usd=draw(per_segment),
+            hosting_usd=draw(per_segment),
+        ),
+        prices=draw(st.dictionaries(names, money, max_size=3)),
+        months=tuple(window) if window else None,  # type: ignore[arg-type]
+        feature_categories=draw(st.dictionaries(names, st.sampled_from(CATEGORIES), max_size=4)),
+        targets=draw(st.dictionaries(names, st.floats(0, 0.99), max_size=3)),
+        price_book=draw(price_books()),
+        levers=draw(levers()),
     )

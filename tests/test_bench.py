@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from locations import ROOT
 
 
 def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:

@@ -19,15 +19,15 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from locations import ROOT
 from markup import EVIL_HOST, HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset
 
 import econ
-from econ.link import decode_link, encode_link
+from econ.scenario.link import decode_link, encode_link
 from ui.text import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM_ARGS = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from conftest import WriteParquet, revenue_frame, usage_frame
+from builders import WriteParquet, revenue_frame, usage_frame
 
 import econ
 from econ.cli import full_report, main

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+
+from locations import ROOT
 
 import econ
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-MAKEFILE = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def test_the_example_scenario_is_valid() -> None:
@@ -27,5 +28,5 @@ def test_the_two_commands_are_make_targets() -> None:
 
 def test_every_import_layout_is_in_the_import_tables() -> None:
     inputs = README[README.index("## Inputs") : README.index("### Bad input")]
-    for layout in econ.imports.LAYOUTS:
+    for layout in econ.inputs.imports.LAYOUTS:
         assert f"| `{layout.id}`: " in inputs, layout.id

@@ -1,6 +1,6 @@
-"""Chart builders: pure functions from the frames of :mod:`econ.views` to Altair charts.
+"""Chart builders: pure functions from the frames of :mod:`econ.present.views` to Altair charts.
 
-They only draw. Sorting, stacking and binning happen (and are tested) in ``econ.views``; the
+They only draw. Sorting, stacking and binning happen (and are tested) in ``econ.present.views``; the
 sort orders passed to Altair here are read from those already sorted frames.
 
 Every encoding is an explicit channel object (``alt.X2(...)``, ``alt.TextValue(...)``), never a
@@ -16,7 +16,7 @@ import altair as alt
 import polars as pl
 from altair.utils import schemapi
 
-from econ.views import COMPUTE_ADJUSTED, TRADITIONAL
+from econ.present.views import COMPUTE_ADJUSTED, TRADITIONAL
 
 # Altair's "debug mode" checks every part of a chart against the Vega-Lite schema as it is
 # built. Each whole chart is still checked when it is serialized (by Streamlit, and by the

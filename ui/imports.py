@@ -16,10 +16,10 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import econ
-from econ import imports
 from econ import schema as s
-from econ.cache import bytes_hash
-from econ.readers import Limits, open_table
+from econ.inputs import imports
+from econ.inputs.cache import bytes_hash
+from econ.inputs.readers import Limits, open_table
 from ui.text import plain
 
 NONE = "—"

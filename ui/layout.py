@@ -8,7 +8,7 @@ from typing import Final, TypeVar
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from econ.link import SAMPLE_DATASET
+from econ.scenario.link import SAMPLE_DATASET
 from ui import session
 from ui.text import plain
 

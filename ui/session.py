@@ -21,9 +21,9 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import econ
-from econ import views
-from econ.link import SAMPLE_DATASET, decode_link, encode_link
-from econ.store import (
+from econ.present import views
+from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
+from econ.storage.store import (
     Content,
     DatasetNotFoundError,
     DatasetStore,

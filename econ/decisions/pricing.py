@@ -1,0 +1,386 @@
+"""The pricing simulator: a price book applied to every historical customer-month.
+
+For each active customer-month (cm) of the window, on the plan it was on:
+
+- **bill** = base price (the plan's ``base_usd``, else the recorded MRR)
+  + Σ over features of overage price × max(0, uses − included)
+  + Σ over features of per-use price × uses (usage-based or hybrid pricing)
+  + fair use: (inference cost − threshold)⁺ ÷ (1 − fair-use margin);
+- **inference cost** = the observed cost × the feature's cost multiplier, without the usage of
+  features taken off the plan;
+- usage stays as observed, except that ``metered_usage_drop`` of every use that becomes billed
+  per use goes away (and its cost with it).
+
+A feature with a per-use price is billed for every use; its allowance and overage are then
+ignored. Segments, churn and cost burdens stay as they are, so compute-adjusted LTV moves only
+through revenue and inference. Revenue billed per use counts as its feature's revenue; the rest
+is split over features as the scenario's allocation says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any, Final
+
+import polars as pl
+
+from econ import schema as s
+from econ.model.customer_months import (
+    ALLOCATABLE_USD,
+    DIRECT_REVENUE_USD,
+    INFERENCE_USD,
+    SEGMENT,
+    CustomerMonths,
+    per_customer,
+)
+from econ.model.features import feature_table
+from econ.model.report import Report, clean, records
+from econ.model.segments import segment_table
+from econ.scenario.assumptions import BURDENS, Scenario
+from econ.scenario.edits import with_segmentation
+from econ.scenario.levers import PriceBook
+
+BILL: Final = "bill_usd"
+_METERED: Final = "_metered"
+_DROPPED: Final = "_dropped"
+
+
+@dataclass(frozen=True)
+class BillChanges:
+    """How customers' bills move over the window.
+
+    Attributes:
+        customers: customers with at least one active month.
+        paying_more, paying_less: customers whose total bill over the window rises / falls
+            (by more than half a cent).
+        increase_usd: the sum of the rises (a positive number).
+        median_increase: the median relative rise among those paying more.
+        at_risk: customers whose bill rises by more than ``at_risk_threshold``.
+        at_risk_threshold: the price book's ``churn_risk_increase``.
+    """
+
+    customers: int
+    paying_more: int
+    paying_less: int
+    increase_usd: float
+    median_increase: float | None
+    at_risk: int
+    at_risk_threshold: float
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Current pricing against the scenario's price book, on the same history.
+
+    Attributes:
+        months: months in the window (to turn window totals into monthly figures).
+        totals: ``measure, current, simulated, change`` for revenue, inference, gross profit
+            (after AI infra, support and CS) and gross margin, per month.
+        plans: per plan: customers, customer-months, monthly revenue, inference and gross
+            profit, gross margin and compute-adjusted LTV, current and simulated.
+        segments: per segment (and ``all``): ARPA, inference, gross margin, compute-adjusted
+            LTV and LTV:CAC, current and simulated.
+        features: simulated feature margins (:data:`econ.model.features.FEATURE_SCHEMA`).
+        features_by_plan: simulated feature margins per plan (for per-plan margin stacks).
+        customers: per customer: segment and plan of its latest month, current and simulated
+            bill over the window, change in dollars and as a share; sorted by change, largest
+            rise first.
+        bills: how many customers pay more, less, and more than the churn-risk threshold.
+        simulated: the simulated customer-months (for further views).
+    """
+
+    months: int
+    totals: pl.DataFrame
+    plans: pl.DataFrame
+    segments: pl.DataFrame
+    features: pl.DataFrame
+    features_by_plan: pl.DataFrame
+    customers: pl.DataFrame
+    bills: BillChanges
+    simulated: CustomerMonths
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "months": self.months,
+            "totals": records(self.totals),
+            "plans": records(self.plans),
+            "segments": records(self.segments),
+            "features": records(self.features),
+            "bills": {key: clean(value) for key, value in asdict(self.bills).items()},
+            "largest_increases": records(self.customers.head(10)),
+        }
+
+
+def simulate(report: Report) -> Simulation:
+    """Apply the report's scenario's price book to the report's customer-months."""
+    scenario = report.scenario
+    current = report.customer_months
+    simulated = simulated_customer_months(current, scenario.price_book)
+    months = current.window.months
+    current_plans = _per_plan(current, scenario)
+    simulated_plans = _per_plan(simulated, scenario)
+    features, _ = feature_table(simulated, scenario)
+    by_plan, _ = feature_table(simulated, scenario, by=[s.PLAN])
+    customers = _customer_bills(current, simulated)
+    return Simulation(
+        months=months,
+        totals=_totals(current, simulated, months),
+        plans=_compare(current_plans, simulated_plans, s.PLAN, months),
+        segments=_compare_segments(
+            segment_table(current, scenario), segment_table(simulated, scenario)
+        ),
+        features=features,
+        features_by_plan=by_plan,
+        customers=customers,
+        bills=_bill_changes(customers, scenario.price_book.churn_risk_increase),
+        simulated=simulated,
+    )
+
+
+def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerMonths:
+    """The customer-months as the price book would have billed and cost them."""
+    if book.is_current_pricing:
+        return cms
+    terms = _terms(book)
+    drop = book.metered_usage_drop
+    calls = pl.col(s.CALLS).cast(pl.Float64)
+    multiplier = pl.col("_multiplier").fill_null(1.0)
+    overage_uses = (calls - pl.col("_included").fill_null(0.0)).clip(lower_bound=0.0)
+    per_call = pl.col("_per_call").is_not_null()
+    metered = (
+        pl.when(pl.col("_removed"))
+        .then(0.0)
+        .when(per_call)
+        .then(calls)
+        .when(pl.col("_overage").is_not_null())
+        .then(overage_uses)
+        .otherwise(0.0)
+    )
+    price = pl.coalesce(pl.col("_per_call"), pl.col("_overage"), pl.lit(0.0))
+    cost_per_call = pl.when(calls > 0).then(pl.col(s.COST_USD) / calls).otherwise(0.0)
+    usage = (
+        cms.usage.join(terms, on=[s.PLAN, s.FEATURE_ID], how="left")
+        .join(_multipliers(book), on=s.FEATURE_ID, how="left")
+        .with_columns(pl.col("_removed").fill_null(False), metered.alias(_METERED))
+        .with_columns((pl.col(_METERED) * drop).alias(_DROPPED))
+        .with_columns(
+            (pl.col(_METERED) - pl.col(_DROPPED)).mul(price).alias(DIRECT_REVENUE_USD),
+            pl.when(pl.col("_removed"))
+            .then(0.0)
+            .when(calls > 0)
+            .then((calls - pl.col(_DROPPED)) * cost_per_call * multiplier)
+            .otherwise(pl.col(s.COST_USD) * multiplier)
+            .alias(s.COST_USD),
+            pl.when(pl.col("_removed"))
+            .then(0)
+            .otherwise((calls - pl.col(_DROPPED)).round(0).cast(pl.Int64))
+            .alias(s.CALLS),
+        )
+    )
+    per_cm = usage.group_by(s.CUSTOMER_ID, s.MONTH).agg(
+        pl.col(DIRECT_REVENUE_USD).sum().alias("_metered_usd"),
+        pl.col(s.COST_USD).sum().alias("_inference"),
+        pl.col(s.CALLS).sum().alias("_calls"),
+    )
+    plans = _plan_terms(book)
+    fair_use = (
+        (pl.col(INFERENCE_USD) - pl.col("_fair_use_usd")).clip(lower_bound=0.0)
+        / (1 - book.fair_use_margin)
+    ).fill_null(0.0)
+    frame = (
+        cms.frame.join(per_cm, on=[s.CUSTOMER_ID, s.MONTH], how="left")
+        .join(plans, on=s.PLAN, how="left")
+        .with_columns(
+            pl.col("_inference").fill_null(0.0).alias(INFERENCE_USD),
+            pl.col("_calls").fill_null(0).alias(s.CALLS),
+            pl.coalesce(pl.col("_base_usd"), pl.col(s.MRR_USD)).alias("_base"),
+        )
+        .with_columns(fair_use.alias("_fair_use"))
+        .with_columns(
+            (pl.col("_base") + pl.col("_fair_use")).alias(ALLOCATABLE_USD),
+            (pl.col("_base") + pl.col("_fair_use") + pl.col("_metered_usd").fill_null(0.0)).alias(
+                s.MRR_USD
+            ),
+        )
+        .select(cms.frame.columns)
+        .sort(s.CUSTOMER_ID, s.MONTH)
+    )
+    # The simulated cms' usage (and its feature cells) is the same ledger rows joined to the
+    # simulated frame, now carrying what each row is billed per use.
+    ledger = usage.select(*s.ROLLUP_SCHEMA.names(), DIRECT_REVENUE_USD)
+    return replace(cms, frame=frame, ledger_source=ledger, feature_cells=None)
+
+
+def _terms(book: PriceBook) -> pl.DataFrame:
+    """One row per (plan, feature) the price book prices or removes."""
+    rows = []
+    for plan, price in book.plans.items():
+        features = set(price.included) | set(price.overage_usd) | set(price.per_call_usd)
+        features |= set(price.removed)
+        for feature in sorted(features):
+            overage = price.overage_usd.get(feature)
+            rows.append(
+                {
+                    s.PLAN: plan,
+                    s.FEATURE_ID: feature,
+                    "_included": price.included.get(feature, 0.0) if overage is not None else None,
+                    "_overage": overage,
+                    "_per_call": price.per_call_usd.get(feature),
+                    "_removed": feature in price.removed,
+                }
+            )
+    return pl.DataFrame(
+        rows,
+        schema={
+            s.PLAN: pl.String,
+            s.FEATURE_ID: pl.String,
+            "_included": pl.Float64,
+            "_overage": pl.Float64,
+            "_per_call": pl.Float64,
+            "_removed": pl.Boolean,
+        },
+    )
+
+
+def _plan_terms(book: PriceBook) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.PLAN: list(book.plans),
+            "_base_usd": [price.base_usd for price in book.plans.values()],
+            "_fair_use_usd": [price.fair_use_usd for price in book.plans.values()],
+        },
+        schema={s.PLAN: pl.String, "_base_usd": pl.Float64, "_fair_use_usd": pl.Float64},
+    )
+
+
+def _multipliers(book: PriceBook) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            s.FEATURE_ID: list(book.cost_multipliers),
+            "_multiplier": list(book.cost_multipliers.values()),
+        },
+        schema={s.FEATURE_ID: pl.String, "_multiplier": pl.Float64},
+    )
+
+
+def _compute_costs() -> pl.Expr:
+    """AI infra + support + CS of a customer-month (what gross profit subtracts)."""
+    return pl.sum_horizontal(name for name in BURDENS if name != "hosting_usd")
+
+
+def _per_plan(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
+    """Per plan: sums over the window and compute-adjusted LTV with plans as segments."""
+    frame = cms.frame
+    sums = frame.group_by(s.PLAN).agg(
+        pl.col(s.CUSTOMER_ID).n_unique().alias("customers"),
+        pl.len().alias("customer_months"),
+        pl.col(s.MRR_USD).sum().alias("revenue"),
+        pl.col(INFERENCE_USD).sum().alias("inference"),
+        _compute_costs().sum().alias("burdens"),
+    )
+    by_plan = replace(cms, frame=frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
+    plan_scenario = with_segmentation(scenario, s.PLAN)
+    ltv = segment_table(by_plan, plan_scenario).select(
+        pl.col("segment").alias(s.PLAN), "ltv_compute_adjusted_usd"
+    )
+    return sums.join(ltv, on=s.PLAN, how="left")
+
+
+def _compare(current: pl.DataFrame, simulated: pl.DataFrame, key: str, months: int) -> pl.DataFrame:
+    joined = current.join(simulated, on=key, how="left", suffix="_sim")
+    out = []
+    for tag, suffix in (("current", ""), ("simulated", "_sim")):
+        revenue, inference, burdens = (
+            pl.col(f"{name}{suffix}") for name in ("revenue", "inference", "burdens")
+        )
+        profit = revenue - inference - burdens
+        out += [
+            (revenue / months).alias(f"revenue_{tag}_usd"),
+            (inference / months).alias(f"inference_{tag}_usd"),
+            (profit / months).alias(f"gross_profit_{tag}_usd"),
+            pl.when(revenue > 0).then(profit / revenue).alias(f"gross_margin_{tag}"),
+            pl.col(f"ltv_compute_adjusted_usd{suffix}").alias(f"ltv_compute_adjusted_{tag}_usd"),
+        ]
+    return (
+        joined.select(key, "customers", "customer_months", *out)
+        .with_columns(
+            (pl.col("gross_profit_simulated_usd") - pl.col("gross_profit_current_usd")).alias(
+                "gross_profit_change_usd"
+            )
+        )
+        .sort("revenue_current_usd", key)
+    )
+
+
+def _compare_segments(current: pl.DataFrame, simulated: pl.DataFrame) -> pl.DataFrame:
+    columns = ["arpa_usd", "inference_usd", "gross_margin", "ltv_compute_adjusted_usd", "ltv_cac"]
+    order = current.with_row_index("_order").select("segment", "_order")
+    return (
+        current.select("segment", "customers", *columns)
+        .join(simulated.select("segment", *columns), on="segment", how="left", suffix="_simulated")
+        .join(order, on="segment")
+        .sort("_order")
+        .drop("_order")
+        .rename({name: f"{name}_current" for name in columns})
+    )
+
+
+def _totals(current: CustomerMonths, simulated: CustomerMonths, months: int) -> pl.DataFrame:
+    def figures(cms: CustomerMonths) -> dict[str, float | None]:
+        frame = cms.frame
+        revenue = float(frame[s.MRR_USD].sum())
+        inference = float(frame[INFERENCE_USD].sum())
+        burdens = float(frame.select(_compute_costs().sum()).item())
+        profit = revenue - inference - burdens
+        return {
+            "revenue_usd": revenue / months,
+            "inference_usd": inference / months,
+            "gross_profit_usd": profit / months,
+            "gross_margin": profit / revenue if revenue > 0 else None,
+        }
+
+    before, after = figures(current), figures(simulated)
+    return pl.DataFrame(
+        {
+            "measure": list(before),
+            "current": list(before.values()),
+            "simulated": list(after.values()),
+        },
+        schema={"measure": pl.String, "current": pl.Float64, "simulated": pl.Float64},
+    ).with_columns((pl.col("simulated") - pl.col("current")).alias("change"))
+
+
+def _customer_bills(current: CustomerMonths, simulated: CustomerMonths) -> pl.DataFrame:
+    # Bills are in cents: rounding keeps the binary noise of two differently built sums from
+    # passing for a change (and from reordering customers whose bills did not change).
+    latest = per_customer(
+        current.frame, {"current_bill_usd": pl.col(s.MRR_USD)}, latest=(SEGMENT, s.PLAN)
+    ).select(s.CUSTOMER_ID, SEGMENT, s.PLAN, pl.col("current_bill_usd").round(2))
+    bills = per_customer(
+        simulated.frame, {"simulated_bill_usd": pl.col(s.MRR_USD)}, latest=()
+    ).select(s.CUSTOMER_ID, pl.col("simulated_bill_usd").round(2))
+    change = pl.col("simulated_bill_usd") - pl.col("current_bill_usd")
+    return (
+        latest.join(bills, on=s.CUSTOMER_ID, how="left")
+        .with_columns(
+            change.round(2).alias("change_usd"),
+            pl.when(pl.col("current_bill_usd") > 0)
+            .then(change / pl.col("current_bill_usd"))
+            .alias("change_share"),
+        )
+        .sort("change_usd", s.CUSTOMER_ID, descending=[True, False])
+    )
+
+
+def _bill_changes(customers: pl.DataFrame, threshold: float) -> BillChanges:
+    rising = customers.filter(pl.col("change_usd") > 0.005)
+    median = rising["change_share"].median()
+    return BillChanges(
+        customers=customers.height,
+        paying_more=rising.height,
+        paying_less=customers.filter(pl.col("change_usd") < -0.005).height,
+        increase_usd=float(rising["change_usd"].sum()),
+        median_increase=float(median) if isinstance(median, float) else None,
+        at_risk=customers.filter(pl.col("change_share") > threshold).height,
+        at_risk_threshold=threshold,
+    )

@@ -1,0 +1,257 @@
+"""A revenue file, in any layout, as one row per customer-month.
+
+A layout reads its file into *lines*: an amount (dollars) over a run of months. Invoice lines
+cover their service period, so an annual line counts a twelfth in each of its twelve months;
+a subscription covers every month from its start (or the end of its trial) through the month
+before it ended (a month counts when it began before the end), or through ``through`` while it
+runs. Lines are spread over their months and summed per customer-month; a customer-month's plan
+is that of its largest line.
+
+What is MRR here: recurring lines net of the discounts the export carries, before tax;
+proration lines left out unless asked for. Amounts are in the file's currency (a single one);
+cents are told from dollars by the layout, a header suffix or, failing both, the amounts
+themselves (with a warning).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import polars as pl
+
+from econ import formats
+from econ import schema as s
+from econ.errors import InputError, Problem, ScenarioError
+from econ.inputs.imports.fields import Fields
+from econ.inputs.imports.layout import ROW, Check, Layout, Lines, RevenueContext, report
+from econ.inputs.imports.lines import (
+    MAX_CUSTOMER_MONTHS,
+    customer_months,
+    month_of,
+    months_covered,
+    spread,
+)
+from econ.inputs.imports.registry import LAYOUT_BY_ID
+from econ.inputs.imports.spec import MAPPED, NATIVE, ImportSpec
+from econ.inputs.imports.usage import Converted, numbered, plain, resolve_format
+from econ.inputs.readers import CENTS, DOLLARS, example_row
+
+ZERO_DECIMAL: Final = frozenset(
+    {
+        "bif",
+        "clp",
+        "djf",
+        "gnf",
+        "jpy",
+        "kmf",
+        "krw",
+        "mga",
+        "pyg",
+        "rwf",
+        "ugx",
+        "vnd",
+        "vuv",
+        "xaf",
+        "xof",
+        "xpf",
+    }
+)
+"""Currencies without minor units: an amount "in cents" of these is already whole units."""
+_MAPPABLE: Final = (s.CUSTOMER_ID, s.PLAN)
+
+
+def revenue_to_contract(
+    frame: pl.LazyFrame,
+    spec: ImportSpec,
+    label: str,
+    through: str | None,
+    hints: Mapping[str, str] | None = None,
+) -> Converted:
+    """A revenue export as one row per customer-month: contract columns, segments, ``row``."""
+    format_id = resolve_format(frame, spec, "revenue")
+    if format_id in (NATIVE, MAPPED):
+        return plain(frame, spec, format_id, "revenue", label)
+    layout = LAYOUT_BY_ID[format_id]
+    if layout.read_revenue is None:
+        raise ScenarioError(f"{format_id!r} is not a revenue format")
+    unknown = sorted(set(spec.mapping) - set(_MAPPABLE))
+    if unknown:
+        raise ScenarioError(
+            f"on top of {layout.title}, the revenue mapping may name only {list(_MAPPABLE)}, "
+            f"not {unknown}"
+        )
+    fields = Fields(frame.collect_schema(), hints)
+    rows = numbered(frame)
+    currency, currency_warnings = _currency(rows, fields, layout, label)
+    divisor, amount_notes, amount_warnings = _divisor(
+        rows, fields, layout, spec=spec, currency=currency, label=label
+    )
+    context = RevenueContext(spec, divisor, through, label)
+    lines = layout.read_revenue(rows, fields, context)
+    lines = _mapped_over(lines, rows, fields, spec.mapping, label)
+    rejected = _rejected(rows, lines.checks, label)
+    tally_notes, tally_warnings = report(rows, lines.tallies, label)
+    frame_lines = lines.frame
+    for _, bad in rejected:
+        frame_lines = frame_lines.join(bad.select(ROW).collect(), on=ROW, how="anti")
+    # A prepaid year spreads past the data: keep only months up to the last one shown.
+    last = month_of(through) if through is not None else None
+    notes = (
+        f"{label} read as: {layout.title}; {_unit_text(divisor, currency)}.",
+        *amount_notes,
+        *(f"{label}: {note}" for note in lines.notes),
+        *tally_notes,
+    )
+    warnings = (
+        *amount_warnings,
+        *currency_warnings,
+        *(f"{label}: {warning}" for warning in lines.warnings),
+        *tally_warnings,
+    )
+    covered = months_covered(frame_lines)
+    if covered > MAX_CUSTOMER_MONTHS:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    None,
+                    f"covers {covered:,} customer-months (its lines span "
+                    f"{formats.count_of(frame_lines.height, 'line')} × their months), more than "
+                    f"the {MAX_CUSTOMER_MONTHS:,} a revenue table may hold: export a shorter "
+                    "window, or check the start dates",
+                )
+            ]
+        )
+    return Converted(
+        customer_months(spread(frame_lines, last)),
+        format_id,
+        notes,
+        warnings,
+        problems=tuple(problem for problem, _ in rejected),
+        dropped=tuple(bad.collect() for _, bad in rejected),
+    )
+
+
+def _unit_text(divisor: float, currency: str | None) -> str:
+    code = (currency or "usd").upper()
+    if divisor == 100:
+        return f"amounts in cents of {code} (divided by 100)"
+    return f"amounts in whole {code}"
+
+
+def _currency(
+    rows: pl.LazyFrame, fields: Fields, layout: Layout, label: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The file's one currency (lowercase), refusing a file that mixes several."""
+    if not fields.has(*layout.currency_fields):
+        return None, ()
+    values = (
+        rows.select(fields.text(*layout.currency_fields).str.to_lowercase().alias("c"))
+        .unique()
+        .collect()["c"]
+        .drop_nulls()
+        .to_list()
+    )
+    found = sorted(v for v in values if v)
+    if len(found) > 1:
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    fields.found(*layout.currency_fields),
+                    f"must be a single currency, found {found} (convert them first, or load one "
+                    "currency at a time)",
+                )
+            ]
+        )
+    currency = found[0] if found else None
+    if currency not in (None, "usd"):
+        return currency, (
+            f"{label}: amounts are in {str(currency).upper()} and are shown as they are, with "
+            "a $ sign; no exchange rate is applied.",
+        )
+    return currency, ()
+
+
+def _divisor(
+    rows: pl.LazyFrame,
+    fields: Fields,
+    layout: Layout,
+    *,
+    spec: ImportSpec,
+    currency: str | None,
+    label: str,
+) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+    """100 for amounts in cents, 1 for dollars: as the spec says, else the header suffix, else
+    the layout, else the amounts (a decimal point means dollars)."""
+    column = fields.column_of(fields.found(*layout.amount_fields) or "") or ""
+    hint = fields.hints.get(column)
+    unit: str
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    if spec.amounts_in != "auto":
+        unit = spec.amounts_in
+    elif hint in (CENTS, DOLLARS):
+        unit = hint
+        notes = (f"{label}: amounts in {hint}, as the header of '{column}' says.",)
+    elif layout.amounts is not None:
+        unit = layout.amounts
+    else:
+        amount = fields.text(*layout.amount_fields)
+        fractional = (
+            rows.select(amount.str.contains(r"\.\d").fill_null(False).any()).collect().item()
+        )
+        unit = DOLLARS if fractional else CENTS
+        warnings = (
+            f"{label}: amounts were read as {unit} because "
+            + (
+                "they are written with a decimal point"
+                if fractional
+                else "they are whole numbers (19900 = $199.00)"
+            )
+            + "; if that is wrong, say which (amounts: cents or dollars).",
+        )
+    if unit == CENTS and currency in ZERO_DECIMAL:
+        return 1.0, (*notes, f"{label}: {str(currency).upper()} has no minor unit."), warnings
+    return (100.0 if unit == CENTS else 1.0), notes, warnings
+
+
+def _mapped_over(
+    lines: Lines, rows: pl.LazyFrame, fields: Fields, mapping: Mapping[str, str], label: str
+) -> Lines:
+    """Lines with the customer or plan read from the columns the spec maps them to."""
+    if not mapping:
+        return lines
+    exprs = []
+    for target, column in mapping.items():
+        expr = fields.value(column)
+        if expr is None:
+            raise InputError(
+                [
+                    Problem(
+                        label, column, f"is not a column of this file, so it cannot give {target}"
+                    )
+                ]
+            )
+        exprs.append(expr.cast(pl.String).alias(target))
+    replaced = rows.select(ROW, *exprs).collect()
+    frame = lines.frame.drop(list(mapping)).join(replaced, on=ROW, how="left")
+    return Lines(frame.select(lines.frame.columns), lines.notes, lines.warnings, lines.checks)
+
+
+def _rejected(
+    rows: pl.LazyFrame, checks: tuple[Check, ...], label: str
+) -> list[tuple[Problem, pl.LazyFrame]]:
+    """Each broken check: its problem (count and an example row) and the rows breaking it."""
+    if not checks:
+        return []
+    counts = rows.select(c.broken.fill_null(False).sum() for c in checks).collect().row(0)
+    out = []
+    for check, count in zip(checks, counts, strict=True):
+        if not count:
+            continue
+        bad = rows.filter(check.broken.fill_null(False))
+        example = example_row(bad.head(1).collect())
+        out.append((Problem(label, check.column, check.rule, int(count), example), bad))
+    return out

@@ -1,0 +1,273 @@
+"""The ledger rollup: one row per customer × feature × month, in one streaming pass.
+
+Stage 1 spends nearly all its time here, so there are two ways in:
+
+- :func:`rollup_query` rolls up rows that were already converted and checked one by one (the
+  general path, which can name the row that breaks a rule).
+- :func:`vouched_rollup` rolls the file up directly when its own statistics (see
+  :class:`econ.inputs.readers.ColumnFacts`) already answer every row rule: no null ids or times, no
+  negative or infinite money, no negative counts, months inside the accepted range. What the
+  statistics cannot answer is checked on the (much smaller) rollup: a NaN cost makes its
+  group's sum NaN, and ids are checked for length once per distinct value. When anything is
+  in doubt it returns ``None`` and the caller takes the general path, which finds and names the
+  offending rows. Both paths give the same rollup for the same rows (the tests hold them to it).
+
+Two details keep the pass cheap: the month of a timestamp is looked up in a table of days
+(built from the file's time range) rather than computed per row, and rows are grouped by the
+file's own id types (integers, categoricals), converted to text only once per group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Final
+
+import polars as pl
+
+from econ import schema as s
+from econ.errors import InputError, Problem
+from econ.inputs.readers import ColumnFacts
+
+ROWS_READ: Final = "_rows_read"
+"""How many ledger rows a rollup row stands for."""
+
+_KEYS: Final = (s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH)
+_SEEN: Final = "_seen_"
+"""The prefix of a rollup's check columns (a group's smallest and largest values, its nulls);
+:func:`finish` leaves them out."""
+_MAX_LOOKUP_DAYS: Final = 40 * 366
+"""The longest time range whose months are looked up in a table of days (40 years)."""
+_EPOCH: Final = dt.date(1970, 1, 1)
+
+
+def rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
+    """Contract-typed ledger rows (with ``month``) rolled up; tokens summed where known (and
+    each count's largest value per group, for :func:`check_totals`)."""
+    counts = (s.CALLS, *s.TOKEN_COLUMNS)
+    return usage.group_by(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH).agg(
+        pl.col(s.CALLS).sum().cast(pl.Int64),
+        pl.col(s.COST_USD).sum(),
+        *(_known_sum(column) for column in s.TOKEN_COLUMNS),
+        pl.len().alias(ROWS_READ),
+        *(pl.col(column).max().alias(f"{_SEEN}{column}_max") for column in counts),
+    )
+
+
+_LARGEST_SUM: Final = 2.0**62
+"""Counts are added up as 64-bit integers: every group's sum, and every total of them, must
+stay below 2**63 (with a margin for the float arithmetic that checks it)."""
+
+
+def check_totals(rollup: pl.DataFrame, label: str) -> None:
+    """Refuse counts whose sums a 64-bit integer cannot hold: a group's (its largest value
+    times its rows bounds it) or the file's total (of the groups' sums).
+
+    Raises:
+        InputError: naming the column and an example group.
+    """
+    for name in (s.CALLS, *s.TOKEN_COLUMNS):
+        largest = f"{_SEEN}{name}_max"
+        if largest not in rollup.columns:
+            continue
+        bound = pl.col(largest).cast(pl.Float64) * pl.col(ROWS_READ).cast(pl.Float64)
+        over = rollup.filter(bound >= _LARGEST_SUM)
+        total = rollup[name].cast(pl.Float64).sum() if not over.height else _LARGEST_SUM
+        if over.height or total >= _LARGEST_SUM:
+            example = (over if over.height else rollup).select(*_KEYS, largest).row(0, named=True)
+            problem = Problem(
+                label,
+                name,
+                f"adds up to more than {_LARGEST_SUM:,.0f}, more than can be counted exactly: "
+                f"no real ledger counts that many; the largest value in the group "
+                f"{example[s.CUSTOMER_ID]!r} · {example[s.FEATURE_ID]!r} · {example[s.MONTH]} "
+                f"is {example[largest]:,}",
+            )
+            raise InputError([problem])
+
+
+def finish(rollup: pl.DataFrame) -> pl.DataFrame:
+    """The rollup's columns in :data:`econ.schema.ROLLUP_SCHEMA` order.
+
+    Rows stay in the order the group-by left them: sorting 20 million calls' worth of groups
+    by their text keys would cost a third of the whole pass, and nothing downstream needs it
+    (what feeds a table or a chart is sorted there).
+    """
+    return rollup.select(*s.ROLLUP_SCHEMA.names())
+
+
+def _known_sum(column: str | pl.Expr) -> pl.Expr:
+    """The sum of a count that may be missing: null when no row of the group knows it."""
+    value = pl.col(column) if isinstance(column, str) else column
+    summed = pl.when(value.count() > 0).then(value.sum()).otherwise(None).cast(pl.Int64)
+    return summed.alias(column) if isinstance(column, str) else summed
+
+
+def vouched_rollup(
+    frame: pl.LazyFrame, facts: Mapping[str, ColumnFacts], sources: Mapping[str, str]
+) -> pl.DataFrame | None:
+    """The rollup of ``frame`` with its rows' checks answered by ``facts``, or ``None``.
+
+    Args:
+        frame: the file's rows, columns named as in the file (normalized).
+        facts: the file's statistics per column.
+        sources: contract column → the file column holding it (only the contract columns the
+            file has).
+
+    Returns the rollup with :data:`ROWS_READ`, or ``None`` when a rule is in doubt.
+    """
+    schema = frame.collect_schema()
+    time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in sources), None)
+    if time_column is None or s.COST_USD not in sources:
+        return None
+
+    def column(name: str) -> tuple[str, pl.DataType, ColumnFacts]:
+        source = sources[name]
+        return source, schema[source], facts.get(source, ColumnFacts(None))
+
+    keys: list[pl.Expr] = []
+    for name in s.USAGE_REQUIRED:
+        source, dtype, fact = column(name)
+        if fact.nulls != 0 or not _is_id_type(dtype):
+            return None
+        # A categorical key groups by its code; few distinct features make that much cheaper.
+        key = pl.col(source).cast(pl.Categorical) if name == s.FEATURE_ID else pl.col(source)
+        keys.append(key.alias(name))
+
+    source, dtype, fact = column(time_column)
+    month = _month(pl.col(source), dtype, fact)
+    if month is None:
+        return None
+
+    source, dtype, fact = column(s.COST_USD)
+    if not (_is_number(dtype) and fact.nulls == 0 and _at_least_zero(fact) and _finite(fact)):
+        return None
+    cost = pl.col(source).cast(pl.Float64)
+    aggregations = [
+        cost.sum().alias(s.COST_USD),
+        pl.len().alias(ROWS_READ),
+        *_seen(s.COST_USD, cost),
+    ]
+
+    if s.CALLS in sources:
+        source, dtype, fact = column(s.CALLS)
+        if not (_is_count(dtype) and fact.nulls == 0 and _at_least_zero(fact)):
+            return None
+        calls = pl.col(source).cast(pl.Int64, strict=False)
+        aggregations += [calls.sum().alias(s.CALLS), *_seen(s.CALLS, calls)]
+    else:
+        aggregations.append(pl.len().cast(pl.Int64).alias(s.CALLS))
+
+    for name in s.TOKEN_COLUMNS:
+        if name not in sources:
+            aggregations.append(pl.lit(None, pl.Int64).alias(name))
+            continue
+        source, dtype, fact = column(name)
+        if not (_is_count(dtype) and (fact.nulls == fact.rows or _at_least_zero(fact))):
+            return None
+        tokens = pl.col(source).cast(pl.Int64, strict=False)
+        aggregations += [_known_sum(tokens).alias(name), *_seen(name, tokens)]
+
+    rollup = (
+        frame.group_by(*keys, month.alias(s.MONTH))
+        .agg(aggregations)
+        .with_columns(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String))
+        .collect()
+    )
+    rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
+    return rollup if rollup.height and _rollup_holds(rollup, rows) else None
+
+
+def _seen(name: str, value: pl.Expr) -> list[pl.Expr]:
+    """What a group's values were, to check what the statistics said: their smallest and
+    largest, and how many were null (or could not be read as the contract's type)."""
+    return [
+        value.min().alias(f"{_SEEN}{name}_min"),
+        value.max().alias(f"{_SEEN}{name}_max"),
+        value.null_count().alias(f"{_SEEN}{name}_nulls"),
+    ]
+
+
+def _is_id_type(dtype: pl.DataType) -> bool:
+    """Ids the general path would take as they are: text, categories and whole numbers."""
+    return isinstance(dtype, pl.String | pl.Categorical | pl.Enum) or dtype.is_integer()
+
+
+def _is_count(dtype: pl.DataType) -> bool:
+    """Whole numbers every value of which an Int64 holds (unsigned 64-bit ones go the general
+    way, which names a value too large)."""
+    return dtype.is_integer() and dtype != pl.UInt64
+
+
+def _is_number(dtype: pl.DataType) -> bool:
+    return dtype.is_float() or dtype.is_integer()
+
+
+def _at_least_zero(fact: ColumnFacts) -> bool:
+    return isinstance(fact.low, int | float) and fact.low >= 0
+
+
+def _finite(fact: ColumnFacts) -> bool:
+    return isinstance(fact.high, int | float) and math.isfinite(fact.high)
+
+
+def _month(time: pl.Expr, dtype: pl.DataType, fact: ColumnFacts) -> pl.Expr | None:
+    """The first of each row's month (UTC), or ``None`` when its range is not vouched for."""
+    if fact.nulls != 0:
+        return None
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is not None:
+            time = time.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        day = time.cast(pl.Date)
+    elif isinstance(dtype, pl.Date):
+        day = time
+    else:
+        return None
+    low, high = (_utc_date(value) for value in (fact.low, fact.high))
+    if low is None or high is None:
+        return None
+    first = low.replace(day=1)
+    if first < s.EARLIEST_MONTH or high.replace(day=1) > s.LATEST_MONTH:
+        return None
+    if (high - first).days > _MAX_LOOKUP_DAYS:
+        return day.dt.month_start()
+    months = pl.date_range(first, high, "1d", eager=True).dt.month_start()
+    # A day outside the vouched range (the statistics were wrong) looks up nothing (null), which
+    # the rollup's checks catch; it must never wrap round to another day's month.
+    index = day.cast(pl.Int32) - (first - _EPOCH).days
+    inside = pl.when((index >= 0) & (index < months.len())).then(index)
+    return pl.lit(months).gather(inside)
+
+
+def _utc_date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return None
+
+
+def _rollup_holds(rollup: pl.DataFrame, rows: int | None) -> bool:
+    """What the statistics said, checked on the rollup (statistics are hints, not facts: a
+    footer can be wrong, or forged): every row was read, no key is null, and every group's
+    values keep the contract's rules. Also what statistics cannot tell: finite sums and
+    well-formed ids."""
+    checks = [
+        pl.col(s.COST_USD).is_finite().all(),
+        *(pl.col(key).is_not_null().all() for key in (*s.USAGE_REQUIRED, s.MONTH)),
+        pl.col(ROWS_READ).sum() == rows,
+    ]
+    checks += [s.valid_id(pl.col(name)).all() for name in s.USAGE_REQUIRED]
+    for name in (s.COST_USD, s.CALLS, *s.TOKEN_COLUMNS):
+        low = f"{_SEEN}{name}_min"
+        if low not in rollup.columns:
+            continue
+        high = pl.col(f"{_SEEN}{name}_max")
+        checks.append((pl.col(low) >= 0).all())
+        checks.append((high <= (s.MAX_MONEY if name == s.COST_USD else s.MAX_COUNT)).all())
+        if name in (s.COST_USD, s.CALLS):
+            checks.append((pl.col(f"{_SEEN}{name}_nulls") == 0).all())
+    return all(rollup.select(check.alias(str(i)) for i, check in enumerate(checks)).row(0))

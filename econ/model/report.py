@@ -1,0 +1,215 @@
+"""The report: segment LTVs, feature margins and totals for one dataset and one scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import polars as pl
+
+from econ import schema as s
+from econ.inputs.ingest import Dataset, Source, load_dataset
+from econ.model.customer_months import (
+    CustomerMonths,
+    build_customer_months,
+    shaping,
+)
+from econ.model.features import feature_table
+from econ.model.segments import segment_table
+from econ.scenario.assumptions import BURDENS, Scenario
+
+_SIGNIFICANT_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Company-wide figures for the window.
+
+    Attributes:
+        revenue_usd: Σ MRR of active customer-months.
+        allocated_revenue_usd: revenue split over features (Σ of feature revenue).
+        unallocated_revenue_usd: revenue of cms with no calls under usage allocation.
+        inference_usd: inference cost inside active customer-months.
+        unbilled_inference_usd: inference cost in the window outside any active cm.
+        gross_profit_usd: revenue − inference − AI infra − support − CS.
+        gross_margin: gross profit / revenue (the blended row's margin).
+        inference_margin: (revenue − inference) / revenue, the features' aggregate margin.
+        inference_share: inference / revenue; above 10% the compute-adjusted view matters.
+    """
+
+    revenue_usd: float
+    allocated_revenue_usd: float
+    unallocated_revenue_usd: float
+    inference_usd: float
+    unbilled_inference_usd: float
+    unbilled_calls: int
+    calls: int
+    gross_profit_usd: float
+    gross_margin: float | None
+    inference_margin: float | None
+    inference_share: float | None
+    customers: int
+    customer_months: int
+    first_month: str
+    last_month: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything ``econ analyze`` shows.
+
+    Attributes:
+        segments: :data:`econ.model.segments.SEGMENT_SCHEMA` rows, the blended ``"all"`` row last.
+        features: :data:`econ.model.features.FEATURE_SCHEMA` rows in margin-stack order.
+        totals: company-wide figures.
+        scenario: the scenario used, with the window and feature categories filled in.
+        warnings: assumptions that were filled in or inputs that look off.
+        customer_months: the active customer-months the figures were built from.
+        tier_thresholds: monthly inference cost cut points of the usage tiers, if used.
+    """
+
+    segments: pl.DataFrame
+    features: pl.DataFrame
+    totals: Totals
+    scenario: Scenario
+    warnings: tuple[str, ...]
+    customer_months: CustomerMonths
+    tier_thresholds: tuple[float, float] | None
+
+    def segment(self, name: str) -> dict[str, Any]:
+        """One segment's row as a dict (``"all"`` for the blended row)."""
+        rows = self.segments.filter(pl.col("segment") == name)
+        if rows.height != 1:
+            raise KeyError(
+                f"no segment {name!r}; segments are {self.segments['segment'].to_list()}"
+            )
+        return rows.row(0, named=True)
+
+    def feature(self, feature_id: str) -> dict[str, Any]:
+        rows = self.features.filter(pl.col(s.FEATURE_ID) == feature_id)
+        if rows.height != 1:
+            raise KeyError(f"no feature {feature_id!r}")
+        return rows.row(0, named=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``segments``, ``features``, ``totals``, ``scenario``, ``warnings``."""
+        return {
+            "segments": records(self.segments),
+            "features": records(self.features),
+            "totals": {key: clean(value) for key, value in asdict(self.totals).items()},
+            "scenario": self.scenario.to_dict(),
+            "tier_thresholds_usd": (
+                [clean(value) for value in self.tier_thresholds] if self.tier_thresholds else None
+            ),
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+def analyze(usage: Source, revenue: Source, scenario: Scenario | None = None) -> Report:
+    """The full report for a usage ledger and a revenue table.
+
+    ``usage`` and ``revenue`` are parquet paths, parquet bytes or polars frames (eager or lazy).
+    Raises :class:`~econ.errors.InputError` for bad inputs and
+    :class:`~econ.errors.ScenarioError` for a scenario that does not fit the data. To try many
+    scenarios on one dataset, load it once with :func:`~econ.inputs.ingest.load_dataset` and call
+    :func:`analyze_dataset`.
+    """
+    return analyze_dataset(load_dataset(usage, revenue), scenario or Scenario())
+
+
+def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
+    """Stage 2: every figure from an already validated dataset (what a control change runs)."""
+    return analyze_customer_months(build_customer_months(data, scenario), scenario)
+
+
+def analyze_customer_months(cms: CustomerMonths, scenario: Scenario) -> Report:
+    """The report from customer-months already built for this scenario's shaping part (see
+    :func:`econ.model.customer_months.shaping`): what a change of churn, CAC, allocation or
+    categories needs to recompute. Raises :class:`ValueError` for customer-months built
+    with another window, prices, segmentation or burdens.
+    """
+    if shaping(scenario) != cms.shaped_by:
+        raise ValueError(
+            "these customer-months were built for another window, prices, segmentation or "
+            "burdens; build them from this scenario"
+        )
+    segments = segment_table(cms, scenario)
+    features, allocation_warnings = feature_table(cms, scenario)
+    filled = scenario.replace(
+        months=(f"{cms.window.first:%Y-%m}", f"{cms.window.last:%Y-%m}"),
+        feature_categories={
+            feature: scenario.category_of(feature) for feature in features[s.FEATURE_ID]
+        }
+        | dict(scenario.feature_categories),
+    )
+    totals = _totals(cms, scenario)
+    warnings = [*cms.warnings, *allocation_warnings]
+    if cms.frame.height == 0:
+        warnings.append(f"no customer-month with MRR above 0 in {cms.window.label}")
+    return Report(
+        segments=segments,
+        features=features,
+        totals=totals,
+        scenario=filled,
+        warnings=tuple(warnings),
+        customer_months=cms,
+        tier_thresholds=cms.tier_thresholds,
+    )
+
+
+def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
+    # Unallocated revenue is counted directly rather than as revenue − Σ feature revenue, so
+    # that "nothing left unallocated" is exactly 0 and not the rounding noise of two sums.
+    sums = cms.segment_sums.select(
+        pl.col("revenue").sum(),
+        pl.col("inference").sum(),
+        pl.sum_horizontal(name for name in BURDENS if name != "hosting_usd").sum().alias("burdens"),
+        pl.col("idle_usd").sum().alias("unallocated"),
+        pl.col(s.CALLS).sum(),
+        pl.col("customer_months").sum(),
+    ).row(0, named=True)
+    revenue, inference = float(sums["revenue"]), float(sums["inference"])
+    unallocated = float(sums["unallocated"]) if scenario.allocation.method == "usage" else 0.0
+    gross_profit = revenue - inference - float(sums["burdens"])
+    return Totals(
+        revenue_usd=revenue,
+        allocated_revenue_usd=revenue - unallocated,
+        unallocated_revenue_usd=unallocated,
+        inference_usd=inference,
+        unbilled_inference_usd=cms.unbilled_inference_usd,
+        unbilled_calls=cms.unbilled_calls,
+        calls=int(sums["calls"]),
+        gross_profit_usd=gross_profit,
+        gross_margin=gross_profit / revenue if revenue > 0 else None,
+        inference_margin=(revenue - inference) / revenue if revenue > 0 else None,
+        inference_share=inference / revenue if revenue > 0 else None,
+        customers=cms.customers,
+        customer_months=int(sums["customer_months"]),
+        first_month=f"{cms.window.first:%Y-%m}",
+        last_month=f"{cms.window.last:%Y-%m}",
+    )
+
+
+def clean(value: Any) -> Any:
+    """JSON-ready value: floats trimmed of binary noise, dates as ISO text."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"non-finite value {value!r} reached the report")
+        return float(f"{value:.{_SIGNIFICANT_DIGITS}g}") + 0.0  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [clean(item) for item in value]
+    return value
+
+
+def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {key: clean(value) for key, value in row.items()} for row in frame.iter_rows(named=True)
+    ]

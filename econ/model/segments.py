@@ -1,0 +1,246 @@
+"""Compute-adjusted LTV per customer segment, against traditional LTV and CAC.
+
+All figures of a segment S are per active customer-month (cm), so segments recombine to the
+blended row by weighting with their cm counts:
+
+- ``arpa_usd`` = Σ MRR / |S|; ``inference_usd`` = Σ inference cost / |S|; each burden = its mean
+- ``gross_profit_usd`` = arpa − inference − ai_infra − support − cs; ``gross_margin`` = gp / arpa
+- ``churn``: given, or Σ MRR of cms (before the window's last month) whose customer has no active
+  cm the next month ÷ Σ MRR of all cms in those months
+- ``ltv_revenue_usd`` = arpa / churn; ``ltv_traditional_usd`` = (arpa − hosting − support − cs) /
+  churn; ``ltv_compute_adjusted_usd`` = gp / churn; ``ltv_cac`` = compute-adjusted LTV / CAC;
+  ``payback_months`` = CAC / gp
+
+An undefined figure is null, and ``null_reasons`` says why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import polars as pl
+
+from econ import schema as s
+from econ.inputs.prepare import CUSTOMER_CODE, UNKNOWN_SEGMENT
+from econ.model.customer_months import (
+    SEGMENT,
+    TIERS,
+    CustomerMonths,
+)
+from econ.scenario.assumptions import ALL, BURDENS, PerSegment, Scenario
+
+LTV_CAC_BENCHMARK: Final = 3.0
+"""The common healthy LTV:CAC ratio (3 to 1)."""
+
+SEGMENT_SCHEMA: Final = pl.Schema(
+    {
+        "segment": pl.String(),
+        "customers": pl.Int64(),
+        "customer_months": pl.Int64(),
+        "revenue_usd": pl.Float64(),
+        "arpa_usd": pl.Float64(),
+        "inference_usd": pl.Float64(),
+        "ai_infra_usd": pl.Float64(),
+        "support_usd": pl.Float64(),
+        "cs_usd": pl.Float64(),
+        "hosting_usd": pl.Float64(),
+        "gross_profit_usd": pl.Float64(),
+        "gross_margin": pl.Float64(),
+        "inference_share": pl.Float64(),
+        "churn": pl.Float64(),
+        "churn_source": pl.String(),
+        "churn_estimated": pl.Float64(),
+        "ltv_revenue_usd": pl.Float64(),
+        "ltv_traditional_usd": pl.Float64(),
+        "ltv_compute_adjusted_usd": pl.Float64(),
+        "cac_usd": pl.Float64(),
+        "ltv_cac": pl.Float64(),
+        "ltv_cac_traditional": pl.Float64(),
+        "payback_months": pl.Float64(),
+        "null_reasons": pl.List(pl.String()),
+    }
+)
+"""One row per segment, then the blended row ``"all"``; see the module docstring."""
+
+_SUMS: Final = ("revenue", "inference", *BURDENS, "at_risk_mrr", "churned_mrr")
+
+
+def segment_table(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
+    """Segment economics (:data:`SEGMENT_SCHEMA`), segments in reading order, blended last."""
+    frame = cms.frame
+    per_segment = cms.segment_sums
+    blended = per_segment.select(
+        pl.lit(ALL).alias(SEGMENT),
+        pl.lit(cms.customers, pl.UInt32).alias("customers"),
+        pl.exclude(SEGMENT, "customers").sum(),
+    )
+    ordered = _reading_order(per_segment, scenario.segment_by)
+    blended_cac = _blended_cac(frame, scenario.cac_usd)
+    rows = [
+        _finish(row, scenario.churn, _cac_for(scenario.cac_usd, row[SEGMENT]))
+        for row in ordered.iter_rows(named=True)
+    ]
+    rows += [_finish(row, scenario.churn, blended_cac) for row in blended.iter_rows(named=True)]
+    return pl.DataFrame(rows, schema=SEGMENT_SCHEMA, orient="row")
+
+
+def _reading_order(per_segment: pl.DataFrame, segment_by: str) -> pl.DataFrame:
+    """Usage tiers light → power; plans by price, cheapest first; others alphabetically."""
+    arpa = pl.col("revenue") / pl.col("customer_months")
+    is_unknown = pl.col(SEGMENT) == UNKNOWN_SEGMENT
+    if segment_by == s.USAGE_TIER:
+        rank = pl.col(SEGMENT).replace_strict(
+            {tier: i for i, tier in enumerate(TIERS)}, default=len(TIERS)
+        )
+        return per_segment.sort(rank, pl.col(SEGMENT))
+    if segment_by == s.PLAN:
+        return per_segment.sort(is_unknown, arpa, pl.col(SEGMENT))
+    return per_segment.sort(is_unknown, pl.col(SEGMENT))
+
+
+def _cac_for(cac: PerSegment | None, segment: str) -> tuple[float | None, str | None]:
+    if cac is None:
+        return None, "no CAC given"
+    if isinstance(cac, float):
+        return cac, None
+    value = cac.get(segment, cac.get(ALL))
+    return (value, None) if value is not None else (None, f"no CAC given for {segment!r}")
+
+
+def _blended_cac(frame: pl.DataFrame, cac: PerSegment | None) -> tuple[float | None, str | None]:
+    """The blended CAC: the ``"all"`` value, else the mean over customers of the CAC of the
+    segment each customer was in at its first active month (where it was acquired)."""
+    if cac is None or isinstance(cac, float) or ALL in cac:
+        return _cac_for(cac, ALL)
+    # The frame is sorted by customer and month: a customer's first row is where it started.
+    first_segments = frame.filter(pl.col(CUSTOMER_CODE).is_first_distinct())[SEGMENT]
+    missing = sorted(set(first_segments.unique().to_list()) - set(cac))
+    if missing:
+        return None, f"no CAC given for {missing} and no 'all' value"
+    mapping: Mapping[str, float] = cac
+    mean = first_segments.replace_strict(dict(mapping), return_dtype=pl.Float64).mean()
+    return (float(mean), None) if isinstance(mean, float) else (None, "no customers")
+
+
+def _churn_for(
+    given: PerSegment | None, segment: str, at_risk_mrr: float, churned_mrr: float
+) -> tuple[float | None, str | None, str | None]:
+    """(rate, source, reason when null) for one segment."""
+    if isinstance(given, float):
+        return given, "scenario", None
+    if given is not None and segment in given:
+        return given[segment], "scenario", None
+    if at_risk_mrr <= 0:
+        return None, None, "cannot be estimated: no customer-month before the window's last"
+    return churned_mrr / at_risk_mrr, "estimated", None
+
+
+def _finish(
+    row: Mapping[str, Any],
+    churn_given: PerSegment | None,
+    cac: tuple[float | None, str | None],
+) -> dict[str, Any]:
+    months = row["customer_months"]
+    if months == 0:
+        return _empty(row[SEGMENT])
+    per_cm = {name: row[name] / months for name in _SUMS}
+    arpa = per_cm["revenue"]
+    inference = per_cm["inference"]
+    ai_infra, support, cs, hosting = (per_cm[name] for name in BURDENS)
+    gross_profit = arpa - inference - ai_infra - support - cs
+    traditional_profit = arpa - hosting - support - cs
+    reasons: list[str] = []
+    if arpa <= 0:
+        reasons.append("gross_margin: no revenue (every customer-month is billed $0)")
+
+    churn, churn_source, churn_reason = _churn_for(
+        churn_given, row[SEGMENT], row["at_risk_mrr"], row["churned_mrr"]
+    )
+    if churn_reason:
+        reasons.append(f"churn: {churn_reason}")
+
+    def lifetime(name: str, profit: float) -> float | None:
+        if churn is None:
+            reasons.append(f"{name}: churn is undefined")
+            return None
+        if churn == 0:
+            reasons.append(f"{name}: churn is 0, so the lifetime is unbounded")
+            return None
+        return profit / churn
+
+    ltv_revenue = lifetime("ltv_revenue_usd", arpa)
+    ltv_traditional = lifetime("ltv_traditional_usd", traditional_profit)
+    ltv_adjusted = lifetime("ltv_compute_adjusted_usd", gross_profit)
+
+    cac_usd, cac_reason = cac
+    if cac_reason:
+        reasons.append(f"cac_usd: {cac_reason}")
+
+    def ratio(name: str, ltv: float | None) -> float | None:
+        if ltv is None or cac_usd is None:
+            reasons.append(f"{name}: needs both LTV and CAC")
+            return None
+        if cac_usd == 0:
+            reasons.append(f"{name}: CAC is 0")
+            return None
+        return ltv / cac_usd
+
+    ltv_cac = ratio("ltv_cac", ltv_adjusted)
+    ltv_cac_traditional = ratio("ltv_cac_traditional", ltv_traditional)
+    payback: float | None = None
+    if cac_usd is None:
+        reasons.append("payback_months: needs a CAC")
+    elif gross_profit <= 0:
+        reasons.append("payback_months: gross profit is not positive, so CAC is never paid back")
+    else:
+        payback = cac_usd / gross_profit
+
+    return _finite_or_null(
+        {
+            "segment": row[SEGMENT],
+            "customers": row["customers"],
+            "customer_months": months,
+            "revenue_usd": row["revenue"],
+            "arpa_usd": arpa,
+            "inference_usd": inference,
+            "ai_infra_usd": ai_infra,
+            "support_usd": support,
+            "cs_usd": cs,
+            "hosting_usd": hosting,
+            "gross_profit_usd": gross_profit,
+            "gross_margin": gross_profit / arpa,
+            "inference_share": inference / arpa,
+            "churn": churn,
+            "churn_source": churn_source,
+            "churn_estimated": (
+                row["churned_mrr"] / row["at_risk_mrr"] if row["at_risk_mrr"] > 0 else None
+            ),
+            "ltv_revenue_usd": ltv_revenue,
+            "ltv_traditional_usd": ltv_traditional,
+            "ltv_compute_adjusted_usd": ltv_adjusted,
+            "cac_usd": cac_usd,
+            "ltv_cac": ltv_cac,
+            "ltv_cac_traditional": ltv_cac_traditional,
+            "payback_months": payback,
+            "null_reasons": reasons,
+        }
+    )
+
+
+def _finite_or_null(row: dict[str, Any]) -> dict[str, Any]:
+    """Null out figures that overflowed (e.g. a CAC of 1e-320), saying so."""
+    for name, value in row.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            row[name] = None
+            row["null_reasons"].append(f"{name}: too large to represent (check the inputs)")
+    return row
+
+
+def _empty(segment: str) -> dict[str, Any]:
+    """A row for a segment without active customer-months: every figure undefined."""
+    row: dict[str, Any] = dict.fromkeys(SEGMENT_SCHEMA.names())
+    row.update(segment=segment, customers=0, customer_months=0, revenue_usd=0.0)
+    row["null_reasons"] = ["every figure: no customer-month with MRR above 0 in the window"]
+    return row

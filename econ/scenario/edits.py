@@ -1,0 +1,190 @@
+"""Small, pure edits of a :class:`~econ.scenario.assumptions.Scenario`, as the app's controls make
+them.
+
+Each returns a new scenario and keeps the scenario minimal: a value equal to what the data
+would give anyway (the observed price, the estimated churn) is not stored, so a share link
+only carries what the user actually changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any, Literal
+
+from econ.scenario.assumptions import ALL, BURDENS, Allocation, PerSegment, Scenario
+from econ.scenario.levers import Patch, PriceBook
+from econ.schema import Category
+
+PRICE_TOLERANCE = 0.005
+"""Prices within half a cent of the observed one are the observed price."""
+
+
+def _collapse(value: PerSegment | None) -> PerSegment | None:
+    """A per-segment map reduced to one number: its ``"all"`` value, else its mean."""
+    if value is None or isinstance(value, float):
+        return value
+    if ALL in value:
+        return value[ALL]
+    return sum(value.values()) / len(value) if value else None
+
+
+def with_segmentation(
+    scenario: Scenario, segment_by: str, percentiles: tuple[float, float] | None = None
+) -> Scenario:
+    """Segment differently. Maps keyed by the old segments no longer apply: churn goes back
+    to the data's estimate (a single given rate stays), CAC and burdens keep one number."""
+    churn = scenario.churn if isinstance(scenario.churn, float) else None
+    cogs = scenario.cogs
+    cogs = type(cogs)(**{name: _collapse(getattr(cogs, name)) or 0.0 for name in BURDENS})
+    return scenario.replace(
+        segment_by=segment_by,
+        usage_tier_percentiles=percentiles or scenario.usage_tier_percentiles,
+        churn=churn,
+        cac_usd=_collapse(scenario.cac_usd),
+        cogs=cogs,
+    )
+
+
+def with_churn(
+    scenario: Scenario, segment: str, rate: float | None, segments: Sequence[str]
+) -> Scenario:
+    """Set (or, with ``None``, go back to estimating) one segment's churn."""
+    current = scenario.churn
+    rates: dict[str, float] = (
+        dict.fromkeys([*segments, ALL], current)
+        if isinstance(current, float)
+        else dict(current or {})
+    )
+    if rate is None:
+        rates.pop(segment, None)
+    else:
+        rates[segment] = rate
+    return scenario.replace(churn=rates or None)
+
+
+def with_cac(
+    scenario: Scenario, segment: str, cac: float | None, segments: Sequence[str]
+) -> Scenario:
+    """Set one segment's CAC; equal CACs everywhere collapse to a single number."""
+    values = {name: resolve(scenario.cac_usd, name) for name in segments}
+    values[segment] = cac
+    known = {name: value for name, value in values.items() if value is not None}
+    if not known:
+        return scenario.replace(cac_usd=None)
+    if len(known) == len(segments) and len(set(known.values())) == 1:
+        return scenario.replace(cac_usd=next(iter(known.values())))
+    return scenario.replace(cac_usd=known)
+
+
+def resolve(value: PerSegment | None, segment: str) -> float | None:
+    """A per-segment value for one segment: its own, else the ``"all"`` value, else ``None``."""
+    if value is None or isinstance(value, float):
+        return value
+    return value.get(segment, value.get(ALL))
+
+
+def with_burden(scenario: Scenario, burden: str, value: float) -> Scenario:
+    """One cost burden, the same for every segment."""
+    if burden not in BURDENS:
+        raise ValueError(f"unknown burden {burden!r}; burdens are {list(BURDENS)}")
+    return scenario.replace(
+        cogs=scenario.cogs.__class__(
+            **{
+                name: (value if name == burden else getattr(scenario.cogs, name))
+                for name in BURDENS
+            }
+        )
+    )
+
+
+def with_price(
+    scenario: Scenario, plan: str, price: float, observed: Mapping[str, float]
+) -> Scenario:
+    """Price a plan; the observed price itself is not stored."""
+    prices = dict(scenario.prices)
+    if plan in observed and abs(price - observed[plan]) < PRICE_TOLERANCE:
+        prices.pop(plan, None)
+    else:
+        prices[plan] = price
+    return scenario.replace(prices=prices)
+
+
+def with_allocation_method(
+    scenario: Scenario, method: str, starting_weights: Mapping[str, float]
+) -> Scenario:
+    """Switch allocation; custom weights start from ``starting_weights`` when none are set."""
+    weights = dict(scenario.allocation.weights) or dict(starting_weights)
+    if method == "custom" and not any(w > 0 for w in weights.values()):
+        weights = dict.fromkeys(starting_weights, 1.0)
+    return scenario.replace(allocation=Allocation(method=method, weights=weights))  # type: ignore[arg-type]
+
+
+def with_weight(scenario: Scenario, feature: str, weight: float) -> Scenario:
+    """One feature's custom weight (the other weights stay as they are)."""
+    weights = {**scenario.allocation.weights, feature: weight}
+    return scenario.replace(allocation=Allocation(scenario.allocation.method, weights))
+
+
+def with_category(scenario: Scenario, feature: str, category: Category) -> Scenario:
+    return scenario.replace(feature_categories={**scenario.feature_categories, feature: category})
+
+
+PlanField = Literal["base_usd", "fair_use_usd"]
+FeatureField = Literal["included", "overage_usd", "per_call_usd"]
+
+
+def with_plan_price(
+    scenario: Scenario, plan: str, name: PlanField, value: float | None
+) -> Scenario:
+    """Set a plan's base price or fair-use threshold in the simulated price book."""
+    book = scenario.price_book
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=book.with_plan(plan, replace(book.plan(plan), **change)))
+
+
+def with_feature_price(
+    scenario: Scenario, plan: str, feature: str, name: FeatureField, value: float | None
+) -> Scenario:
+    """Set (or, with ``None``, clear) a feature's allowance or price on a plan."""
+    book = scenario.price_book
+    price = book.plan(plan)
+    values = {k: v for k, v in getattr(price, name).items() if k != feature}
+    if value is not None:
+        values[feature] = value
+    change: dict[str, Any] = {name: values}
+    return scenario.replace(price_book=book.with_plan(plan, replace(price, **change)))
+
+
+def with_feature_removed(scenario: Scenario, plan: str, feature: str, removed: bool) -> Scenario:
+    book = scenario.price_book
+    price = book.plan(plan)
+    features = set(price.removed) - {feature} | ({feature} if removed else set())
+    return scenario.replace(
+        price_book=book.with_plan(plan, replace(price, removed=tuple(sorted(features))))
+    )
+
+
+def with_cost_multiplier(scenario: Scenario, feature: str, factor: float) -> Scenario:
+    """A feature's inference cost factor in the simulation (1 removes the entry)."""
+    multipliers = {k: v for k, v in scenario.price_book.cost_multipliers.items() if k != feature}
+    if abs(factor - 1.0) > 1e-9:
+        multipliers[feature] = factor
+    return scenario.replace(price_book=replace(scenario.price_book, cost_multipliers=multipliers))
+
+
+BookSetting = Literal["metered_usage_drop", "fair_use_margin", "churn_risk_increase"]
+
+
+def with_book_setting(scenario: Scenario, name: BookSetting, value: float) -> Scenario:
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=replace(scenario.price_book, **change))
+
+
+def with_patch(scenario: Scenario, patch: Patch) -> Scenario:
+    """Apply a recommendation's change to the simulated price book."""
+    return scenario.replace(price_book=patch.apply(scenario.price_book))
+
+
+def without_price_book(scenario: Scenario) -> Scenario:
+    return scenario.replace(price_book=PriceBook())

@@ -1,0 +1,252 @@
+"""The pricing and cost levers of a scenario: a simulated price book, and the inputs of the
+recommendations (model routing, optimization, fair use).
+
+A :class:`PriceBook` is applied to every historical customer-month to simulate another pricing
+(see :mod:`econ.decisions.pricing`). Per plan it can set a base price, monthly allowances with
+per-use overage, per-use prices from the first use (usage-based or hybrid), features taken off the
+plan, and a fair-use threshold on monthly inference cost. Cost multipliers model routing to a
+cheaper model or an optimization. Usage stays as observed unless ``metered_usage_drop`` says
+what share of newly metered uses customers stop making.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Final, TypeVar
+
+from econ.scenario.values import known_keys, names, number, number_map, record_map
+
+T = TypeVar("T", bound="_Plain")
+
+
+class _Plain:
+    """Shared JSON form for the small frozen records below."""
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for item in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, item.name)
+            if isinstance(value, _Plain):
+                value = value.to_dict()
+            elif isinstance(value, Mapping):
+                value = {
+                    key: v.to_dict() if isinstance(v, _Plain) else v for key, v in value.items()
+                }
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[item.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls: type[T], data: object, what: str) -> T:
+        """Build from JSON values; unknown keys are refused, nested records converted."""
+        allowed = [item.name for item in fields(cls)]  # type: ignore[arg-type]
+        values = known_keys(data, what, allowed)
+        return cls(**{key: value for key, value in values.items() if value is not None})
+
+
+@dataclass(frozen=True)
+class PlanPrice(_Plain):
+    """How one plan is priced in the simulation.
+
+    Attributes:
+        base_usd: the monthly base price; ``None`` keeps each customer-month's recorded MRR.
+        included: uses per month of a feature included before overage applies.
+        overage_usd: price per use beyond ``included`` (0 included when only this is set).
+        per_call_usd: price per use from the first use (usage-based or hybrid pricing).
+        removed: features no longer offered on the plan: their usage and cost disappear.
+        fair_use_usd: monthly inference cost a customer-month may use; the cost above it is
+            billed at cost ÷ (1 − the price book's ``fair_use_margin``).
+    """
+
+    base_usd: float | None = None
+    included: Mapping[str, float] = field(default_factory=dict)
+    overage_usd: Mapping[str, float] = field(default_factory=dict)
+    per_call_usd: Mapping[str, float] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+    fair_use_usd: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.base_usd is not None:
+            object.__setattr__(self, "base_usd", number(self.base_usd, "base_usd"))
+        for name in ("included", "overage_usd", "per_call_usd"):
+            object.__setattr__(self, name, number_map(getattr(self, name), name))
+        object.__setattr__(self, "removed", names(self.removed, "removed"))
+        if self.fair_use_usd is not None:
+            object.__setattr__(self, "fair_use_usd", number(self.fair_use_usd, "fair_use_usd"))
+
+    @property
+    def is_empty(self) -> bool:
+        return self == PlanPrice()
+
+
+@dataclass(frozen=True)
+class PriceBook(_Plain):
+    """A simulated pricing, applied to the window's history.
+
+    Attributes:
+        plans: ``{plan: PlanPrice}``; plans not listed keep their recorded MRR.
+        cost_multipliers: ``{feature: factor}`` on the feature's inference cost (routing a share
+            of calls to a cheaper model, or an optimization).
+        metered_usage_drop: share (0 to under 1) of uses that become billed per use (overage or
+            per-call) that customers stop making; 0 keeps usage exactly as observed.
+        fair_use_margin: margin on inference cost billed beyond a fair-use threshold.
+        churn_risk_increase: a customer whose bill rises by more than this share counts as a
+            churn risk.
+    """
+
+    plans: Mapping[str, PlanPrice] = field(default_factory=dict)
+    cost_multipliers: Mapping[str, float] = field(default_factory=dict)
+    metered_usage_drop: float = 0.0
+    fair_use_margin: float = 0.5
+    churn_risk_increase: float = 0.2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "plans",
+            record_map(self.plans, "price_book.plans", PlanPrice, PlanPrice.from_dict),
+        )
+        object.__setattr__(
+            self,
+            "cost_multipliers",
+            number_map(self.cost_multipliers, "price_book.cost_multipliers", high=10.0),
+        )
+        object.__setattr__(
+            self,
+            "metered_usage_drop",
+            number(self.metered_usage_drop, "price_book.metered_usage_drop", high=0.99),
+        )
+        object.__setattr__(
+            self, "fair_use_margin", number(self.fair_use_margin, "fair_use_margin", high=0.95)
+        )
+        object.__setattr__(
+            self,
+            "churn_risk_increase",
+            number(self.churn_risk_increase, "price_book.churn_risk_increase", high=100.0),
+        )
+
+    def plan(self, name: str) -> PlanPrice:
+        return self.plans.get(name, EMPTY_PLAN)
+
+    def with_plan(self, name: str, price: PlanPrice) -> PriceBook:
+        plans = {k: v for k, v in self.plans.items() if k != name}
+        if not price.is_empty:
+            plans[name] = price
+        return replace(self, plans=plans)
+
+    @property
+    def is_current_pricing(self) -> bool:
+        """True when it changes nothing (the simulation then equals the current view)."""
+        return not self.plans and not self.cost_multipliers
+
+
+EMPTY_PLAN: Final = PlanPrice()
+
+
+@dataclass(frozen=True)
+class Route(_Plain):
+    """Send ``share`` of a feature's calls to a model costing ``relative_cost`` of today's."""
+
+    share: float = 0.5
+    relative_cost: float = 0.2
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "share", number(self.share, "route.share", high=1.0))
+        object.__setattr__(
+            self, "relative_cost", number(self.relative_cost, "route.relative_cost", high=1.0)
+        )
+
+
+@dataclass(frozen=True)
+class Optimize(_Plain):
+    """Cut a feature's cost per call by ``cost_reduction`` for ``investment_usd`` of work."""
+
+    cost_reduction: float = 0.3
+    investment_usd: float = 15_000.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "cost_reduction", number(self.cost_reduction, "optimize.cost_reduction", high=1.0)
+        )
+        object.__setattr__(
+            self, "investment_usd", number(self.investment_usd, "optimize.investment_usd")
+        )
+
+
+@dataclass(frozen=True)
+class Levers(_Plain):
+    """Inputs of the recommendations, with per-feature overrides."""
+
+    fair_use_percentile: float = 95.0
+    route: Route = field(default_factory=Route)
+    route_by_feature: Mapping[str, Route] = field(default_factory=dict)
+    optimize: Optimize = field(default_factory=Optimize)
+    optimize_by_feature: Mapping[str, Optimize] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self,
+            "fair_use_percentile",
+            number(self.fair_use_percentile, "levers.fair_use_percentile", low=1.0, high=99.9),
+        )
+        if not isinstance(self.route, Route):
+            object.__setattr__(self, "route", Route.from_dict(self.route, "levers.route"))
+        if not isinstance(self.optimize, Optimize):
+            object.__setattr__(
+                self, "optimize", Optimize.from_dict(self.optimize, "levers.optimize")
+            )
+        object.__setattr__(
+            self,
+            "route_by_feature",
+            record_map(self.route_by_feature, "levers.route_by_feature", Route, Route.from_dict),
+        )
+        object.__setattr__(
+            self,
+            "optimize_by_feature",
+            record_map(
+                self.optimize_by_feature, "levers.optimize_by_feature", Optimize, Optimize.from_dict
+            ),
+        )
+
+    def route_for(self, feature: str) -> Route:
+        return self.route_by_feature.get(feature, self.route)
+
+    def optimize_for(self, feature: str) -> Optimize:
+        return self.optimize_by_feature.get(feature, self.optimize)
+
+
+@dataclass(frozen=True)
+class Patch:
+    """What a recommendation changes in the simulated price book."""
+
+    plan: str | None = None
+    included: Mapping[str, float] = field(default_factory=dict)
+    overage_usd: Mapping[str, float] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+    fair_use_usd: float | None = None
+    cost_multipliers: Mapping[str, float] = field(default_factory=dict)
+
+    def apply(self, book: PriceBook) -> PriceBook:
+        """The price book with this change made (other plans and features untouched)."""
+        if self.cost_multipliers:
+            book = replace(
+                book, cost_multipliers={**book.cost_multipliers, **self.cost_multipliers}
+            )
+        if self.plan is None:
+            return book
+        current = book.plan(self.plan)
+        updated = PlanPrice(
+            base_usd=current.base_usd,
+            included={**current.included, **self.included},
+            overage_usd={**current.overage_usd, **self.overage_usd},
+            per_call_usd={
+                k: v for k, v in current.per_call_usd.items() if k not in self.overage_usd
+            },
+            removed=tuple(sorted(set(current.removed) | set(self.removed))),
+            fair_use_usd=self.fair_use_usd
+            if self.fair_use_usd is not None
+            else current.fair_use_usd,
+        )
+        return book.with_plan(self.plan, updated)

@@ -1,0 +1,178 @@
+"""The rollup vouched for by a file's statistics equals the one checked row by row."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import econ
+from econ.inputs import ingest
+from econ.inputs.readers import ColumnFacts, open_table, parquet_facts
+from econ.inputs.rollup import vouched_rollup
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+START = dt.datetime(2025, 11, 28)
+
+
+@st.composite
+def ledgers(draw: st.DrawFn) -> pl.DataFrame:
+    """Clean per-call ledgers in the shapes real files come in."""
+    count = draw(st.integers(1, 60))
+    seconds = draw(st.lists(st.integers(0, 90 * 86_400), min_size=count, max_size=count))
+    unit = draw(st.sampled_from(["ms", "us", "ns"]))
+    zone = draw(st.sampled_from([None, "UTC", "America/New_York", "Asia/Tokyo"]))
+    times = pl.Series([START + dt.timedelta(seconds=x) for x in seconds], dtype=pl.Datetime(unit))
+    if zone:
+        times = times.dt.replace_time_zone(zone)
+    columns: dict[str, Any] = {
+        "customer_id": draw(
+            st.lists(st.sampled_from(["a", "b", "c7"]), min_size=count, max_size=count)
+        ),
+        "feature_id": draw(
+            st.lists(st.sampled_from(["chat", "search"]), min_size=count, max_size=count)
+        ),
+        "timestamp": times,
+        "cost_usd": draw(
+            st.lists(
+                st.floats(0, 3, allow_nan=False).map(lambda x: round(x, 6)),
+                min_size=count,
+                max_size=count,
+            )
+        ),
+    }
+    frame = pl.DataFrame(columns)
+    if draw(st.booleans()):
+        frame = frame.with_columns(
+            pl.col("customer_id").replace({"a": "101", "b": "102", "c7": "7"}).cast(pl.Int64)
+        )
+    if draw(st.booleans()):
+        frame = frame.with_columns(pl.col("feature_id").cast(pl.Categorical))
+    if draw(st.booleans()):
+        frame = frame.with_columns(
+            pl.Series("calls", draw(st.lists(st.integers(0, 9), min_size=count, max_size=count)))
+        )
+    tokens = draw(st.sampled_from(["none", "full", "some", "all_null"]))
+    if tokens != "none":
+        values = draw(st.lists(st.integers(0, 5000), min_size=count, max_size=count))
+        if tokens == "some":
+            values = [v if i % 3 else None for i, v in enumerate(values)]
+        if tokens == "all_null":
+            values = [None] * count
+        frame = frame.with_columns(pl.Series("input_tokens", values, dtype=pl.Int64))
+    if draw(st.booleans()):
+        frame = frame.with_columns(pl.col("cost_usd").cast(pl.Float32))
+    return frame
+
+
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Record, per load, whether the statistics vouched for the file."""
+    taken: list[bool] = []
+
+    def recording(*args: Any, **kwargs: Any) -> pl.DataFrame | None:
+        result = vouched_rollup(*args, **kwargs)
+        taken.append(result is not None)
+        return result
+
+    monkeypatch.setattr(ingest, "vouched_rollup", recording)
+    return taken
+
+
+def sorted_rollup(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.sort("customer_id", "feature_id", "month")
+
+
+@SETTINGS
+@given(ledgers(), st.integers(1, 3))
+def test_statistics_and_row_checks_give_the_same_rollup(
+    tmp_path_factory: pytest.TempPathFactory, frame: pl.DataFrame, row_groups: int
+) -> None:
+    path = tmp_path_factory.mktemp("ledger") / "usage.parquet"
+    frame.write_parquet(path, row_group_size=max(1, frame.height // row_groups))
+    with pytest.MonkeyPatch.context() as patch:
+        taken = spy(patch)
+        fast = econ.load_usage(path)
+        slow = econ.load_usage(path, options=econ.IngestOptions(use_statistics=False))
+    assert taken == [True]  # the first load was vouched for; the second never asked
+    assert fast.rows_read == slow.rows_read == frame.height
+    left, right = sorted_rollup(fast.rollup), sorted_rollup(slow.rollup)
+    assert left.drop("cost_usd").equals(right.drop("cost_usd"))
+    assert left["cost_usd"].to_list() == pytest.approx(right["cost_usd"].to_list())
+    assert fast.pricing.drop("cost_usd").equals(slow.pricing.drop("cost_usd"))
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda f: f.with_columns(pl.lit(-1.0).alias("cost_usd")), "negative cost"),
+        (lambda f: f.with_columns(pl.lit(math.nan).alias("cost_usd")), "NaN cost"),
+        (lambda f: f.with_columns(pl.lit(math.inf).alias("cost_usd")), "infinite cost"),
+        (lambda f: f.with_columns(pl.lit(None, pl.Float64).alias("cost_usd")), "no cost"),
+        (lambda f: f.with_columns(pl.lit("").alias("feature_id")), "empty feature"),
+        (lambda f: f.with_columns(pl.lit("x" * 300).alias("customer_id")), "long id"),
+        (
+            lambda f: f.with_columns(pl.lit(dt.datetime(1970, 1, 5)).alias("timestamp")),
+            "before 1990",
+        ),
+        (lambda f: f.with_columns(pl.lit(-2).alias("calls")), "negative calls"),
+        (lambda f: f.with_columns(pl.col("customer_id").cast(pl.Float64)), "float ids"),
+    ],
+)
+def test_anything_in_doubt_goes_row_by_row(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    change: Callable[[pl.DataFrame], pl.DataFrame],
+    reason: str,
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["101", "102"],
+            "feature_id": ["chat", "chat"],
+            "timestamp": [START, START],
+            "cost_usd": [0.5, 0.25],
+            "calls": [1, 2],
+        }
+    )
+    if reason == "float ids":
+        frame = frame.with_columns(pl.col("customer_id").cast(pl.Int64))
+    path = tmp_path / "usage.parquet"
+    change(frame).write_parquet(path)
+    taken = spy(monkeypatch)
+    with contextlib.suppress(econ.InputError):  # the general path names the problem
+        econ.load_usage(path)
+    assert taken == [False], reason
+
+
+def test_parquet_statistics_cover_every_row_group_and_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.parquet", tmp_path / "b.parquet"
+    table = pa.table({"x": [3.0, None, 7.5], "y": pa.array([None, None, None], pa.int64())})
+    pq.write_table(table, first, row_group_size=1)
+    pq.write_table(pa.table({"x": [-1.0], "y": pa.array([4], pa.int64())}), second)
+    facts = parquet_facts([pq.read_metadata(first), pq.read_metadata(second)])
+    assert facts["x"] == ColumnFacts(nulls=1, low=-1.0, high=7.5, rows=4)
+    assert facts["y"] == ColumnFacts(nulls=3, low=4, high=4, rows=4)
+
+
+def test_missing_statistics_are_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"x": [1.0, 2.0]}), path, write_statistics=False)
+    facts = parquet_facts([pq.read_metadata(path)])
+    assert facts["x"].low is None
+    assert facts["x"].high is None
+
+
+def test_frames_in_memory_have_facts_too() -> None:
+    frame = pl.DataFrame({"x": [2.0, None, -1.0], "name": ["a", None, "c"]})
+    facts = open_table(frame, "f").facts
+    assert facts["x"] == ColumnFacts(nulls=1, low=-1.0, high=2.0, rows=3)
+    assert facts["name"].nulls == 1
