@@ -179,17 +179,6 @@ class Band:
     high: float
     act_below: float
 
-    def status(self, gross_margin: float) -> Status:
-        if gross_margin < 0:
-            return "negative"
-        if gross_margin < self.act_below:
-            return "act"
-        if gross_margin < self.low:
-            return "watch"
-        if gross_margin > self.high:
-            return "above_band"
-        return "ok"
-
 
 CATEGORY_BANDS: Final[dict[Category, Band]] = {
     "core": Band(low=0.55, high=0.75, act_below=0.40),

@@ -25,6 +25,7 @@ from typing import Any, Final
 import polars as pl
 
 from econ import schema as s
+from econ.model import measures as m
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     DIRECT_REVENUE_USD,
@@ -36,13 +37,83 @@ from econ.model.customer_months import (
 from econ.model.features import feature_table
 from econ.model.report import Report, clean, records
 from econ.model.segments import segment_table
-from econ.scenario.assumptions import BURDENS, Scenario
+from econ.scenario.assumptions import Scenario
 from econ.scenario.edits import with_segmentation
 from econ.scenario.levers import PriceBook
 
-BILL: Final = "bill_usd"
 _METERED: Final = "_metered"
 _DROPPED: Final = "_dropped"
+
+
+def _compared(measures: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
+    """Each measure current, then each simulated: ``revenue_usd`` → ``revenue_current_usd``."""
+
+    def tagged(name: str, tag: str) -> str:
+        return f"{name[:-4]}_{tag}_usd" if name.endswith("_usd") else f"{name}_{tag}"
+
+    return {tagged(name, tag): dtype for tag in _TAGS for name, dtype in measures.items()}
+
+
+_TAGS: Final = ("current", "simulated")
+
+TOTALS_SCHEMA: Final = pl.Schema(
+    {
+        "measure": pl.String(),
+        "current": pl.Float64(),
+        "simulated": pl.Float64(),
+        "change": pl.Float64(),
+    }
+)
+"""Company totals per month: revenue, inference, gross profit and gross margin."""
+
+PLAN_COMPARISON_SCHEMA: Final = pl.Schema(
+    {
+        s.PLAN: pl.String(),
+        "customers": pl.UInt32(),
+        "customer_months": pl.UInt32(),
+        **_compared(
+            {
+                "revenue_usd": pl.Float64(),
+                "inference_usd": pl.Float64(),
+                "gross_profit_usd": pl.Float64(),
+                "gross_margin": pl.Float64(),
+                "ltv_compute_adjusted_usd": pl.Float64(),
+            }
+        ),
+        "gross_profit_change_usd": pl.Float64(),
+    }
+)
+"""Per plan, per month: current and simulated revenue, inference, gross profit, margin, LTV."""
+
+SEGMENT_COMPARISON_SCHEMA: Final = pl.Schema(
+    {
+        "segment": pl.String(),
+        "customers": pl.Int64(),
+        **_compared(
+            {
+                "arpa_usd": pl.Float64(),
+                "inference_usd": pl.Float64(),
+                "gross_margin": pl.Float64(),
+                "ltv_compute_adjusted_usd": pl.Float64(),
+                "ltv_cac": pl.Float64(),
+            }
+        ),
+    }
+)
+"""Per segment (blended ``all`` last): current and simulated ARPA, inference, margin, LTV."""
+
+CUSTOMER_BILLS_SCHEMA: Final = pl.Schema(
+    {
+        s.CUSTOMER_ID: pl.String(),
+        "segment": pl.String(),
+        s.PLAN: pl.String(),
+        "current_bill_usd": pl.Float64(),
+        "simulated_bill_usd": pl.Float64(),
+        "change_usd": pl.Float64(),
+        "change_share": pl.Float64(),
+    }
+)
+"""Per customer over the window, largest rise first."""
 
 
 @dataclass(frozen=True)
@@ -157,7 +228,7 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
         .otherwise(0.0)
     )
     price = pl.coalesce(pl.col("_per_call"), pl.col("_overage"), pl.lit(0.0))
-    cost_per_call = pl.when(calls > 0).then(pl.col(s.COST_USD) / calls).otherwise(0.0)
+    cost_per_call = m.cost_per_call(pl.col(s.COST_USD), calls).fill_null(0.0)
     usage = (
         cms.usage.join(terms, on=[s.PLAN, s.FEATURE_ID], how="left")
         .join(_multipliers(book), on=s.FEATURE_ID, how="left")
@@ -183,9 +254,8 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
         pl.col(s.CALLS).sum().alias("_calls"),
     )
     plans = _plan_terms(book)
-    fair_use = (
-        (pl.col(INFERENCE_USD) - pl.col("_fair_use_usd")).clip(lower_bound=0.0)
-        / (1 - book.fair_use_margin)
+    fair_use = m.fair_use_charge(
+        pl.col(INFERENCE_USD), pl.col("_fair_use_usd"), book.fair_use_margin
     ).fill_null(0.0)
     frame = (
         cms.frame.join(per_cm, on=[s.CUSTOMER_ID, s.MONTH], how="left")
@@ -263,11 +333,6 @@ def _multipliers(book: PriceBook) -> pl.DataFrame:
     )
 
 
-def _compute_costs() -> pl.Expr:
-    """AI infra + support + CS of a customer-month (what gross profit subtracts)."""
-    return pl.sum_horizontal(name for name in BURDENS if name != "hosting_usd")
-
-
 def _per_plan(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
     """Per plan: sums over the window and compute-adjusted LTV with plans as segments."""
     frame = cms.frame
@@ -276,7 +341,7 @@ def _per_plan(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
         pl.len().alias("customer_months"),
         pl.col(s.MRR_USD).sum().alias("revenue"),
         pl.col(INFERENCE_USD).sum().alias("inference"),
-        _compute_costs().sum().alias("burdens"),
+        m.compute_burdens().sum().alias("burdens"),
     )
     by_plan = replace(cms, frame=frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
     plan_scenario = with_segmentation(scenario, s.PLAN)
@@ -293,12 +358,12 @@ def _compare(current: pl.DataFrame, simulated: pl.DataFrame, key: str, months: i
         revenue, inference, burdens = (
             pl.col(f"{name}{suffix}") for name in ("revenue", "inference", "burdens")
         )
-        profit = revenue - inference - burdens
+        profit = m.gross_profit(revenue, inference, burdens)
         out += [
             (revenue / months).alias(f"revenue_{tag}_usd"),
             (inference / months).alias(f"inference_{tag}_usd"),
             (profit / months).alias(f"gross_profit_{tag}_usd"),
-            pl.when(revenue > 0).then(profit / revenue).alias(f"gross_margin_{tag}"),
+            m.gross_margin(profit, revenue).alias(f"gross_margin_{tag}"),
             pl.col(f"ltv_compute_adjusted_usd{suffix}").alias(f"ltv_compute_adjusted_{tag}_usd"),
         ]
     return (
@@ -330,13 +395,13 @@ def _totals(current: CustomerMonths, simulated: CustomerMonths, months: int) -> 
         frame = cms.frame
         revenue = float(frame[s.MRR_USD].sum())
         inference = float(frame[INFERENCE_USD].sum())
-        burdens = float(frame.select(_compute_costs().sum()).item())
-        profit = revenue - inference - burdens
+        burdens = float(frame.select(m.compute_burdens().sum()).item())
+        profit = m.gross_profit(revenue, inference, burdens)
         return {
             "revenue_usd": revenue / months,
             "inference_usd": inference / months,
             "gross_profit_usd": profit / months,
-            "gross_margin": profit / revenue if revenue > 0 else None,
+            "gross_margin": m.gross_margin(profit, revenue),
         }
 
     before, after = figures(current), figures(simulated)
@@ -364,21 +429,19 @@ def _customer_bills(current: CustomerMonths, simulated: CustomerMonths) -> pl.Da
         latest.join(bills, on=s.CUSTOMER_ID, how="left")
         .with_columns(
             change.round(2).alias("change_usd"),
-            pl.when(pl.col("current_bill_usd") > 0)
-            .then(change / pl.col("current_bill_usd"))
-            .alias("change_share"),
+            m.share(change, pl.col("current_bill_usd")).alias("change_share"),
         )
         .sort("change_usd", s.CUSTOMER_ID, descending=[True, False])
     )
 
 
 def _bill_changes(customers: pl.DataFrame, threshold: float) -> BillChanges:
-    rising = customers.filter(pl.col("change_usd") > 0.005)
+    rising = customers.filter(pl.col("change_usd") > m.HALF_CENT)
     median = rising["change_share"].median()
     return BillChanges(
         customers=customers.height,
         paying_more=rising.height,
-        paying_less=customers.filter(pl.col("change_usd") < -0.005).height,
+        paying_less=customers.filter(pl.col("change_usd") < -m.HALF_CENT).height,
         increase_usd=float(rising["change_usd"].sum()),
         median_increase=float(median) if isinstance(median, float) else None,
         at_risk=customers.filter(pl.col("change_share") > threshold).height,

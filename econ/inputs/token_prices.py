@@ -26,6 +26,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.errors import ScenarioError
+from econ.model.measures import token_cost
 from econ.scenario.values import known_keys, number
 
 PRICED_BY: Final = "priced_by"
@@ -197,10 +198,13 @@ def price_rows(usage: pl.LazyFrame, overrides: Mapping[str, ModelPrice]) -> pl.L
     rates = rates_table(model_days, overrides)
     tokens_in = pl.col(s.INPUT_TOKENS).fill_null(0)
     cached = pl.col(s.CACHED_INPUT_TOKENS).fill_null(0).clip(upper_bound=tokens_in)
-    computed = (
-        (tokens_in - cached) * pl.col("_input_rate")
-        + cached * pl.col("_cached_rate")
-        + pl.col(s.OUTPUT_TOKENS).fill_null(0) * pl.col("_output_rate")
+    computed = token_cost(
+        tokens_in,
+        cached,
+        pl.col(s.OUTPUT_TOKENS).fill_null(0),
+        input_rate=pl.col("_input_rate"),
+        cached_rate=pl.col("_cached_rate"),
+        output_rate=pl.col("_output_rate"),
     )
     return (
         usage.with_columns(day.alias("_day"))

@@ -8,9 +8,10 @@ price book, revenue billed per use goes straight to its feature and the rest is 
   unallocated);
 - ``custom``: by the scenario's weights, normalized to sum to one (unlisted features get 0).
 
-``gross_profit_usd`` = revenue − cost; ``gross_margin`` = gross profit / revenue; ``status``
-compares the margin with the feature category's band (see :data:`econ.schema.CATEGORY_BANDS`).
-The margin stack orders features by gross profit, highest first.
+Gross profit (revenue − cost), gross margin, cost per call, revenue share and status against the
+feature category's band (:data:`econ.schema.CATEGORY_BANDS`) are each computed by their one
+definition in :mod:`econ.model.measures`. The margin stack orders features by gross profit,
+highest first.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Final
 import polars as pl
 
 from econ import schema as s
+from econ.model import measures as m
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     DIRECT_REVENUE_USD,
@@ -153,37 +155,19 @@ def _bands() -> pl.DataFrame:
     )
 
 
-def status_expr() -> pl.Expr:
-    """Status of a feature row against its band (needs gross_profit_usd, gross_margin, bands)."""
-    margin = pl.col("gross_margin")
-    return (
-        pl.when(pl.col("gross_profit_usd") < 0)
-        .then(pl.lit("negative"))
-        .when(margin.is_null())
-        .then(pl.lit(None, pl.String))
-        .when(margin < pl.col("act_below"))
-        .then(pl.lit("act"))
-        .when(margin < pl.col("band_low"))
-        .then(pl.lit("watch"))
-        .when(margin > pl.col("band_high"))
-        .then(pl.lit("above_band"))
-        .otherwise(pl.lit("ok"))
-        .alias("status")
-    )
-
-
 def _finish(
     table: pl.DataFrame, scenario: Scenario, keys: list[str], group_revenue: pl.DataFrame
 ) -> pl.DataFrame:
     """Margins, shares, categories and status; margin-stack order within each group."""
     revenue = pl.col("revenue_usd")
     calls = pl.col(s.CALLS)
+    # A feature carries no burden of its own: its gross profit is its revenue less its inference.
+    profit = m.gross_profit(revenue, pl.col(s.COST_USD), pl.lit(0.0))
     table = (
         table.join(group_revenue, on=keys, how="left")
         if keys
         else table.join(group_revenue, how="cross")
     )
-    share = pl.when(pl.col(_GROUP_REVENUE) > 0).then(revenue / pl.col(_GROUP_REVENUE))
     categories = dict(scenario.feature_categories)
     reasons = pl.concat_list(
         pl.when(revenue == 0).then(pl.lit("gross_margin: no revenue is allocated to it")),
@@ -197,12 +181,10 @@ def _finish(
     ).list.drop_nulls()
     return (
         table.with_columns(
-            pl.when(calls > 0).then(pl.col(s.COST_USD) / calls).alias("cost_per_call_usd"),
-            share.alias("revenue_share"),
-            (revenue - pl.col(s.COST_USD)).alias("gross_profit_usd"),
-            pl.when(revenue > 0)
-            .then((revenue - pl.col(s.COST_USD)) / revenue)
-            .alias("gross_margin"),
+            m.cost_per_call(pl.col(s.COST_USD), calls).alias("cost_per_call_usd"),
+            m.share(revenue, pl.col(_GROUP_REVENUE)).alias("revenue_share"),
+            profit.alias("gross_profit_usd"),
+            m.gross_margin(profit, revenue).alias("gross_margin"),
             pl.col(s.FEATURE_ID)
             .replace_strict(categories, default="core", return_dtype=pl.String)
             .alias("category"),
@@ -210,7 +192,15 @@ def _finish(
         .with_columns(reasons.alias("null_reasons"))
         .with_columns(_finite_or_null(name) for name in _RATIOS)
         .join(_bands(), on="category", how="left")
-        .with_columns(status_expr())
+        .with_columns(
+            m.feature_status_expr(
+                pl.col("gross_profit_usd"),
+                pl.col("gross_margin"),
+                act_below=pl.col("act_below"),
+                low=pl.col("band_low"),
+                high=pl.col("band_high"),
+            ).alias("status")
+        )
         .select(*keys, *FEATURE_SCHEMA.names())
         .sort(
             *keys,

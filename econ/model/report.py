@@ -12,6 +12,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.inputs.ingest import Dataset, Source, load_dataset
+from econ.model import measures as m
 from econ.model.customer_months import (
     CustomerMonths,
     build_customer_months,
@@ -19,7 +20,7 @@ from econ.model.customer_months import (
 )
 from econ.model.features import feature_table
 from econ.model.segments import segment_table
-from econ.scenario.assumptions import BURDENS, Scenario
+from econ.scenario.assumptions import Scenario
 
 _SIGNIFICANT_DIGITS = 12
 
@@ -169,14 +170,14 @@ def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
     sums = cms.segment_sums.select(
         pl.col("revenue").sum(),
         pl.col("inference").sum(),
-        pl.sum_horizontal(name for name in BURDENS if name != "hosting_usd").sum().alias("burdens"),
+        m.compute_burdens().sum().alias("burdens"),
         pl.col("idle_usd").sum().alias("unallocated"),
         pl.col(s.CALLS).sum(),
         pl.col("customer_months").sum(),
     ).row(0, named=True)
     revenue, inference = float(sums["revenue"]), float(sums["inference"])
     unallocated = float(sums["unallocated"]) if scenario.allocation.method == "usage" else 0.0
-    gross_profit = revenue - inference - float(sums["burdens"])
+    gross_profit = m.gross_profit(revenue, inference, float(sums["burdens"]))
     return Totals(
         revenue_usd=revenue,
         allocated_revenue_usd=revenue - unallocated,
@@ -186,9 +187,9 @@ def _totals(cms: CustomerMonths, scenario: Scenario) -> Totals:
         unbilled_calls=cms.unbilled_calls,
         calls=int(sums["calls"]),
         gross_profit_usd=gross_profit,
-        gross_margin=gross_profit / revenue if revenue > 0 else None,
-        inference_margin=(revenue - inference) / revenue if revenue > 0 else None,
-        inference_share=inference / revenue if revenue > 0 else None,
+        gross_margin=m.gross_margin(gross_profit, revenue),
+        inference_margin=m.gross_margin(m.gross_profit(revenue, inference, 0.0), revenue),
+        inference_share=m.inference_share(inference, revenue),
         customers=cms.customers,
         customer_months=int(sums["customer_months"]),
         first_month=f"{cms.window.first:%Y-%m}",

@@ -1,17 +1,11 @@
 """Compute-adjusted LTV per customer segment, against traditional LTV and CAC.
 
 All figures of a segment S are per active customer-month (cm), so segments recombine to the
-blended row by weighting with their cm counts:
-
-- ``arpa_usd`` = Σ MRR / |S|; ``inference_usd`` = Σ inference cost / |S|; each burden = its mean
-- ``gross_profit_usd`` = arpa − inference − ai_infra − support − cs; ``gross_margin`` = gp / arpa
-- ``churn``: given, or Σ MRR of cms (before the window's last month) whose customer has no active
-  cm the next month ÷ Σ MRR of all cms in those months
-- ``ltv_revenue_usd`` = arpa / churn; ``ltv_traditional_usd`` = (arpa − hosting − support − cs) /
-  churn; ``ltv_compute_adjusted_usd`` = gp / churn; ``ltv_cac`` = compute-adjusted LTV / CAC;
-  ``payback_months`` = CAC / gp
-
-An undefined figure is null, and ``null_reasons`` says why.
+blended row by weighting with their cm counts: ``arpa_usd`` = Σ MRR ÷ |S|, ``inference_usd``
+and each burden are their means. Every other figure is computed by its one definition in
+:mod:`econ.model.measures` (gross profit and margin, inference share, monthly revenue churn
+when it is not given, the three LTVs, LTV:CAC on both views, payback); an undefined figure is
+null, and ``null_reasons`` says why.
 """
 
 from __future__ import annotations
@@ -24,6 +18,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE, UNKNOWN_SEGMENT
+from econ.model import measures as m
 from econ.model.customer_months import (
     SEGMENT,
     TIERS,
@@ -31,8 +26,7 @@ from econ.model.customer_months import (
 )
 from econ.scenario.assumptions import ALL, BURDENS, PerSegment, Scenario
 
-LTV_CAC_BENCHMARK: Final = 3.0
-"""The common healthy LTV:CAC ratio (3 to 1)."""
+LTV_CAC_BENCHMARK: Final = m.LTV_CAC_BENCHMARK  # TEMPORARY: callers move to measures
 
 SEGMENT_SCHEMA: Final = pl.Schema(
     {
@@ -134,7 +128,7 @@ def _churn_for(
         return given[segment], "scenario", None
     if at_risk_mrr <= 0:
         return None, None, "cannot be estimated: no customer-month before the window's last"
-    return churned_mrr / at_risk_mrr, "estimated", None
+    return m.revenue_churn(churned_mrr, at_risk_mrr), "estimated", None
 
 
 def _finish(
@@ -146,87 +140,89 @@ def _finish(
     if months == 0:
         return _empty(row[SEGMENT])
     per_cm = {name: row[name] / months for name in _SUMS}
-    arpa = per_cm["revenue"]
-    inference = per_cm["inference"]
-    ai_infra, support, cs, hosting = (per_cm[name] for name in BURDENS)
-    gross_profit = arpa - inference - ai_infra - support - cs
-    traditional_profit = arpa - hosting - support - cs
-    reasons: list[str] = []
-    if arpa <= 0:
-        reasons.append("gross_margin: no revenue (every customer-month is billed $0)")
-
-    churn, churn_source, churn_reason = _churn_for(
-        churn_given, row[SEGMENT], row["at_risk_mrr"], row["churned_mrr"]
-    )
-    if churn_reason:
-        reasons.append(f"churn: {churn_reason}")
-
-    def lifetime(name: str, profit: float) -> float | None:
-        if churn is None:
-            reasons.append(f"{name}: churn is undefined")
-            return None
-        if churn == 0:
-            reasons.append(f"{name}: churn is 0, so the lifetime is unbounded")
-            return None
-        return profit / churn
-
-    ltv_revenue = lifetime("ltv_revenue_usd", arpa)
-    ltv_traditional = lifetime("ltv_traditional_usd", traditional_profit)
-    ltv_adjusted = lifetime("ltv_compute_adjusted_usd", gross_profit)
-
-    cac_usd, cac_reason = cac
-    if cac_reason:
-        reasons.append(f"cac_usd: {cac_reason}")
-
-    def ratio(name: str, ltv: float | None) -> float | None:
-        if ltv is None or cac_usd is None:
-            reasons.append(f"{name}: needs both LTV and CAC")
-            return None
-        if cac_usd == 0:
-            reasons.append(f"{name}: CAC is 0")
-            return None
-        return ltv / cac_usd
-
-    ltv_cac = ratio("ltv_cac", ltv_adjusted)
-    ltv_cac_traditional = ratio("ltv_cac_traditional", ltv_traditional)
-    payback: float | None = None
-    if cac_usd is None:
-        reasons.append("payback_months: needs a CAC")
-    elif gross_profit <= 0:
-        reasons.append("payback_months: gross profit is not positive, so CAC is never paid back")
-    else:
-        payback = cac_usd / gross_profit
-
+    churn = _churn_for(churn_given, row[SEGMENT], row["at_risk_mrr"], row["churned_mrr"])
+    economics = _economics(per_cm, churn, cac)
     return _finite_or_null(
         {
             "segment": row[SEGMENT],
             "customers": row["customers"],
             "customer_months": months,
             "revenue_usd": row["revenue"],
-            "arpa_usd": arpa,
-            "inference_usd": inference,
-            "ai_infra_usd": ai_infra,
-            "support_usd": support,
-            "cs_usd": cs,
-            "hosting_usd": hosting,
-            "gross_profit_usd": gross_profit,
-            "gross_margin": gross_profit / arpa,
-            "inference_share": inference / arpa,
-            "churn": churn,
-            "churn_source": churn_source,
-            "churn_estimated": (
-                row["churned_mrr"] / row["at_risk_mrr"] if row["at_risk_mrr"] > 0 else None
-            ),
-            "ltv_revenue_usd": ltv_revenue,
-            "ltv_traditional_usd": ltv_traditional,
-            "ltv_compute_adjusted_usd": ltv_adjusted,
-            "cac_usd": cac_usd,
-            "ltv_cac": ltv_cac,
-            "ltv_cac_traditional": ltv_cac_traditional,
-            "payback_months": payback,
-            "null_reasons": reasons,
+            "arpa_usd": per_cm["revenue"],
+            "inference_usd": per_cm["inference"],
+            **{name: per_cm[name] for name in BURDENS},
+            "gross_profit_usd": economics["gross_profit_usd"],
+            "gross_margin": economics["gross_margin"],
+            "inference_share": m.inference_share(per_cm["inference"], per_cm["revenue"]),
+            "churn": churn[0],
+            "churn_source": churn[1],
+            "churn_estimated": m.revenue_churn(row["churned_mrr"], row["at_risk_mrr"]),
+            **{name: economics[name] for name in _LIFETIME_FIGURES},
+            "null_reasons": economics["null_reasons"],
         }
     )
+
+
+_LIFETIME_FIGURES: Final = (
+    "ltv_revenue_usd",
+    "ltv_traditional_usd",
+    "ltv_compute_adjusted_usd",
+    "cac_usd",
+    "ltv_cac",
+    "ltv_cac_traditional",
+    "payback_months",
+)
+
+
+def _economics(
+    per_cm: Mapping[str, float],
+    churn: tuple[float | None, str | None, str | None],
+    cac: tuple[float | None, str | None],
+) -> dict[str, Any]:
+    """Profit, margin, the three LTVs, LTV:CAC and payback of one segment from its figures per
+    customer-month, each by its one definition in :mod:`econ.model.measures`, with the reason
+    for each undefined figure in ``null_reasons``."""
+    reasons: list[str] = []
+
+    def noted(name: str, figure: tuple[float | None, str | None]) -> float | None:
+        value, reason = figure
+        if reason:
+            reasons.append(f"{name}: {reason}")
+        return value
+
+    arpa = per_cm["revenue"]
+    burdens = per_cm["ai_infra_usd"] + per_cm["support_usd"] + per_cm["cs_usd"]
+    gross_profit = m.gross_profit(arpa, per_cm["inference"], burdens)
+    traditional = m.traditional_profit(
+        arpa, per_cm["hosting_usd"], per_cm["support_usd"], per_cm["cs_usd"]
+    )
+    margin = m.gross_margin(gross_profit, arpa)
+    noted("gross_margin", (margin, None if margin is not None else _NO_REVENUE))
+    rate = noted("churn", (churn[0], churn[2]))
+    ltvs = {
+        name: noted(name, m.lifetime_value(profit, rate))
+        for name, profit in (
+            ("ltv_revenue_usd", arpa),
+            ("ltv_traditional_usd", traditional),
+            ("ltv_compute_adjusted_usd", gross_profit),
+        )
+    }
+    cac_usd = noted("cac_usd", cac)
+    return {
+        "gross_profit_usd": gross_profit,
+        "gross_margin": margin,
+        **ltvs,
+        "cac_usd": cac_usd,
+        "ltv_cac": noted("ltv_cac", m.ltv_cac(ltvs["ltv_compute_adjusted_usd"], cac_usd)),
+        "ltv_cac_traditional": noted(
+            "ltv_cac_traditional", m.ltv_cac(ltvs["ltv_traditional_usd"], cac_usd)
+        ),
+        "payback_months": noted("payback_months", m.payback_months(cac_usd, gross_profit)),
+        "null_reasons": reasons,
+    }
+
+
+_NO_REVENUE: Final = "no revenue (every customer-month is billed $0)"
 
 
 def _finite_or_null(row: dict[str, Any]) -> dict[str, Any]:

@@ -203,6 +203,7 @@ class TestOnTheSample:
         } <= {r.kind for r in recommendations}
         assert len({r.id for r in recommendations}) == len(recommendations)
 
+    @pytest.mark.slow  # simulates every recommendation's change on the whole sample
     def test_every_change_reproduces_its_impact_in_the_simulator(
         self, report: econ.Report, recommendations: list[econ.Recommendation]
     ) -> None:

@@ -8,6 +8,7 @@ from builders import revenue_frame, usage_frame
 
 import econ
 from econ.model.customer_months import build_customer_months
+from econ.model.measures import feature_status
 from econ.schema import CATEGORY_BANDS
 
 # Customer x pays $90 in January: 20 calls of "draft" ($0.10 each) and 10 of "search"
@@ -101,7 +102,7 @@ class TestStatus:
             econ.Scenario(feature_categories={"f": category}),  # type: ignore[dict-item]
         )
         assert report.feature("f")["status"] == status
-        assert CATEGORY_BANDS[category].status(margin) == status  # type: ignore[index]
+        assert feature_status(margin, CATEGORY_BANDS[category]) == status  # type: ignore[index]
 
     def test_band_columns_are_shown(self) -> None:
         row = analyze(feature_categories={"draft": "premium"}).feature("draft")

@@ -11,6 +11,8 @@ from strategies import datasets, scenarios
 import econ
 from econ.scenario.assumptions import BURDENS
 
+pytestmark = pytest.mark.slow  # each property analyses dozens of generated datasets
+
 PROPERTY_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

@@ -1,0 +1,67 @@
+"""The unit every figure is built from: the active customer-month.
+
+An active customer-month (cm) is a revenue row inside the window whose MRR, after the scenario's
+plan prices, is above zero. Each cm carries its customer's usage in that calendar month (UTC),
+its segment, and the scenario's cost burdens for that segment. Usage that falls outside every
+active cm (free trials, churned or unknown customers, zero-MRR months) is *unbilled*.
+
+- :mod:`.build`: the customer-months themselves (:class:`Window`, :class:`CustomerMonths`,
+  :func:`build_customer_months`, :func:`shaping`): window, prices, segments, churn flags and
+  cost burdens.
+- :mod:`.runs`: per-customer figures as sums over each customer's run of rows
+  (:func:`per_customer`), and the usage tiers cut from them.
+- :mod:`.cells`: feature cells, usage summed per plan × month × feature (:func:`cells_of`).
+- :mod:`.columns`: the column names the three share.
+"""
+
+from econ.model.customer_months.build import (
+    CustomerMonths,
+    Window,
+    build_customer_months,
+    resolve_window,
+    shaping,
+)
+from econ.model.customer_months.cells import CELL_COLUMNS, cells_of, usage_in_customer_months
+from econ.model.customer_months.columns import (
+    ALLOCATABLE_USD,
+    AT_RISK,
+    CHURNED,
+    CM_CALLS,
+    DIRECT_REVENUE_USD,
+    INFERENCE_USD,
+    SEGMENT,
+    USAGE_REVENUE_USD,
+)
+from econ.model.customer_months.runs import (
+    MONTHLY_INFERENCE,
+    TIER_CORE,
+    TIER_LIGHT,
+    TIER_POWER,
+    TIERS,
+    per_customer,
+)
+
+__all__ = [
+    "ALLOCATABLE_USD",
+    "AT_RISK",
+    "CELL_COLUMNS",
+    "CHURNED",
+    "CM_CALLS",
+    "DIRECT_REVENUE_USD",
+    "INFERENCE_USD",
+    "MONTHLY_INFERENCE",
+    "SEGMENT",
+    "TIERS",
+    "TIER_CORE",
+    "TIER_LIGHT",
+    "TIER_POWER",
+    "USAGE_REVENUE_USD",
+    "CustomerMonths",
+    "Window",
+    "build_customer_months",
+    "cells_of",
+    "per_customer",
+    "resolve_window",
+    "shaping",
+    "usage_in_customer_months",
+]

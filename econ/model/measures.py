@@ -1,0 +1,307 @@
+"""One definition per measure: every figure the app, the CLI and the API show is computed here.
+
+Each function works on plain numbers and, where a table needs it, on polars expressions (the
+same arithmetic on whole columns), so a segment row, a plan row, a customer and the company
+total are all computed by one definition. A measure that is undefined for its inputs returns
+``None`` (a null in a column) with the reason, never NaN or infinity.
+
+Sources (the reference articles the product is built on; the README's Definitions quote them):
+
+- article 001, compute-adjusted LTV: gross profit = AI revenue − fully burdened AI COGS
+  (inference, AI infrastructure, support, customer success); LTV = gross profit per customer ÷
+  revenue churn rate, against the traditional LTV that leaves inference out; LTV:CAC against the
+  common 3:1 benchmark, next to CAC payback; the metric matters when inference is above 10% of
+  revenue and rarely when it is below 5%. Its Acme example is the golden test of this module.
+- article 002, per-feature gross margin: a cost ledger of calls with their tokens and cost,
+  feature margin, the category bands behind a feature's status, and the decision arithmetic
+  (minimum tier price, allowance and overage, optimization ROI, model routing).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final, TypeVar, overload
+
+import polars as pl
+
+from econ.schema import Band, Status
+
+Number = TypeVar("Number", float, pl.Expr)
+"""A plain number, or a polars expression computing the same measure on a column."""
+
+HALF_CENT: Final = 0.005
+"""Money differences smaller than half a cent are no difference (bills are kept in cents)."""
+
+INFERENCE_SHARE_LOW: Final = 0.05
+"""Below this share of revenue spent on inference, traditional LTV is close enough (article 001)."""
+
+INFERENCE_SHARE_HIGH: Final = 0.10
+"""Above this share of revenue spent on inference, compute-adjusted LTV matters (article 001)."""
+
+LTV_CAC_BENCHMARK: Final = 3.0
+"""The common healthy LTV:CAC ratio, 3 to 1 (article 001)."""
+
+RECOMMENDATIONS_SHOWN: Final = 8
+"""Recommendations listed before "show all" on the Tiers & pricing page."""
+
+RECOMMENDATIONS_PRINTED: Final = 12
+"""Recommendations the command line prints by default."""
+
+COMPUTE_BURDENS: Final = ("ai_infra_usd", "support_usd", "cs_usd")
+"""The burdens compute-adjusted gross profit subtracts besides inference: every one but hosting."""
+
+TRADITIONAL_BURDENS: Final = ("hosting_usd", "support_usd", "cs_usd")
+"""The burdens traditional gross profit subtracts: hosting stands in for inference and AI infra."""
+
+
+def compute_burdens() -> pl.Expr:
+    """AI infrastructure + support + customer success of each customer-month (a column sum of
+    :data:`COMPUTE_BURDENS`): everything :func:`gross_profit` subtracts besides inference."""
+    return pl.sum_horizontal(COMPUTE_BURDENS)
+
+
+def gross_profit(revenue: Number, inference: Number, burdens: Number) -> Number:
+    """Compute-adjusted gross profit = revenue − inference − (AI infra + support + CS).
+
+    ``burdens`` is the sum of :data:`COMPUTE_BURDENS` (see :func:`compute_burdens`); hosting is
+    left out, since inference and AI infrastructure are what a compute-heavy product hosts
+    (article 001). Per feature, where no burden is allocated, ``burdens`` is 0.
+    """
+    return revenue - inference - burdens
+
+
+def traditional_profit(revenue: Number, hosting: Number, support: Number, cs: Number) -> Number:
+    """Traditional gross profit = revenue − hosting − support − CS: the SaaS view that leaves
+    inference out of cost of goods sold (article 001)."""
+    return revenue - hosting - support - cs
+
+
+@overload
+def share(part: float, whole: float) -> float | None: ...
+@overload
+def share(part: pl.Expr, whole: pl.Expr) -> pl.Expr: ...
+def share(part: float | pl.Expr, whole: float | pl.Expr) -> float | pl.Expr | None:
+    """``part ÷ whole`` where ``whole`` is above 0, else undefined (None, or a null).
+
+    The one rule behind every ratio to revenue: :func:`gross_margin`, :func:`inference_share`
+    and a feature's revenue share.
+    """
+    if isinstance(part, pl.Expr) or isinstance(whole, pl.Expr):
+        whole_expr = whole if isinstance(whole, pl.Expr) else pl.lit(whole)
+        return pl.when(whole_expr > 0).then(part / whole_expr)
+    return part / whole if whole > 0 else None
+
+
+@overload
+def gross_margin(profit: float, revenue: float) -> float | None: ...
+@overload
+def gross_margin(profit: pl.Expr, revenue: pl.Expr) -> pl.Expr: ...
+def gross_margin(profit: float | pl.Expr, revenue: float | pl.Expr) -> float | pl.Expr | None:
+    """Gross margin = gross profit ÷ revenue, of a segment (article 001) or a feature (article
+    002); undefined without revenue."""
+    return share(profit, revenue)  # type: ignore[arg-type]
+
+
+@overload
+def inference_share(inference: float, revenue: float) -> float | None: ...
+@overload
+def inference_share(inference: pl.Expr, revenue: pl.Expr) -> pl.Expr: ...
+def inference_share(inference: float | pl.Expr, revenue: float | pl.Expr) -> float | pl.Expr | None:
+    """Inference share = inference cost ÷ revenue. Above :data:`INFERENCE_SHARE_HIGH` the
+    compute-adjusted view matters; below :data:`INFERENCE_SHARE_LOW` it barely moves LTV
+    (article 001)."""
+    return share(inference, revenue)  # type: ignore[arg-type]
+
+
+def compute_adjustment_matters(inference_share_value: float | None) -> bool | None:
+    """Whether compute-adjusted LTV matters here: True above :data:`INFERENCE_SHARE_HIGH`,
+    False below :data:`INFERENCE_SHARE_LOW`, None in between or without revenue (article 001)."""
+    if inference_share_value is None:
+        return None
+    if inference_share_value > INFERENCE_SHARE_HIGH:
+        return True
+    if inference_share_value < INFERENCE_SHARE_LOW:
+        return False
+    return None
+
+
+def revenue_churn(churned_mrr: float, at_risk_mrr: float) -> float | None:
+    """Monthly revenue churn = MRR of the customer-months whose customer has no active month
+    the next month ÷ MRR of all customer-months that have a next month in the window (the
+    window's last month is not at risk). Revenue-weighted, as article 001's LTV divides revenue
+    by a revenue churn rate; undefined when nothing is at risk."""
+    return share(churned_mrr, at_risk_mrr)
+
+
+def lifetime_value(profit: float, churn: float | None) -> tuple[float | None, str | None]:
+    """Lifetime value = monthly profit ÷ monthly churn, with the reason when it is undefined.
+
+    With revenue per customer-month as ``profit`` this is revenue LTV; with
+    :func:`traditional_profit`, traditional LTV; with :func:`gross_profit`, compute-adjusted
+    LTV (article 001). Undefined when churn is unknown, or 0 (the lifetime is unbounded).
+    """
+    if churn is None:
+        return None, "churn is undefined"
+    if churn == 0:
+        return None, "churn is 0, so the lifetime is unbounded"
+    return profit / churn, None
+
+
+def ltv_cac(ltv: float | None, cac: float | None) -> tuple[float | None, str | None]:
+    """LTV:CAC = lifetime value ÷ customer acquisition cost; healthy at
+    :data:`LTV_CAC_BENCHMARK` (3:1, article 001). Undefined without both, or with a CAC of 0."""
+    if ltv is None or cac is None:
+        return None, "needs both LTV and CAC"
+    if cac == 0:
+        return None, "CAC is 0"
+    return ltv / cac, None
+
+
+def payback_months(
+    cac: float | None, monthly_gross_profit: float
+) -> tuple[float | None, str | None]:
+    """CAC payback in months = CAC ÷ compute-adjusted gross profit per customer-month
+    (article 001 sets it beside LTV:CAC). Undefined without a CAC, or when gross profit is not
+    positive."""
+    if cac is None:
+        return None, "needs a CAC"
+    if monthly_gross_profit <= 0:
+        return None, "gross profit is not positive, so CAC is never paid back"
+    return cac / monthly_gross_profit, None
+
+
+def cac_for_ltv_cac(ltv: float, target: float = LTV_CAC_BENCHMARK) -> float:
+    """The CAC at which ``ltv`` reaches the target LTV:CAC (3:1 by default): LTV ÷ target."""
+    return ltv / target
+
+
+def churn_for_ltv_cac(
+    monthly_gross_profit: float, cac: float | None, target: float = LTV_CAC_BENCHMARK
+) -> float | None:
+    """The monthly churn at which compute-adjusted LTV reaches the target LTV:CAC (3:1 by
+    default): GP ÷ (target × CAC). Undefined without a CAC or a positive gross profit."""
+    if not cac or monthly_gross_profit <= 0:
+        return None
+    return monthly_gross_profit / (target * cac)
+
+
+@overload
+def cost_per_call(cost: float, calls: float) -> float | None: ...
+@overload
+def cost_per_call(cost: pl.Expr, calls: pl.Expr) -> pl.Expr: ...
+def cost_per_call(cost: float | pl.Expr, calls: float | pl.Expr) -> float | pl.Expr | None:
+    """Cost per call = inference cost ÷ calls; undefined for a feature that made no calls."""
+    return share(cost, calls)  # type: ignore[arg-type]
+
+
+def feature_status(gross_margin_value: float, band: Band) -> Status:
+    """A feature's status against its category's target band (article 002's bands):
+    ``negative`` below 0, ``act`` below the band's action line, ``watch`` below the band,
+    ``above_band`` above it, else ``ok``."""
+    if gross_margin_value < 0:
+        return "negative"
+    if gross_margin_value < band.act_below:
+        return "act"
+    if gross_margin_value < band.low:
+        return "watch"
+    if gross_margin_value > band.high:
+        return "above_band"
+    return "ok"
+
+
+def feature_status_expr(
+    profit: pl.Expr, margin: pl.Expr, act_below: pl.Expr, low: pl.Expr, high: pl.Expr
+) -> pl.Expr:
+    """:func:`feature_status` on columns; a feature with a loss is ``negative`` even where its
+    margin is undefined (cost without allocated revenue), and null when neither is known."""
+    return (
+        pl.when(profit < 0)
+        .then(pl.lit("negative"))
+        .when(margin.is_null())
+        .then(pl.lit(None, pl.String))
+        .when(margin < act_below)
+        .then(pl.lit("act"))
+        .when(margin < low)
+        .then(pl.lit("watch"))
+        .when(margin > high)
+        .then(pl.lit("above_band"))
+        .otherwise(pl.lit("ok"))
+    )
+
+
+# -- cost from tokens ---------------------------------------------------------------------------
+
+
+def token_cost(
+    input_tokens: Number,
+    cached_tokens: Number,
+    output_tokens: Number,
+    *,
+    input_rate: Number,
+    cached_rate: Number,
+    output_rate: Number,
+) -> Number:
+    """Cost of one logged call from its tokens = (input − cached) × input rate + cached × cached
+    rate + output × output rate, the rates per token of the call's model on the call's date
+    (article 002's cost ledger logs each call's tokens and cost; cached prompt tokens bill at
+    their own rate). ``cached_tokens`` is at most ``input_tokens``."""
+    return (
+        (input_tokens - cached_tokens) * input_rate
+        + cached_tokens * cached_rate
+        + output_tokens * output_rate
+    )
+
+
+# -- pricing arithmetic behind the recommendations and the simulator -----------------------------
+
+
+def minimum_price(cost: float, revenue_share: float, target: float) -> float:
+    """The lowest plan price at which a feature meets its target margin t: c ÷ (s × (1 − t)),
+    with c the feature's cost per customer-month and s its share of the plan's revenue
+    (article 002's tier arithmetic)."""
+    return cost / (revenue_share * (1 - target))
+
+
+def included_uses(revenue: float, target: float, cost_per_use: float) -> int:
+    """Uses a month a plan can include and still meet the target margin t:
+    ⌊R × (1 − t) ÷ u⌋, with R the feature's revenue per customer-month and u its cost per use
+    (article 002's allowance)."""
+    return math.floor(revenue * (1 - target) / cost_per_use)
+
+
+def overage_price(cost_per_use: float, target: float) -> float:
+    """The price of each use beyond the allowance that keeps the target margin t: u ÷ (1 − t),
+    rounded up to the cent so it never falls below the target (article 002)."""
+    return math.ceil(cost_per_use / (1 - target) * 100) / 100
+
+
+@overload
+def fair_use_charge(inference: float, threshold: float, margin: float) -> float: ...
+@overload
+def fair_use_charge(inference: pl.Expr, threshold: pl.Expr, margin: float) -> pl.Expr: ...
+def fair_use_charge(
+    inference: float | pl.Expr, threshold: float | pl.Expr, margin: float
+) -> float | pl.Expr:
+    """Fair use: inference above the threshold T billed at cost plus margin m,
+    max(0, inference − T) ÷ (1 − m)."""
+    if isinstance(inference, pl.Expr) or isinstance(threshold, pl.Expr):
+        return (inference - threshold).clip(lower_bound=0.0) / (1 - margin)  # type: ignore[union-attr]
+    return max(0.0, inference - threshold) / (1 - margin)
+
+
+def routed_cost_factor(routed_share: float, relative_cost: float) -> float:
+    """Cost multiplier of sending a share σ of a feature's calls to a model at relative cost ρ:
+    1 − σ + σρ (article 002's model routing)."""
+    return 1 - routed_share + routed_share * relative_cost
+
+
+def optimization_roi(
+    cost_per_use: float, cost_per_use_after: float, monthly_calls: float, investment: float
+) -> float | None:
+    """First-year return on an engineering investment that lowers a feature's cost per use:
+    (u − u_after) × monthly calls × 12 ÷ investment (article 002). Undefined without an
+    investment, or when the ratio overflows."""
+    if investment <= 0:
+        return None
+    roi = (cost_per_use - cost_per_use_after) * monthly_calls * 12 / investment
+    return roi if math.isfinite(roi) else None

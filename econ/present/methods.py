@@ -1,0 +1,138 @@
+"""The formulas of the Methods page, each tied to the one function that computes it.
+
+The Methods page shows these formulas, the README's Definitions section names the same
+functions, and a test checks all three agree: a formula cannot be shown without the function
+behind it, and a function cannot be renamed without the page and the README following.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """One formula as the Methods page shows it.
+
+    Attributes:
+        key: a short stable name.
+        latex: the formula, as LaTeX.
+        functions: dotted paths of the functions that compute it, the defining one first.
+    """
+
+    key: str
+    latex: str
+    functions: tuple[str, ...]
+
+    @property
+    def caption(self) -> str:
+        """The line under the formula naming its functions."""
+        return "Computed by " + " and ".join(f"`{name}`" for name in self.functions) + "."
+
+
+def resolve(dotted: str) -> Callable[..., Any]:
+    """The function a dotted path names (``econ.measures.gross_profit``)."""
+    module, _, name = dotted.rpartition(".")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def _m(name: str) -> str:
+    return f"econ.measures.{name}"
+
+
+FORMULAS: Final = (
+    Formula(
+        "token_cost",
+        r"\text{cost} = (n_\text{in} - n_\text{cached})\,p_\text{in} + n_\text{cached}\,"
+        r"p_\text{cached} + n_\text{out}\,p_\text{out}",
+        (_m("token_cost"),),
+    ),
+    Formula(
+        "gross_profit",
+        r"\text{GP} = \text{ARPA} - \text{inference} - \text{AI infra} - \text{support}"
+        r" - \text{CS}",
+        (_m("gross_profit"), _m("compute_burdens")),
+    ),
+    Formula(
+        "gross_margin",
+        r"\text{gross margin} = \frac{\text{GP}}{\text{ARPA}} \qquad"
+        r"\text{inference share} = \frac{\text{inference}}{\text{ARPA}}",
+        (_m("gross_margin"), _m("inference_share")),
+    ),
+    Formula(
+        "churn",
+        r"\text{churn} = \frac{\sum \text{MRR of customer-months whose customer is gone"
+        r" the next month}}{\sum \text{MRR of all customer-months before the window's last month}}",
+        (_m("revenue_churn"),),
+    ),
+    Formula(
+        "ltv_revenue",
+        r"\text{LTV}_\text{revenue} = \frac{\text{ARPA}}{\text{churn}}",
+        (_m("lifetime_value"),),
+    ),
+    Formula(
+        "ltv_traditional",
+        r"\text{LTV}_\text{traditional} = \frac{\text{ARPA} - \text{hosting} - \text{support}"
+        r" - \text{CS}}{\text{churn}}",
+        (_m("lifetime_value"), _m("traditional_profit")),
+    ),
+    Formula(
+        "ltv_compute_adjusted",
+        r"\text{LTV}_\text{compute-adjusted} = \frac{\text{GP}}{\text{churn}}",
+        (_m("lifetime_value"), _m("gross_profit")),
+    ),
+    Formula(
+        "ltv_cac",
+        r"\text{LTV:CAC} = \frac{\text{LTV}_\text{compute-adjusted}}{\text{CAC}} \qquad"
+        r"\text{payback} = \frac{\text{CAC}}{\text{GP}}\ \text{months}",
+        (_m("ltv_cac"), _m("payback_months")),
+    ),
+    Formula(
+        "feature_revenue",
+        r"\text{revenue}_f = \sum_{\text{customer-months}} \text{MRR} \times"
+        r"\frac{\text{calls}_f}{\text{calls}} \quad\text{(usage)}\qquad"
+        r"\text{revenue}_f = \sum \text{MRR} \times \frac{w_f}{\sum_g w_g} \quad\text{(custom)}",
+        ("econ.model.features.feature_table",),
+    ),
+    Formula(
+        "feature_margin",
+        r"\text{margin}_f = \frac{\text{revenue}_f - \text{cost}_f}{\text{revenue}_f} \qquad"
+        r"\text{cost per call}_f = \frac{\text{cost}_f}{\text{calls}_f}",
+        (_m("gross_margin"), _m("cost_per_call")),
+    ),
+    Formula(
+        "minimum_price",
+        r"\text{minimum tier price} = \frac{c}{s\,(1 - t)}",
+        (_m("minimum_price"),),
+    ),
+    Formula(
+        "allowance",
+        r"N_\text{included} = \left\lfloor \frac{R\,(1 - t)}{u} \right\rfloor \qquad"
+        r"\text{overage price} = \frac{u}{1 - t}",
+        (_m("included_uses"), _m("overage_price")),
+    ),
+    Formula(
+        "optimization_roi",
+        r"\text{optimization ROI} = \frac{(u - u_\text{after}) \times \text{monthly calls}"
+        r" \times 12}{\text{engineering investment}}",
+        (_m("optimization_roi"),),
+    ),
+    Formula(
+        "routing",
+        r"\text{cost factor} = 1 - \sigma + \sigma\rho",
+        (_m("routed_cost_factor"),),
+    ),
+    Formula(
+        "bill",
+        r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
+        r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}",
+        ("econ.decisions.pricing.simulated_customer_months", _m("fair_use_charge")),
+    ),
+)
+"""Every formula of the Methods page, in its order."""
+
+FORMULA_BY_KEY: Final = {formula.key: formula for formula in FORMULAS}
