@@ -41,100 +41,113 @@ EXIT_BAD_INPUT = 2
 
 
 def _parser() -> argparse.ArgumentParser:
+    """The command line: one sub-command each to analyze, print the scenario, or inspect."""
     parser = argparse.ArgumentParser(
         prog="econ",
         description="Compute-adjusted LTV per segment and gross margin per AI feature.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def data_options(command: argparse.ArgumentParser) -> None:
-        files = command.add_argument_group("data (default: the bundled sample)")
-        files.add_argument(
-            "--usage",
-            type=Path,
-            nargs="+",
-            help="usage ledger: parquet, CSV, JSON or JSON Lines, any layout; or several files "
-            "(e.g. API pages), a folder of them (hive partitions too) or a quoted glob such as "
-            "'ledger/*.parquet'",
-        )
-        files.add_argument(
-            "--revenue", type=Path, help="revenue table: parquet, CSV, JSON or JSON Lines"
-        )
-        files.add_argument(
-            "--scenario",
-            type=Path,
-            help="scenario JSON file (default: sample_data/scenario.json with the sample data, "
-            "else every default)",
-        )
-        reading = command.add_argument_group("reading exports")
-        reading.add_argument("--usage-format", choices=["auto", *usage_formats()], default="auto")
-        reading.add_argument(
-            "--revenue-format", choices=["auto", *revenue_formats()], default="auto"
-        )
-        reading.add_argument(
-            "--customer", help="where usage rows name the customer, e.g. column:user_id"
-        )
-        reading.add_argument(
-            "--feature",
-            help="where usage rows name the feature, e.g. tag:feature: or metadata:feature",
-        )
-        reading.add_argument(
-            "--map",
-            action="append",
-            default=[],
-            metavar="SIDE.COLUMN=FILE_COLUMN",
-            help="map a contract column to a file column, e.g. usage.customer_id=account "
-            "(repeatable; on top of a detected layout it replaces what the layout reads)",
-        )
-        reading.add_argument(
-            "--amounts",
-            choices=AMOUNTS,
-            help="revenue amounts (default auto: as the layout or a header says, else from the "
-            "amounts, with a warning)",
-        )
-        reading.add_argument("--through", help="YYYY-MM: last month of running subscriptions")
-        reading.add_argument(
-            "--include-prorations", action="store_true", help="count Stripe proration lines"
-        )
-        reading.add_argument(
-            "--prices",
-            type=Path,
-            help='price overrides JSON: {"model": {"input_per_mtok": 2.5, "output_per_mtok": 10}}',
-        )
-        reading.add_argument(
-            "--import-spec", type=Path, help='JSON {"usage": {...}, "revenue": {...}} import specs'
-        )
-        reading.add_argument(
-            "--drop-invalid",
-            action="store_true",
-            help="keep the usable rows of files with invalid ones (default: refuse such files)",
-        )
-        reading.add_argument("--dropped-out", type=Path, help="write the dropped rows here as CSV")
-        reading.add_argument(
-            "--no-cache",
-            action="store_true",
-            help=f"read the files again even if they were read before (the rollup cache lives "
-            f"under ${DATA_DIR_ENV}, see the README)",
-        )
-        command.add_argument("--output", type=Path, help="write here instead of standard output")
-
     analyze = commands.add_parser(
         "analyze", help="segment LTVs, feature margins, recommendations and a price simulation"
     )
-    data_options(analyze)
+    _data_options(analyze)
     analyze.add_argument("--format", choices=("table", "json"), default="table")
-
     scenario = commands.add_parser(
         "scenario", help="print the scenario in effect (defaults filled in from the data) as JSON"
     )
-    data_options(scenario)
-
+    _data_options(scenario)
     look = commands.add_parser(
         "inspect", help="how a file would be read: its layout, columns and the choices it offers"
     )
     look.add_argument("file", type=Path)
     look.add_argument("--side", choices=("usage", "revenue"), default="usage")
     return parser
+
+
+def _data_options(command: argparse.ArgumentParser) -> None:
+    """What ``analyze`` and ``scenario`` read: the files, how to read them, where to write."""
+    _file_options(command)
+    _reading_options(command)
+    command.add_argument("--output", type=Path, help="write here instead of standard output")
+
+
+def _file_options(command: argparse.ArgumentParser) -> None:
+    """The files to read (the bundled sample when none is given)."""
+    files = command.add_argument_group("data (default: the bundled sample)")
+    files.add_argument(
+        "--usage",
+        type=Path,
+        nargs="+",
+        help="usage ledger: parquet, CSV, JSON or JSON Lines, any layout; or several files "
+        "(e.g. API pages), a folder of them (hive partitions too) or a quoted glob such as "
+        "'ledger/*.parquet'",
+    )
+    files.add_argument(
+        "--revenue", type=Path, help="revenue table: parquet, CSV, JSON or JSON Lines"
+    )
+    files.add_argument(
+        "--scenario",
+        type=Path,
+        help="scenario JSON file (default: sample_data/scenario.json with the sample data, "
+        "else every default)",
+    )
+
+
+def _reading_options(command: argparse.ArgumentParser) -> None:
+    """How exports are read: their layouts, where ids come from, prices, invalid rows."""
+    reading = command.add_argument_group("reading exports")
+    _layout_options(reading)
+    reading.add_argument(
+        "--prices",
+        type=Path,
+        help='price overrides JSON: {"model": {"input_per_mtok": 2.5, "output_per_mtok": 10}}',
+    )
+    reading.add_argument(
+        "--import-spec", type=Path, help='JSON {"usage": {...}, "revenue": {...}} import specs'
+    )
+    reading.add_argument(
+        "--drop-invalid",
+        action="store_true",
+        help="keep the usable rows of files with invalid ones (default: refuse such files)",
+    )
+    reading.add_argument("--dropped-out", type=Path, help="write the dropped rows here as CSV")
+    reading.add_argument(
+        "--no-cache",
+        action="store_true",
+        help=f"read the files again even if they were read before (the rollup cache lives "
+        f"under ${DATA_DIR_ENV}, see the README)",
+    )
+
+
+def _layout_options(reading: argparse._ArgumentGroup) -> None:
+    """Which layout each file is, and how its columns map to the contract's."""
+    reading.add_argument("--usage-format", choices=["auto", *usage_formats()], default="auto")
+    reading.add_argument("--revenue-format", choices=["auto", *revenue_formats()], default="auto")
+    reading.add_argument(
+        "--customer", help="where usage rows name the customer, e.g. column:user_id"
+    )
+    reading.add_argument(
+        "--feature",
+        help="where usage rows name the feature, e.g. tag:feature: or metadata:feature",
+    )
+    reading.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="SIDE.COLUMN=FILE_COLUMN",
+        help="map a contract column to a file column, e.g. usage.customer_id=account "
+        "(repeatable; on top of a detected layout it replaces what the layout reads)",
+    )
+    reading.add_argument(
+        "--amounts",
+        choices=AMOUNTS,
+        help="revenue amounts (default auto: as the layout or a header says, else from the "
+        "amounts, with a warning)",
+    )
+    reading.add_argument("--through", help="YYYY-MM: last month of running subscriptions")
+    reading.add_argument(
+        "--include-prorations", action="store_true", help="count Stripe proration lines"
+    )
 
 
 def _read_json(path: Path, what: str) -> Any:

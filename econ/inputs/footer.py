@@ -94,6 +94,16 @@ class _Compact:
     def value(self, kind: int, depth: int) -> Value:
         if depth > _MAX_DEPTH:
             raise _DamagedError("the footer nests too deep")
+        if kind in (9, 10):
+            return self.sequence(depth)
+        if kind == 11:
+            return self.mapping(depth)
+        if kind == 12:
+            return self.record(depth)
+        return self.scalar(kind)
+
+    def scalar(self, kind: int) -> Value:
+        """A value that holds no other: a boolean, an integer, a double or bytes."""
         if kind in (1, 2):  # a boolean inside a list: one byte
             return self.byte() == 1
         if kind in (3, 4, 5, 6):  # byte, i16, i32, i64
@@ -103,12 +113,6 @@ class _Compact:
             return result
         if kind == 8:
             return self.take(self.varint())
-        if kind in (9, 10):
-            return self.sequence(depth)
-        if kind == 11:
-            return self.mapping(depth)
-        if kind == 12:
-            return self.record(depth)
         raise _DamagedError(f"the footer holds an unknown value type ({kind})")
 
     def sequence(self, depth: int) -> list[Value]:
@@ -236,34 +240,45 @@ def _leaf_widths(schema: Value | None) -> Widths:
     for index, element in enumerate(schema):
         if not isinstance(element, dict):
             raise _DamagedError("a schema element is not a record")
-        name = element.get(4, b"")
-        text = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
         children = element.get(5)
         if index == 0:
             stack.append(("", children if isinstance(children, int) else 0))
             continue
-        while stack and stack[-1][1] == 0:
-            stack.pop()
-        if not stack:
-            raise _DamagedError("its schema lists more columns than its root holds")
-        parent, left = stack.pop()
-        stack.append((parent, left - 1))
-        path = f"{parent}.{text}" if parent else text
+        path = _child_path(stack, element)
         if isinstance(children, int) and children > 0:
             stack.append((path, children))
             continue
-        physical = element.get(1)
-        if not isinstance(physical, int) or physical not in _PHYSICAL:
-            raise _DamagedError(f"column {path!r} has no known physical type")
-        width = _PHYSICAL[physical][1]
-        if physical == 7:
-            length = element.get(2)
-            if not isinstance(length, int) or length < 0:
-                raise _DamagedError(f"column {path!r} is a fixed-length byte array with no length")
-            width = length
-        flat = "." not in path and element.get(3) != 2  # REPEATED is 2
-        leaves[path] = (physical, width, flat)
+        leaves[path] = _leaf(element, path)
     return leaves
+
+
+def _child_path(stack: list[tuple[str, int]], element: dict[int, Value]) -> str:
+    """The dotted path of a schema element below the root, counted as one of its parent's
+    children (``stack`` holds each open parent's path and the children it has still to come)."""
+    while stack and stack[-1][1] == 0:
+        stack.pop()
+    if not stack:
+        raise _DamagedError("its schema lists more columns than its root holds")
+    parent, left = stack.pop()
+    stack.append((parent, left - 1))
+    name = element.get(4, b"")
+    text = name.decode("utf-8", "replace") if isinstance(name, bytes) else str(name)
+    return f"{parent}.{text}" if parent else text
+
+
+def _leaf(element: dict[int, Value], path: str) -> tuple[int, int | None, bool]:
+    """A leaf column's physical type, fixed width and flatness."""
+    physical = element.get(1)
+    if not isinstance(physical, int) or physical not in _PHYSICAL:
+        raise _DamagedError(f"column {path!r} has no known physical type")
+    width = _PHYSICAL[physical][1]
+    if physical == 7:
+        length = element.get(2)
+        if not isinstance(length, int) or length < 0:
+            raise _DamagedError(f"column {path!r} is a fixed-length byte array with no length")
+        width = length
+    flat = "." not in path and element.get(3) != 2  # REPEATED is 2
+    return physical, width, flat
 
 
 def _check_offsets(meta: dict[int, Value], data_end: int, group: int) -> None:
@@ -295,6 +310,8 @@ def _path(meta: dict[int, Value]) -> str:
 
 
 def _check_chunk(meta: dict[int, Value], widths: Widths, rows: int, group: int) -> None:
+    """A column chunk against the schema and its row group: a column the schema has, of its
+    type, holding as many values as the group has rows (when flat), and statistics that fit."""
     parts = meta.get(3, [])
     if not isinstance(parts, list) or not all(isinstance(part, bytes) for part in parts):
         raise _DamagedError(f"a column chunk in row group {group} has no valid path")
@@ -313,10 +330,18 @@ def _check_chunk(meta: dict[int, Value], widths: Widths, rows: int, group: int) 
     statistics = meta.get(12)
     if statistics is None:
         return
+    where = f"column {path!r} in row group {group}"
     if not isinstance(statistics, dict):
-        raise _DamagedError(
-            f"column {path!r} in row group {group} has statistics that are not a record"
-        )
+        raise _DamagedError(f"{where} has statistics that are not a record")
+    _check_statistic_widths(statistics, physical, width, where)
+    _check_statistic_counts(statistics, values, where)
+
+
+def _check_statistic_widths(
+    statistics: dict[int, Value], physical: int, width: int | None, where: str
+) -> None:
+    """Each minimum and maximum is as wide as its column's physical type (when that is
+    fixed)."""
     for field_id, name in _STATISTIC_NAMES.items():
         raw = statistics.get(field_id)
         if raw is None:
@@ -325,16 +350,18 @@ def _check_chunk(meta: dict[int, Value], widths: Widths, rows: int, group: int) 
             size = len(raw) if isinstance(raw, bytes) else "not"
             kind = _PHYSICAL[physical][0]
             raise _DamagedError(
-                f"the {name} statistic of column {path!r} in row group {group} is {size} bytes "
-                f"long, but a {kind} value takes {width}"
+                f"the {name} statistic of {where} is {size} bytes long, but a {kind} value "
+                f"takes {width}"
             )
+
+
+def _check_statistic_counts(statistics: dict[int, Value], values: int, where: str) -> None:
+    """The null and distinct counts lie between 0 and the chunk's values."""
     for field_id, name in ((3, "null count"), (4, "distinct count")):
         count = statistics.get(field_id)
         if count is not None and (not isinstance(count, int) or not 0 <= count <= values):
             raise _DamagedError(
-                f"the {name} of column {path!r} in row group {group} is {_shown(count)}, not "
-                "between 0 "
-                f"and its {values:,} values"
+                f"the {name} of {where} is {_shown(count)}, not between 0 and its {values:,} values"
             )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
@@ -117,58 +118,20 @@ def vouched_rollup(
 
     Returns the rollup with :data:`ROWS_READ`, or ``None`` when a rule is in doubt.
     """
-    schema = frame.collect_schema()
+    columns = _Columns(frame.collect_schema(), facts, sources)
     time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in sources), None)
     if time_column is None or s.COST_USD not in sources:
         return None
-
-    def column(name: str) -> tuple[str, pl.DataType, ColumnFacts]:
-        source = sources[name]
-        return source, schema[source], facts.get(source, ColumnFacts(None))
-
-    keys: list[pl.Expr] = []
-    for name in s.USAGE_REQUIRED:
-        source, dtype, fact = column(name)
-        if fact.nulls != 0 or not _is_id_type(dtype):
-            return None
-        # A categorical key groups by its code; few distinct features make that much cheaper.
-        key = pl.col(source).cast(pl.Categorical) if name == s.FEATURE_ID else pl.col(source)
-        keys.append(key.alias(name))
-
-    source, dtype, fact = column(time_column)
+    keys = _vouched_keys(columns)
+    if keys is None:
+        return None
+    source, dtype, fact = columns[time_column]
     month = _month(pl.col(source), dtype, fact)
     if month is None:
         return None
-
-    source, dtype, fact = column(s.COST_USD)
-    if not (_is_number(dtype) and fact.nulls == 0 and _at_least_zero(fact) and _finite(fact)):
+    aggregations = _vouched_sums(columns)
+    if aggregations is None:
         return None
-    cost = pl.col(source).cast(pl.Float64)
-    aggregations = [
-        cost.sum().alias(s.COST_USD),
-        pl.len().alias(ROWS_READ),
-        *_seen(s.COST_USD, cost),
-    ]
-
-    if s.CALLS in sources:
-        source, dtype, fact = column(s.CALLS)
-        if not (_is_count(dtype) and fact.nulls == 0 and _at_least_zero(fact)):
-            return None
-        calls = pl.col(source).cast(pl.Int64, strict=False)
-        aggregations += [calls.sum().alias(s.CALLS), *_seen(s.CALLS, calls)]
-    else:
-        aggregations.append(pl.len().cast(pl.Int64).alias(s.CALLS))
-
-    for name in s.TOKEN_COLUMNS:
-        if name not in sources:
-            aggregations.append(pl.lit(None, pl.Int64).alias(name))
-            continue
-        source, dtype, fact = column(name)
-        if not (_is_count(dtype) and (fact.nulls == fact.rows or _at_least_zero(fact))):
-            return None
-        tokens = pl.col(source).cast(pl.Int64, strict=False)
-        aggregations += [_known_sum(tokens).alias(name), *_seen(name, tokens)]
-
     rollup = (
         frame.group_by(*keys, month.alias(s.MONTH))
         .agg(aggregations)
@@ -177,6 +140,83 @@ def vouched_rollup(
     )
     rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
     return rollup if rollup.height and _rollup_holds(rollup, rows) else None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The file's contract columns, each looked up as the file column holding it, its type and
+    its statistics."""
+
+    schema: pl.Schema
+    facts: Mapping[str, ColumnFacts]
+    sources: Mapping[str, str]
+
+    def __getitem__(self, name: str) -> tuple[str, pl.DataType, ColumnFacts]:
+        source = self.sources[name]
+        return source, self.schema[source], self.facts.get(source, ColumnFacts(None))
+
+
+def _vouched_keys(columns: _Columns) -> list[pl.Expr] | None:
+    """The customer and feature keys to group by, or ``None`` when an id may be missing or is
+    of a type the general path would convert."""
+    keys: list[pl.Expr] = []
+    for name in s.USAGE_REQUIRED:
+        source, dtype, fact = columns[name]
+        if fact.nulls != 0 or not _is_id_type(dtype):
+            return None
+        # A categorical key groups by its code; few distinct features make that much cheaper.
+        key = pl.col(source).cast(pl.Categorical) if name == s.FEATURE_ID else pl.col(source)
+        keys.append(key.alias(name))
+    return keys
+
+
+def _vouched_sums(columns: _Columns) -> list[pl.Expr] | None:
+    """Each group's cost, rows, calls and tokens (and the values seen, to check the statistics
+    on the rollup), or ``None`` when a rule on any of them is in doubt."""
+    aggregations: list[pl.Expr] = []
+    for sums in (_cost_sums, _calls_sums, _token_sums):
+        found = sums(columns)
+        if found is None:
+            return None
+        aggregations += found
+    return aggregations
+
+
+def _cost_sums(columns: _Columns) -> list[pl.Expr] | None:
+    """A group's cost and rows, when every cost is a number, known, at least zero and finite."""
+    source, dtype, fact = columns[s.COST_USD]
+    if not (_is_number(dtype) and fact.nulls == 0 and _at_least_zero(fact) and _finite(fact)):
+        return None
+    cost = pl.col(source).cast(pl.Float64)
+    return [cost.sum().alias(s.COST_USD), pl.len().alias(ROWS_READ), *_seen(s.COST_USD, cost)]
+
+
+def _calls_sums(columns: _Columns) -> list[pl.Expr] | None:
+    """A group's calls (one a row when the file has no calls column), when every count is a
+    known whole number of at least zero."""
+    if s.CALLS not in columns.sources:
+        return [pl.len().cast(pl.Int64).alias(s.CALLS)]
+    source, dtype, fact = columns[s.CALLS]
+    if not (_is_count(dtype) and fact.nulls == 0 and _at_least_zero(fact)):
+        return None
+    calls = pl.col(source).cast(pl.Int64, strict=False)
+    return [calls.sum().alias(s.CALLS), *_seen(s.CALLS, calls)]
+
+
+def _token_sums(columns: _Columns) -> list[pl.Expr] | None:
+    """A group's tokens of each kind (null where the file has none), when every count is a
+    whole number of at least zero."""
+    aggregations: list[pl.Expr] = []
+    for name in s.TOKEN_COLUMNS:
+        if name not in columns.sources:
+            aggregations.append(pl.lit(None, pl.Int64).alias(name))
+            continue
+        source, dtype, fact = columns[name]
+        if not (_is_count(dtype) and (fact.nulls == fact.rows or _at_least_zero(fact))):
+            return None
+        tokens = pl.col(source).cast(pl.Int64, strict=False)
+        aggregations += [_known_sum(tokens).alias(name), *_seen(name, tokens)]
+    return aggregations
 
 
 def _seen(name: str, value: pl.Expr) -> list[pl.Expr]:

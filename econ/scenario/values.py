@@ -69,6 +69,16 @@ def parse_json(text: str | bytes, what: str) -> Any:
         ScenarioError: naming ``what`` and the problem.
     """
     raw = text.encode() if isinstance(text, str) else text
+    _refuse_deep_nesting(raw, what)
+    try:
+        return json.loads(raw)
+    except ValueError as error:  # not JSON, not UTF-8, or a number with thousands of digits
+        raise ScenarioError(f"{what} is not valid JSON: {error}") from None
+
+
+def _refuse_deep_nesting(raw: bytes, what: str) -> None:
+    """Refuse JSON bytes that open more than :data:`MAX_JSON_DEPTH` lists or objects inside one
+    another, counting brackets outside strings in one pass, without parsing."""
     depth = deepest = 0
     in_text = escaped = False
     for byte in raw:
@@ -90,10 +100,6 @@ def parse_json(text: str | bytes, what: str) -> Any:
                 )
         elif byte in (0x5D, 0x7D):  # ] }
             depth -= 1
-    try:
-        return json.loads(raw)
-    except ValueError as error:  # not JSON, not UTF-8, or a number with thousands of digits
-        raise ScenarioError(f"{what} is not valid JSON: {error}") from None
 
 
 def mapping(value: object, what: str) -> Mapping[str, Any]:

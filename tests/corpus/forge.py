@@ -10,6 +10,7 @@ and its ``PAR1`` frame stay as they were.
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 STOP, TRUE, FALSE, BYTE, I16, I32, I64, DOUBLE, BINARY, LIST, SET, MAP, STRUCT = range(13)
@@ -54,19 +55,6 @@ class _In:
         return (raw >> 1) ^ -(raw & 1)
 
     def value(self, kind: int) -> Node:
-        if kind in (TRUE, FALSE):
-            return Node(kind, self.byte() == 1)
-        if kind == BYTE:
-            return Node(kind, self.byte())
-        if kind in (I16, I32, I64):
-            return Node(kind, self.zigzag())
-        if kind == DOUBLE:
-            self.at += 8
-            return Node(kind, struct.unpack("<d", self.data[self.at - 8 : self.at])[0])
-        if kind == BINARY:
-            length = self.varint()
-            self.at += length
-            return Node(kind, self.data[self.at - length : self.at])
         if kind in (LIST, SET):
             header = self.byte()
             size, items = header >> 4, header & 0x0F
@@ -75,7 +63,20 @@ class _In:
             return Node(kind, [self.value(items) for _ in range(size)], items)
         if kind == STRUCT:
             return Node(kind, self.record())
-        raise ValueError(f"the corpus forger does not handle type {kind}")
+        read = _SCALAR_READERS.get(kind)
+        if read is None:
+            raise ValueError(f"the corpus forger does not handle type {kind}")
+        return Node(kind, read(self))
+
+    def double(self) -> float:
+        self.at += 8
+        value: float = struct.unpack("<d", self.data[self.at - 8 : self.at])[0]
+        return value
+
+    def binary(self) -> bytes:
+        length = self.varint()
+        self.at += length
+        return self.data[self.at - length : self.at]
 
     def record(self) -> Record:
         record, last = Record(), 0
@@ -87,6 +88,19 @@ class _In:
             else:
                 record.fields[last] = self.value(kind)
         return record
+
+
+_SCALAR_READERS: dict[int, Callable[[_In], object]] = {
+    TRUE: lambda reader: reader.byte() == 1,
+    FALSE: lambda reader: reader.byte() == 1,
+    BYTE: _In.byte,
+    I16: _In.zigzag,
+    I32: _In.zigzag,
+    I64: _In.zigzag,
+    DOUBLE: _In.double,
+    BINARY: _In.binary,
+}
+"""How each type that holds no other value is read, by its compact-protocol type."""
 
 
 def _varint(value: int) -> bytes:
@@ -106,29 +120,60 @@ def _zigzag(value: int) -> bytes:
 
 
 def _encode(node: Node) -> bytes:
-    kind, value = node.kind, node.value
-    if kind in (TRUE, FALSE):
-        return bytes([1 if value else 2])
-    if kind == BYTE:
-        assert isinstance(value, int)
-        return bytes([value])
-    if kind in (I16, I32, I64):
-        assert isinstance(value, int)
-        return _zigzag(value)
-    if kind == DOUBLE:
-        return struct.pack("<d", value)
-    if kind == BINARY:
-        assert isinstance(value, bytes)
-        return _varint(len(value)) + value
-    if kind in (LIST, SET):
-        assert isinstance(value, list)
-        size = len(value)
-        head = bytes([(size << 4) | node.items]) if size < 15 else bytes([0xF0 | node.items])
-        if size >= 15:
-            head += _varint(size)
-        return head + b"".join(_encode(item) for item in value)
-    assert isinstance(value, Record)
-    return _encode_record(value)
+    return _ENCODERS.get(node.kind, _encode_struct)(node)
+
+
+def _encode_flag(node: Node) -> bytes:
+    return bytes([1 if node.value else 2])
+
+
+def _encode_byte(node: Node) -> bytes:
+    assert isinstance(node.value, int)
+    return bytes([node.value])
+
+
+def _encode_int(node: Node) -> bytes:
+    assert isinstance(node.value, int)
+    return _zigzag(node.value)
+
+
+def _encode_double(node: Node) -> bytes:
+    return struct.pack("<d", node.value)
+
+
+def _encode_binary(node: Node) -> bytes:
+    assert isinstance(node.value, bytes)
+    return _varint(len(node.value)) + node.value
+
+
+def _encode_list(node: Node) -> bytes:
+    value = node.value
+    assert isinstance(value, list)
+    size = len(value)
+    head = bytes([(size << 4) | node.items]) if size < 15 else bytes([0xF0 | node.items])
+    if size >= 15:
+        head += _varint(size)
+    return head + b"".join(_encode(item) for item in value)
+
+
+def _encode_struct(node: Node) -> bytes:
+    assert isinstance(node.value, Record)
+    return _encode_record(node.value)
+
+
+_ENCODERS: dict[int, Callable[[Node], bytes]] = {
+    TRUE: _encode_flag,
+    FALSE: _encode_flag,
+    BYTE: _encode_byte,
+    I16: _encode_int,
+    I32: _encode_int,
+    I64: _encode_int,
+    DOUBLE: _encode_double,
+    BINARY: _encode_binary,
+    LIST: _encode_list,
+    SET: _encode_list,
+}
+"""How each type is written, by its compact-protocol type (any other is a record)."""
 
 
 def _encode_record(record: Record) -> bytes:

@@ -13,7 +13,8 @@ from builders import WriteParquet
 
 import econ
 from econ.errors import Problem
-from econ.inputs import cache, ingest
+from econ.inputs import cache
+from econ.inputs.ingest import assemble
 
 
 @pytest.fixture
@@ -45,13 +46,13 @@ DROP = econ.IngestOptions(on_invalid="drop")
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count loads that read the files (not the cache)."""
     reads: list[int] = []
-    original = ingest._load_dataset
+    original = assemble._read_dataset
 
     def reading(*args: Any, **kwargs: Any) -> econ.Dataset:
         reads.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(ingest, "_load_dataset", reading)
+    monkeypatch.setattr(assemble, "_read_dataset", reading)
     return reads
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import econ
-from econ.inputs import ingest
+from econ.inputs.ingest import usage
 from econ.inputs.readers import ColumnFacts, open_table, parquet_facts
 from econ.inputs.rollup import vouched_rollup
 
@@ -84,7 +84,7 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         taken.append(result is not None)
         return result
 
-    monkeypatch.setattr(ingest, "vouched_rollup", recording)
+    monkeypatch.setattr(usage, "vouched_rollup", recording)
     return taken
 
 

@@ -206,23 +206,9 @@ class Fields:
             values = head.select(expr.alias("v"))["v"]
         except pl.exceptions.PolarsError:
             return []
-        if isinstance(values.dtype, pl.Struct):
-            return [f.name for f in values.dtype.fields]
-        if isinstance(values.dtype, pl.Map):
-            return values.map.keys().explode().drop_nulls().unique().sort().to_list()
-        if values.dtype != pl.String:
-            return []
-        text = head.select(json_text(expr).alias("v"))["v"].drop_nulls()
-        text = text.filter(text.str.starts_with("{"))
-        if text.len() == 0:
-            return []
-        try:
-            decoded = text.str.json_decode(infer_schema_length=text.len())
-        except pl.exceptions.PolarsError:
-            return []
-        if not isinstance(decoded.dtype, pl.Struct):
-            return []
-        return [f.name for f in decoded.dtype.fields]
+        if values.dtype == pl.String:
+            return _json_keys(head.select(json_text(expr).alias("v"))["v"])
+        return _nested_keys(values)
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -257,6 +243,30 @@ class Fields:
         # line's period.start.
         flat = normalize(path)
         return pl.col(flat) if flat in self.schema else None
+
+
+def _nested_keys(values: pl.Series) -> list[str]:
+    """The keys of a struct's fields or a map's entries (none for any other type)."""
+    if isinstance(values.dtype, pl.Struct):
+        return [f.name for f in values.dtype.fields]
+    if isinstance(values.dtype, pl.Map):
+        return values.map.keys().explode().drop_nulls().unique().sort().to_list()
+    return []
+
+
+def _json_keys(text: pl.Series) -> list[str]:
+    """The keys of the JSON objects among ``text``'s values."""
+    text = text.drop_nulls()
+    text = text.filter(text.str.starts_with("{"))
+    if text.len() == 0:
+        return []
+    try:
+        decoded = text.str.json_decode(infer_schema_length=text.len())
+    except pl.exceptions.PolarsError:
+        return []
+    if not isinstance(decoded.dtype, pl.Struct):
+        return []
+    return [f.name for f in decoded.dtype.fields]
 
 
 def inside(expr: pl.Expr, dtype: pl.DataType, keys: Sequence[str]) -> pl.Expr | None:
