@@ -10,7 +10,15 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 
 from econ.decisions.pricing import BillChanges, Simulation, simulate
 from econ.decisions.recommend import Recommendation, recommend
-from econ.errors import InputError, Problem, ScenarioError
+from econ.errors import (
+    DatasetNotFoundError,
+    EconError,
+    InputError,
+    Problem,
+    ScenarioError,
+    StaleCustomerMonthsError,
+    UnknownNameError,
+)
 from econ.inputs.imports import ImportSpec
 from econ.inputs.ingest import (
     Dataset,
@@ -45,6 +53,8 @@ __all__ = [
     "Cogs",
     "CustomerMonths",
     "Dataset",
+    "DatasetNotFoundError",
+    "EconError",
     "ImportSpec",
     "IngestOptions",
     "InputError",
@@ -63,7 +73,9 @@ __all__ = [
     "ScenarioError",
     "Simulation",
     "Source",
+    "StaleCustomerMonthsError",
     "Totals",
+    "UnknownNameError",
     "UsageLoad",
     "Window",
     "analyze",

@@ -1,7 +1,22 @@
-"""Errors a user can cause, each carrying a message written for that user.
+"""Every error the package raises on purpose, each carrying a message written for its user.
 
-Both derive from :class:`ValueError`, so callers that only care about "bad input" can catch
-one type; the CLI turns them into exit code 2 and the app into an error box.
+One base class, :class:`EconError`, so a caller can catch everything the package refuses in one
+``except`` clause. Each also derives from a built-in exception, so ``except ValueError`` (or
+``KeyError``, ``LookupError``) catches it as well::
+
+    EconError(Exception)
+    ├── InputError(ValueError)            an input file breaks rules; carries each Problem
+    ├── ScenarioError(ValueError)         a scenario value is out of range, malformed, or does
+    │                                     not fit the data
+    ├── DatasetNotFoundError(LookupError) no stored dataset has that id
+    ├── StoreWriteError                   an upload can be neither stored nor read from memory
+    ├── UnknownNameError(KeyError)        a report has no segment or feature of that name
+    └── StaleCustomerMonthsError(ValueError)
+                                          customer-months built for another scenario's shaping
+
+The CLI turns :class:`InputError` and :class:`ScenarioError` into exit code 2 and the app into
+an error box. ``str()`` of an :class:`UnknownNameError` quotes its message, as every
+:class:`KeyError`'s does; ``args[0]`` holds the words alone.
 """
 
 from __future__ import annotations
@@ -56,7 +71,11 @@ def format_row(row: Mapping[str, object]) -> str:
     return ", ".join(parts)
 
 
-class InputError(ValueError):
+class EconError(Exception):
+    """The base of every error the package raises on purpose; its message is for the user."""
+
+
+class InputError(EconError, ValueError):
     """An input file cannot be used; ``problems`` lists every broken rule found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -66,5 +85,25 @@ class InputError(ValueError):
         super().__init__(" ".join(problem.message() for problem in self.problems))
 
 
-class ScenarioError(ValueError):
+class ScenarioError(EconError, ValueError):
     """A scenario value is out of range, malformed, or does not fit the data."""
+
+
+class DatasetNotFoundError(EconError, LookupError):
+    """No dataset with that id is stored (it was deleted, or the link came from elsewhere)."""
+
+
+class StoreWriteError(EconError):
+    """An upload cannot even be read: neither the data directory nor a temporary folder can be
+    written, and its files cannot be read from memory. Its message, for the user, is a rule
+    the upload breaks ("cannot be read now: ...")."""
+
+
+class UnknownNameError(EconError, KeyError):
+    """A report was asked for a segment or feature it does not have ("no segment 'x'; segments
+    are [...]")."""
+
+
+class StaleCustomerMonthsError(EconError, ValueError):
+    """Customer-months were built for another scenario's shaping part (window, prices,
+    segmentation or burdens) than the one they are asked to report on."""

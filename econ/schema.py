@@ -63,7 +63,6 @@ USAGE_TIME_COLUMNS: Final = (TIMESTAMP, MONTH)
 USAGE_OPTIONAL: Final = (COST_USD, CALLS, MODEL, INPUT_TOKENS, OUTPUT_TOKENS, CACHED_INPUT_TOKENS)
 REVENUE_REQUIRED: Final = (CUSTOMER_ID, MONTH, MRR_USD, PLAN)
 
-ID_COLUMNS: Final = frozenset({CUSTOMER_ID, FEATURE_ID, PLAN, MODEL})
 ID_MAX_LENGTH: Final = 256
 """Ids longer than this are refused: no real id is, and hostile ones bloat every table."""
 EARLIEST_MONTH: Final = dt.date(1990, 1, 1)
@@ -168,7 +167,6 @@ Category = Literal["core", "value_add", "premium", "commodity"]
 CATEGORIES: Final[tuple[Category, ...]] = ("core", "value_add", "premium", "commodity")
 
 Status = Literal["negative", "act", "watch", "ok", "above_band"]
-STATUSES: Final[tuple[Status, ...]] = ("negative", "act", "watch", "ok", "above_band")
 
 
 @dataclass(frozen=True, slots=True)

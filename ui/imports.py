@@ -16,27 +16,12 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 import econ
-from econ import schema as s
 from econ.inputs import imports
 from econ.inputs.cache import bytes_hash
 from econ.inputs.readers import Limits, open_table
 from ui.text import plain
 
 NONE = "—"
-_TARGET_LABELS = {
-    s.CUSTOMER_ID: "customer_id",
-    s.FEATURE_ID: "feature_id",
-    s.TIMESTAMP: "timestamp",
-    s.MONTH: "month",
-    s.COST_USD: "cost_usd",
-    s.CALLS: "calls",
-    s.MODEL: "model",
-    s.INPUT_TOKENS: "input_tokens",
-    s.OUTPUT_TOKENS: "output_tokens",
-    s.CACHED_INPUT_TOKENS: "cached_input_tokens",
-    s.MRR_USD: "mrr_usd",
-    s.PLAN: "plan",
-}
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -174,7 +159,7 @@ def _mapping_controls(side: imports.Side, key: str, found: imports.Inspection) -
     for index, target in enumerate(targets):
         guess = found.mapping.get(target)
         value = columns[index % 4].selectbox(
-            _TARGET_LABELS[target],
+            target,
             options,
             index=options.index(guess) if guess in options else 0,
             key=f"{key}:map:{target}",

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from econ import schema as s
+from econ.errors import StaleCustomerMonthsError, UnknownNameError
 from econ.inputs.ingest import Dataset, Source, load_dataset
 from econ.model import measures as m
 from econ.model.customer_months import (
@@ -84,7 +85,7 @@ class Report:
         """One segment's row as a dict (``"all"`` for the blended row)."""
         rows = self.segments.filter(pl.col("segment") == name)
         if rows.height != 1:
-            raise KeyError(
+            raise UnknownNameError(
                 f"no segment {name!r}; segments are {self.segments['segment'].to_list()}"
             )
         return rows.row(0, named=True)
@@ -92,7 +93,7 @@ class Report:
     def feature(self, feature_id: str) -> dict[str, Any]:
         rows = self.features.filter(pl.col(s.FEATURE_ID) == feature_id)
         if rows.height != 1:
-            raise KeyError(f"no feature {feature_id!r}")
+            raise UnknownNameError(f"no feature {feature_id!r}")
         return rows.row(0, named=True)
 
     def to_dict(self) -> dict[str, Any]:
@@ -132,11 +133,12 @@ def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
 def analyze_customer_months(cms: CustomerMonths, scenario: Scenario) -> Report:
     """The report from customer-months already built for this scenario's shaping part (see
     :func:`econ.model.customer_months.shaping`): what a change of churn, CAC, allocation or
-    categories needs to recompute. Raises :class:`ValueError` for customer-months built
+    categories needs to recompute. Raises :class:`~econ.errors.StaleCustomerMonthsError` for
+    customer-months built
     with another window, prices, segmentation or burdens.
     """
     if shaping(scenario) != cms.shaped_by:
-        raise ValueError(
+        raise StaleCustomerMonthsError(
             "these customer-months were built for another window, prices, segmentation or "
             "burdens; build them from this scenario"
         )

@@ -4,6 +4,8 @@ The app's controls, the share link and the CLI's ``--scenario file.json`` all re
 :class:`Scenario`; nothing else carries assumptions. Values are checked when the scenario is
 built (ranges, formats); what depends on the data (does the segment column exist?) is checked
 by :func:`econ.analyze`. Both raise :class:`~econ.errors.ScenarioError` with a readable message.
+The JSON form is :mod:`econ.scenario.codec`'s, every record of the tree alike, with the
+scenario's ``version`` as its first key.
 
 Per-segment values (``churn``, ``cac_usd``, each ``cogs`` burden) are a number for every segment
 or a map ``{segment: number}``. How a map is read:
@@ -22,19 +24,13 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 from econ.errors import ScenarioError
+from econ.scenario.codec import Record, read_fields, to_plain
 from econ.scenario.levers import Levers, PriceBook
-from econ.scenario.values import (
-    LARGEST,
-    freeze,
-    known_keys,
-    number,
-    number_map,
-    parse_json,
-    sequence,
-)
+from econ.scenario.values import LARGEST, freeze, number, number_map, parse_json
 from econ.schema import (
     CATEGORIES,
     CATEGORY_BANDS,
@@ -61,14 +57,8 @@ def _per_segment(value: object, what: str, *, high: float = LARGEST) -> PerSegme
     return number(value, what, high=high)
 
 
-def _plain(value: PerSegment | None) -> float | dict[str, float] | None:
-    if value is None or isinstance(value, float):
-        return value
-    return dict(value)
-
-
 @dataclass(frozen=True)
-class Allocation:
+class Allocation(Record):
     """How each customer-month's revenue is split over features.
 
     ``usage``: by the customer-month's share of calls. ``custom``: by ``weights`` (normalized, so
@@ -93,7 +83,7 @@ class Allocation:
 
 
 @dataclass(frozen=True)
-class Cogs:
+class Cogs(Record):
     """Cost burdens per active customer-month, in dollars, besides inference.
 
     ``ai_infra_usd``, ``support_usd`` and ``cs_usd`` enter compute-adjusted gross profit;
@@ -198,24 +188,7 @@ class Scenario:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values; :meth:`from_dict` turns them back into an equal scenario."""
-        return {
-            "version": SCENARIO_VERSION,
-            "segment_by": self.segment_by,
-            "usage_tier_percentiles": list(self.usage_tier_percentiles),
-            "allocation": {
-                "method": self.allocation.method,
-                "weights": dict(self.allocation.weights),
-            },
-            "churn": _plain(self.churn),
-            "cac_usd": _plain(self.cac_usd),
-            "cogs": {name: _plain(getattr(self.cogs, name)) for name in BURDENS},
-            "prices": dict(self.prices),
-            "months": list(self.months) if self.months else None,
-            "feature_categories": dict(self.feature_categories),
-            "targets": dict(self.targets),
-            "price_book": self.price_book.to_dict(),
-            "levers": self.levers.to_dict(),
-        }
+        return {"version": SCENARIO_VERSION, **to_plain(self)}
 
     def to_json(self, *, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, sort_keys=False, allow_nan=False)
@@ -223,51 +196,57 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
         """Build from plain values; missing keys take their defaults, unknown keys are refused."""
-        if not isinstance(data, Mapping):
-            raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
-        known = {f.name for f in fields(cls)} | {"version"}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ScenarioError(
-                f"unknown scenario keys {unknown}; the keys are {sorted(known - {'version'})}"
-            )
-        version = data.get("version", SCENARIO_VERSION)
-        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            raise ScenarioError(f"scenario version must be a positive integer, got {version!r}")
-        if version > SCENARIO_VERSION:
-            raise ScenarioError(
-                f"this scenario was written by a newer version (v{version}); "
-                f"this version reads up to v{SCENARIO_VERSION}"
-            )
-        kwargs: dict[str, Any] = {}
-        for key in ("segment_by", "churn", "cac_usd", "prices", "feature_categories", "targets"):
-            if data.get(key) is not None:
-                kwargs[key] = data[key]
-        if data.get("usage_tier_percentiles") is not None:
-            kwargs["usage_tier_percentiles"] = tuple(
-                sequence(data["usage_tier_percentiles"], "usage_tier_percentiles")
-            )
-        if data.get("months") is not None:
-            kwargs["months"] = tuple(sequence(data["months"], "months"))
-        if data.get("allocation") is not None:
-            kwargs["allocation"] = _build(Allocation, data["allocation"], "allocation")
-        if data.get("cogs") is not None:
-            kwargs["cogs"] = _build(Cogs, data["cogs"], "cogs")
-        if data.get("price_book") is not None:
-            kwargs["price_book"] = PriceBook.from_dict(data["price_book"], "price_book")
-        if data.get("levers") is not None:
-            kwargs["levers"] = Levers.from_dict(data["levers"], "levers")
-        return cls(**kwargs)
+        _check_keys(data, known=[item.name for item in fields(cls)])
+        _check_version(data.get("version", SCENARIO_VERSION))
+        return cls(**read_fields(cls, data, ""))
 
     @classmethod
     def from_json(cls, text: str | bytes) -> Scenario:
         return cls.from_dict(parse_json(text, "the scenario"))
 
 
-def _build(kind: type[Allocation] | type[Cogs], value: object, what: str) -> Any:
-    allowed = [item.name for item in fields(kind)]
-    values = known_keys(value, what, allowed)
-    return kind(**{key: item for key, item in values.items() if item is not None})
+SHAPES_CUSTOMER_MONTHS: Final[Mapping[str, bool]] = MappingProxyType(
+    {
+        "segment_by": True,  # which segment each customer-month falls in
+        "usage_tier_percentiles": True,  # where the usage tiers split
+        "allocation": False,
+        "churn": False,
+        "cac_usd": False,
+        "cogs": True,  # the burdens added to each customer-month's cost
+        "prices": True,  # each customer-month's revenue
+        "months": True,  # which customer-months there are
+        "feature_categories": False,
+        "targets": False,
+        "price_book": False,
+        "levers": False,
+    }
+)
+"""Whether each field of :class:`Scenario` shapes the customer-months built from it
+(:func:`econ.model.customer_months.shaping`); the others only change what is computed from
+them, so a change of those reuses the customer-months. Every field is listed (a test holds it)."""
+
+SHAPING_FIELDS: Final = tuple(name for name, shapes in SHAPES_CUSTOMER_MONTHS.items() if shapes)
+"""The fields that shape the customer-months, in declaration order."""
+
+
+def _check_keys(data: object, known: list[str]) -> None:
+    """A scenario document is an object whose keys are the fields (and ``version``)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(f"a scenario must be a JSON object, got {type(data).__name__}")
+    unknown = sorted(set(data) - {*known, "version"})
+    if unknown:
+        raise ScenarioError(f"unknown scenario keys {unknown}; the keys are {sorted(known)}")
+
+
+def _check_version(version: object) -> None:
+    """Documents of this version or older are read; a newer one is refused, not misread."""
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ScenarioError(f"scenario version must be a positive integer, got {version!r}")
+    if version > SCENARIO_VERSION:
+        raise ScenarioError(
+            f"this scenario was written by a newer version (v{version}); "
+            f"this version reads up to v{SCENARIO_VERSION}"
+        )
 
 
 def _check_months(value: object) -> tuple[str, str]:

@@ -10,9 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from econ.scenario.assumptions import ALL, BURDENS, Allocation, PerSegment, Scenario
+from econ.scenario.assumptions import (
+    ALL,
+    BURDENS,
+    Allocation,
+    AllocationMethod,
+    PerSegment,
+    Scenario,
+)
 from econ.scenario.levers import Patch, PriceBook
 from econ.schema import Category
 
@@ -117,7 +124,8 @@ def with_allocation_method(
     weights = dict(scenario.allocation.weights) or dict(starting_weights)
     if method == "custom" and not any(w > 0 for w in weights.values()):
         weights = dict.fromkeys(starting_weights, 1.0)
-    return scenario.replace(allocation=Allocation(method=method, weights=weights))  # type: ignore[arg-type]
+    chosen = cast(AllocationMethod, method)  # Allocation refuses any other method
+    return scenario.replace(allocation=Allocation(method=chosen, weights=weights))
 
 
 def with_weight(scenario: Scenario, feature: str, weight: float) -> Scenario:

@@ -12,42 +12,15 @@ what share of newly metered uses customers stop making.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Final, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Final
 
-from econ.scenario.values import known_keys, names, number, number_map, record_map
-
-T = TypeVar("T", bound="_Plain")
-
-
-class _Plain:
-    """Shared JSON form for the small frozen records below."""
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for item in fields(self):  # type: ignore[arg-type]
-            value = getattr(self, item.name)
-            if isinstance(value, _Plain):
-                value = value.to_dict()
-            elif isinstance(value, Mapping):
-                value = {
-                    key: v.to_dict() if isinstance(v, _Plain) else v for key, v in value.items()
-                }
-            elif isinstance(value, tuple):
-                value = list(value)
-            out[item.name] = value
-        return out
-
-    @classmethod
-    def from_dict(cls: type[T], data: object, what: str) -> T:
-        """Build from JSON values; unknown keys are refused, nested records converted."""
-        allowed = [item.name for item in fields(cls)]  # type: ignore[arg-type]
-        values = known_keys(data, what, allowed)
-        return cls(**{key: value for key, value in values.items() if value is not None})
+from econ.scenario.codec import Record
+from econ.scenario.values import names, number, number_map, record_map
 
 
 @dataclass(frozen=True)
-class PlanPrice(_Plain):
+class PlanPrice(Record):
     """How one plan is priced in the simulation.
 
     Attributes:
@@ -82,7 +55,7 @@ class PlanPrice(_Plain):
 
 
 @dataclass(frozen=True)
-class PriceBook(_Plain):
+class PriceBook(Record):
     """A simulated pricing, applied to the window's history.
 
     Attributes:
@@ -146,7 +119,7 @@ EMPTY_PLAN: Final = PlanPrice()
 
 
 @dataclass(frozen=True)
-class Route(_Plain):
+class Route(Record):
     """Send ``share`` of a feature's calls to a model costing ``relative_cost`` of today's."""
 
     share: float = 0.5
@@ -160,7 +133,7 @@ class Route(_Plain):
 
 
 @dataclass(frozen=True)
-class Optimize(_Plain):
+class Optimize(Record):
     """Cut a feature's cost per call by ``cost_reduction`` for ``investment_usd`` of work."""
 
     cost_reduction: float = 0.3
@@ -176,7 +149,7 @@ class Optimize(_Plain):
 
 
 @dataclass(frozen=True)
-class Levers(_Plain):
+class Levers(Record):
     """Inputs of the recommendations, with per-feature overrides."""
 
     fair_use_percentile: float = 95.0

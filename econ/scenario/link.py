@@ -27,7 +27,6 @@ VERSION_PARAM: Final = "v"
 DATASET_PARAM: Final = "data"
 SCENARIO_PARAM: Final = "s"
 PAGE_PARAM: Final = "page"
-LINK_PARAMS: Final = (VERSION_PARAM, DATASET_PARAM, SCENARIO_PARAM, PAGE_PARAM)
 
 SAMPLE_DATASET: Final = "sample"
 _DATASET_ID: Final = re.compile(r"sample|[0-9a-f]{32}")

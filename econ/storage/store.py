@@ -49,6 +49,7 @@ from typing import Any, Final, TypeAlias
 
 import platformdirs
 
+from econ import errors
 from econ.inputs.cache import STALE_TEMP_SECONDS, bytes_hash, sweep_temporary
 from econ.inputs.imports import ImportSpec
 from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
@@ -63,20 +64,13 @@ DEFAULT_MAX_DATASETS: Final = 100
 DEFAULT_MAX_STORE_MB: Final = 10_240
 HELD_IN_MEMORY: Final = 4
 """How many datasets that could not be stored are held in memory (the oldest go first)."""
+DatasetNotFoundError = errors.DatasetNotFoundError
+StoreWriteError = errors.StoreWriteError
+"""The store's errors, defined with every other in :mod:`econ.errors` and importable here."""
 _PROJECT_DATA_DIR: Final = SAMPLE_DIR.parent / ".data"
 _WRITING: Final = threading.Lock()
 """Held while blobs and manifests are written or removed, so that eviction never removes a blob
 a dataset being stored is about to name."""
-
-
-class DatasetNotFoundError(LookupError):
-    """No dataset with that id is stored (it was deleted, or the link came from elsewhere)."""
-
-
-class StoreWriteError(Exception):
-    """An upload cannot even be read: neither the data directory nor a temporary folder can be
-    written, and its files cannot be read from memory. Its message, for the user, is a rule
-    the upload breaks ("cannot be read now: ...")."""
 
 
 Content: TypeAlias = bytes | Sequence[bytes]

@@ -40,7 +40,7 @@ from econ.model.customer_months.columns import (
     SEGMENT,
 )
 from econ.model.customer_months.runs import with_usage_tiers
-from econ.scenario.assumptions import ALL, BURDENS, Cogs, PerSegment, Scenario
+from econ.scenario.assumptions import ALL, BURDENS, SHAPING_FIELDS, Cogs, PerSegment, Scenario
 
 _ACTIVE: Final = "_active"
 
@@ -176,18 +176,13 @@ def resolve_window(
 
 def shaping(scenario: Scenario) -> Scenario:
     """The part of a scenario that shapes the customer-months: the window, plan prices,
-    segmentation and cost burdens (every other field at its default).
+    segmentation and cost burdens (every other field at its default): the fields
+    :data:`~econ.scenario.assumptions.SHAPING_FIELDS` classifies as shaping.
 
     Scenarios with the same shaping part give the same :class:`CustomerMonths`, so a change of
     churn, CAC, allocation or categories can reuse them (the app caches them under it).
     """
-    return Scenario(
-        segment_by=scenario.segment_by,
-        usage_tier_percentiles=scenario.usage_tier_percentiles,
-        cogs=scenario.cogs,
-        prices=scenario.prices,
-        months=scenario.months,
-    )
+    return Scenario(**{name: getattr(scenario, name) for name in SHAPING_FIELDS})
 
 
 def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:

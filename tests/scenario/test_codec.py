@@ -1,0 +1,258 @@
+"""The scenario tree's one JSON form: every field of every record survives dicts, JSON and share
+links, old links and saved files read the same, and every field says whether it shapes the
+customer-months."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from typing import Any, get_type_hints
+
+import pytest
+from hypothesis import given
+from strategies import any_scenarios
+
+import econ
+from econ.scenario.assumptions import SHAPES_CUSTOMER_MONTHS, SHAPING_FIELDS
+from econ.scenario.codec import Record
+from econ.scenario.link import decode_link, decode_scenario, encode_link
+
+Scenario = econ.Scenario
+
+PLACES: dict[type, Callable[[Any], econ.Scenario]] = {
+    econ.Scenario: lambda record: record,
+    econ.Allocation: lambda record: Scenario(allocation=record),
+    econ.Cogs: lambda record: Scenario(cogs=record),
+    econ.PriceBook: lambda record: Scenario(price_book=record),
+    econ.PlanPrice: lambda record: Scenario(price_book=econ.PriceBook(plans={"Pro": record})),
+    econ.Levers: lambda record: Scenario(levers=record),
+    econ.Route: lambda record: Scenario(
+        levers=econ.Levers(route=record, route_by_feature={"chat": record})
+    ),
+    econ.Optimize: lambda record: Scenario(
+        levers=econ.Levers(optimize=record, optimize_by_feature={"chat": record})
+    ),
+}
+"""Where each record of the tree sits in a scenario (maps of records hold one too)."""
+
+CHANGED: dict[tuple[type, str], dict[str, Any]] = {
+    (Scenario, "segment_by"): {"segment_by": "plan"},
+    (Scenario, "usage_tier_percentiles"): {"usage_tier_percentiles": (40.0, 80.0)},
+    (Scenario, "allocation"): {"allocation": econ.Allocation("custom", {"chat": 2.0})},
+    (Scenario, "churn"): {"churn": {"power": 0.04, "all": 0.02}},
+    (Scenario, "cac_usd"): {"cac_usd": 1800.0},
+    (Scenario, "cogs"): {"cogs": econ.Cogs(support_usd=3.0)},
+    (Scenario, "prices"): {"prices": {"Pro": 249.0}},
+    (Scenario, "months"): {"months": ("2026-01", "2026-06")},
+    (Scenario, "feature_categories"): {"feature_categories": {"deep_research": "premium"}},
+    (Scenario, "targets"): {"targets": {"chat": 0.8}},
+    (Scenario, "price_book"): {"price_book": econ.PriceBook(cost_multipliers={"chat": 0.5})},
+    (Scenario, "levers"): {"levers": econ.Levers(fair_use_percentile=90.0)},
+    (econ.Allocation, "method"): {"method": "custom", "weights": {"chat": 1.0}},
+    (econ.Allocation, "weights"): {"weights": {"chat": 3.0, "search": 1.0}},
+    (econ.Cogs, "ai_infra_usd"): {"ai_infra_usd": 1.5},
+    (econ.Cogs, "support_usd"): {"support_usd": {"Pro": 4.0, "all": 2.0}},
+    (econ.Cogs, "cs_usd"): {"cs_usd": 0.5},
+    (econ.Cogs, "hosting_usd"): {"hosting_usd": 3.0},
+    (econ.PriceBook, "plans"): {"plans": {"Pro": econ.PlanPrice(base_usd=219.0)}},
+    (econ.PriceBook, "cost_multipliers"): {"cost_multipliers": {"chat": 0.5}},
+    (econ.PriceBook, "metered_usage_drop"): {"metered_usage_drop": 0.1},
+    (econ.PriceBook, "fair_use_margin"): {"fair_use_margin": 0.4},
+    (econ.PriceBook, "churn_risk_increase"): {"churn_risk_increase": 0.3},
+    (econ.PlanPrice, "base_usd"): {"base_usd": 219.0},
+    (econ.PlanPrice, "included"): {"included": {"deep_research": 10.0}},
+    (econ.PlanPrice, "overage_usd"): {"overage_usd": {"deep_research": 0.5}},
+    (econ.PlanPrice, "per_call_usd"): {"per_call_usd": {"search": 0.01}},
+    (econ.PlanPrice, "removed"): {"removed": ("draft", "search")},
+    (econ.PlanPrice, "fair_use_usd"): {"fair_use_usd": 150.0},
+    (econ.Levers, "fair_use_percentile"): {"fair_use_percentile": 90.0},
+    (econ.Levers, "route"): {"route": econ.Route(share=0.6)},
+    (econ.Levers, "route_by_feature"): {"route_by_feature": {"chat": econ.Route(share=0.8)}},
+    (econ.Levers, "optimize"): {"optimize": econ.Optimize(cost_reduction=0.4)},
+    (econ.Levers, "optimize_by_feature"): {
+        "optimize_by_feature": {"search": econ.Optimize(investment_usd=5_000.0)}
+    },
+    (econ.Route, "share"): {"share": 0.7},
+    (econ.Route, "relative_cost"): {"relative_cost": 0.1},
+    (econ.Optimize, "cost_reduction"): {"cost_reduction": 0.5},
+    (econ.Optimize, "investment_usd"): {"investment_usd": 20_000.0},
+}
+"""For each field of each record of the tree, constructor arguments that give it a value other
+than its default (with what else that value needs: custom weights need a positive weight)."""
+
+
+def _records_in(kind: type) -> Iterator[type]:
+    """``kind`` and every record its fields hold, directly or as the values of a map."""
+    yield kind
+    for hint in get_type_hints(kind).values():
+        for held in (hint, *getattr(hint, "__args__", ())):
+            if isinstance(held, type) and dataclasses.is_dataclass(held):
+                yield from _records_in(held)
+
+
+TREE = frozenset(_records_in(Scenario))
+
+
+def _round_trips(scenario: econ.Scenario) -> None:
+    """Through a dict, JSON text and a share link, each giving an equal scenario and the same
+    plain values again."""
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+    text = scenario.to_json()
+    assert Scenario.from_json(text) == scenario
+    assert Scenario.from_json(text).to_json() == text
+    link = decode_link(encode_link("sample", scenario))
+    assert link.problems == ()
+    assert link.scenario == scenario
+
+
+def test_the_tree_is_every_record_the_scenario_holds() -> None:
+    assert {
+        econ.Scenario,
+        econ.Allocation,
+        econ.Cogs,
+        econ.PriceBook,
+        econ.PlanPrice,
+        econ.Levers,
+        econ.Route,
+        econ.Optimize,
+    } == TREE
+    assert set(PLACES) == TREE
+
+
+def test_every_field_of_every_record_has_a_changed_value() -> None:
+    """A field added to any record of the tree must be added to ``CHANGED`` (and so tested)."""
+    every_field = {(kind, item.name) for kind in TREE for item in dataclasses.fields(kind)}
+    assert set(CHANGED) == every_field
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"),
+    sorted(CHANGED, key=lambda key: (key[0].__name__, key[1])),
+    ids=lambda value: value.__name__ if isinstance(value, type) else value,
+)
+def test_each_field_with_a_changed_value_round_trips(kind: type, name: str) -> None:
+    record = kind(**CHANGED[kind, name])
+    assert getattr(record, name) != getattr(kind(), name)
+    scenario = PLACES[kind](record)
+    _round_trips(scenario)
+    assert scenario.to_json() != Scenario().to_json()  # the change is written
+    if isinstance(record, Record):
+        again = kind.from_dict(json.loads(json.dumps(record.to_dict())), kind.__name__)
+        assert again == record
+
+
+@given(any_scenarios())
+def test_every_scenario_round_trips(scenario: econ.Scenario) -> None:
+    _round_trips(scenario)
+
+
+RICH = Scenario(
+    segment_by="plan",
+    usage_tier_percentiles=(40.0, 80.0),
+    allocation=econ.Allocation(method="custom", weights={"chat": 2.0, "search": 1.0}),
+    churn={"Pro": 0.03, "all": 0.02},
+    cac_usd=1800.0,
+    cogs=econ.Cogs(
+        ai_infra_usd=1.5, support_usd={"Pro": 4.0, "all": 2.0}, cs_usd=0.5, hosting_usd=3.0
+    ),
+    prices={"Pro": 249.0},
+    months=("2026-01", "2026-06"),
+    feature_categories={"deep_research": "premium"},
+    targets={"chat": 0.8},
+    price_book=econ.PriceBook(
+        plans={
+            "Pro": econ.PlanPrice(
+                base_usd=219.0,
+                included={"deep_research": 10.0},
+                overage_usd={"deep_research": 0.5},
+                per_call_usd={"search": 0.01},
+                removed=("draft",),
+                fair_use_usd=150.0,
+            )
+        },
+        cost_multipliers={"chat": 0.5},
+        metered_usage_drop=0.1,
+        fair_use_margin=0.4,
+        churn_risk_increase=0.3,
+    ),
+    levers=econ.Levers(
+        fair_use_percentile=90.0,
+        route=econ.Route(share=0.6, relative_cost=0.1),
+        route_by_feature={"chat": econ.Route(share=0.8)},
+        optimize=econ.Optimize(cost_reduction=0.4, investment_usd=20000.0),
+        optimize_by_feature={"search": econ.Optimize(investment_usd=5000.0)},
+    ),
+)
+"""A scenario with every field of every record changed."""
+
+RICH_JSON = (
+    '{"version": 1, "segment_by": "plan", "usage_tier_percentiles": [40.0, 80.0], '
+    '"allocation": {"method": "custom", "weights": {"chat": 2.0, "search": 1.0}}, '
+    '"churn": {"Pro": 0.03, "all": 0.02}, "cac_usd": 1800.0, "cogs": {"ai_infra_usd": 1.5, '
+    '"support_usd": {"Pro": 4.0, "all": 2.0}, "cs_usd": 0.5, "hosting_usd": 3.0}, '
+    '"prices": {"Pro": 249.0}, "months": ["2026-01", "2026-06"], '
+    '"feature_categories": {"deep_research": "premium"}, "targets": {"chat": 0.8}, '
+    '"price_book": {"plans": {"Pro": {"base_usd": 219.0, "included": {"deep_research": 10.0}, '
+    '"overage_usd": {"deep_research": 0.5}, "per_call_usd": {"search": 0.01}, '
+    '"removed": ["draft"], "fair_use_usd": 150.0}}, "cost_multipliers": {"chat": 0.5}, '
+    '"metered_usage_drop": 0.1, "fair_use_margin": 0.4, "churn_risk_increase": 0.3}, '
+    '"levers": {"fair_use_percentile": 90.0, "route": {"share": 0.6, "relative_cost": 0.1}, '
+    '"route_by_feature": {"chat": {"share": 0.8, "relative_cost": 0.2}}, '
+    '"optimize": {"cost_reduction": 0.4, "investment_usd": 20000.0}, '
+    '"optimize_by_feature": {"search": {"cost_reduction": 0.3, "investment_usd": 5000.0}}}}'
+)
+"""``RICH`` as saved by the release that made the first share links (compact JSON)."""
+
+RICH_LINK = (
+    "eNptUsuO2zAM_BeeXUN2Hkj8Fb0XC0ORGVtYyTL0SLEN8u8lJXuz3eZiyKI4HM7MHaQxTsmo3QzdHSzGyQ3QgUohOgsV"
+    "_EY9TjFwUU0yQtfWooKA0qsJuqYWj0cFSqo-BeprTkJwXU3JZ8Cf3kFHV7uKJ-Vjyw1uzJBS93q-erl21wcqhfIj-Gdy"
+    "Iep5LDe7PDkti_Ox3Kz4ey5k-LbwuaKMyWNPi-HovMY8bEBceo8bd1g8Wp0sUIPBG_r86Cq1J3DsF_QK56gNQnfOS7kl"
+    "aqv_YNaCiBHWkFSRTtT7CvR8wxAtdRV6rRAsx-PZ2l8--pUco2xUXuHt_sc7FDjC8y7FjODRkHk3WpUAuK0hiSbJ8KI-"
+    "bi-_jS1GvmhuvzSfHjzIujlOJMwvaEV7_CEaikQ5HeGtIgm1InTn3gsuud57Hd7JVeVRBlw3yevZZKJejF6VLizIZjZs"
+    "U91KP-pNT0ojkiZUkCP2g3fLuuFi5Bw-7b_DhSatkjdntuoTr-TqkP0jTiYNOLzIQrPaRCngUWu4vj0qVCkXlCtjtkfP"
+    "qmhYb7SEMrBig5fXCG9ZxyzUk3K7P-eBAcds7-WD80hbkbyRJMD4j0QnelpEiKTel2iyM3te7kQf8oNTnPPTPP4Cn7dG"
+    "dA"
+)
+"""``RICH``'s share-link token as made by that release."""
+
+
+def _inflated(token: str) -> bytes:
+    return zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+
+
+def test_saved_json_and_old_links_read_the_same_and_are_written_the_same() -> None:
+    assert Scenario.from_json(RICH_JSON) == RICH
+    assert RICH.to_json(indent=None) == RICH_JSON
+    assert decode_scenario(RICH_LINK) == RICH
+    # the link's JSON byte for byte (the compressed bytes may differ between zlib builds)
+    assert _inflated(econ.scenario.link.encode_scenario(RICH)) == _inflated(RICH_LINK)
+
+
+# -- which fields shape the customer-months --
+
+
+def test_every_scenario_field_is_classified_as_shaping_or_not() -> None:
+    """A field added to Scenario must say whether it shapes the customer-months."""
+    assert list(SHAPES_CUSTOMER_MONTHS) == [item.name for item in dataclasses.fields(Scenario)]
+    assert all(isinstance(shapes, bool) for shapes in SHAPES_CUSTOMER_MONTHS.values())
+    shaping = tuple(name for name, shapes in SHAPES_CUSTOMER_MONTHS.items() if shapes)
+    assert shaping == SHAPING_FIELDS
+
+
+@pytest.mark.parametrize("name", [item.name for item in dataclasses.fields(Scenario)])
+def test_a_changed_field_changes_the_shaping_part_exactly_when_it_shapes(name: str) -> None:
+    changed = Scenario(**CHANGED[Scenario, name])
+    assert (econ.shaping(changed) != econ.shaping(Scenario())) == SHAPES_CUSTOMER_MONTHS[name]
+
+
+@given(any_scenarios())
+def test_the_shaping_part_keeps_the_shaping_fields_and_defaults_the_rest(
+    scenario: econ.Scenario,
+) -> None:
+    shaped, default = econ.shaping(scenario), Scenario()
+    for name, shapes in SHAPES_CUSTOMER_MONTHS.items():
+        expected = getattr(scenario if shapes else default, name)
+        assert getattr(shaped, name) == expected, name
