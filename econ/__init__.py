@@ -33,9 +33,9 @@ from econ.inputs.ingest import (
 )
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
+from econ.measures import LTV_CAC_BENCHMARK
 from econ.model.customer_months import CustomerMonths, Window, build_customer_months, shaping
 from econ.model.features import FEATURE_SCHEMA, feature_table
-from econ.model.measures import LTV_CAC_BENCHMARK
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
 from econ.model.segments import SEGMENT_SCHEMA
 from econ.scenario.assumptions import Allocation, Cogs, Scenario

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import views
-from econ.scenario import edits
-from econ.schema import CATEGORIES, CATEGORY_BANDS
+from econ.present import facts, views
+from econ.schema import CATEGORIES
 from ui import charts, controls, layout, session, tables
 from ui.text import plain
 
@@ -28,10 +27,7 @@ METHODS = {
 
 with st.container(border=True):
     st.markdown("##### Assumptions")
-    usage_shares = {
-        row["feature_id"]: round((row["revenue_share"] or 0.0) * 100, 1)
-        for row in features.iter_rows(named=True)
-    }
+    usage_shares = facts.usage_shares(features)
     st.radio(
         "Revenue allocation",
         list(METHODS),
@@ -40,7 +36,8 @@ with st.container(border=True):
         **controls.bind(
             "allocation_method",
             scenario.allocation.method,
-            lambda s, v: edits.with_allocation_method(s, v, usage_shares),
+            controls.allocation_method,
+            usage_shares,
         ),
     )
     if scenario.allocation.method == "custom":
@@ -61,7 +58,8 @@ with st.container(border=True):
                     **controls.bind(
                         f"weight:{feature}",
                         min(100.0, weights.get(feature, 0.0)),
-                        lambda s, v, feature=feature: edits.with_weight(s, feature, v),
+                        controls.weight,
+                        feature,
                     ),
                 )
                 st.caption(f"= {formats.percent(weights.get(feature, 0.0) / total)} of revenue")
@@ -72,27 +70,23 @@ with st.container(border=True):
         columns[index % 4].selectbox(
             plain(feature),
             CATEGORIES,
-            format_func=lambda c: (
-                f"{c.replace('_', '-')} ({CATEGORY_BANDS[c].low:.0%}–{CATEGORY_BANDS[c].high:.0%})"
-            ),
+            format_func=facts.category_label,
             **controls.bind(
-                f"category:{feature}",
-                scenario.category_of(feature),
-                lambda s, v, feature=feature: edits.with_category(s, feature, v),
+                f"category:{feature}", scenario.category_of(feature), controls.category, feature
             ),
         )
 
 totals = report.totals
-losers = features.filter(features["gross_profit_usd"] < 0)
+losses = facts.feature_losses(features)
 first, second, third = st.columns(3)
 first.metric("Aggregate feature margin", formats.percent(totals.inference_margin))
-second.metric("Features losing money", f"{losers.height} of {features.height}")
+second.metric("Features losing money", f"{losses.losers.height} of {losses.features}")
 third.metric(
     "Lost on them",
-    formats.money(-float(losers["gross_profit_usd"].sum()), cents=False),
+    formats.money(losses.loss_usd, cents=False),
     help="Their combined negative gross profit over the window.",
 )
-for row in losers.iter_rows(named=True):
+for row in losses.losers.iter_rows(named=True):
     st.error(
         f"**{plain(row['feature_id'])}** loses "
         f"{formats.money(-row['gross_profit_usd'], cents=False)}: "
@@ -102,9 +96,10 @@ for row in losers.iter_rows(named=True):
         f"(margin {formats.percent(row['gross_margin'])}).",
         icon=":material/money_off:",
     )
-if totals.unallocated_revenue_usd > 0.005:
+unallocated = facts.unallocated_revenue(totals)
+if unallocated is not None:
     st.caption(
-        f"{formats.money(totals.unallocated_revenue_usd, cents=False)} of revenue comes from "
+        f"{formats.money(unallocated, cents=False)} of revenue comes from "
         "customer-months without any AI call and is not allocated to a feature."
     )
 

@@ -1,17 +1,16 @@
 """Methods: how every number is made, each formula with its live value in this view."""
 
-import polars as pl
 import streamlit as st
 
 from econ import formats
-from econ.scenario.assumptions import ALL
-from econ.schema import CATEGORY_BANDS
+from econ.present import facts
+from econ.present.methods import FORMULA_BY_KEY, category_bands
 from ui import layout, session
 from ui.text import plain
 
 now = session.current()
 scenario, report = now.scenario, now.report
-blended = report.segment(ALL)
+blended = report.segment(facts.BLENDED)
 totals = report.totals
 money, percent = formats.money, formats.percent
 
@@ -25,6 +24,13 @@ layout.notices()
 
 def live(text: str) -> None:
     st.markdown(f":blue-background[**In this view**] {text}")
+
+
+def formula(key: str) -> None:
+    """A formula of :data:`econ.present.methods.FORMULAS` and the function that computes it."""
+    shown = FORMULA_BY_KEY[key]
+    st.latex(shown.latex)
+    st.caption(shown.caption)
 
 
 st.subheader("1. The unit: an active customer-month")
@@ -44,15 +50,10 @@ if not now.data.pricing.filter(now.data.pricing["priced_by"] != "given").is_empt
     st.markdown(
         "**Cost from tokens.** Rows logged without a cost were priced at their date's rates:"
     )
-    st.latex(
-        r"\text{cost} = (n_\text{in} - n_\text{cached})\,p_\text{in} + n_\text{cached}\,"
-        r"p_\text{cached} + n_\text{out}\,p_\text{out}"
-    )
+    formula("token_cost")
 
 st.subheader("2. Compute-adjusted gross profit per customer-month")
-st.latex(
-    r"\text{GP} = \text{ARPA} - \text{inference} - \text{AI infra} - \text{support} - \text{CS}"
-)
+formula("gross_profit")
 live(
     f"{money(blended['gross_profit_usd'])} = {money(blended['arpa_usd'])} − "
     f"{money(blended['inference_usd'])} − {money(blended['ai_infra_usd'])} − "
@@ -64,24 +65,23 @@ st.markdown(
     "months, Σ inference ÷ customer-months); the burdens come from the assumptions. Because "
     "every figure is per customer-month, segments recombine to the blended row."
 )
+formula("gross_margin")
+live(
+    f"inference is {percent(totals.inference_share)} of revenue"
+    f"{facts.inference_note(totals.inference_share)}"
+)
 
 st.subheader("3. Monthly revenue churn")
-st.latex(
-    r"\text{churn} = \frac{\sum \text{MRR of customer-months whose customer is gone"
-    r" the next month}}{\sum \text{MRR of all customer-months before the window's last month}}"
-)
+formula("churn")
 live(
     f"blended churn {percent(blended['churn'], digits=2)} per month "
     f"({blended['churn_source'] or 'undefined'})."
 )
 
 st.subheader("4. Lifetime value, three ways")
-st.latex(r"\text{LTV}_\text{revenue} = \frac{\text{ARPA}}{\text{churn}}")
-st.latex(
-    r"\text{LTV}_\text{traditional} = \frac{\text{ARPA} - \text{hosting} - \text{support}"
-    r" - \text{CS}}{\text{churn}}"
-)
-st.latex(r"\text{LTV}_\text{compute-adjusted} = \frac{\text{GP}}{\text{churn}}")
+formula("ltv_revenue")
+formula("ltv_traditional")
+formula("ltv_compute_adjusted")
 live(
     f"revenue LTV {money(blended['ltv_revenue_usd'], cents=False)}, traditional "
     f"{money(blended['ltv_traditional_usd'], cents=False)}, compute-adjusted "
@@ -89,10 +89,7 @@ live(
 )
 
 st.subheader("5. Against acquisition cost")
-st.latex(
-    r"\text{LTV:CAC} = \frac{\text{LTV}_\text{compute-adjusted}}{\text{CAC}} \qquad"
-    r"\text{payback} = \frac{\text{CAC}}{\text{GP}}\ \text{months}"
-)
+formula("ltv_cac")
 live(
     f"CAC {money(blended['cac_usd'], cents=False)}, LTV:CAC {formats.ratio(blended['ltv_cac'])} "
     f"(traditional {formats.ratio(blended['ltv_cac_traditional'])}), payback "
@@ -113,12 +110,8 @@ else:
     live(f"segments are by {plain(scenario.segment_by)}, not usage tier.")
 
 st.subheader("7. Feature revenue and margin")
-st.latex(
-    r"\text{revenue}_f = \sum_{\text{customer-months}} \text{MRR} \times"
-    r"\frac{\text{calls}_f}{\text{calls}} \quad\text{(usage)}\qquad"
-    r"\text{revenue}_f = \sum \text{MRR} \times \frac{w_f}{\sum_g w_g} \quad\text{(custom)}"
-)
-st.latex(r"\text{margin}_f = \frac{\text{revenue}_f - \text{cost}_f}{\text{revenue}_f}")
+formula("feature_revenue")
+formula("feature_margin")
 worst = report.features.tail(1).row(0, named=True) if report.features.height else None
 if worst:
     live(
@@ -129,16 +122,8 @@ if worst:
     )
 
 st.subheader("8. Feature status against category bands")
-st.dataframe(
-    pl.DataFrame(
-        {
-            "category": list(CATEGORY_BANDS),
-            "target band": [f"{b.low:.0%}–{b.high:.0%}" for b in CATEGORY_BANDS.values()],
-            "act below": [f"{b.act_below:.0%}" for b in CATEGORY_BANDS.values()],
-        }
-    ),
-    hide_index=True,
-)
+st.dataframe(category_bands(), hide_index=True)
+formula("feature_status")
 st.markdown(
     "Status: **negative** (gross profit below zero), **act** (below the action threshold), "
     "**watch** (below the band), **ok** (in the band), **above band** (a possible "
@@ -151,15 +136,10 @@ st.markdown(
     "customer-month, s its share of the plan's revenue, u its cost per use and t its target "
     "margin (its own, else the low end of its category's band):"
 )
-st.latex(r"\text{minimum tier price} = \frac{c}{s\,(1 - t)}")
-st.latex(
-    r"N_\text{included} = \left\lfloor \frac{R\,(1 - t)}{u} \right\rfloor \qquad"
-    r"\text{overage price} = \frac{u}{1 - t}"
-)
-st.latex(
-    r"\text{optimization ROI} = \frac{(u - u_\text{after}) \times \text{monthly calls}"
-    r" \times 12}{\text{engineering investment}}"
-)
+formula("minimum_price")
+formula("allowance")
+formula("optimization_roi")
+formula("routing")
 st.markdown(
     "A feature is removed from a lower plan when not even one use a month pays for itself "
     "(⌊R ÷ u⌋ < 1 after optimization). Fair use bills inference above a percentile threshold "
@@ -176,10 +156,7 @@ if recommendations:
     )
 
 st.subheader("10. The pricing simulator")
-st.latex(
-    r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
-    r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}"
-)
+formula("bill")
 st.markdown(
     "Applied to every customer-month of the window on its plan: base price (or the recorded "
     "MRR), overage beyond an allowance, per-use prices, and fair use above a threshold T. "

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from econ import formats
-from econ.inputs.imports import title_of
-from econ.scenario.link import SAMPLE_DATASET
+from econ.present import facts
 from ui import imports, layout, session
 from ui.text import plain
 
@@ -78,21 +77,22 @@ if usage is not None and revenue is not None:
                 status.update(label="Your files are loaded", state="complete", expanded=False)
         # Draw the page again from the new state: the new dataset, or prices to ask for.
         st.rerun()
-    result = session.last_upload()
-    if result is not None and result.problems:
+    last = session.last_upload()
+    if last is not None and last.problems:
         st.error(
-            f"**{len(result.problems)} problem(s) stop these files from being used.** Nothing "
+            f"**{len(last.problems)} problem(s) stop these files from being used.** Nothing "
             "changed: the data you were looking at is still loaded. Fix the files, or the way "
             "they are read, and load them again."
         )
-        st.dataframe(imports.problems_frame(result.problems), hide_index=True, width="stretch")
+        st.dataframe(imports.problems_frame(last.problems), hide_index=True, width="stretch")
 elif usage is not None or revenue is not None:
     missing = "revenue table" if revenue is None else "usage ledger"
     st.info(f"Add the {missing} too: the two are read together.")
 
 data, report = now.data, now.report
+summary = facts.dataset_summary(data)
 with banner:
-    if now.dataset_id == SAMPLE_DATASET:
+    if now.is_sample:
         st.info(
             "**You are looking at the bundled sample data**: Quillstack, a fictional AI "
             "writing-and-research SaaS with three plans and eight AI features. Upload your own "
@@ -101,15 +101,15 @@ with banner:
         )
     else:
         st.success(
-            f"Showing your data: **{plain(data.usage_name)}** ({title_of(data.usage_format)}) "
-            f"and **{plain(data.revenue_name)}** ({title_of(data.revenue_format)}).",
+            f"Showing your data: **{plain(data.usage_name)}** ({summary.usage_layout}) "
+            f"and **{plain(data.revenue_name)}** ({summary.revenue_layout}).",
             icon=":material/check_circle:",
         )
         st.button("Back to the sample data", on_click=session.use_sample, key="use_sample")
 
-if data.dropped.height:
+if summary.dropped_rows:
     st.warning(
-        f"**{formats.count_of(data.dropped['row'].n_unique(), 'row')} left out** because they "
+        f"**{formats.count_of(summary.dropped_rows, 'row')} left out** because they "
         "break a rule; every other row is used. Download the list to fix them at the source.",
         icon=":material/filter_alt_off:",
     )
@@ -124,18 +124,16 @@ if data.dropped.height:
 
 st.subheader("What is in it")
 totals = report.totals
-revenue = data.revenue
-first, second, third, fourth = st.columns(4)
-first.metric("Usage rows", formats.count(data.usage_rows))
-second.metric("Customers", formats.count(revenue["customer_id"].n_unique()))
+first, second, third, features_slot = st.columns(4)
+first.metric("Usage rows", formats.count(summary.usage_rows))
+second.metric("Customers", formats.count(summary.customers))
 third.metric(
     "Months",
-    formats.count(revenue["month"].n_unique()),
-    help=f"{revenue['month'].min():%b %Y} to {revenue['month'].max():%b %Y}",
+    formats.count(summary.months),
+    help=f"{summary.first_month:%b %Y} to {summary.last_month:%b %Y}",
 )
-fourth.metric("Features", formats.count(data.usage["feature_id"].n_unique()))
 first, second, third, fourth = st.columns(4)
-first.metric("Plans", formats.count(revenue["plan"].n_unique()))
+first.metric("Plans", formats.count(len(summary.plans)))
 second.metric("Total revenue", formats.headline(totals.revenue_usd))
 third.metric(
     "Inference cost",
@@ -149,24 +147,21 @@ fourth.metric(
     "or unknown customers. Left out of segment and feature economics.",
 )
 st.caption(
-    f"Plans: {', '.join(map(plain, sorted(revenue['plan'].unique())))}. Segment columns: "
-    f"{', '.join(map(plain, data.segment_columns)) or 'none'}. Inference is "
+    f"Plans: {', '.join(map(plain, summary.plans))}. Segment columns: "
+    f"{', '.join(map(plain, summary.segment_columns)) or 'none'}. Inference is "
     f"{formats.percent(totals.inference_share)} of revenue"
-    + (
-        ", so compute-adjusted LTV matters here."
-        if (totals.inference_share or 0) > 0.10
-        else "; below about 10% the compute-adjusted view changes little."
-    )
+    + facts.inference_note(totals.inference_share)
 )
 for note in data.notes:
     st.caption(f"• {plain(note)}")
 for warning in report.warnings:
     st.warning(plain(warning))
 
+# Last, the two things that read the ledger rollup, which a dataset re-opened from the cache
+# loads in the background: everything above is shown without waiting for it.
+features_slot.metric("Features", formats.count(facts.feature_count(data)))
 with st.expander("Preview the rows"):
     st.markdown("**Usage, rolled up to customer × feature × month**")
-    # The rollup is in no particular order; the preview shows the first rows by its keys.
-    keys = ["customer_id", "feature_id", "month"]
-    st.dataframe(data.usage.bottom_k(200, by=keys).sort(keys), hide_index=True)
+    st.dataframe(facts.rollup_preview(data.usage), hide_index=True)
     st.markdown("**Revenue**")
-    st.dataframe(revenue.head(200), hide_index=True)
+    st.dataframe(data.revenue.head(facts.PREVIEW_ROWS), hide_index=True)

@@ -3,17 +3,16 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import views
-from econ.scenario import edits
-from econ.scenario.assumptions import ALL, BURDENS
-from econ.schema import PLAN, USAGE_TIER
+from econ.present import facts, views
+from econ.present.facts import BLENDED
+from econ.schema import USAGE_TIER
 from ui import charts, controls, layout, session, tables
 from ui.text import plain
 
 now = session.current()
 scenario, report, data = now.scenario, now.report, now.data
 segments = report.segments
-names = [name for name in segments["segment"].to_list() if name != ALL]
+names = facts.segment_names(segments)
 
 st.title("Compute-adjusted LTV by segment")
 st.caption(
@@ -22,21 +21,14 @@ st.caption(
 )
 layout.notices()
 
-
-def label(column: str) -> str:
-    if column == USAGE_TIER:
-        return "Usage tier (light / core / power)"
-    return column.replace("_", " ").capitalize()
-
-
 with st.container(border=True):
     st.markdown("##### Assumptions")
     left, right = st.columns([1, 2])
     left.selectbox(
         "Segment customers by",
-        [USAGE_TIER, PLAN, *data.segment_columns],
-        format_func=label,
-        **controls.bind("segment_by", scenario.segment_by, edits.with_segmentation),
+        facts.segmentations(data),
+        format_func=facts.segmentation_label,
+        **controls.bind("segment_by", scenario.segment_by, controls.segment_by),
     )
     if scenario.segment_by == USAGE_TIER:
         low, high = scenario.usage_tier_percentiles
@@ -44,11 +36,7 @@ with st.container(border=True):
             "Usage-tier split (percentiles of each customer's monthly inference cost)",
             min_value=1,
             max_value=99,
-            **controls.bind(
-                "tier_percentiles",
-                (round(low), round(high)),
-                lambda s, v: s.replace(usage_tier_percentiles=(float(v[0]), float(v[1]))),
-            ),
+            **controls.bind("tier_percentiles", (round(low), round(high)), controls.tier_split),
         )
         if report.tier_thresholds:
             q1, q2 = report.tier_thresholds
@@ -66,14 +54,14 @@ with st.container(border=True):
             "(revenue of customers who left ÷ revenue at risk); move it to override."
         )
         columns = st.columns(min(4, len(names) + 1))
-        for index, name in enumerate([*layout.capped(names, "segments"), ALL]):
+        for index, name in enumerate([*layout.capped(names, "segments"), BLENDED]):
             row = report.segment(name)
             estimate = row["churn_estimated"]
             given = row["churn"] if row["churn_source"] == "scenario" else None
             shown = given if given is not None else (estimate or 0.0)
             with columns[index % len(columns)]:
                 st.slider(
-                    f"{'Blended (all)' if name == ALL else plain(name)} — % per month",
+                    f"{'Blended (all)' if name == BLENDED else plain(name)} — % per month",
                     min_value=0.0,
                     max_value=30.0,
                     step=0.01,
@@ -81,9 +69,9 @@ with st.container(border=True):
                     **controls.bind(
                         f"churn:{name}",
                         min(30.0, controls.percent_value(shown) or 0.0),
-                        lambda s, v, name=name: edits.with_churn(
-                            s, name, controls.as_rate(v), names
-                        ),
+                        controls.churn_percent,
+                        name,
+                        names,
                     ),
                 )
                 estimate_text = (
@@ -96,7 +84,7 @@ with st.container(border=True):
         st.button(
             "Use the data's estimates",
             key="churn_reset",
-            on_click=lambda: session.set_scenario(session.scenario().replace(churn=None)),
+            on_click=controls.change(controls.reset_churn),
         )
     with cac_tab:
         st.caption("Customer acquisition cost per new customer, by segment.")
@@ -111,11 +99,13 @@ with st.container(border=True):
                 placeholder="not set",
                 **controls.bind(
                     f"cac:{name}",
-                    edits.resolve(scenario.cac_usd, name),
-                    lambda s, v, name=name: edits.with_cac(s, name, v, names),
+                    controls.segment_value(scenario.cac_usd, name),
+                    controls.cac,
+                    name,
+                    names,
                 ),
             )
-        blended_cac = report.segment(ALL)["cac_usd"]
+        blended_cac = report.segment(BLENDED)["cac_usd"]
         st.caption(
             f"Blended CAC: {formats.money(blended_cac, cents=False)} (each customer counted "
             "with the CAC of the segment it joined in)."
@@ -126,14 +116,9 @@ with st.container(border=True):
             "compute-adjusted gross profit; hosting/DevOps is what the traditional view uses "
             "instead of inference and AI infra."
         )
-        titles = {
-            "ai_infra_usd": "AI infrastructure",
-            "support_usd": "Support",
-            "cs_usd": "Customer success",
-            "hosting_usd": "Hosting / DevOps (traditional view)",
-        }
-        columns = st.columns(len(BURDENS))
-        for column, burden in zip(columns, BURDENS, strict=True):
+        titles = controls.BURDEN_TITLES
+        columns = st.columns(len(titles))
+        for column, burden in zip(columns, titles, strict=True):
             value = getattr(scenario.cogs, burden)
             if not isinstance(value, float):
                 column.caption(
@@ -148,8 +133,9 @@ with st.container(border=True):
                 format="%.2f",
                 **controls.bind(
                     f"cogs:{burden}",
-                    edits.resolve(value, ALL) if isinstance(value, float) else 0.0,
-                    lambda s, v, burden=burden: edits.with_burden(s, burden, float(v or 0)),
+                    controls.segment_value(value, BLENDED) if isinstance(value, float) else 0.0,
+                    controls.burden,
+                    burden,
                 ),
             )
     with price_tab:
@@ -170,7 +156,9 @@ with st.container(border=True):
                     **controls.bind(
                         f"price:{plan}",
                         scenario.prices.get(plan, observed[plan]),
-                        lambda s, v, plan=plan: edits.with_price(s, plan, float(v or 0), observed),
+                        controls.plan_price,
+                        plan,
+                        observed,
                     ),
                 )
                 changed = plan in scenario.prices
@@ -180,7 +168,7 @@ with st.container(border=True):
                 )
 
 st.subheader("LTV against CAC")
-blended = report.segment(ALL)
+blended = report.segment(BLENDED)
 first, second, third, fourth = st.columns(4)
 first.metric(
     "Compute-adjusted LTV (blended)",
@@ -195,7 +183,7 @@ fourth.metric("Monthly churn (blended)", formats.percent(blended["churn"], digit
 weak = views.below_benchmark(segments)
 if weak.height:
     for row in weak.iter_rows(named=True):
-        who = "Blended" if row["segment"] == ALL else f"**{plain(row['segment'])}**"
+        who = "Blended" if row["segment"] == BLENDED else f"**{plain(row['segment'])}**"
         st.warning(
             f"{who}: compute-adjusted LTV:CAC is **{formats.ratio(row['ltv_cac'])}**, below 3:1 "
             f"(the traditional view says {formats.ratio(row['ltv_cac_traditional'])}).",
@@ -216,12 +204,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
 )
-reasons = {
-    reason: [
-        row["segment"] for row in segments.iter_rows(named=True) if reason in row["null_reasons"]
-    ]
-    for reason in dict.fromkeys(r for rs in segments["null_reasons"] for r in rs)
-}
+reasons = facts.null_reasons(segments)
 if reasons:
     with st.expander("Why some figures are blank"):
         for reason, where in reasons.items():

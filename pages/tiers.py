@@ -1,12 +1,9 @@
 """Tiers & pricing: what to gate, include, meter, reroute or reprice, and a price simulator."""
 
-import polars as pl
 import streamlit as st
 
 from econ.formats import count, money, percent
-from econ.present import views
-from econ.scenario import edits
-from econ.scenario.assumptions import ALL
+from econ.present import facts, views
 from ui import charts, controls, layout, session, tables
 from ui.text import plain
 
@@ -16,12 +13,7 @@ book = scenario.price_book
 recommendations = now.recommendations()
 simulation = now.simulation()
 by_plan = views.features_by_plan(report)
-plans = (
-    report.customer_months.frame.group_by("plan")
-    .agg(pl.col("mrr_usd").mean())
-    .sort("mrr_usd", "plan")["plan"]
-    .to_list()
-)
+plans = facts.plans_by_price(report.customer_months)
 features = sorted(report.features["feature_id"].to_list())
 
 st.title("Tiers & pricing")
@@ -52,7 +44,8 @@ st.caption(
     "simulator below."
 )
 show_all = st.toggle(f"Show all {len(recommendations)}", key="show_all_recommendations")
-for rank, rec in enumerate(recommendations if show_all else recommendations[:8], start=1):
+shown = facts.shown_recommendations(recommendations, show_all=show_all)
+for rank, rec in enumerate(shown, start=1):
     impact = rec.gross_profit_change_usd
     label = f"**{rank}. {plain(rec.title)}**" + (
         f" · +{money(impact, cents=False)}/mo" if impact else ""
@@ -81,9 +74,7 @@ for rank, rec in enumerate(recommendations if show_all else recommendations[:8],
                 else "Apply to the simulated price book",
                 key=f"apply:{rec.id}",
                 disabled=applied,
-                on_click=lambda patch=rec.patch: session.set_scenario(
-                    edits.with_patch(session.scenario(), patch)
-                ),
+                on_click=controls.change(controls.apply_patch, rec.patch),
             )
 
 st.subheader("Simulated price book")
@@ -104,9 +95,7 @@ left.number_input(
     value=None,
     placeholder=f"recorded MRR (mostly {money(observed.get(plan))})",
     **controls.bind(
-        f"book:{plan}:base",
-        price.base_usd,
-        lambda s, v, plan=plan: edits.with_plan_price(s, plan, "base_usd", v),
+        f"book:{plan}:base", price.base_usd, controls.book_plan_price, plan, "base_usd"
     ),
 )
 right.number_input(
@@ -116,9 +105,7 @@ right.number_input(
     value=None,
     placeholder="no threshold",
     **controls.bind(
-        f"book:{plan}:fair_use",
-        price.fair_use_usd,
-        lambda s, v, plan=plan: edits.with_plan_price(s, plan, "fair_use_usd", v),
+        f"book:{plan}:fair_use", price.fair_use_usd, controls.book_plan_price, plan, "fair_use_usd"
     ),
 )
 header = st.columns([2, 2, 2, 2, 1])
@@ -131,9 +118,7 @@ for column, title in zip(
 for feature in layout.capped(features, "features"):
     cells = st.columns([2, 2, 2, 2, 1])
     cells[0].markdown(plain(feature))
-    for cell, field, step in zip(
-        cells[1:4], ("included", "overage_usd", "per_call_usd"), (1.0, 0.01, 0.01), strict=True
-    ):
+    for cell, (field, step) in zip(cells[1:4], controls.FEATURE_PRICE_STEPS, strict=True):
         cell.number_input(
             f"{plain(feature)} {field}",
             min_value=0.0,
@@ -143,10 +128,11 @@ for feature in layout.capped(features, "features"):
             label_visibility="collapsed",
             **controls.bind(
                 f"book:{plan}:{feature}:{field}",
-                getattr(price, field).get(feature),
-                lambda s, v, plan=plan, feature=feature, field=field: edits.with_feature_price(
-                    s, plan, feature, field, v
-                ),
+                controls.feature_price(price, field, feature),
+                controls.book_feature_price,
+                plan,
+                feature,
+                field,
             ),
         )
     cells[4].checkbox(
@@ -155,9 +141,9 @@ for feature in layout.capped(features, "features"):
         **controls.bind(
             f"book:{plan}:{feature}:removed",
             feature in price.removed,
-            lambda s, v, plan=plan, feature=feature: edits.with_feature_removed(
-                s, plan, feature, v
-            ),
+            controls.book_feature_removed,
+            plan,
+            feature,
         ),
     )
 
@@ -177,10 +163,11 @@ with st.expander("Model routing, optimization and customer response"):
             **controls.bind(
                 f"book:cost:{feature}",
                 book.cost_multipliers.get(feature, 1.0),
-                lambda s, v, feature=feature: edits.with_cost_multiplier(s, feature, float(v)),
+                controls.book_cost_factor,
+                feature,
             ),
         )
-    book_settings: tuple[tuple[str, edits.BookSetting, float, float], ...] = (
+    book_settings: tuple[tuple[str, controls.BookSetting, float, float], ...] = (
         ("Metered-usage drop", "metered_usage_drop", 0.9, book.metered_usage_drop),
         (
             "Churn risk: a bill rising by more than",
@@ -196,16 +183,12 @@ with st.expander("Model routing, optimization and customer response"):
             0.0,
             most,
             step=0.05,
-            **controls.bind(
-                f"book:{name}",
-                value,
-                lambda s, v, name=name: edits.with_book_setting(s, name, v),
-            ),
+            **controls.bind(f"book:{name}", value, controls.book_setting, name),
         )
 st.button(
     "Clear the price book",
     key="clear_price_book",
-    on_click=lambda: session.set_scenario(edits.without_price_book(session.scenario())),
+    on_click=controls.change(controls.clear_price_book),
 )
 
 st.subheader("Current against simulated")
@@ -215,10 +198,10 @@ if book.is_current_pricing:
         icon=":material/tune:",
     )
 totals = {row[0]: row for row in simulation.totals.rows()}
-blended = simulation.segments.filter(pl.col("segment") == ALL).row(0, named=True)
-columns = st.columns(5)
+blended = facts.blended_row(simulation.segments)
+comparison = st.columns(5)
 for column, (label, measure) in zip(
-    columns,
+    comparison,
     [
         ("Revenue / month", "revenue_usd"),
         ("Inference / month", "inference_usd"),
@@ -236,16 +219,16 @@ for column, (label, measure) in zip(
         delta_color="inverse" if measure == "inference_usd" else "normal",
     )
 _, margin_now, margin_then, margin_change = totals["gross_margin"]
-columns[3].metric(
+comparison[3].metric(
     "Gross margin",
     percent(margin_then),
     delta=f"{margin_change or 0:+.2%} from {percent(margin_now)}",
 )
 ltv_now, ltv_then = (
-    blended["ltv_compute_adjusted_usd_current"],
-    blended["ltv_compute_adjusted_usd_simulated"],
+    blended["ltv_compute_adjusted_current_usd"],
+    blended["ltv_compute_adjusted_simulated_usd"],
 )
-columns[4].metric(
+comparison[4].metric(
     "Compute-adjusted LTV",
     money(ltv_then, cents=False),
     delta=(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from econ.model import measures as m
+from econ import measures as m
 from econ.schema import CATEGORY_BANDS, Band
 
 money = st.floats(min_value=0, max_value=1e6, allow_nan=False)

@@ -1,1 +1,19 @@
-"""The Streamlit app's shared pieces: session state and links, controls, charts, tables."""
+"""The Streamlit app's shared pieces: session state and links, controls, charts, tables.
+
+A page (``pages/*.py``) only lays things out, so it imports from a short list of modules:
+
+- ``streamlit``, to draw;
+- ``econ``, the public API (``econ.__all__``);
+- ``econ.formats`` and ``econ.schema``, the foundation: how numbers are written, and the names
+  of the data contract (columns, feature categories and their target bands);
+- ``econ.present`` and its modules: every figure, table and chart frame a page shows, shaped
+  and tested there (:mod:`econ.present.facts`, :mod:`econ.present.views`);
+- ``ui`` and its modules: the session and its cached results (:mod:`ui.session`), controls
+  bound to the scenario and every edit they make (:mod:`ui.controls`), charts, tables, layout,
+  imports and text.
+
+Nothing in between: not ``econ.scenario``, ``econ.inputs``, ``econ.model``,
+``econ.decisions`` or ``econ.storage`` (a page that needs one of them needs a function in
+``econ.present`` or ``ui``), and not ``polars`` (a frame a page shows is shaped in
+``econ.present``). ``tests/ui/test_page_imports.py`` checks every page against this list.
+"""

@@ -296,15 +296,15 @@ def bill_changes(customers: pl.DataFrame, diagonal: pl.DataFrame) -> LayerChart:
         alt.Chart(customers)
         .mark_circle(size=38, opacity=0.65)
         .encode(
-            x=alt.X("current_bill_usd:Q", scale=scale, axis=_money_axis("Current bill")),
-            y=alt.Y("simulated_bill_usd:Q", scale=scale, axis=_money_axis("Simulated bill")),
+            x=alt.X("bill_current_usd:Q", scale=scale, axis=_money_axis("Current bill")),
+            y=alt.Y("bill_simulated_usd:Q", scale=scale, axis=_money_axis("Simulated bill")),
             color=alt.Color("segment:N", title="Segment", scale=alt.Scale(scheme="tableau10")),
             tooltip=[
                 alt.Tooltip("customer_id:N", title="customer"),
                 alt.Tooltip("segment:N"),
                 alt.Tooltip("plan:N"),
-                alt.Tooltip("current_bill_usd:Q", title="current", format="$,.2f"),
-                alt.Tooltip("simulated_bill_usd:Q", title="simulated", format="$,.2f"),
+                alt.Tooltip("bill_current_usd:Q", title="current", format="$,.2f"),
+                alt.Tooltip("bill_simulated_usd:Q", title="simulated", format="$,.2f"),
                 alt.Tooltip("change_share:Q", title="change", format="+.1%"),
             ],
         )

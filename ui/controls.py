@@ -4,37 +4,111 @@ Every control is "controlled": before it is drawn, its Session State value is se
 scenario, and its change callback writes the new value back into the scenario. The scenario
 therefore stays the single source of truth: a share link, a reset or a page switch redraws
 every control with the right value, and no widget holds state of its own.
+
+A change reaches the scenario through an *edit*: a function of the scenario and the control's
+new value, then of what the control is for (a segment, a plan, a feature), which returns the new
+scenario. :func:`bind` takes those last arguments when the control is drawn, so a control drawn
+in a loop keeps its own segment or feature, and every call is type-checked against the edit.
+The edits below adapt :mod:`econ.scenario.edits` to the values widgets give (a percentage for a
+rate, an emptied input for 0), so pages need nothing but this module to change a scenario.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Concatenate, Final, ParamSpec, TypedDict, TypeVar
 
 import streamlit as st
 
 import econ
+from econ.scenario import edits
+from econ.scenario.assumptions import PerSegment
+from econ.scenario.edits import BookSetting, FeatureField, PlanField
+from econ.schema import Category
 from ui import session
 
-Edit = Callable[[econ.Scenario, Any], econ.Scenario]
+__all__ = [
+    "BURDEN_TITLES",
+    "FEATURE_PRICE_STEPS",
+    "Binding",
+    "BookSetting",
+    "FeatureField",
+    "PlanField",
+    "allocation_method",
+    "apply_patch",
+    "as_rate",
+    "bind",
+    "book_cost_factor",
+    "book_feature_price",
+    "book_feature_removed",
+    "book_plan_price",
+    "book_setting",
+    "burden",
+    "cac",
+    "category",
+    "change",
+    "churn_percent",
+    "clear_price_book",
+    "feature_price",
+    "percent_value",
+    "plan_price",
+    "reset_churn",
+    "segment_by",
+    "segment_value",
+    "tier_split",
+    "weight",
+]
+
+Value = TypeVar("Value")
+Target = ParamSpec("Target")
 
 
-def bind(key: str, value: Any, edit: Edit) -> dict[str, Any]:
-    """Show ``value`` in the widget ``key`` and route its changes through ``edit``.
+class Binding(TypedDict):
+    """The keyword arguments that bind a widget to the scenario."""
 
-    Returns the keyword arguments to pass to the widget (``key`` and ``on_change``).
+    key: str
+    on_change: Callable[[], None]
+
+
+def bind(
+    key: str,
+    value: Value,
+    edit: Callable[Concatenate[econ.Scenario, Value, Target], econ.Scenario],
+    *args: Target.args,
+    **kwargs: Target.kwargs,
+) -> Binding:
+    """Show ``value`` in the widget ``key`` and route its changes through
+    ``edit(scenario, new_value, *args, **kwargs)``.
+
+    Returns the keyword arguments to pass to the widget (``key`` and ``on_change``). A change
+    the scenario refuses is not applied, and a notice says why.
     """
     st.session_state[key] = value
 
     def changed() -> None:
         try:
-            session.set_scenario(edit(session.scenario(), st.session_state[key]))
+            new = edit(session.scenario(), st.session_state[key], *args, **kwargs)
         except econ.ScenarioError as error:
             st.session_state.setdefault(session.NOTICES, []).append(
                 f"That change was not applied: {error}."
             )
+        else:
+            session.set_scenario(new)
 
     return {"key": key, "on_change": changed}
+
+
+def change(
+    edit: Callable[Concatenate[econ.Scenario, Target], econ.Scenario],
+    *args: Target.args,
+    **kwargs: Target.kwargs,
+) -> Callable[[], None]:
+    """A button's ``on_click``: apply ``edit(scenario, *args, **kwargs)`` to the scenario."""
+
+    def clicked() -> None:
+        session.set_scenario(edit(session.scenario(), *args, **kwargs))
+
+    return clicked
 
 
 def percent_value(rate: float | None) -> float | None:
@@ -43,4 +117,137 @@ def percent_value(rate: float | None) -> float | None:
 
 
 def as_rate(percent: float | None) -> float | None:
+    """A percentage a control gives as a rate."""
     return None if percent is None else percent / 100
+
+
+def segment_value(value: PerSegment | None, segment: str) -> float | None:
+    """What a per-segment control shows: the segment's own value, else the blended one."""
+    return edits.resolve(value, segment)
+
+
+# The edits of the Segment LTV page.
+
+segment_by: Final = edits.with_segmentation
+"""What customers are segmented by (a column, or the usage tier)."""
+
+
+BURDEN_TITLES: Final = {
+    "ai_infra_usd": "AI infrastructure",
+    "support_usd": "Support",
+    "cs_usd": "Customer success",
+    "hosting_usd": "Hosting / DevOps (traditional view)",
+}
+"""Each cost burden's control label, in the order of :class:`econ.Cogs`."""
+
+
+def tier_split(scenario: econ.Scenario, percentiles: tuple[int, int]) -> econ.Scenario:
+    """The usage-tier split, from a range slider's two whole percentiles."""
+    low, high = percentiles
+    return scenario.replace(usage_tier_percentiles=(float(low), float(high)))
+
+
+def churn_percent(
+    scenario: econ.Scenario, percent: float | None, segment: str, segments: Sequence[str]
+) -> econ.Scenario:
+    """One segment's churn, from a percentage per month."""
+    return edits.with_churn(scenario, segment, as_rate(percent), segments)
+
+
+def reset_churn(scenario: econ.Scenario) -> econ.Scenario:
+    """Every segment's churn estimated from the data again."""
+    return scenario.replace(churn=None)
+
+
+def cac(
+    scenario: econ.Scenario, value: float | None, segment: str, segments: Sequence[str]
+) -> econ.Scenario:
+    """One segment's CAC (an emptied input unsets it)."""
+    return edits.with_cac(scenario, segment, value, segments)
+
+
+def burden(scenario: econ.Scenario, value: float | None, name: str) -> econ.Scenario:
+    """One cost burden for every segment (an emptied input is $0)."""
+    return edits.with_burden(scenario, name, float(value or 0))
+
+
+def plan_price(
+    scenario: econ.Scenario, price: float | None, plan: str, observed: Mapping[str, float]
+) -> econ.Scenario:
+    """A plan's monthly price (an emptied input is $0)."""
+    return edits.with_price(scenario, plan, float(price or 0), observed)
+
+
+# The edits of the Feature margins page.
+
+
+def weight(scenario: econ.Scenario, value: float, feature: str) -> econ.Scenario:
+    """One feature's custom value weight."""
+    return edits.with_weight(scenario, feature, value)
+
+
+def category(scenario: econ.Scenario, value: Category, feature: str) -> econ.Scenario:
+    """One feature's category (which sets its target margin band)."""
+    return edits.with_category(scenario, feature, value)
+
+
+allocation_method: Final = edits.with_allocation_method
+"""The revenue allocation method; custom weights start from the usage shares given."""
+
+
+# The edits of the Tiers & pricing page: the simulated price book.
+
+FEATURE_PRICE_STEPS: Final[tuple[tuple[FeatureField, float], ...]] = (
+    ("included", 1.0),
+    ("overage_usd", 0.01),
+    ("per_call_usd", 0.01),
+)
+"""A feature's price fields on a plan, in the order of their columns, with each input's step."""
+
+
+def feature_price(price: econ.PlanPrice, name: FeatureField, feature: str) -> float | None:
+    """What a feature's price input on a plan shows: its allowance, overage or per-use price."""
+    fields: dict[FeatureField, Mapping[str, float]] = {
+        "included": price.included,
+        "overage_usd": price.overage_usd,
+        "per_call_usd": price.per_call_usd,
+    }
+    return fields[name].get(feature)
+
+
+def book_plan_price(
+    scenario: econ.Scenario, value: float | None, plan: str, name: PlanField
+) -> econ.Scenario:
+    """A plan's base price or fair-use threshold (an emptied input removes it)."""
+    return edits.with_plan_price(scenario, plan, name, value)
+
+
+def book_feature_price(
+    scenario: econ.Scenario, value: float | None, plan: str, feature: str, name: FeatureField
+) -> econ.Scenario:
+    """A feature's allowance or price on a plan (an emptied input removes it)."""
+    return edits.with_feature_price(scenario, plan, feature, name, value)
+
+
+def book_feature_removed(
+    scenario: econ.Scenario, removed: bool, plan: str, feature: str
+) -> econ.Scenario:
+    """Take a feature off a plan, or put it back."""
+    return edits.with_feature_removed(scenario, plan, feature, removed)
+
+
+def book_cost_factor(scenario: econ.Scenario, factor: float, feature: str) -> econ.Scenario:
+    """A feature's inference cost factor."""
+    return edits.with_cost_multiplier(scenario, feature, float(factor))
+
+
+def book_setting(scenario: econ.Scenario, value: float, name: BookSetting) -> econ.Scenario:
+    """One of the price book's customer-response settings."""
+    return edits.with_book_setting(scenario, name, value)
+
+
+apply_patch: Final = edits.with_patch
+"""Apply a recommendation's change to the simulated price book."""
+
+clear_price_book: Final = edits.without_price_book
+"""Back to current pricing: an empty price book."""

@@ -185,6 +185,11 @@ class Current:
     scenario: econ.Scenario
     report: econ.Report
 
+    @property
+    def is_sample(self) -> bool:
+        """Whether the data is the bundled sample."""
+        return self.dataset_id == SAMPLE_DATASET
+
     def _key(self) -> tuple[str, str, str]:
         return self.dataset_id, str(store().root), self.scenario.to_json(indent=None)
 

@@ -77,12 +77,12 @@ PLAN_COMPARISON_COLUMNS: Final[dict[str, Any]] = {
 SEGMENT_COMPARISON_COLUMNS: Final[dict[str, Any]] = {
     "segment": st.column_config.TextColumn("Segment"),
     "customers": st.column_config.NumberColumn("Customers", format="localized"),
-    "arpa_usd_current": _money("ARPA now"),
-    "arpa_usd_simulated": _money("ARPA simulated"),
+    "arpa_current_usd": _money("ARPA now"),
+    "arpa_simulated_usd": _money("ARPA simulated"),
     "gross_margin_current": _percent("Margin now"),
     "gross_margin_simulated": _percent("Margin simulated"),
-    "ltv_compute_adjusted_usd_current": _money("LTV now"),
-    "ltv_compute_adjusted_usd_simulated": _money("LTV simulated"),
+    "ltv_compute_adjusted_current_usd": _money("LTV now"),
+    "ltv_compute_adjusted_simulated_usd": _money("LTV simulated"),
     "ltv_cac_current": st.column_config.NumberColumn("LTV:CAC now", format="%.1fx"),
     "ltv_cac_simulated": st.column_config.NumberColumn("LTV:CAC simulated", format="%.1fx"),
 }
@@ -91,8 +91,8 @@ BILL_COLUMNS: Final[dict[str, Any]] = {
     "customer_id": st.column_config.TextColumn("Customer"),
     "segment": st.column_config.TextColumn("Segment"),
     "plan": st.column_config.TextColumn("Plan"),
-    "current_bill_usd": _money("Bill now (window)"),
-    "simulated_bill_usd": _money("Simulated"),
+    "bill_current_usd": _money("Bill now (window)"),
+    "bill_simulated_usd": _money("Simulated"),
     "change_usd": _money("Change"),
     "change_share": _percent("Change %"),
 }

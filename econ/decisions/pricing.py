@@ -24,8 +24,8 @@ from typing import Any, Final
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
-from econ.model import measures as m
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     DIRECT_REVENUE_USD,
@@ -48,10 +48,12 @@ _DROPPED: Final = "_dropped"
 def _compared(measures: dict[str, pl.DataType]) -> dict[str, pl.DataType]:
     """Each measure current, then each simulated: ``revenue_usd`` → ``revenue_current_usd``."""
 
-    def tagged(name: str, tag: str) -> str:
-        return f"{name[:-4]}_{tag}_usd" if name.endswith("_usd") else f"{name}_{tag}"
+    return {_tagged(name, tag): dtype for tag in _TAGS for name, dtype in measures.items()}
 
-    return {tagged(name, tag): dtype for tag in _TAGS for name, dtype in measures.items()}
+
+def _tagged(name: str, tag: str) -> str:
+    """``revenue_usd`` → ``revenue_current_usd``; ``gross_margin`` → ``gross_margin_current``."""
+    return f"{name[:-4]}_{tag}_usd" if name.endswith("_usd") else f"{name}_{tag}"
 
 
 _TAGS: Final = ("current", "simulated")
@@ -107,8 +109,8 @@ CUSTOMER_BILLS_SCHEMA: Final = pl.Schema(
         s.CUSTOMER_ID: pl.String(),
         "segment": pl.String(),
         s.PLAN: pl.String(),
-        "current_bill_usd": pl.Float64(),
-        "simulated_bill_usd": pl.Float64(),
+        "bill_current_usd": pl.Float64(),
+        "bill_simulated_usd": pl.Float64(),
         "change_usd": pl.Float64(),
         "change_share": pl.Float64(),
     }
@@ -379,14 +381,18 @@ def _compare(current: pl.DataFrame, simulated: pl.DataFrame, key: str, months: i
 
 def _compare_segments(current: pl.DataFrame, simulated: pl.DataFrame) -> pl.DataFrame:
     columns = ["arpa_usd", "inference_usd", "gross_margin", "ltv_compute_adjusted_usd", "ltv_cac"]
-    order = current.with_row_index("_order").select("segment", "_order")
+
+    def tagged(frame: pl.DataFrame, tag: str) -> pl.DataFrame:
+        return frame.select(
+            "segment", *(pl.col(name).alias(_tagged(name, tag)) for name in columns)
+        )
+
+    order = current.with_row_index("_order").select("segment", "_order", "customers")
     return (
-        current.select("segment", "customers", *columns)
-        .join(simulated.select("segment", *columns), on="segment", how="left", suffix="_simulated")
-        .join(order, on="segment")
+        order.join(tagged(current, "current"), on="segment")
+        .join(tagged(simulated, "simulated"), on="segment", how="left")
         .sort("_order")
-        .drop("_order")
-        .rename({name: f"{name}_current" for name in columns})
+        .select(SEGMENT_COMPARISON_SCHEMA.names())
     )
 
 
@@ -419,17 +425,17 @@ def _customer_bills(current: CustomerMonths, simulated: CustomerMonths) -> pl.Da
     # Bills are in cents: rounding keeps the binary noise of two differently built sums from
     # passing for a change (and from reordering customers whose bills did not change).
     latest = per_customer(
-        current.frame, {"current_bill_usd": pl.col(s.MRR_USD)}, latest=(SEGMENT, s.PLAN)
-    ).select(s.CUSTOMER_ID, SEGMENT, s.PLAN, pl.col("current_bill_usd").round(2))
+        current.frame, {"bill_current_usd": pl.col(s.MRR_USD)}, latest=(SEGMENT, s.PLAN)
+    ).select(s.CUSTOMER_ID, SEGMENT, s.PLAN, pl.col("bill_current_usd").round(2))
     bills = per_customer(
-        simulated.frame, {"simulated_bill_usd": pl.col(s.MRR_USD)}, latest=()
-    ).select(s.CUSTOMER_ID, pl.col("simulated_bill_usd").round(2))
-    change = pl.col("simulated_bill_usd") - pl.col("current_bill_usd")
+        simulated.frame, {"bill_simulated_usd": pl.col(s.MRR_USD)}, latest=()
+    ).select(s.CUSTOMER_ID, pl.col("bill_simulated_usd").round(2))
+    change = pl.col("bill_simulated_usd") - pl.col("bill_current_usd")
     return (
         latest.join(bills, on=s.CUSTOMER_ID, how="left")
         .with_columns(
             change.round(2).alias("change_usd"),
-            m.share(change, pl.col("current_bill_usd")).alias("change_share"),
+            m.share(change, pl.col("bill_current_usd")).alias("change_share"),
         )
         .sort("change_usd", s.CUSTOMER_ID, descending=[True, False])
     )

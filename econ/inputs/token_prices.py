@@ -26,7 +26,7 @@ import polars as pl
 
 from econ import schema as s
 from econ.errors import ScenarioError
-from econ.model.measures import token_cost
+from econ.measures import token_cost
 from econ.scenario.values import known_keys, number
 
 PRICED_BY: Final = "priced_by"

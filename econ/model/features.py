@@ -10,7 +10,7 @@ price book, revenue billed per use goes straight to its feature and the rest is 
 
 Gross profit (revenue − cost), gross margin, cost per call, revenue share and status against the
 feature category's band (:data:`econ.schema.CATEGORY_BANDS`) are each computed by their one
-definition in :mod:`econ.model.measures`. The margin stack orders features by gross profit,
+definition in :mod:`econ.measures`. The margin stack orders features by gross profit,
 highest first.
 """
 
@@ -21,8 +21,8 @@ from typing import Final
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
-from econ.model import measures as m
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     DIRECT_REVENUE_USD,

@@ -10,10 +10,10 @@ from typing import Any
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
 from econ.errors import StaleCustomerMonthsError, UnknownNameError
 from econ.inputs.ingest import Dataset, Source, load_dataset
-from econ.model import measures as m
 from econ.model.customer_months import (
     CustomerMonths,
     build_customer_months,

@@ -3,7 +3,7 @@
 All figures of a segment S are per active customer-month (cm), so segments recombine to the
 blended row by weighting with their cm counts: ``arpa_usd`` = Σ MRR ÷ |S|, ``inference_usd``
 and each burden are their means. Every other figure is computed by its one definition in
-:mod:`econ.model.measures` (gross profit and margin, inference share, monthly revenue churn
+:mod:`econ.measures` (gross profit and margin, inference share, monthly revenue churn
 when it is not given, the three LTVs, LTV:CAC on both views, payback); an undefined figure is
 null, and ``null_reasons`` says why.
 """
@@ -16,17 +16,15 @@ from typing import Any, Final
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE, UNKNOWN_SEGMENT
-from econ.model import measures as m
 from econ.model.customer_months import (
     SEGMENT,
     TIERS,
     CustomerMonths,
 )
 from econ.scenario.assumptions import ALL, BURDENS, PerSegment, Scenario
-
-LTV_CAC_BENCHMARK: Final = m.LTV_CAC_BENCHMARK  # TEMPORARY: callers move to measures
 
 SEGMENT_SCHEMA: Final = pl.Schema(
     {
@@ -180,7 +178,7 @@ def _economics(
     cac: tuple[float | None, str | None],
 ) -> dict[str, Any]:
     """Profit, margin, the three LTVs, LTV:CAC and payback of one segment from its figures per
-    customer-month, each by its one definition in :mod:`econ.model.measures`, with the reason
+    customer-month, each by its one definition in :mod:`econ.measures`, with the reason
     for each undefined figure in ``null_reasons``."""
     reasons: list[str] = []
 

@@ -11,7 +11,9 @@ import polars as pl
 from econ.decisions.pricing import Simulation
 from econ.decisions.recommend import Recommendation
 from econ.formats import NULL_TEXT, count, money, months, per_call, percent, ratio
+from econ.measures import RECOMMENDATIONS_PRINTED
 from econ.model.report import Report
+from econ.present.facts import null_reasons
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
@@ -98,15 +100,17 @@ _PLAN_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "plan": ("plan", str),
     "customers": ("customers", count),
     "revenue_current_usd": ("revenue/mo now", money),
-    "revenue_simulated_usd": ("simulated", money),
+    "revenue_simulated_usd": ("revenue/mo simulated", money),
     "gross_margin_current": ("margin now", percent),
-    "gross_margin_simulated": ("simulated", percent),
+    "gross_margin_simulated": ("margin simulated", percent),
     "ltv_compute_adjusted_current_usd": ("LTV now", lambda v: money(v, cents=False)),
-    "ltv_compute_adjusted_simulated_usd": ("simulated", lambda v: money(v, cents=False)),
+    "ltv_compute_adjusted_simulated_usd": ("LTV simulated", lambda v: money(v, cents=False)),
 }
 
 
-def recommendations_text(recommendations: Sequence[Recommendation], *, limit: int = 12) -> str:
+def recommendations_text(
+    recommendations: Sequence[Recommendation], *, limit: int = RECOMMENDATIONS_PRINTED
+) -> str:
     """The top recommendations as a table (monthly impacts, biggest first)."""
     if not recommendations:
         return "No recommendations: every feature meets its target on every plan."
@@ -171,10 +175,7 @@ def report_text(
         f"unallocated {money(t.unallocated_revenue_usd)}.",
         _table(formatted(report.features, _FEATURE_COLUMNS)),
     ]
-    segments_by_reason: dict[str, list[str]] = {}
-    for row in report.segments.iter_rows(named=True):
-        for reason in row["null_reasons"]:
-            segments_by_reason.setdefault(reason, []).append(row["segment"])
+    segments_by_reason = null_reasons(report.segments)
     if segments_by_reason:
         lines += ["", "Why some figures are blank (—):"]
         lines += [

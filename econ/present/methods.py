@@ -12,6 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
+import polars as pl
+
+from econ.schema import CATEGORY_BANDS
+
 
 @dataclass(frozen=True, slots=True)
 class Formula:
@@ -105,6 +109,15 @@ FORMULAS: Final = (
         (_m("gross_margin"), _m("cost_per_call")),
     ),
     Formula(
+        "feature_status",
+        r"\text{status}_f = \begin{cases} \text{negative} & \text{GP}_f < 0 \\"
+        r" \text{act} & \text{margin}_f < \text{act below} \\"
+        r" \text{watch} & \text{margin}_f < \text{band low} \\"
+        r" \text{above band} & \text{margin}_f > \text{band high} \\"
+        r" \text{ok} & \text{otherwise} \end{cases}",
+        (_m("feature_status"), _m("feature_status_expr")),
+    ),
+    Formula(
         "minimum_price",
         r"\text{minimum tier price} = \frac{c}{s\,(1 - t)}",
         (_m("minimum_price"),),
@@ -136,3 +149,14 @@ FORMULAS: Final = (
 """Every formula of the Methods page, in its order."""
 
 FORMULA_BY_KEY: Final = {formula.key: formula for formula in FORMULAS}
+
+
+def category_bands() -> pl.DataFrame:
+    """The category bands behind a feature's status, as the Methods page lists them."""
+    return pl.DataFrame(
+        {
+            "category": list(CATEGORY_BANDS),
+            "target band": [f"{b.low:.0%}–{b.high:.0%}" for b in CATEGORY_BANDS.values()],
+            "act below": [f"{b.act_below:.0%}" for b in CATEGORY_BANDS.values()],
+        }
+    )

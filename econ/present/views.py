@@ -8,7 +8,6 @@ a chart fed rows in a different order each run would reshuffle on every slider m
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -16,15 +15,13 @@ import polars as pl
 
 from econ import schema as s
 from econ.inputs.ingest import Dataset
+from econ.measures import LTV_CAC_BENCHMARK, compute_burdens, gross_profit
 from econ.model.customer_months import INFERENCE_USD, CustomerMonths, Window, per_customer
 from econ.model.features import feature_table
 from econ.model.report import Report
-from econ.model.segments import LTV_CAC_BENCHMARK
-from econ.scenario.assumptions import BURDENS
 
 TRADITIONAL: Final = "Traditional LTV"
 COMPUTE_ADJUSTED: Final = "Compute-adjusted LTV"
-_COMPUTE_BURDENS: Final = tuple(name for name in BURDENS if name != "hosting_usd")
 
 
 ALL_CUSTOMERS: Final = "All customers"
@@ -127,15 +124,12 @@ def customer_profits(cms: CustomerMonths) -> pl.DataFrame:
     sums = {
         "revenue_usd": pl.col(s.MRR_USD),
         INFERENCE_USD: pl.col(INFERENCE_USD),
-        "burdens_usd": pl.sum_horizontal(_COMPUTE_BURDENS),
+        "burdens_usd": compute_burdens(),
     }
+    profit = gross_profit(pl.col("revenue_usd"), pl.col(INFERENCE_USD), pl.col("burdens_usd"))
     return (
         per_customer(cms.frame, sums)
-        .with_columns(
-            (pl.col("revenue_usd") - pl.col(INFERENCE_USD) - pl.col("burdens_usd")).alias(
-                "gross_profit_usd"
-            )
-        )
+        .with_columns(profit.alias("gross_profit_usd"))
         .with_columns(
             (pl.col("gross_profit_usd") / pl.col("customer_months")).alias(
                 "monthly_gross_profit_usd"
@@ -281,7 +275,7 @@ def features_by_plan(report: Report) -> pl.DataFrame:
 def bill_diagonal(customers: pl.DataFrame) -> pl.DataFrame:
     """The "no change" line of a current-vs-simulated bill chart: ``bill_usd`` at both ends of
     the range the positive bills span (the chart is on log scales; $0 bills sit on its edge)."""
-    bills = pl.concat([customers["current_bill_usd"], customers["simulated_bill_usd"]])
+    bills = pl.concat([customers["bill_current_usd"], customers["bill_simulated_usd"]])
     positive = bills.filter(bills > 0)
     low, high = (positive.min(), positive.max()) if positive.len() else (1.0, 1.0)
     return pl.DataFrame({"bill_usd": [low, high]}, schema={"bill_usd": pl.Float64})
@@ -308,8 +302,3 @@ def observed_prices(data: Dataset, window: Window) -> dict[str, float]:
         .first()
     )
     return dict(zip(counted[s.PLAN].to_list(), counted[s.MRR_USD].to_list(), strict=True))
-
-
-def segment_values(segments: pl.DataFrame, column: str) -> Mapping[str, float | None]:
-    """``{segment: value}`` for the segment rows (the blended row under ``"all"``)."""
-    return {row["segment"]: row[column] for row in segments.iter_rows(named=True)}

@@ -3,14 +3,14 @@ directory that cannot be written (read-only, or not a folder at all) still shows
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import polars as pl
 import pytest
+from app_support import open_app, parquet, upload_files
 from builders import revenue_frame, usage_frame
-from locations import APP, FIXTURES
+from locations import FIXTURES
 from streamlit.testing.v1 import AppTest
 
 import econ
@@ -24,27 +24,6 @@ SMALL_USAGE = usage_frame(
     [("a", "write", "2026-01", 100, 20.0), ("b", "research", "2026-01", 10, 150.0)]
 )
 SMALL_REVENUE = revenue_frame([("a", "2026-01", 100, "Solo"), ("b", "2026-01", 300, "Team")])
-
-
-def open_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    if params:
-        at.query_params.update(params)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def parquet(frame: pl.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.write_parquet(buffer)
-    return buffer.getvalue()
-
-
-def upload_files(at: AppTest, usage: Path, revenue: Path) -> AppTest:
-    at.file_uploader(key="upload_usage").upload(usage.name, usage.read_bytes())
-    at.file_uploader(key="upload_revenue").upload(revenue.name, revenue.read_bytes())
-    return at.run()
 
 
 @pytest.fixture(params=["read-only", "not a folder"])

@@ -79,7 +79,7 @@ class TestHandComputed:
         sim = simulation(book)
         # d: January 50 searches × $0.10 = $5; February 4 research × $2 = $8. Was $60.
         d = sim.customers.filter(pl.col("customer_id") == "d").row(0, named=True)
-        assert d["simulated_bill_usd"] == pytest.approx(13.0)
+        assert d["bill_simulated_usd"] == pytest.approx(13.0)
         assert d["change_usd"] == pytest.approx(-47.0)
         assert sim.bills.paying_less == 1
 
@@ -172,8 +172,8 @@ class TestIdentities:
         weights = econ.analyze_dataset(sample_dataset, scenario).segments.filter(
             pl.col("segment") != "all"
         )["customer_months"]
-        recombined = (segments["arpa_usd_simulated"] * weights).sum() / weights.sum()
-        assert recombined == pytest.approx(blended["arpa_usd_simulated"])
+        recombined = (segments["arpa_simulated_usd"] * weights).sum() / weights.sum()
+        assert recombined == pytest.approx(blended["arpa_simulated_usd"])
 
 
 def test_window_months() -> None:

@@ -7,8 +7,8 @@ import pytest
 from builders import revenue_frame, usage_frame
 
 import econ
+from econ.measures import feature_status
 from econ.model.customer_months import build_customer_months
-from econ.model.measures import feature_status
 from econ.schema import CATEGORY_BANDS
 
 # Customer x pays $90 in January: 20 calls of "draft" ($0.10 each) and 10 of "search"

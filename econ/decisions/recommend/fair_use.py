@@ -11,10 +11,10 @@ import math
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, percent
-from econ.model import measures as m
 from econ.model.customer_months import INFERENCE_USD
 from econ.scenario.levers import Patch
 

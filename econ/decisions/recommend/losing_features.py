@@ -26,10 +26,10 @@ from typing import Any, Final
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, per_call, percent
-from econ.model import measures as m
 from econ.scenario.levers import Patch
 
 LOSING: Final = ("negative", "act")

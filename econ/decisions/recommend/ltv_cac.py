@@ -1,7 +1,7 @@
 """LTV:CAC: a segment whose compute-adjusted lifetime value does not reach 3 times its CAC.
 
 - **ltv_cac**: a segment below 3:1 compute-adjusted LTV:CAC (the healthy ratio of article 002,
-  :data:`~econ.model.measures.LTV_CAC_BENCHMARK`), with the churn or CAC that would reach 3:1:
+  :data:`~econ.measures.LTV_CAC_BENCHMARK`), with the churn or CAC that would reach 3:1:
   CAC at most LTV ÷ 3, or churn at most gross profit per customer-month ÷ (3 × CAC).
 """
 
@@ -12,10 +12,10 @@ from typing import Any, Final
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, percent, ratio
-from econ.model import measures as m
 from econ.scenario.assumptions import ALL
 
 BENCHMARK_LABEL: Final = f"{m.LTV_CAC_BENCHMARK:g}:1"

@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 import polars as pl
 
+from econ import measures as m
 from econ import schema as s
-from econ.model import measures as m
 from econ.model.customer_months import INFERENCE_USD
 from econ.model.features import feature_table
 from econ.model.report import Report, clean
