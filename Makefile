@@ -1,6 +1,7 @@
 # Two commands do everything on a fresh machine with python3 and make:
-#   make run    install the pinned runtime and start the app on the bundled sample data
-#   make test   install the pinned runtime + dev tools and run lint, types, unit, app and browser tests
+#   make run    install the pinned library + app and start the app on the bundled sample data
+#   make test   install the pinned library + app + dev tools and run lint, types, unit, app and
+#               browser tests, with branch coverage of econ/ and ui/
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PORT ?= 8501
 
 .PHONY: run test lint typecheck unit sample lock bench clean
 
-run: $(VENV)/.runtime
+run: $(VENV)/.app
 	$(BIN)/streamlit run app.py --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT)
 
 test: $(VENV)/.dev lint typecheck unit
@@ -20,8 +21,9 @@ lint: $(VENV)/.dev
 typecheck: $(VENV)/.dev
 	$(BIN)/mypy
 
+# Every test, the slow ones (app, browser, wheel) included; the floor is in pyproject.toml.
 unit: $(VENV)/.dev
-	$(BIN)/pytest
+	$(BIN)/pytest --cov
 
 # The benchmark (about 20 minutes on 2 cores); it replaces the table in README.md.
 # BENCH_FLAGS="--sizes 1000000 --huge 0" for a quick look.
@@ -29,20 +31,26 @@ BENCH_FLAGS ?= --readme
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py $(BENCH_FLAGS)
 
-# Regenerate the committed sample data (deterministic: same bytes every run).
-sample: $(VENV)/.runtime
-	$(BIN)/python sample_data/generate.py --out sample_data
+# Regenerate the sample data the package ships (deterministic: same bytes every run).
+SAMPLE_DATA := econ/inputs/sample_data
+sample: $(VENV)/.app
+	$(BIN)/python sample_data/generate.py --out $(SAMPLE_DATA)
 
-# Re-pin every dependency (needs network); commit the two lock files.
+# Re-pin every dependency (needs network); commit the four lock files:
+#   requirements.lock        the library alone (what `pip install econ` needs)
+#   requirements-app.lock    the library and the app extra (`make run`)
+#   requirements-dev.lock    everything: the library, the app and dev extras (`make test`)
+#   requirements-build.lock  the build backend (installs run without build isolation)
+# The dev lock is solved first and constrains the other two, so a package has one version in all.
+COMPILE := .venv-lock/bin/uv pip compile --python-version 3.11 --generate-hashes --quiet --no-header
 lock:
 	$(PYTHON) -m venv .venv-lock
 	.venv-lock/bin/python -m pip install --quiet uv
-	.venv-lock/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes \
-		--output-file requirements.lock --quiet --no-header
-	.venv-lock/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
-		--output-file requirements-dev.lock --quiet --no-header
-	printf "hatchling>=1.27\neditables>=0.5\n" | .venv-lock/bin/uv pip compile - --python-version 3.11 --generate-hashes \
-		--output-file requirements-build.lock --quiet --no-header
+	$(COMPILE) pyproject.toml --extra app --extra dev --output-file requirements-dev.lock
+	$(COMPILE) pyproject.toml --extra app --constraint requirements-dev.lock \
+		--output-file requirements-app.lock
+	$(COMPILE) pyproject.toml --constraint requirements-dev.lock --output-file requirements.lock
+	printf "hatchling>=1.27\neditables>=0.5\n" | $(COMPILE) - --output-file requirements-build.lock
 	rm -rf .venv-lock
 
 $(VENV)/bin/python:
@@ -50,13 +58,16 @@ $(VENV)/bin/python:
 
 # Hash-checked installs from the lock files; the project itself goes in editable, without
 # build isolation so its build backend comes from the lock too.
-$(VENV)/.runtime: requirements.lock requirements-build.lock pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+$(VENV)/.project: requirements-build.lock pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-build.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $@
 
-$(VENV)/.dev: requirements-dev.lock $(VENV)/.runtime
+$(VENV)/.app: requirements-app.lock $(VENV)/.project
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-app.lock
+	touch $@
+
+$(VENV)/.dev: requirements-dev.lock $(VENV)/.project
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@
 

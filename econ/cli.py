@@ -88,7 +88,7 @@ def _file_options(command: argparse.ArgumentParser) -> None:
     files.add_argument(
         "--scenario",
         type=Path,
-        help="scenario JSON file (default: sample_data/scenario.json with the sample data, "
+        help="scenario JSON file (default: the sample's own scenario with the sample data, "
         "else every default)",
     )
 

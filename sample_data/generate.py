@@ -20,7 +20,8 @@ inference call with a ``timestamp``, scaled to about N calls in total, for bench
 (``--files K`` splits the ledger into K parquet files, one group of months each, so huge
 ledgers never sit in memory).
 
-Run ``python sample_data/generate.py --help`` for the options.
+By default it writes the files the package ships, in ``econ/inputs/sample_data/``. Run
+``python sample_data/generate.py --help`` for the options.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ import numpy as np
 import polars as pl
 
 SEED = 20251101
+PACKAGED = Path(__file__).resolve().parent.parent / "econ" / "inputs" / "sample_data"
+"""Where the package reads the sample from (``econ.sample_paths()``)."""
 FIRST_MONTH = dt.date(2025, 8, 1)
 
 
@@ -282,7 +285,9 @@ def generate(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent)
+    parser.add_argument(
+        "--out", type=Path, default=PACKAGED, help="folder to write to (default: the package's)"
+    )
     parser.add_argument("--customers", type=int, default=2000, help="paying accounts")
     parser.add_argument("--months", type=int, default=15)
     parser.add_argument(

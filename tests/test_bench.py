@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from locations import ROOT
 
 
+@pytest.mark.slow  # generates ledgers and runs every task, each in a process of its own
 def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
     table = tmp_path / "table.md"
     done = subprocess.run(

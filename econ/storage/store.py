@@ -54,7 +54,7 @@ from econ.inputs.cache import STALE_TEMP_SECONDS, bytes_hash, sweep_temporary
 from econ.inputs.imports import ImportSpec
 from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
 from econ.inputs.readers import MEGABYTE, Limits, Source
-from econ.inputs.sample import SAMPLE_DIR, sample_paths
+from econ.inputs.sample import sample_paths
 from econ.scenario.link import SAMPLE_DATASET
 
 DATA_DIR_ENV: Final = "ECON_DATA_DIR"
@@ -67,7 +67,8 @@ HELD_IN_MEMORY: Final = 4
 DatasetNotFoundError = errors.DatasetNotFoundError
 StoreWriteError = errors.StoreWriteError
 """The store's errors, defined with every other in :mod:`econ.errors` and importable here."""
-_PROJECT_DATA_DIR: Final = SAMPLE_DIR.parent / ".data"
+_SOURCE_ROOT: Final = Path(__file__).resolve().parents[2]
+"""The project's folder when run from a source checkout (``make run``)."""
 _WRITING: Final = threading.Lock()
 """Held while blobs and manifests are written or removed, so that eviction never removes a blob
 a dataset being stored is about to name."""
@@ -138,12 +139,15 @@ def side_hash(hashes: Sequence[str]) -> str:
 
 
 def default_data_dir() -> Path:
+    """``ECON_DATA_DIR`` if set; else ``.data/`` in a writable source checkout (next to its
+    ``pyproject.toml``); else the user's data folder (an installed package never writes into
+    its own site-packages)."""
     configured = os.environ.get(DATA_DIR_ENV)
     if configured:
         return Path(configured)
-    project_root = _PROJECT_DATA_DIR.parent
-    if os.access(project_root, os.W_OK):
-        return _PROJECT_DATA_DIR
+    checkout = (_SOURCE_ROOT / "pyproject.toml").is_file()
+    if checkout and os.access(_SOURCE_ROOT, os.W_OK):
+        return _SOURCE_ROOT / ".data"
     return Path(platformdirs.user_data_dir("econ"))
 
 

@@ -101,6 +101,7 @@ def test_a_malformed_statistic_is_named() -> None:
     )
 
 
+@pytest.mark.slow
 def test_no_damaged_footer_takes_the_process_down(tmp_path: Path) -> None:
     """Hundreds of footers with bytes changed at random, each opened as the app opens a chosen
     file: every one is read or refused with a message; none aborts the process (which pyarrow

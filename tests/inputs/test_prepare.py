@@ -7,7 +7,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import MONTHS, datasets, scenarios
 
@@ -22,7 +22,7 @@ from econ.model.customer_months import (
     resolve_window,
 )
 
-SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80)
 
 
 @st.composite
@@ -97,6 +97,7 @@ def plain_tiers(frame: pl.DataFrame, percentiles: tuple[float, float]) -> dict[s
     }
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(datasets(), scenarios(), windows())
 def test_customer_months_match_the_plain_joins(
@@ -124,6 +125,7 @@ def test_customer_months_match_the_plain_joins(
             assert segment == tiers[customer]
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(datasets(), scenarios(), windows())
 def test_prepared_cells_match_the_usage_rows(
@@ -146,6 +148,7 @@ def test_prepared_cells_match_the_usage_rows(
     assert prepared["usage_revenue_usd"].to_list() == pytest.approx(plain["allocated"].to_list())
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(datasets(), scenarios())
 def test_feature_tables_by_plan_and_month_agree_with_the_usage_rows(

@@ -13,7 +13,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import econ
@@ -21,7 +21,7 @@ from econ.inputs.ingest import usage
 from econ.inputs.readers import ColumnFacts, open_table, parquet_facts
 from econ.inputs.rollup import vouched_rollup
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60)
 START = dt.datetime(2025, 11, 28)
 
 
@@ -92,6 +92,7 @@ def sorted_rollup(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort("customer_id", "feature_id", "month")
 
 
+@pytest.mark.slow
 @SETTINGS
 @given(ledgers(), st.integers(1, 3))
 def test_statistics_and_row_checks_give_the_same_rollup(

@@ -106,6 +106,11 @@ def test_generator_is_deterministic_and_matches_the_committed_files(
         ), f"{name} differs: run `make sample` and commit"
 
 
+def test_generator_writes_by_default_where_the_package_reads(generator: dict[str, Any]) -> None:
+    usage, revenue = econ.sample_paths()
+    assert generator["PACKAGED"] == usage.parent == revenue.parent
+
+
 def test_generator_writes_per_call_ledgers_in_parts(
     generator: dict[str, Any], tmp_path: Path
 ) -> None:

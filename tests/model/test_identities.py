@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import datasets, scenarios
 
@@ -13,9 +13,7 @@ from econ.scenario.assumptions import BURDENS
 
 pytestmark = pytest.mark.slow  # each property analyses dozens of generated datasets
 
-PROPERTY_SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY_SETTINGS = settings(max_examples=60)  # each example analyses a generated dataset
 
 
 @PROPERTY_SETTINGS

@@ -19,6 +19,7 @@ from econ.scenario.link import (
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(any_scenarios())
 def test_every_scenario_survives_a_link(scenario: econ.Scenario) -> None:
