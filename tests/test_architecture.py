@@ -49,6 +49,14 @@ def _layer_of(module: str) -> int:
     return found
 
 
+def _submodule(module: str, name: str) -> str:
+    """``from econ.scenario import edits`` imports the module ``econ.scenario.edits``; ``from
+    econ.scenario.edits import with_segmentation`` imports from ``econ.scenario.edits``."""
+    folder = ROOT.joinpath(*module.split("."))
+    is_module = (folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file()
+    return f"{module}.{name}" if is_module else module
+
+
 def _econ_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
@@ -57,7 +65,7 @@ def _econ_imports(path: Path) -> list[str]:
             if node.module == "econ":
                 found += [f"econ.{alias.name}" for alias in node.names]
             elif node.module.startswith("econ."):
-                found.append(node.module)
+                found += [_submodule(node.module, alias.name) for alias in node.names]
         elif isinstance(node, ast.Import):
             found += [alias.name for alias in node.names if alias.name.startswith("econ")]
     return found
@@ -107,3 +115,29 @@ def test_every_sub_package_is_a_layer() -> None:
         prefix.split(".")[1] for _, prefixes in LAYERS for prefix in prefixes if "." in prefix
     }
     assert packages <= layered
+
+
+UI_MAY_IMPORT = (
+    "econ",
+    "econ.formats",
+    "econ.schema",
+    "econ.present",
+    "econ.storage.store",
+    "econ.scenario.link",
+    "econ.scenario.edits",
+    "econ.scenario.assumptions",
+    "econ.inputs.readers",
+    "econ.inputs.cache",
+    "econ.inputs.imports",
+)
+"""What ``ui/`` may import of the package (its docstring says why)."""
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "ui").glob("*.py")), ids=lambda path: path.name)
+def test_the_ui_imports_the_public_api_and_a_documented_few(path: Path) -> None:
+    for imported in _econ_imports(path):
+        allowed = any(
+            imported == module or (imported.startswith(module + ".") and module != "econ")
+            for module in UI_MAY_IMPORT
+        )
+        assert allowed, f"ui/{path.name} imports {imported}"

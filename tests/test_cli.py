@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from builders import WriteParquet, revenue_frame, usage_frame
+from locations import FIXTURES
 
 import econ
 from econ.cli import full_report, main
@@ -338,3 +339,68 @@ def test_control_characters_in_ids_are_shown_not_obeyed(
     code, out, err = analyze("\u202eevil")
     assert code == 0, err
     assert "\u202e" not in out + err and "\\u202eevil" in out
+
+
+class TestInspect:
+    """``econ inspect`` says what a file is and prints the import spec to read it with."""
+
+    def test_a_known_export(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "inspect", str(FIXTURES / "langfuse_ui_observations.csv"), "--side", "usage"
+        )
+        assert code == 0
+        lines = out.splitlines()
+        assert lines[0].startswith("langfuse_ui_observations.csv: Langfuse observations")
+        assert "customer from: column:user_id   feature from: tag:feature:" in lines
+        spec = json.loads(lines[-1].removeprefix("import spec: "))
+        assert spec == {
+            "usage": {"format": "langfuse", "customer": "column:user_id", "feature": "tag:feature:"}
+        }
+
+    def test_a_revenue_layout(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, out, _ = run(
+            capsys, "inspect", str(FIXTURES / "subscriptions_table.csv"), "--side", "revenue"
+        )
+        assert code == 0
+        assert out.splitlines()[-1] == 'import spec: {"revenue": {"format": "subscriptions"}}'
+
+    def test_an_unknown_layout_gets_a_guessed_mapping(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        path = tmp_path / "calls.csv"
+        path.write_text("account,product_area,ts,usd\na,chat,2026-01-05,0.5\n", encoding="utf-8")
+        code, out, _ = run(capsys, "inspect", str(path), "--side", "usage")
+        assert code == 0
+        assert "guessed mapping:" in out
+        spec = json.loads(out.splitlines()[-1].removeprefix("import spec: "))
+        assert spec["usage"]["format"] == "mapped"
+
+    def test_a_missing_file_exits_2(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        code, _, err = run(capsys, "inspect", str(tmp_path / "nope.csv"), "--side", "usage")
+        assert code == 2
+        assert err.startswith("econ: error:")
+
+
+class TestImportSpecFlags:
+    def test_a_malformed_map_names_the_form(self, capsys: pytest.CaptureFixture[str]) -> None:
+        code, _, err = run(capsys, "analyze", "--map", "usage-customer")
+        assert code == 2
+        assert "--map takes SIDE.COLUMN=FILE_COLUMN" in err
+
+    def test_an_unreadable_import_spec(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        code, _, err = run(capsys, "analyze", "--import-spec", str(tmp_path / "missing.json"))
+        assert code == 2
+        assert "cannot read the import spec file" in err
+
+    def test_an_import_spec_with_a_typo_is_refused(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        spec = tmp_path / "spec.json"
+        spec.write_text('{"usage": {}, "revenu": {}}', encoding="utf-8")
+        code, _, err = run(capsys, "analyze", "--import-spec", str(spec))
+        assert code == 2
+        assert "unknown keys in import spec: ['revenu']" in err

@@ -16,4 +16,11 @@ Nothing in between: not ``econ.scenario``, ``econ.inputs``, ``econ.model``,
 ``econ.decisions`` or ``econ.storage`` (a page that needs one of them needs a function in
 ``econ.present`` or ``ui``), and not ``polars`` (a frame a page shows is shaped in
 ``econ.present``). ``tests/ui/test_page_imports.py`` checks every page against this list.
+
+``ui`` itself is the app's adapter to the package: besides everything a page may import, it
+uses the few modules that hold the app's state outside a report: the dataset store
+(:mod:`econ.storage.store`), share links and control edits (:mod:`econ.scenario.link`,
+:mod:`econ.scenario.edits`, :mod:`econ.scenario.assumptions`), and reading an upload before it
+becomes a dataset (:mod:`econ.inputs.readers`, :mod:`econ.inputs.cache`,
+:mod:`econ.inputs.imports`). ``tests/test_architecture.py`` checks that list.
 """
