@@ -7,6 +7,7 @@ import pytest
 from builders import revenue_frame, usage_frame
 
 import econ
+from econ.decisions import pricing
 from econ.decisions.pricing import simulate
 from econ.model.customer_months import Window
 
@@ -181,3 +182,17 @@ def test_window_months() -> None:
 
     assert Window(dt.date(2025, 8, 1), dt.date(2026, 10, 1)).months == 15
     assert Window(dt.date(2026, 1, 1), dt.date(2026, 1, 1)).months == 1
+
+
+@pytest.mark.parametrize(
+    "book",
+    [econ.PriceBook(), econ.PriceBook(plans={"Pro": econ.PlanPrice(base_usd=50.0)})],
+    ids=["current pricing", "a new price"],
+)
+def test_simulation_tables_have_their_declared_schemas(book: econ.PriceBook) -> None:
+    sim = simulation(book)
+    assert sim.totals.schema == pricing.TOTALS_SCHEMA
+    assert sim.plans.schema == pricing.PLAN_COMPARISON_SCHEMA
+    assert sim.segments.schema == pricing.SEGMENT_COMPARISON_SCHEMA
+    assert sim.customers.schema == pricing.CUSTOMER_BILLS_SCHEMA
+    assert sim.features.schema == econ.FEATURE_SCHEMA
