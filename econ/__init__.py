@@ -38,7 +38,7 @@ from econ.model.customer_months import CustomerMonths, Window, build_customer_mo
 from econ.model.features import FEATURE_SCHEMA, feature_table
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
 from econ.model.segments import SEGMENT_SCHEMA
-from econ.scenario.assumptions import Allocation, Cogs, Scenario
+from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
 from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.schema import CATEGORY_BANDS, Band
 
@@ -67,6 +67,7 @@ __all__ = [
     "Problem",
     "Recommendation",
     "Report",
+    "Retention",
     "RevenueLoad",
     "Route",
     "Scenario",

@@ -103,6 +103,46 @@ class Cogs(Record):
 
 BURDENS: Final = tuple(burden.name for burden in fields(Cogs))
 
+LtvMethod = Literal["simple", "sbg"]
+LTV_METHODS: Final[tuple[LtvMethod, ...]] = get_args(LtvMethod)
+
+
+@dataclass(frozen=True)
+class Retention(Record):
+    """How retention is modelled and lifetime value discounted.
+
+    Attributes:
+        ltv_method: the LTV that LTV:CAC and payback use: ``simple`` (monthly gross profit ÷
+            monthly churn, the reference article's formula) or ``sbg`` (monthly gross profit ×
+            the discounted expected lifetime of the segment's fitted shifted-beta-geometric
+            retention curve).
+        discount_rate: the annual rate that discounts future gross profit in the ``sbg`` LTV and
+            the value of the existing base (converted to a monthly rate).
+        new_customers_per_month: new customers a month in the 12-month projection; ``None``
+            uses the recent acquisition rate of the data.
+    """
+
+    ltv_method: LtvMethod = "simple"
+    discount_rate: float = 0.10
+    new_customers_per_month: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.ltv_method not in LTV_METHODS:
+            raise ScenarioError(
+                f"retention.ltv_method must be 'simple' or 'sbg', got {self.ltv_method!r}"
+            )
+        object.__setattr__(
+            self,
+            "discount_rate",
+            number(self.discount_rate, "retention.discount_rate", low=0.0, high=1.0),
+        )
+        if self.new_customers_per_month is not None:
+            object.__setattr__(
+                self,
+                "new_customers_per_month",
+                number(self.new_customers_per_month, "retention.new_customers_per_month"),
+            )
+
 
 @dataclass(frozen=True)
 class Scenario:
@@ -123,6 +163,7 @@ class Scenario:
             the low end of their category's band.
         price_book: the pricing the simulator applies to history (see :mod:`econ.scenario.levers`).
         levers: inputs of the recommendations (routing, optimization, fair use).
+        retention: the LTV method, the discount rate and the projection's acquisition rate.
     """
 
     segment_by: str = USAGE_TIER
@@ -137,6 +178,7 @@ class Scenario:
     targets: Mapping[str, float] = field(default_factory=dict)
     price_book: PriceBook = field(default_factory=PriceBook)
     levers: Levers = field(default_factory=Levers)
+    retention: Retention = field(default_factory=Retention)
 
     def __post_init__(self) -> None:
         if not isinstance(self.segment_by, str) or not self.segment_by:
@@ -157,6 +199,8 @@ class Scenario:
             )
         if not isinstance(self.levers, Levers):
             object.__setattr__(self, "levers", Levers.from_dict(self.levers, "levers"))
+        if not isinstance(self.retention, Retention):
+            object.__setattr__(self, "retention", Retention.from_dict(self.retention, "retention"))
 
     def _check_percentiles(self) -> None:
         pair = self.usage_tier_percentiles
@@ -219,6 +263,7 @@ SHAPES_CUSTOMER_MONTHS: Final[Mapping[str, bool]] = MappingProxyType(
         "targets": False,
         "price_book": False,
         "levers": False,
+        "retention": False,
     }
 )
 """Whether each field of :class:`Scenario` shapes the customer-months built from it

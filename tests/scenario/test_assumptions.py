@@ -62,6 +62,7 @@ def test_json_keys_are_the_documented_fields() -> None:
         "targets",
         "price_book",
         "levers",
+        "retention",
     }
     assert set(data["cogs"]) == {"ai_infra_usd", "support_usd", "cs_usd", "hosting_usd"}
 

@@ -35,6 +35,7 @@ PLACES: dict[type, Callable[[Any], econ.Scenario]] = {
     econ.Optimize: lambda record: Scenario(
         levers=econ.Levers(optimize=record, optimize_by_feature={"chat": record})
     ),
+    econ.Retention: lambda record: Scenario(retention=record),
 }
 """Where each record of the tree sits in a scenario (maps of records hold one too)."""
 
@@ -51,6 +52,10 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (Scenario, "targets"): {"targets": {"chat": 0.8}},
     (Scenario, "price_book"): {"price_book": econ.PriceBook(cost_multipliers={"chat": 0.5})},
     (Scenario, "levers"): {"levers": econ.Levers(fair_use_percentile=90.0)},
+    (Scenario, "retention"): {"retention": econ.Retention(ltv_method="sbg")},
+    (econ.Retention, "ltv_method"): {"ltv_method": "sbg"},
+    (econ.Retention, "discount_rate"): {"discount_rate": 0.12},
+    (econ.Retention, "new_customers_per_month"): {"new_customers_per_month": 40.0},
     (econ.Allocation, "method"): {"method": "custom", "weights": {"chat": 1.0}},
     (econ.Allocation, "weights"): {"weights": {"chat": 3.0, "search": 1.0}},
     (econ.Cogs, "ai_infra_usd"): {"ai_infra_usd": 1.5},
@@ -118,6 +123,7 @@ def test_the_tree_is_every_record_the_scenario_holds() -> None:
         econ.Levers,
         econ.Route,
         econ.Optimize,
+        econ.Retention,
     } == TREE
     assert set(PLACES) == TREE
 
@@ -223,12 +229,23 @@ def _inflated(token: str) -> bytes:
     return zlib.decompress(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
 
 
+RETENTION_ADDED = (
+    ', "retention": {"ltv_method": "simple", "discount_rate": 0.1, '
+    '"new_customers_per_month": null}}'
+)
+"""What the first release's JSON gains since: the retention record, at its defaults."""
+
+
 def test_saved_json_and_old_links_read_the_same_and_are_written_the_same() -> None:
     assert Scenario.from_json(RICH_JSON) == RICH
-    assert RICH.to_json(indent=None) == RICH_JSON
+    # Written the same, with the fields added since appended at their defaults.
+    assert RICH.to_json(indent=None) == RICH_JSON[:-1] + RETENTION_ADDED
     assert decode_scenario(RICH_LINK) == RICH
     # the link's JSON byte for byte (the compressed bytes may differ between zlib builds)
-    assert _inflated(econ.scenario.link.encode_scenario(RICH)) == _inflated(RICH_LINK)
+    assert (
+        _inflated(econ.scenario.link.encode_scenario(RICH))
+        == _inflated(RICH_LINK)[:-1] + RETENTION_ADDED.encode()
+    )
 
 
 # -- which fields shape the customer-months --
