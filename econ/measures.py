@@ -20,6 +20,7 @@ Sources (the reference articles the product is built on; the README's Definition
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Final, TypeVar, overload
 
 import polars as pl
@@ -131,6 +132,17 @@ def revenue_churn(churned_mrr: float, at_risk_mrr: float) -> float | None:
     window's last month is not at risk). Revenue-weighted, as article 001's LTV divides revenue
     by a revenue churn rate; undefined when nothing is at risk."""
     return share(churned_mrr, at_risk_mrr)
+
+
+def blended_churn(rates_and_weights: Sequence[tuple[float, float]]) -> float | None:
+    """The blended row's churn when segments' rates are set: Σ rateₛ × wₛ ÷ Σ wₛ, each
+    segment's rate weighted by its MRR at risk in the observed history (so the blended row
+    follows its segments, and with every rate estimated it is :func:`revenue_churn` over all
+    customer-months). Undefined when no MRR was at risk."""
+    weight = sum(w for _, w in rates_and_weights)
+    if weight <= 0:
+        return None
+    return sum(rate * w for rate, w in rates_and_weights) / weight
 
 
 def lifetime_value(profit: float, churn: float | None) -> tuple[float | None, str | None]:

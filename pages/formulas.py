@@ -73,6 +73,7 @@ live(
 
 st.subheader("3. Monthly revenue churn")
 formula("churn")
+formula("blended_churn")
 live(
     f"blended churn {percent(blended['churn'], digits=2)} per month "
     f"({blended['churn_source'] or 'undefined'})."

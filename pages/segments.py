@@ -51,14 +51,15 @@ with st.container(border=True):
     with churn_tab:
         st.caption(
             "Monthly revenue churn. Each slider starts at the rate estimated from the data "
-            "(revenue of customers who left ÷ revenue at risk); move it to override."
+            "(revenue of customers who left ÷ revenue at risk); move it to override. The "
+            "blended rate follows the segments' (weighted by their revenue at risk) unless "
+            "you set it too."
         )
         columns = st.columns(min(4, len(names) + 1))
         for index, name in enumerate([*layout.capped(names, "segments"), BLENDED]):
             row = report.segment(name)
             estimate = row["churn_estimated"]
-            given = row["churn"] if row["churn_source"] == "scenario" else None
-            shown = given if given is not None else (estimate or 0.0)
+            shown = row["churn"] if row["churn"] is not None else (estimate or 0.0)
             with columns[index % len(columns)]:
                 st.slider(
                     f"{'Blended (all)' if name == BLENDED else plain(name)} — % per month",
@@ -79,7 +80,7 @@ with st.container(border=True):
                     if estimate is not None
                     else "cannot be estimated (one month of data)"
                 )
-                marker = " · **overridden**" if given is not None else ""
+                marker = facts.churn_marker(row["churn_source"])
                 st.caption(f"estimated from data: {estimate_text}{marker}")
         st.button(
             "Use the data's estimates",

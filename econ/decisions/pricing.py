@@ -15,6 +15,9 @@ A feature with a per-use price is billed for every use; its allowance and overag
 ignored. Segments, churn and cost burdens stay as they are, so compute-adjusted LTV moves only
 through revenue and inference. Revenue billed per use counts as its feature's revenue; the rest
 is split over features as the scenario's allocation says.
+
+Every figure above keeps every customer; :mod:`econ.decisions.response` adds how many would leave
+at their new bill, and the revenue, gross profit and LTV left after they do.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from econ.model.customer_months import (
     CustomerMonths,
     per_customer,
 )
+from econ.decisions.response import Response, respond
 from econ.model.features import feature_table
 from econ.model.report import Report, clean, records
 from econ.model.segments import segment_table
@@ -160,6 +164,8 @@ class Simulation:
             rise first.
         bills: how many customers pay more, less, and more than the churn-risk threshold.
         simulated: the simulated customer-months (for further views).
+        response: the customers expected to leave at their new bill, and the revenue, gross
+            profit and LTV after they do (:mod:`econ.decisions.response`).
     """
 
     months: int
@@ -171,6 +177,7 @@ class Simulation:
     customers: pl.DataFrame
     bills: BillChanges
     simulated: CustomerMonths
+    response: Response
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -181,6 +188,7 @@ class Simulation:
             "features": records(self.features),
             "bills": {key: clean(value) for key, value in asdict(self.bills).items()},
             "largest_increases": records(self.customers.head(10)),
+            "response": self.response.to_dict(),
         }
 
 
@@ -190,8 +198,8 @@ def simulate(report: Report) -> Simulation:
     current = report.customer_months
     simulated = simulated_customer_months(current, scenario.price_book)
     months = current.window.months
-    current_plans = _per_plan(current, scenario)
-    simulated_plans = _per_plan(simulated, scenario)
+    current_plans = _per_plan(current, scenario, current)
+    simulated_plans = _per_plan(simulated, scenario, current)
     features, _ = feature_table(simulated, scenario)
     by_plan, _ = feature_table(simulated, scenario, by=[s.PLAN])
     customers = _customer_bills(current, simulated)
@@ -200,13 +208,15 @@ def simulate(report: Report) -> Simulation:
         totals=_totals(current, simulated, months),
         plans=_compare(current_plans, simulated_plans, s.PLAN, months),
         segments=_compare_segments(
-            segment_table(current, scenario), segment_table(simulated, scenario)
+            segment_table(current, scenario),
+            segment_table(simulated, scenario, churn_from=current),
         ),
         features=features,
         features_by_plan=by_plan,
         customers=customers,
         bills=_bill_changes(customers, scenario.price_book.churn_risk_increase),
         simulated=simulated,
+        response=respond(current, simulated, customers, segments, scenario.price_book),
     )
 
 
@@ -335,8 +345,9 @@ def _multipliers(book: PriceBook) -> pl.DataFrame:
     )
 
 
-def _per_plan(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
-    """Per plan: sums over the window and compute-adjusted LTV with plans as segments."""
+def _per_plan(cms: CustomerMonths, scenario: Scenario, history: CustomerMonths) -> pl.DataFrame:
+    """Per plan: sums over the window and compute-adjusted LTV with plans as segments, churn
+    estimated from ``history`` (the observed customer-months: a price change moves no rate)."""
     frame = cms.frame
     sums = frame.group_by(s.PLAN).agg(
         pl.col(s.CUSTOMER_ID).n_unique().alias("customers"),
@@ -345,9 +356,12 @@ def _per_plan(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
         pl.col(INFERENCE_USD).sum().alias("inference"),
         m.compute_burdens().sum().alias("burdens"),
     )
-    by_plan = replace(cms, frame=frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
+    by_plan, observed = (
+        replace(months, frame=months.frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
+        for months in (cms, history)
+    )
     plan_scenario = with_segmentation(scenario, s.PLAN)
-    ltv = segment_table(by_plan, plan_scenario).select(
+    ltv = segment_table(by_plan, plan_scenario, churn_from=observed).select(
         pl.col("segment").alias(s.PLAN), "ltv_compute_adjusted_usd"
     )
     return sums.join(ltv, on=s.PLAN, how="left")

@@ -59,8 +59,15 @@ SEGMENT_SCHEMA: Final = pl.Schema(
 _SUMS: Final = ("revenue", "inference", *BURDENS, "at_risk_mrr", "churned_mrr")
 
 
-def segment_table(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
-    """Segment economics (:data:`SEGMENT_SCHEMA`), segments in reading order, blended last."""
+def segment_table(
+    cms: CustomerMonths, scenario: Scenario, *, churn_from: CustomerMonths | None = None
+) -> pl.DataFrame:
+    """Segment economics (:data:`SEGMENT_SCHEMA`), segments in reading order, blended last.
+
+    Churn is estimated from ``churn_from`` (the observed history; ``cms`` itself by default):
+    a simulation passes the observed customer-months, so a price change moves revenue and
+    profit but never the churn rates or their weights.
+    """
     frame = cms.frame
     per_segment = cms.segment_sums
     blended = per_segment.select(
@@ -68,14 +75,37 @@ def segment_table(cms: CustomerMonths, scenario: Scenario) -> pl.DataFrame:
         pl.lit(cms.customers, pl.UInt32).alias("customers"),
         pl.exclude(SEGMENT, "customers").sum(),
     )
+    history = _at_risk(churn_from or cms)
     ordered = _reading_order(per_segment, scenario.segment_by)
-    blended_cac = _blended_cac(frame, scenario.cac_usd)
+    churns = {
+        segment: _churn_for(scenario.churn, segment, *history.get(segment, (0.0, 0.0)))
+        for segment in ordered[SEGMENT]
+    }
     rows = [
-        _finish(row, scenario.churn, _cac_for(scenario.cac_usd, row[SEGMENT]))
+        _finish(
+            row,
+            churns[row[SEGMENT]],
+            _cac_for(scenario.cac_usd, row[SEGMENT]),
+            history.get(row[SEGMENT], (0.0, 0.0)),
+        )
         for row in ordered.iter_rows(named=True)
     ]
-    rows += [_finish(row, scenario.churn, blended_cac) for row in blended.iter_rows(named=True)]
+    total = (
+        sum(risk for risk, _ in history.values()),
+        sum(lost for _, lost in history.values()),
+    )
+    blended_churn = _blended_churn(scenario.churn, churns, history)
+    blended_cac = _blended_cac(frame, scenario.cac_usd)
+    rows += [
+        _finish(row, blended_churn, blended_cac, total) for row in blended.iter_rows(named=True)
+    ]
     return pl.DataFrame(rows, schema=SEGMENT_SCHEMA, orient="row")
+
+
+def _at_risk(cms: CustomerMonths) -> dict[str, tuple[float, float]]:
+    """Per segment: (MRR at risk, MRR churned) in the history churn is estimated from."""
+    sums = cms.segment_sums.select(SEGMENT, "at_risk_mrr", "churned_mrr")
+    return {segment: (at_risk, churned) for segment, at_risk, churned in sums.iter_rows()}
 
 
 def _reading_order(per_segment: pl.DataFrame, segment_by: str) -> pl.DataFrame:
@@ -116,29 +146,62 @@ def _blended_cac(frame: pl.DataFrame, cac: PerSegment | None) -> tuple[float | N
     return (float(mean), None) if isinstance(mean, float) else (None, "no customers")
 
 
+Churn = tuple[float | None, str | None, str | None]
+"""A churn rate, its source (``scenario``, ``estimated`` or ``segments``) and why it is null."""
+
+
 def _churn_for(
     given: PerSegment | None, segment: str, at_risk_mrr: float, churned_mrr: float
-) -> tuple[float | None, str | None, str | None]:
+) -> Churn:
     """(rate, source, reason when null) for one segment."""
     if isinstance(given, float):
         return given, "scenario", None
     if given is not None and segment in given:
         return given[segment], "scenario", None
     if at_risk_mrr <= 0:
-        return None, None, "cannot be estimated: no customer-month before the window's last"
+        return None, None, _NO_HISTORY
     return m.revenue_churn(churned_mrr, at_risk_mrr), "estimated", None
+
+
+_NO_HISTORY: Final = "cannot be estimated: no customer-month before the window's last"
+
+
+def _blended_churn(
+    given: PerSegment | None,
+    segments: Mapping[str, Churn],
+    history: Mapping[str, tuple[float, float]],
+) -> Churn:
+    """The blended row's churn: its own given value (a single rate, or the ``"all"`` key);
+    else, when no segment's rate is given, the estimate over every customer-month (today's
+    rule); else the segments' rates weighted by their MRR at risk in the observed history
+    (:func:`econ.measures.blended_churn`), so that a segment's override moves the blended row."""
+    if isinstance(given, float) or (given is not None and ALL in given):
+        return _churn_for(given, ALL, 0.0, 0.0)
+    at_risk = sum(risk for risk, _ in history.values())
+    churned = sum(lost for _, lost in history.values())
+    if not any(source == "scenario" for _, source, _ in segments.values()):
+        return _churn_for(None, ALL, at_risk, churned)
+    pairs = [
+        (rate, history.get(segment, (0.0, 0.0))[0])
+        for segment, (rate, _, _) in segments.items()
+        if rate is not None
+    ]
+    rate = m.blended_churn(pairs)
+    return (rate, "segments", None) if rate is not None else (None, None, _NO_HISTORY)
 
 
 def _finish(
     row: Mapping[str, Any],
-    churn_given: PerSegment | None,
+    churn: Churn,
     cac: tuple[float | None, str | None],
+    risk: tuple[float, float],
 ) -> dict[str, Any]:
+    """One row of :data:`SEGMENT_SCHEMA`; ``risk`` is the segment's (MRR at risk, MRR churned)
+    in the observed history, whose ratio is the data's own estimate of its churn."""
     months = row["customer_months"]
     if months == 0:
         return _empty(row[SEGMENT])
     per_cm = {name: row[name] / months for name in _SUMS}
-    churn = _churn_for(churn_given, row[SEGMENT], row["at_risk_mrr"], row["churned_mrr"])
     economics = _economics(per_cm, churn, cac)
     return _finite_or_null(
         {
@@ -154,7 +217,7 @@ def _finish(
             "inference_share": m.inference_share(per_cm["inference"], per_cm["revenue"]),
             "churn": churn[0],
             "churn_source": churn[1],
-            "churn_estimated": m.revenue_churn(row["churned_mrr"], row["at_risk_mrr"]),
+            "churn_estimated": m.revenue_churn(risk[1], risk[0]),
             **{name: economics[name] for name in _LIFETIME_FIGURES},
             "null_reasons": economics["null_reasons"],
         }

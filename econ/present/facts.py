@@ -135,6 +135,16 @@ def blended_row(segments: pl.DataFrame) -> dict[str, Any]:
     return segments.filter(pl.col("segment") == BLENDED).row(0, named=True)
 
 
+def churn_marker(source: str | None) -> str:
+    """What the caption under a churn slider adds after the data's estimate: whether the rate
+    shown is the user's, or (for the blended row) follows the segments' rates."""
+    if source == "scenario":
+        return " · **overridden**"
+    if source == "segments":
+        return " · **follows the segments' rates**"
+    return ""
+
+
 def null_reasons(segments: pl.DataFrame) -> dict[str, list[str]]:
     """Why figures are blank: each reason in ``null_reasons`` (in order of first appearance)
     with the segments it applies to, each named once, in table order."""

@@ -74,6 +74,12 @@ FORMULAS: Final = (
         (_m("revenue_churn"),),
     ),
     Formula(
+        "blended_churn",
+        r"\text{churn}_\text{all} = \frac{\sum_s \text{churn}_s \times \text{MRR at risk}_s}"
+        r"{\sum_s \text{MRR at risk}_s}\quad\text{(once a segment's rate is set)}",
+        (_m("blended_churn"),),
+    ),
+    Formula(
         "ltv_revenue",
         r"\text{LTV}_\text{revenue} = \frac{\text{ARPA}}{\text{churn}}",
         (_m("lifetime_value"),),

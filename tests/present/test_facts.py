@@ -218,3 +218,9 @@ class TestTiersPage:
         assert facts.shown_recommendations(ranked, show_all=False) == list(range(8))
         assert facts.shown_recommendations(ranked, show_all=True) == ranked
         assert facts.shown_recommendations(ranked[:3], show_all=False) == [0, 1, 2]
+
+
+def test_the_churn_caption_says_whose_rate_it_is() -> None:
+    assert facts.churn_marker("scenario") == " · **overridden**"
+    assert facts.churn_marker("segments") == " · **follows the segments' rates**"
+    assert facts.churn_marker("estimated") == facts.churn_marker(None) == ""
