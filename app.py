@@ -42,6 +42,12 @@ pages = {
             url_path="tiers-pricing",
         ),
         st.Page(
+            "pages/projection.py",
+            title="Projection",
+            icon=":material/trending_up:",
+            url_path="projection-12-months",
+        ),
+        st.Page(
             "pages/formulas.py", title="Methods", icon=":material/function:", url_path="methods"
         ),
     ]

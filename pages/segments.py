@@ -3,10 +3,10 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import facts, views
+from econ.present import facts, retention, views
 from econ.present.facts import BLENDED
 from econ.schema import USAGE_TIER
-from ui import charts, controls, layout, session, tables
+from ui import charts, controls, layout, retention_charts, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -243,3 +243,66 @@ if losses.losing:
         hide_index=True,
         width="stretch",
     )
+
+st.subheader("Retention")
+retained = retention.retention_view(report)
+st.caption(
+    "Customers grouped by their first paid month (a cohort) and followed month by month. A "
+    "customer counts as retained while its first run of paid months lasts: a pause ends it, as "
+    "churn counts it. Each segment's cohorts are fitted with the shifted-beta-geometric (sBG) "
+    "model (Fader & Hardie 2007), which lets churn fall as the customers who stay prove loyal; "
+    "its LTV is monthly gross profit × the discounted expected lifetime."
+)
+rate_column, method_column = st.columns([1, 2])
+rate_column.number_input(
+    "Discount rate — % per year",
+    min_value=0.0,
+    max_value=100.0,
+    step=0.5,
+    format="%.1f",
+    **controls.bind(
+        "retention:discount_rate", retained.discount_percent, retention.with_discount_percent
+    ),
+)
+method_column.radio(
+    "LTV used for LTV:CAC and payback",
+    list(retention.LTV_METHOD_LABELS),
+    format_func=retention.LTV_METHOD_LABELS.__getitem__,
+    horizontal=True,
+    **controls.bind("retention:ltv_method", retained.ltv_method, retention.with_ltv_method),
+)
+heat, curves = st.tabs(["Cohorts", "Survival: observed against the sBG fit"])
+with heat:
+    st.altair_chart(retention_charts.cohort_heatmap(retained.heatmap), width="stretch")
+with curves:
+    st.altair_chart(
+        retention_charts.survival_curves(retained.curves, retained.segments), width="stretch"
+    )
+st.dataframe(
+    retained.table,
+    column_config={
+        "segment": st.column_config.TextColumn("Segment"),
+        "customers": st.column_config.NumberColumn("Customers acquired"),
+        "alpha": st.column_config.NumberColumn("α", format="%.3f"),
+        "beta": st.column_config.NumberColumn("β", format="%.3f"),
+        "log_likelihood": st.column_config.NumberColumn("Log-likelihood", format="%.1f"),
+        "first_month_churn": st.column_config.NumberColumn(
+            "Churn at first renewal", format="percent"
+        ),
+        "discounted_lifetime_months": st.column_config.NumberColumn(
+            "Discounted lifetime (months)", format="%.1f"
+        ),
+        "ltv_simple_usd": st.column_config.NumberColumn("LTV, simple", format="dollar"),
+        "ltv_sbg_usd": st.column_config.NumberColumn("LTV, sBG", format="dollar"),
+        "base_customers": st.column_config.NumberColumn("Paying now"),
+        "residual_value_usd": st.column_config.NumberColumn(
+            "Residual value of the base", format="dollar"
+        ),
+    },
+    hide_index=True,
+    width="stretch",
+)
+if retained.reasons:
+    with st.expander("Why some retention figures are blank"):
+        for reason, where in retained.reasons.items():
+            st.markdown(f"- {plain(reason)} ({', '.join(map(plain, where))})")

@@ -202,6 +202,7 @@ def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser
         ("segment-ltv", "Compute-adjusted LTV by segment"),
         ("feature-margins", "Gross margin per AI feature"),
         ("tiers-pricing", "Tiers & pricing"),
+        ("projection-12-months", "Projection"),
         ("methods", "Methods"),
     ],
 )
@@ -286,7 +287,14 @@ def assert_nothing_hostile(page: object, requests: list[str], app_url: str) -> s
     return text.replace(WORD_JOINER, "")
 
 
-PAGE_PATHS = ["data", "segment-ltv", "feature-margins", "tiers-pricing", "methods"]
+PAGE_PATHS = [
+    "data",
+    "segment-ltv",
+    "feature-margins",
+    "tiers-pricing",
+    "projection-12-months",
+    "methods",
+]
 
 
 def test_a_hostile_link_and_a_hostile_dataset_stay_text(

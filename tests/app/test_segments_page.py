@@ -3,7 +3,9 @@ them, hostile segment names, and a bounded number of controls for thousands of s
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
 
 import pytest
 from app_support import (
@@ -25,10 +27,12 @@ from app_support import (
     upload,
 )
 from markup import HOSTILE
+from streamlit.testing.v1 import AppTest
 
 import econ
+from econ.present import retention
 from econ.scenario.link import decode_link, encode_link
-from ui import layout, session
+from ui import layout, retention_charts, session
 from ui.text import plain
 
 pytestmark = pytest.mark.app
@@ -193,3 +197,63 @@ def test_thousands_of_segments_get_a_bounded_number_of_controls(tmp_path: Path) 
     assert len(churn) == layout.MAX_CONTROLS + 1  # and the blended row
     assert len([n for n in at.number_input if n.key and n.key.startswith("price:")]) == 40
     assert any(f"first 40 of {many:,} segments" in c.value for c in at.caption)
+
+
+def known(value: object) -> bool:
+    """A number the table shows (a blank cell reads as None or NaN)."""
+    return isinstance(value, int | float) and not math.isnan(value)
+
+
+def retention_table(at: AppTest) -> list[dict[str, Any]]:
+    """The Retention section's table (the one with the sBG LTV)."""
+    return next(
+        frame.value.to_dict("records")
+        for frame in at.dataframe
+        if "ltv_sbg_usd" in frame.value.columns
+    )
+
+
+class TestRetention:
+    def test_the_section_renders_on_the_sample(self) -> None:
+        at = open_app("segments")
+        assert "Retention" in [header.value for header in at.subheader]
+        records = retention_table(at)
+        assert [r["segment"] for r in records] == ["light", "core", "power", "all"]
+        assert at.number_input(key="retention:discount_rate").value == 10.0
+        assert at.radio(key="retention:ltv_method").value == "simple"
+        assert any(known(r["alpha"]) for r in records)
+
+    def test_moving_the_discount_rate_changes_the_sbg_ltv(self) -> None:
+        at = open_app("segments")
+        before = {r["segment"]: r["ltv_sbg_usd"] for r in retention_table(at)}
+        fitted = [name for name, ltv in before.items() if known(ltv)]
+        assert fitted
+        at.number_input(key="retention:discount_rate").set_value(30.0).run()
+        assert scenario_of(at).retention.discount_rate == pytest.approx(0.30)
+        after = {r["segment"]: r["ltv_sbg_usd"] for r in retention_table(at)}
+        assert all(after[name] < before[name] for name in fitted)
+
+    def test_the_ltv_method_is_written_into_the_scenario(self) -> None:
+        at = open_app("segments")
+        at.radio(key="retention:ltv_method").set_value("sbg").run()
+        assert scenario_of(at).retention.ltv_method == "sbg"
+        again = open_app("segments", encode_link("sample", scenario_of(at)))
+        assert again.radio(key="retention:ltv_method").value == "sbg"
+
+    def test_the_section_renders_on_a_tiny_dataset(self) -> None:
+        at = upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        at.switch_page(PAGES["segments"]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert "Retention" in [header.value for header in at.subheader]
+        records = retention_table(at)
+        assert records[-1]["segment"] == "all"
+        assert not any(known(r["ltv_sbg_usd"]) for r in records)
+        assert any("too little data" in m.value for m in at.markdown)
+
+    def test_the_charts_are_valid_vega_lite(self) -> None:
+        report = econ.analyze_dataset(
+            econ.load_dataset(*econ.sample_paths()), econ.sample_scenario()
+        )
+        view = retention.retention_view(report)
+        retention_charts.cohort_heatmap(view.heatmap).to_dict(validate=True)
+        retention_charts.survival_curves(view.curves, view.segments).to_dict(validate=True)

@@ -1,0 +1,162 @@
+"""The Retention section of the Segment LTV page, shaped: the cohort heat map, survival curves
+observed against the fitted sBG, the per-segment table of fits and lifetime values, and the
+edits of its two controls (the discount rate and the LTV method).
+
+Pure polars: no streamlit, no altair (the charts are drawn by :mod:`ui.retention_charts`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Final
+
+import polars as pl
+
+from econ.model.report import Report
+from econ.model.retention.cohorts import COHORT, TENURE, cohort_table
+from econ.model.retention.value import fit_curves, retention_table
+from econ.scenario.assumptions import LtvMethod, Scenario
+
+OBSERVED: Final = "observed"
+FITTED: Final = "fitted sBG"
+"""The two series of the survival chart."""
+
+LTV_METHOD_LABELS: Final[dict[LtvMethod, str]] = {
+    "simple": "Simple: gross profit ÷ churn",
+    "sbg": "sBG: gross profit × discounted expected lifetime",
+}
+"""How the LTV-method control names each method (the scenario's ``retention.ltv_method``)."""
+
+TABLE_COLUMNS: Final = (
+    "segment",
+    "customers",
+    "alpha",
+    "beta",
+    "log_likelihood",
+    "first_month_churn",
+    "discounted_lifetime_months",
+    "ltv_simple_usd",
+    "ltv_sbg_usd",
+    "base_customers",
+    "residual_value_usd",
+)
+"""The columns of the per-segment table, in order (of
+:data:`~econ.model.retention.value.RETENTION_SCHEMA`)."""
+
+HEATMAP_SCHEMA: Final = pl.Schema(
+    {
+        "cohort": pl.String(),
+        TENURE: pl.Int64(),
+        "customers": pl.Int64(),
+        "alive": pl.Int64(),
+        "logo_retention": pl.Float64(),
+    }
+)
+CURVE_SCHEMA: Final = pl.Schema(
+    {
+        "segment": pl.String(),
+        TENURE: pl.Int64(),
+        "series": pl.String(),
+        "share": pl.Float64(),
+    }
+)
+
+
+@dataclass(frozen=True)
+class RetentionView:
+    """What the Retention section shows.
+
+    Attributes:
+        table: the per-segment fits and values (:data:`TABLE_COLUMNS`), blended row last.
+        heatmap: logo retention per cohort (``"YYYY-MM"``, oldest first) × tenure
+            (:data:`HEATMAP_SCHEMA`), every segment pooled.
+        curves: share alive per segment × tenure, ``series`` :data:`OBSERVED` or :data:`FITTED`
+            (:data:`CURVE_SCHEMA`); a segment without a fit has only its observed series.
+        segments: the segment names in the table's order (the curves' color order).
+        reasons: each reason a figure is blank → the segments it applies to.
+        discount_percent: the scenario's annual discount rate, in percent.
+        ltv_method: the scenario's LTV method.
+    """
+
+    table: pl.DataFrame
+    heatmap: pl.DataFrame
+    curves: pl.DataFrame
+    segments: list[str]
+    reasons: dict[str, list[str]]
+    discount_percent: float
+    ltv_method: LtvMethod
+
+
+def retention_view(report: Report, table: pl.DataFrame | None = None) -> RetentionView:
+    """The Retention section of a report: fits per segment on its customer-months, values at
+    its scenario's discount rate (see :mod:`econ.model.retention.value`). ``table`` is the
+    report's :func:`~econ.model.retention.value.retention_table` when already computed (the
+    fits are the slow part)."""
+    cms, scenario, segments = report.customer_months, report.scenario, report.segments
+    if table is None:
+        table = retention_table(cms, scenario, segments)
+    return RetentionView(
+        table=table.select(TABLE_COLUMNS),
+        heatmap=heatmap(cohort_table(cms)),
+        curves=survival_curves(fit_curves(cms, table)),
+        segments=table["segment"].to_list(),
+        reasons=_reasons(table),
+        discount_percent=round(scenario.retention.discount_rate * 100, 2),
+        ltv_method=scenario.retention.ltv_method,
+    )
+
+
+def heatmap(cohorts: pl.DataFrame) -> pl.DataFrame:
+    """Logo retention per cohort × tenure (:data:`HEATMAP_SCHEMA`) from a pooled
+    :func:`~econ.model.retention.cohorts.cohort_table`, the cohort as ``"YYYY-MM"``."""
+    return (
+        cohorts.sort(COHORT, TENURE)
+        .select(
+            pl.col(COHORT).dt.strftime("%Y-%m").alias("cohort"),
+            TENURE,
+            "customers",
+            "alive",
+            "logo_retention",
+        )
+        .cast(dict(HEATMAP_SCHEMA))  # type: ignore[arg-type]
+    )
+
+
+def survival_curves(curves: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~econ.model.retention.value.fit_curves` in long form for a line chart
+    (:data:`CURVE_SCHEMA`): one row per segment × tenure × series, null shares left out."""
+    long = curves.unpivot(
+        index=["segment", TENURE], on=["observed", "fitted"], variable_name="series"
+    ).with_columns(pl.col("series").replace_strict({"observed": OBSERVED, "fitted": FITTED}))
+    return (
+        long.rename({"value": "share"})
+        .filter(pl.col("share").is_not_null())
+        .select(CURVE_SCHEMA.names())
+        .cast(dict(CURVE_SCHEMA))  # type: ignore[arg-type]
+    )
+
+
+def _reasons(table: pl.DataFrame) -> dict[str, list[str]]:
+    """Each null reason of the table → the segments it applies to, in table order."""
+    found: dict[str, list[str]] = {}
+    for segment, reasons in table.select("segment", "null_reasons").iter_rows():
+        for reason in reasons or []:
+            found.setdefault(reason, []).append(segment)
+    return found
+
+
+# The section's controls: edits of the scenario's retention record.
+
+
+def with_discount_percent(scenario: Scenario, percent: float | None) -> Scenario:
+    """The annual discount rate, from a percentage (an emptied input is 0%). Out of range
+    values are refused by the scenario (:class:`~econ.errors.ScenarioError`)."""
+    rate = float(percent or 0.0) / 100
+    return scenario.replace(retention=dataclasses.replace(scenario.retention, discount_rate=rate))
+
+
+def with_ltv_method(scenario: Scenario, method: LtvMethod) -> Scenario:
+    """Which LTV the segment table's LTV:CAC and payback use: ``simple`` or ``sbg`` (anything
+    else is refused by the scenario)."""
+    return scenario.replace(retention=dataclasses.replace(scenario.retention, ltv_method=method))

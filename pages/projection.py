@@ -1,0 +1,102 @@
+"""Projection: the next 12 months at current pricing and at the simulated price book."""
+
+import streamlit as st
+
+from econ import formats
+from econ.present import projection as shaped
+from ui import controls, layout, projection_charts, session
+from ui.text import plain
+
+now = session.current()
+scenario = now.scenario
+projection = shaped.projection_of(now.report, now.simulation())
+head = shaped.headline(projection)
+
+st.title("Projection")
+st.caption(
+    "Today's customers carried forward at their segment's retention, new customers at the "
+    "acquisition rate, each segment's revenue per customer as in the last three months and its "
+    "inference cost per customer on the trend of the last six: current pricing against the "
+    "simulated price book of Tiers & pricing."
+)
+layout.notices()
+
+with st.container(border=True):
+    st.markdown("##### Assumptions")
+    left, right = st.columns([1, 2])
+    left.number_input(
+        "New customers a month",
+        min_value=0.0,
+        step=1.0,
+        value=None,
+        format="%.1f",
+        placeholder=f"recent rate: {projection.new_customers_per_month:,.1f}",
+        **controls.bind(
+            "projection:new_customers",
+            scenario.retention.new_customers_per_month,
+            shaped.with_new_customers,
+        ),
+    )
+    right.caption(
+        "Empty uses the recent rate: customers whose first paid month is one of the window's "
+        "last three, a month. Retention: "
+        + (
+            "each segment's fitted shifted-beta-geometric curve."
+            if scenario.retention.ltv_method == "sbg"
+            else "each segment's monthly churn (Segment LTV page)."
+        )
+    )
+
+period = f"{head.first_month:%b %Y} to {head.last_month:%b %Y}"
+first, second, third, fourth = st.columns(4)
+first.metric(f"Gross profit, {period}", formats.money(head.gross_profit_current_usd, cents=False))
+second.metric(
+    "With the simulated price book",
+    formats.money(head.gross_profit_simulated_usd, cents=False),
+    delta=formats.money(head.change_usd, cents=False) if abs(head.change_usd) >= 0.5 else None,
+)
+third.metric(
+    "Gross margin, first → last month",
+    f"{formats.percent(head.margin_first)} → {formats.percent(head.margin_last)}",
+)
+fourth.metric(
+    "Customers, today → last month",
+    f"{formats.count(head.customers_today)} → {head.customers_last:,.0f}",
+)
+for note in projection.notes:
+    st.info(plain(note), icon=":material/info:")
+
+st.subheader("Gross profit per month")
+st.altair_chart(
+    projection_charts.gross_profit(shaped.gross_profit_lines(projection)), width="stretch"
+)
+st.subheader("Customers")
+st.altair_chart(projection_charts.customers(shaped.customer_lines(projection)), width="stretch")
+
+st.subheader("Month by month")
+st.dataframe(
+    shaped.projection_table(projection),
+    column_config={
+        "month": st.column_config.TextColumn("Month"),
+        "segment": st.column_config.TextColumn("Segment"),
+        "customers": st.column_config.NumberColumn("Customers", format="%.1f"),
+        "revenue_current_usd": st.column_config.NumberColumn("Revenue", format="dollar"),
+        "revenue_simulated_usd": st.column_config.NumberColumn(
+            "Revenue (simulated)", format="dollar"
+        ),
+        "inference_current_usd": st.column_config.NumberColumn("Inference", format="dollar"),
+        "inference_simulated_usd": st.column_config.NumberColumn(
+            "Inference (simulated)", format="dollar"
+        ),
+        "gross_profit_current_usd": st.column_config.NumberColumn("Gross profit", format="dollar"),
+        "gross_profit_simulated_usd": st.column_config.NumberColumn(
+            "Gross profit (simulated)", format="dollar"
+        ),
+        "gross_margin_current": st.column_config.NumberColumn("Margin", format="percent"),
+        "gross_margin_simulated": st.column_config.NumberColumn(
+            "Margin (simulated)", format="percent"
+        ),
+    },
+    hide_index=True,
+    width="stretch",
+)

@@ -1,0 +1,78 @@
+"""Chart builders of the Projection page: pure functions from the frames of
+:mod:`econ.present.projection` to Altair charts. They only draw; the frames come sorted.
+
+Every encoding is an explicit channel object, as in :mod:`ui.charts`.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+import altair as alt
+import polars as pl
+
+from econ.present.projection import PRICING_LABELS
+from ui.charts import ACCENT, NEUTRAL
+
+
+def _month_axis() -> alt.X:
+    """The projected months along the x axis."""
+    return alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y"))
+
+
+def gross_profit(lines: pl.DataFrame) -> alt.Chart:
+    """The company's projected monthly gross profit, current pricing against the simulated
+    price book (:func:`econ.present.projection.gross_profit_lines`)."""
+    labels = list(PRICING_LABELS.values())
+    chart = (
+        alt.Chart(lines, height=320)
+        .mark_line(point=True)
+        .encode(
+            x=_month_axis(),
+            y=alt.Y(
+                "gross_profit_usd:Q", axis=alt.Axis(title="Gross profit / month", format="$,.0f")
+            ),
+            color=alt.Color(
+                "pricing:N",
+                scale=alt.Scale(domain=labels, range=[NEUTRAL, ACCENT]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            strokeDash=alt.StrokeDash(
+                "pricing:N", scale=alt.Scale(domain=labels, range=[[1, 0], [6, 3]]), legend=None
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", format="%b %Y"),
+                alt.Tooltip("pricing:N"),
+                alt.Tooltip("gross_profit_usd:Q", title="gross profit", format="$,.0f"),
+                alt.Tooltip("revenue_usd:Q", title="revenue", format="$,.0f"),
+                alt.Tooltip("gross_margin:Q", title="margin", format=".1%"),
+            ],
+        )
+    )
+    return cast(alt.Chart, chart)
+
+
+def customers(lines: pl.DataFrame) -> alt.Chart:
+    """Projected customers per segment and in total
+    (:func:`econ.present.projection.customer_lines`)."""
+    order = lines["segment"].unique(maintain_order=True).to_list()
+    chart = (
+        alt.Chart(lines, height=280)
+        .mark_line(point=True)
+        .encode(
+            x=_month_axis(),
+            y=alt.Y("customers:Q", axis=alt.Axis(title="Customers", format=",.0f")),
+            color=alt.Color(
+                "segment:N",
+                sort=order,
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(title="Segment", orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("month:T", format="%b %Y"),
+                alt.Tooltip("segment:N"),
+                alt.Tooltip("customers:Q", format=",.1f"),
+            ],
+        )
+    )
+    return cast(alt.Chart, chart)
