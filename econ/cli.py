@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from econ.decisions.pricing import Simulation, simulate
+from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
 from econ.errors import InputError, ScenarioError
 from econ.inputs.imports import (
@@ -273,6 +274,7 @@ def full_report(
         "feature_margins_by_plan": records(features_by_plan(report)),
         "recommendations": [item.to_dict() for item in recommendations],
         "simulation": simulation.to_dict(),
+        "projection": project(report, simulation).to_dict(),
     }
     if data is not None:
         out["import"] = {

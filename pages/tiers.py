@@ -3,7 +3,7 @@
 import streamlit as st
 
 from econ.formats import count, money, percent
-from econ.present import facts, views
+from econ.present import facts, response, views
 from ui import charts, controls, layout, session, tables
 from ui.text import plain
 
@@ -151,7 +151,9 @@ with st.expander("Model routing, optimization and customer response"):
     st.caption(
         "A cost factor per feature: 0.6 means 40% cheaper (say, half the calls routed to a model "
         "at 20% of the cost). The metered-usage drop is the share of newly metered uses that "
-        "customers stop making."
+        "customers stop making. The customer response: a customer whose bill rises by a share x "
+        "beyond the tolerated rise τ leaves with probability min(1, elasticity × (x − τ)); "
+        "0.5 is an assumption, set it from your own past price changes."
     )
     columns = st.columns(4)
     for index, feature in enumerate(layout.capped(features, "features")):
@@ -184,6 +186,20 @@ with st.expander("Model routing, optimization and customer response"):
             most,
             step=0.05,
             **controls.bind(f"book:{name}", value, controls.book_setting, name),
+        )
+    response_settings: tuple[tuple[str, controls.ResponseSetting, float, float], ...] = (
+        ("Churn elasticity", "churn_elasticity", 3.0, book.churn_elasticity),
+        ("Bill rise tolerated", "tolerated_increase", 1.0, book.tolerated_increase),
+    )
+    for column, (label, setting, most, value) in zip(
+        st.columns(3), response_settings, strict=False
+    ):
+        column.slider(
+            label,
+            0.0,
+            max(most, value),
+            step=0.05,
+            **controls.bind(f"book:{setting}", value, controls.book_response, setting),
         )
 st.button(
     "Clear the price book",
@@ -243,6 +259,9 @@ st.markdown(
     f"**{bills.at_risk:,}** see their bill rise by more than "
     f"{percent(bills.at_risk_threshold, digits=0)}: a churn risk."
 )
+st.markdown("**If customers respond** (per month)")
+st.markdown(plain(response.response_summary(simulation.response)))
+st.table(response.response_table(simulation).rename(response.RESPONSE_TABLE_HEADERS))
 st.altair_chart(
     charts.bill_changes(simulation.customers, views.bill_diagonal(simulation.customers)),
     width="stretch",
@@ -256,7 +275,7 @@ st.dataframe(
 )
 st.markdown("**By segment** (per customer-month)")
 st.dataframe(
-    simulation.segments.select(list(tables.SEGMENT_COMPARISON_COLUMNS)),
+    response.segments_with_response(simulation).select(list(tables.SEGMENT_COMPARISON_COLUMNS)),
     column_config=tables.SEGMENT_COMPARISON_COLUMNS,
     hide_index=True,
     width="stretch",

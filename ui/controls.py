@@ -16,7 +16,8 @@ rate, an emptied input for 0), so pages need nothing but this module to change a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Concatenate, Final, ParamSpec, TypedDict, TypeVar
+from dataclasses import replace
+from typing import Any, Concatenate, Final, Literal, ParamSpec, TypedDict, TypeVar
 
 import streamlit as st
 
@@ -34,6 +35,7 @@ __all__ = [
     "BookSetting",
     "FeatureField",
     "PlanField",
+    "ResponseSetting",
     "allocation_method",
     "apply_patch",
     "as_rate",
@@ -42,6 +44,7 @@ __all__ = [
     "book_feature_price",
     "book_feature_removed",
     "book_plan_price",
+    "book_response",
     "book_setting",
     "burden",
     "cac",
@@ -244,6 +247,16 @@ def book_cost_factor(scenario: econ.Scenario, factor: float, feature: str) -> ec
 def book_setting(scenario: econ.Scenario, value: float, name: BookSetting) -> econ.Scenario:
     """One of the price book's customer-response settings."""
     return edits.with_book_setting(scenario, name, value)
+
+
+ResponseSetting = Literal["churn_elasticity", "tolerated_increase"]
+"""The price book's customer-response settings (see :mod:`econ.decisions.response`)."""
+
+
+def book_response(scenario: econ.Scenario, value: float, name: ResponseSetting) -> econ.Scenario:
+    """The churn elasticity, or the bill rise tolerated before anyone leaves."""
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=replace(scenario.price_book, **change))
 
 
 apply_patch: Final = edits.with_patch

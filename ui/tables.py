@@ -83,6 +83,12 @@ SEGMENT_COMPARISON_COLUMNS: Final[dict[str, Any]] = {
     "gross_margin_simulated": _percent("Margin simulated"),
     "ltv_compute_adjusted_current_usd": _money("LTV now"),
     "ltv_compute_adjusted_simulated_usd": _money("LTV simulated"),
+    "lost_share": _percent(
+        "Expected to leave", help="Customers expected to leave at their new bill"
+    ),
+    "ltv_compute_adjusted_after_response_usd": _money(
+        "LTV after response", help="The simulated LTV × the share expected to stay"
+    ),
     "ltv_cac_current": st.column_config.NumberColumn("LTV:CAC now", format="%.1fx"),
     "ltv_cac_simulated": st.column_config.NumberColumn("LTV:CAC simulated", format="%.1fx"),
 }

@@ -29,6 +29,7 @@ import polars as pl
 
 from econ import measures as m
 from econ import schema as s
+from econ.decisions.response import Response, respond
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     DIRECT_REVENUE_USD,
@@ -37,7 +38,6 @@ from econ.model.customer_months import (
     CustomerMonths,
     per_customer,
 )
-from econ.decisions.response import Response, respond
 from econ.model.features import feature_table
 from econ.model.report import Report, clean, records
 from econ.model.segments import segment_table
@@ -203,14 +203,15 @@ def simulate(report: Report) -> Simulation:
     features, _ = feature_table(simulated, scenario)
     by_plan, _ = feature_table(simulated, scenario, by=[s.PLAN])
     customers = _customer_bills(current, simulated)
+    segments = _compare_segments(
+        segment_table(current, scenario),
+        segment_table(simulated, scenario, churn_from=current),
+    )
     return Simulation(
         months=months,
         totals=_totals(current, simulated, months),
         plans=_compare(current_plans, simulated_plans, s.PLAN, months),
-        segments=_compare_segments(
-            segment_table(current, scenario),
-            segment_table(simulated, scenario, churn_from=current),
-        ),
+        segments=segments,
         features=features,
         features_by_plan=by_plan,
         customers=customers,

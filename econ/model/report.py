@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -20,6 +21,9 @@ from econ.model.customer_months import (
     shaping,
 )
 from econ.model.features import feature_table
+from econ.model.retention.cohorts import cohort_table, monthly_grr_nrr
+from econ.model.retention.sbg import SbgFit
+from econ.model.retention.value import retention_table, with_ltv_method
 from econ.model.segments import segment_table
 from econ.scenario.assumptions import Scenario
 
@@ -66,6 +70,8 @@ class Report:
     Attributes:
         segments: :data:`econ.model.segments.SEGMENT_SCHEMA` rows, the blended ``"all"`` row last.
         features: :data:`econ.model.features.FEATURE_SCHEMA` rows in margin-stack order.
+        retention: :data:`econ.model.retention.value.RETENTION_SCHEMA` rows: the sBG fit, the
+            discounted LTV and the value of the current base per segment, blended row last.
         totals: company-wide figures.
         scenario: the scenario used, with the window and feature categories filled in.
         warnings: assumptions that were filled in or inputs that look off.
@@ -75,6 +81,7 @@ class Report:
 
     segments: pl.DataFrame
     features: pl.DataFrame
+    retention: pl.DataFrame
     totals: Totals
     scenario: Scenario
     warnings: tuple[str, ...]
@@ -97,10 +104,17 @@ class Report:
         return rows.row(0, named=True)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ``segments``, ``features``, ``totals``, ``scenario``, ``warnings``."""
+        """JSON-ready: ``segments``, ``features``, ``retention`` (the sBG fit and values per
+        segment, the cohort table, monthly GRR and NRR), ``totals``, ``scenario``,
+        ``warnings``."""
         return {
             "segments": records(self.segments),
             "features": records(self.features),
+            "retention": {
+                "segments": records(self.retention),
+                "cohorts": records(cohort_table(self.customer_months)),
+                "monthly": records(monthly_grr_nrr(self.customer_months)),
+            },
             "totals": {key: clean(value) for key, value in asdict(self.totals).items()},
             "scenario": self.scenario.to_dict(),
             "tier_thresholds_usd": (
@@ -130,19 +144,25 @@ def analyze_dataset(data: Dataset, scenario: Scenario) -> Report:
     return analyze_customer_months(build_customer_months(data, scenario), scenario)
 
 
-def analyze_customer_months(cms: CustomerMonths, scenario: Scenario) -> Report:
+def analyze_customer_months(
+    cms: CustomerMonths, scenario: Scenario, *, fits: Mapping[str, SbgFit] | None = None
+) -> Report:
     """The report from customer-months already built for this scenario's shaping part (see
     :func:`econ.model.customer_months.shaping`): what a change of churn, CAC, allocation or
-    categories needs to recompute. Raises :class:`~econ.errors.StaleCustomerMonthsError` for
-    customer-months built
-    with another window, prices, segmentation or burdens.
+    categories needs to recompute. ``fits`` are the sBG fits of these customer-months'
+    segments (:func:`econ.model.retention.value.fits`) when already known: they depend on the
+    customer-months alone, and fitting is the slow part of a report. Raises
+    :class:`~econ.errors.StaleCustomerMonthsError` for customer-months built with another
+    window, prices, segmentation or burdens.
     """
     if shaping(scenario) != cms.shaped_by:
         raise StaleCustomerMonthsError(
             "these customer-months were built for another window, prices, segmentation or "
             "burdens; build them from this scenario"
         )
-    segments = segment_table(cms, scenario)
+    simple = segment_table(cms, scenario)
+    retention = retention_table(cms, scenario, simple, fitted=dict(fits) if fits else None)
+    segments, method_warnings = with_ltv_method(simple, retention, scenario)
     features, allocation_warnings = feature_table(cms, scenario)
     filled = scenario.replace(
         months=(f"{cms.window.first:%Y-%m}", f"{cms.window.last:%Y-%m}"),
@@ -152,12 +172,13 @@ def analyze_customer_months(cms: CustomerMonths, scenario: Scenario) -> Report:
         | dict(scenario.feature_categories),
     )
     totals = _totals(cms, scenario)
-    warnings = [*cms.warnings, *allocation_warnings]
+    warnings = [*cms.warnings, *allocation_warnings, *method_warnings]
     if cms.frame.height == 0:
         warnings.append(f"no customer-month with MRR above 0 in {cms.window.label}")
     return Report(
         segments=segments,
         features=features,
+        retention=retention,
         totals=totals,
         scenario=filled,
         warnings=tuple(warnings),

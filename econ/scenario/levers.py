@@ -6,7 +6,9 @@ A :class:`PriceBook` is applied to every historical customer-month to simulate a
 per-use overage, per-use prices from the first use (usage-based or hybrid), features taken off the
 plan, and a fair-use threshold on monthly inference cost. Cost multipliers model routing to a
 cheaper model or an optimization. Usage stays as observed unless ``metered_usage_drop`` says
-what share of newly metered uses customers stop making.
+what share of newly metered uses customers stop making. ``churn_elasticity`` and
+``tolerated_increase`` set how customers respond to a higher bill by leaving (see
+:mod:`econ.decisions.response`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ class PriceBook(Record):
         fair_use_margin: margin on inference cost billed beyond a fair-use threshold.
         churn_risk_increase: a customer whose bill rises by more than this share counts as a
             churn risk.
+        churn_elasticity: the customer response: a customer whose bill rises by a share x
+            leaves with probability min(1, churn_elasticity × max(0, x − tolerated_increase)).
+            0 turns the response off. The default 0.5 is an assumption to set from your own
+            past price changes (see :mod:`econ.decisions.response`).
+        tolerated_increase: the share a bill may rise by before anyone leaves.
     """
 
     plans: Mapping[str, PlanPrice] = field(default_factory=dict)
@@ -74,6 +81,8 @@ class PriceBook(Record):
     metered_usage_drop: float = 0.0
     fair_use_margin: float = 0.5
     churn_risk_increase: float = 0.2
+    churn_elasticity: float = 0.5
+    tolerated_increase: float = 0.0
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -98,6 +107,16 @@ class PriceBook(Record):
             self,
             "churn_risk_increase",
             number(self.churn_risk_increase, "price_book.churn_risk_increase", high=100.0),
+        )
+        object.__setattr__(
+            self,
+            "churn_elasticity",
+            number(self.churn_elasticity, "price_book.churn_elasticity", high=100.0),
+        )
+        object.__setattr__(
+            self,
+            "tolerated_increase",
+            number(self.tolerated_increase, "price_book.tolerated_increase", high=100.0),
         )
 
     def plan(self, name: str) -> PlanPrice:

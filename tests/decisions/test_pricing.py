@@ -196,3 +196,27 @@ def test_simulation_tables_have_their_declared_schemas(book: econ.PriceBook) -> 
     assert sim.segments.schema == pricing.SEGMENT_COMPARISON_SCHEMA
     assert sim.customers.schema == pricing.CUSTOMER_BILLS_SCHEMA
     assert sim.features.schema == econ.FEATURE_SCHEMA
+
+
+class TestResponse:
+    def test_current_pricing_loses_no_one(self) -> None:
+        sim = simulation(econ.PriceBook())
+        assert sim.response.expected_lost == 0.0
+        assert sim.response.revenue_change_usd == sim.response.gross_profit_change_usd == 0.0
+
+    def test_a_rise_meets_the_default_response(self) -> None:
+        book = econ.PriceBook(
+            plans={"Pro": econ.PlanPrice(included={"research": 10}, overage_usd={"research": 0.5})}
+        )
+        sim = simulation(book)
+        # a: $200 → $201 (+0.5%), b: $200 → $210 (+5%): p = 0.0025 and 0.025 at elasticity 0.5.
+        assert sim.response.expected_lost == pytest.approx(0.0275)
+        assert sim.response.revenue_lost_usd == pytest.approx((0.0025 * 201 + 0.025 * 210) / 2)
+
+    def test_serializes_with_the_response(self) -> None:
+        import json
+
+        book = econ.PriceBook(plans={"Pro": econ.PlanPrice(base_usd=150.0)})
+        data = json.loads(json.dumps(simulation(book).to_dict(), allow_nan=False))
+        assert data["response"]["expected_lost"] == pytest.approx(3 * 0.5 * 0.5)
+        assert {row["measure"] for row in data["response"]["totals"]} >= {"revenue_usd"}

@@ -248,3 +248,61 @@ def test_calls_nobody_tagged_get_no_recommendation() -> None:
     report = econ.analyze(usage, revenue, econ.Scenario(churn=0.02))
     assert "(untagged)" in set(report.features["feature_id"])
     assert all(rec.feature != "(untagged)" for rec in econ.recommend(report))
+
+
+class TestResponse:
+    """A change that raises bills says how much of its impact survives the customer response."""
+
+    def test_the_allowance_survives_in_part_and_the_simulator_agrees(self) -> None:
+        report = article_report()
+        allowance = find(econ.recommend(report), "allowance", plan="Standard", feature=ADVANCED)
+        # Each customer pays 11 × $1.64 = $18.04 more on $100 a month: +18.04%, p = 0.0902.
+        assert allowance.customers_expected_lost == pytest.approx(10 * 0.0902)
+        assert allowance.gross_profit_change_after_response_usd < (
+            allowance.gross_profit_change_usd
+        )
+        sim = simulate_patch(report, allowance)
+        change = {row[0]: row[5] for row in sim.response.totals.rows()}
+        assert change["gross_profit_usd"] == pytest.approx(
+            allowance.gross_profit_change_after_response_usd, abs=0.01
+        )
+        assert change["revenue_usd"] == pytest.approx(
+            allowance.revenue_change_after_response_usd, abs=0.01
+        )
+        assert "survives" in allowance.arithmetic[-1]
+
+    def test_a_gate_raises_no_bill_and_keeps_its_impact(self) -> None:
+        gate = find(econ.recommend(article_report()), "gate", plan="Standard", feature=ADVANCED)
+        assert gate.customers_expected_lost == 0.0
+        assert gate.gross_profit_change_after_response_usd == gate.gross_profit_change_usd
+
+    def test_without_a_response_the_whole_impact_survives(self) -> None:
+        report = article_report(price_book=econ.PriceBook(churn_elasticity=0.0))
+        allowance = find(econ.recommend(report), "allowance", plan="Standard", feature=ADVANCED)
+        assert allowance.gross_profit_change_after_response_usd == (
+            allowance.gross_profit_change_usd
+        )
+        assert "all of the impact survives" in allowance.arithmetic[-1]
+
+    def test_serialized(self) -> None:
+        data = find(
+            econ.recommend(article_report()), "allowance", plan="Standard", feature=ADVANCED
+        ).to_dict()
+        assert data["gross_profit_change_after_response_usd"] < data["gross_profit_change_usd"]
+
+
+@pytest.mark.slow  # simulates every bill-raising recommendation on the whole sample
+def test_what_survives_the_response_is_what_the_simulator_keeps(
+    report: econ.Report, recommendations: list[econ.Recommendation]
+) -> None:
+    raising = [r for r in recommendations if r.kind in ("allowance", "fair_use")]
+    assert raising
+    for recommendation in raising:
+        sim = simulate_patch(report, recommendation)
+        change = {row[0]: row[5] for row in sim.response.totals.rows()}
+        assert change["gross_profit_usd"] == pytest.approx(
+            recommendation.gross_profit_change_after_response_usd, abs=0.01
+        ), recommendation.id
+        assert sim.response.expected_lost == pytest.approx(
+            recommendation.customers_expected_lost
+        ), recommendation.id

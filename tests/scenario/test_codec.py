@@ -67,6 +67,8 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (econ.PriceBook, "metered_usage_drop"): {"metered_usage_drop": 0.1},
     (econ.PriceBook, "fair_use_margin"): {"fair_use_margin": 0.4},
     (econ.PriceBook, "churn_risk_increase"): {"churn_risk_increase": 0.3},
+    (econ.PriceBook, "churn_elasticity"): {"churn_elasticity": 0.8},
+    (econ.PriceBook, "tolerated_increase"): {"tolerated_increase": 0.05},
     (econ.PlanPrice, "base_usd"): {"base_usd": 219.0},
     (econ.PlanPrice, "included"): {"included": {"deep_research": 10.0}},
     (econ.PlanPrice, "overage_usd"): {"overage_usd": {"deep_research": 0.5}},
@@ -235,15 +237,31 @@ RETENTION_ADDED = (
 )
 """What the first release's JSON gains since: the retention record, at its defaults."""
 
+RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0'
+"""What the first release's price book gains since: the customer response, at its defaults."""
+
+
+def _with_response_added(text: str) -> str:
+    """The price book's fields added since, after its last field of the first release."""
+    last = '"churn_risk_increase": 0.3'
+    return text.replace(last, last + RESPONSE_ADDED)
+
+
+def _link_json_now(token: str) -> bytes:
+    """An old link's JSON as written now: its price book with the response at its defaults."""
+    data = json.loads(_inflated(token))
+    data["price_book"] |= json.loads("{" + RESPONSE_ADDED.removeprefix(", ") + "}")
+    return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
+
 
 def test_saved_json_and_old_links_read_the_same_and_are_written_the_same() -> None:
     assert Scenario.from_json(RICH_JSON) == RICH
     # Written the same, with the fields added since appended at their defaults.
-    assert RICH.to_json(indent=None) == RICH_JSON[:-1] + RETENTION_ADDED
+    assert RICH.to_json(indent=None) == _with_response_added(RICH_JSON[:-1] + RETENTION_ADDED)
     assert decode_scenario(RICH_LINK) == RICH
     # the link's JSON byte for byte: it leaves out fields at their defaults (the compressed
-    # bytes may differ between zlib builds)
-    assert _inflated(econ.scenario.link.encode_scenario(RICH)) == _inflated(RICH_LINK)
+    # bytes may differ between zlib builds); a record it writes gains the fields added since
+    assert _inflated(econ.scenario.link.encode_scenario(RICH)) == _link_json_now(RICH_LINK)
 
 
 # -- which fields shape the customer-months --

@@ -2,7 +2,9 @@
 the cost above it.
 
 - **fair_use**: customers lose money on p. A threshold at the levers' percentile of monthly
-  inference cost per customer-month; cost above it billed at cost ÷ (1 − fair-use margin).
+  inference cost per customer-month; cost above it billed at cost ÷ (1 − fair-use margin). The
+  bills it raises meet the price book's customer response: the impact that survives it is told
+  beside the impact (:mod:`econ.decisions.recommend.recommendation`).
 """
 
 from __future__ import annotations
@@ -85,4 +87,11 @@ def _fair_use(
         ],
         patch=Patch(plan=plan, fair_use_usd=float(threshold)),
         plan=plan,
+        bill_rises=above.select(
+            s.CUSTOMER_ID,
+            m.fair_use_charge(pl.col(INFERENCE_USD), pl.lit(float(threshold)), margin).alias(
+                "revenue_change_usd"
+            ),
+            pl.lit(0.0).alias("cost_change_usd"),
+        ),
     )

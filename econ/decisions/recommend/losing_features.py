@@ -12,7 +12,9 @@ of its category's band). Per plan p and feature f, over the window:
   only add to the impact).
 - **allowance**: include N = ⌊R × (1 − t) ÷ u⌋ uses a month (at N uses f's margin is at least t)
   and bill each further use at u ÷ (1 − t) (margin t on every extra use). The impact is the
-  overage each customer-month would have paid on its actual usage.
+  overage each customer-month would have paid on its actual usage. The bills it raises meet the
+  price book's customer response: the impact that survives it is told beside the impact
+  (:mod:`econ.decisions.recommend.recommendation`).
 - **remove**: not even one use a month pays for itself (⌊R ÷ u′⌋ < 1, with u′ the cost per use
   after the optimization lever) on a plan below the top one.
 """
@@ -287,6 +289,11 @@ def _allowance(context: Context, loser: _LosingFeature, allowance: int) -> Recom
         patch=Patch(plan=plan, included={feature: allowance}, overage_usd={feature: overage}),
         feature=feature,
         plan=plan,
+        bill_rises=over.select(
+            s.CUSTOMER_ID,
+            (pl.col("over") * (1 - drop) * overage).alias("revenue_change_usd"),
+            (-pl.col("over") * drop * loser.cost_per_use).alias("cost_change_usd"),
+        ),
     )
 
 

@@ -388,3 +388,30 @@ def _check_discount(discount: float) -> None:
             f"the discount rate per period must be at least {MIN_DISCOUNT:g}, not {discount} "
             "(for the undiscounted lifetime use expected_lifetime)"
         )
+
+
+PAYBACK_HORIZON: Final = 1200
+"""Months (100 years) within which CAC must be paid back for sBG payback to be defined."""
+
+
+def payback_months(
+    alpha: float, beta: float, monthly_profit: float, cost: float
+) -> tuple[float | None, str | None]:
+    """Months until the expected gross profit of a new customer pays back ``cost`` (CAC), when
+    retention follows the sBG: the smallest n with profit × Σₜ₌₀ⁿ⁻¹ S(t) ≥ cost, interpolated
+    within the month (profit is earned at the start of each month, as in DEL). With a constant
+    churn c it is the same idea as CAC ÷ gross profit, spread over the months a customer stays
+    (article 001 sets payback beside LTV:CAC; S(t) from Fader & Hardie 2007)."""
+    _check_parameters(alpha, beta)
+    if monthly_profit <= 0:
+        return None, "gross profit is not positive, so CAC is never paid back"
+    earned, alive = 0.0, 1.0
+    for month in range(PAYBACK_HORIZON):
+        step = monthly_profit * alive
+        if earned + step >= cost:
+            return month + (cost - earned) / step, None
+        earned += step
+        alive *= retention_rate(alpha, beta, month + 1)
+        if alive <= 0.0:
+            break
+    return None, "the expected gross profit of a customer's lifetime never pays the CAC back"

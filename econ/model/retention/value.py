@@ -50,11 +50,13 @@ from econ.model.retention.cohorts import (
     survivors_of,
 )
 from econ.model.retention.sbg import (
+    MIN_DISCOUNT,
     SbgFit,
     discounted_expected_lifetime,
     discounted_expected_residual_lifetime,
     expected_lifetime,
     fit_sbg,
+    payback_months,
     period_rate,
     survival,
 )
@@ -123,7 +125,7 @@ def _residual(base: pl.DataFrame, fit: SbgFit, discount: float) -> tuple[float |
     total = 0.0
     for months, profit in by_length.iter_rows():
         renewals = min(int(months) - 1, fit.periods)
-        if discount > 0:
+        if discount >= MIN_DISCOUNT:
             residual = discounted_expected_residual_lifetime(alpha, beta, discount, renewals)
         else:  # DERL at d = 0: the expected lifetime of Beta(α, β + n) survivors, less 1
             lifetime, _ = expected_lifetime(alpha, beta + renewals)
@@ -143,7 +145,7 @@ def _lifetime(fit: SbgFit, discount: float) -> tuple[float | None, str | None]:
     """DEL of the fit at the monthly discount rate, or why it is undefined."""
     if fit.alpha is None or fit.beta is None:
         return None, f"sbg fit: {fit.reason}"
-    if discount == 0:
+    if discount < MIN_DISCOUNT:  # too small to discount: the undiscounted lifetime
         lifetime, _ = expected_lifetime(fit.alpha, fit.beta)
         return (lifetime, None) if lifetime is not None else (None, _UNBOUNDED)
     value = discounted_expected_lifetime(fit.alpha, fit.beta, discount)
@@ -292,3 +294,59 @@ def _fitted_curve(alpha: float | None, beta: float | None, length: int) -> list[
     if alpha is None or beta is None or length == 0:
         return [None] * length
     return list(survival(alpha, beta, length - 1))
+
+
+def with_ltv_method(
+    segments: pl.DataFrame, retention: pl.DataFrame, scenario: Scenario
+) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """The segment table with each segment's sBG LTV beside the simple one, and, when the
+    scenario's ``retention.ltv_method`` is ``sbg``, LTV:CAC (:func:`econ.measures.ltv_cac`) and
+    payback (:func:`~econ.model.retention.sbg.payback_months`) on the sBG LTV.
+
+    A segment without an sBG fit keeps the simple figures, and a warning names it and says
+    why: the figures shown are never silently of another method than the one chosen.
+    """
+    sbg = dict(retention.select("segment", "ltv_sbg_usd").iter_rows())
+    table = segments.with_columns(
+        pl.col("segment")
+        .replace_strict(sbg, default=None, return_dtype=pl.Float64)
+        .alias("ltv_sbg_usd")
+    ).select(segments.columns)
+    if scenario.retention.ltv_method != "sbg":
+        return table, ()
+    fitted = {row["segment"]: row for row in retention.iter_rows(named=True)}
+    rows = [_on_sbg(row, fitted.get(row["segment"])) for row in table.iter_rows(named=True)]
+    simple = [row["segment"] for row in rows if row["ltv_sbg_usd"] is None]
+    warnings = (
+        (
+            f"the sBG LTV is undefined for {', '.join(simple)} (see each segment's reasons): "
+            "their LTV:CAC and payback use the simple LTV (gross profit ÷ churn)",
+        )
+        if simple
+        else ()
+    )
+    return pl.DataFrame(rows, schema=table.schema, orient="row"), warnings
+
+
+def _on_sbg(row: dict[str, Any], fit: dict[str, Any] | None) -> dict[str, Any]:
+    """One segment row with LTV:CAC and payback on its sBG LTV (unchanged without one)."""
+    ltv = row["ltv_sbg_usd"]
+    if ltv is None or fit is None or fit["alpha"] is None or fit["beta"] is None:
+        return row
+    reasons = [
+        reason
+        for reason in row["null_reasons"]
+        if not reason.startswith(("ltv_cac:", "payback_months:"))
+    ]
+    cac = row["cac_usd"]
+    ratio, why = m.ltv_cac(ltv, cac)
+    if why:
+        reasons.append(f"ltv_cac: {why}")
+    payback: float | None = None
+    if cac is None:
+        reasons.append("payback_months: needs a CAC")
+    else:
+        payback, why = payback_months(fit["alpha"], fit["beta"], row["gross_profit_usd"], cac)
+        if why:
+            reasons.append(f"payback_months: {why}")
+    return row | {"ltv_cac": ratio, "payback_months": payback, "null_reasons": reasons}
