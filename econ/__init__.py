@@ -9,7 +9,9 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 """
 
 from econ.decisions.pricing import BillChanges, Simulation, simulate
+from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
 from econ.decisions.recommend import Recommendation, recommend
+from econ.decisions.response import Response
 from econ.errors import (
     DatasetNotFoundError,
     EconError,
@@ -37,6 +39,8 @@ from econ.measures import LTV_CAC_BENCHMARK
 from econ.model.customer_months import CustomerMonths, Window, build_customer_months, shaping
 from econ.model.features import FEATURE_SCHEMA, feature_table
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
+from econ.model.retention.sbg import SbgFit, fit_sbg
+from econ.model.retention.value import RETENTION_SCHEMA
 from econ.model.segments import SEGMENT_SCHEMA
 from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
 from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
@@ -46,6 +50,8 @@ __all__ = [
     "CATEGORY_BANDS",
     "FEATURE_SCHEMA",
     "LTV_CAC_BENCHMARK",
+    "PROJECTION_SCHEMA",
+    "RETENTION_SCHEMA",
     "SEGMENT_SCHEMA",
     "Allocation",
     "Band",
@@ -65,11 +71,14 @@ __all__ = [
     "PlanPrice",
     "PriceBook",
     "Problem",
+    "Projection",
     "Recommendation",
     "Report",
+    "Response",
     "Retention",
     "RevenueLoad",
     "Route",
+    "SbgFit",
     "Scenario",
     "ScenarioError",
     "Simulation",
@@ -84,9 +93,11 @@ __all__ = [
     "analyze_dataset",
     "build_customer_months",
     "feature_table",
+    "fit_sbg",
     "load_dataset",
     "load_revenue",
     "load_usage",
+    "project",
     "recommend",
     "rollup_usage",
     "sample_paths",

@@ -173,7 +173,68 @@ live(
     else "the price book is empty, so the simulation equals the current view."
 )
 
-st.subheader("11. Undefined values")
+st.markdown(
+    "**Customer response.** A customer whose bill rises by a share x beyond the tolerated "
+    "rise τ leaves with probability p (e is the churn elasticity, an assumption to set from a "
+    "past price change: the share of customers lost ÷ the rise). Leavers take their simulated "
+    "revenue and costs; LTV after the response scales the simulated LTV by the share expected "
+    "to stay."
+)
+formula("response")
+response_now = simulation.response
+live(
+    f"elasticity {response_now.elasticity:g}: {response_now.expected_lost:,.1f} customers "
+    f"expected to leave, {money(response_now.revenue_at_risk_usd, cents=False)} a month of "
+    "revenue at risk."
+)
+
+st.subheader("11. Retention: cohorts and the shifted-beta-geometric model")
+st.markdown(
+    "Customers are grouped by their first active month (a cohort) and followed month by month "
+    "while they stay (a pause ends the first spell; a customer who comes back counts in revenue "
+    "retention and NRR, not in logo survival). Monthly GRR and NRR count the MRR of customers "
+    "active the month before:"
+)
+formula("grr_nrr")
+st.markdown(
+    "Retention curves flatten with tenure because the customers who stay are the loyal ones. "
+    "The shifted-beta-geometric model (Fader & Hardie 2007) says so with two numbers: each "
+    "customer has a constant monthly churn θ, and θ varies across customers as Beta(α, β). "
+    "It is fitted by maximum likelihood per segment on all its cohorts at once, each cohort "
+    "censored at its last observed month:"
+)
+formula("sbg_survival")
+formula("sbg_likelihood")
+st.markdown(
+    "With churn that varies across customers the undiscounted lifetime can be unbounded "
+    "(α ≤ 1), so the modelled LTV discounts future gross profit at the scenario's annual rate, "
+    "converted to a monthly d (Fader & Hardie 2010). The same curve values the customers "
+    "already here, each at its tenure n:"
+)
+formula("sbg_ltv")
+formula("residual_value")
+formula("sbg_payback")
+fitted = report.retention.filter(report.retention["segment"] == facts.BLENDED).row(0, named=True)
+live(
+    f"all customers: α = {fitted['alpha']:.3g}, β = {fitted['beta']:.3g}; sBG LTV "
+    f"{money(fitted['ltv_sbg_usd'], cents=False)} against the simple "
+    f"{money(fitted['ltv_simple_usd'], cents=False)}; LTV:CAC uses the "
+    f"{scenario.retention.ltv_method} method."
+    if fitted["alpha"] is not None and fitted["beta"] is not None
+    else "the blended sBG fit is undefined for this data; its reason is on the Segment LTV page."
+)
+
+st.subheader("12. The 12-month projection")
+st.markdown(
+    "Today's customers survive at their tenure (r from the fitted curve with the sBG method, "
+    "else the segment's churn), new customers arrive at the recent acquisition rate A (or the "
+    "scenario's), revenue per customer is the last three months' (current or simulated "
+    "pricing), and each feature's cost per customer-month follows its log-linear trend over "
+    "the last six months, capped at ±25% a month: the compute spiral made visible."
+)
+formula("projection")
+
+st.subheader("13. Undefined values")
 st.markdown(
     "A figure that cannot be computed is left blank, never shown as infinity: churn from a "
     "single month, LTV when churn is 0 (an unbounded lifetime), LTV:CAC without a CAC, payback "

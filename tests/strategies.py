@@ -118,6 +118,8 @@ def price_books(draw: st.DrawFn) -> econ.PriceBook:
         metered_usage_drop=draw(st.floats(0, 0.99)),
         fair_use_margin=draw(st.floats(0, 0.95)),
         churn_risk_increase=draw(st.floats(0, 5)),
+        churn_elasticity=draw(st.floats(0, 100)),
+        tolerated_increase=draw(st.floats(0, 100)),
     )
 
 
@@ -161,4 +163,9 @@ def any_scenarios(draw: st.DrawFn) -> econ.Scenario:
         targets=draw(st.dictionaries(names, st.floats(0, 0.99), max_size=3)),
         price_book=draw(price_books()),
         levers=draw(levers()),
+        retention=econ.Retention(
+            ltv_method=draw(st.sampled_from(["simple", "sbg"])),
+            discount_rate=draw(st.floats(0, 1)),
+            new_customers_per_month=draw(st.one_of(st.none(), money)),
+        ),
     )

@@ -87,6 +87,19 @@ def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> Non
     assert {"totals", "plans", "segments", "bills"} <= set(data["simulation"])
     assert all(set(row) >= SEGMENT_KEYS for row in data["segments"])
     assert data["segments"][-1]["segment"] == "all"
+    assert {"retention", "projection"} <= set(data)
+    assert set(data["retention"]) == {"segments", "cohorts", "monthly"}
+    assert {
+        "segment",
+        "customers",
+        "alpha",
+        "beta",
+        "log_likelihood",
+        "ltv_sbg_usd",
+        "residual_value_usd",
+    } <= set(data["retention"]["segments"][0])
+    assert "response" in data["simulation"]
+    assert {"month", "segment", "pricing", "gross_profit_usd"} <= set(data["projection"]["rows"][0])
     assert all(set(row) >= FEATURE_KEYS for row in data["features"])
     profits = [row["gross_profit_usd"] for row in data["features"]]
     assert profits == sorted(profits, reverse=True)
@@ -404,3 +417,32 @@ class TestImportSpecFlags:
         code, _, err = run(capsys, "analyze", "--import-spec", str(spec))
         assert code == 2
         assert "unknown keys in import spec: ['revenu']" in err
+
+
+@pytest.mark.slow
+def test_analyze_fits_the_published_sbg_parameters(
+    capsys: pytest.CaptureFixture[str], write_parquet: WriteParquet
+) -> None:
+    """Fader and Hardie's multi-cohort example (at a tenth of its scale): four monthly cohorts
+    whose survivors follow 1000, 800, 648, 531, 439 give α ≈ 3.80 and β ≈ 15.19 through the
+    command line, as the paper's fit of the full-size counts does."""
+    cohorts = [[1000, 800, 648, 531, 439], [1000, 800, 648, 531], [1000, 800, 648], [1000, 800]]
+    rows = []
+    for start, survivors in enumerate(cohorts, start=1):
+        for customer in range(survivors[0]):
+            stays = sum(1 for alive in survivors if alive > customer)
+            rows += [
+                (f"c{start}-{customer}", f"2026-{start + month:02d}", 50.0, "Pro")
+                for month in range(stays)
+            ]
+    revenue = write_parquet("revenue.parquet", revenue_frame(rows))
+    usage = write_parquet("usage.parquet", usage_frame([("c1-0", "chat", "2026-01", 1, 0.5)]))
+    code, out, _ = run(
+        capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue), "--format", "json"
+    )
+    assert code == 0
+    blended = json.loads(out)["retention"]["segments"][-1]
+    assert blended["segment"] == "all"
+    assert blended["cohorts"] == 4
+    assert blended["alpha"] == pytest.approx(3.80, abs=0.05)
+    assert blended["beta"] == pytest.approx(15.19, abs=0.2)

@@ -48,6 +48,9 @@ def _m(name: str) -> str:
     return f"econ.measures.{name}"
 
 
+_SBG: Final = "econ.model.retention.sbg"
+
+
 FORMULAS: Final = (
     Formula(
         "token_cost",
@@ -144,6 +147,58 @@ FORMULAS: Final = (
         "routing",
         r"\text{cost factor} = 1 - \sigma + \sigma\rho",
         (_m("routed_cost_factor"),),
+    ),
+    Formula(
+        "grr_nrr",
+        r"\text{GRR} = \frac{\text{start} - \text{churned} - \text{contraction}}{\text{start}}"
+        r"\qquad \text{NRR} = \frac{\text{start} - \text{churned} - \text{contraction}"
+        r" + \text{expansion}}{\text{start}}",
+        ("econ.model.retention.cohorts.monthly_grr_nrr",),
+    ),
+    Formula(
+        "sbg_survival",
+        r"S(t) = \frac{B(\alpha, \beta + t)}{B(\alpha, \beta)} \qquad"
+        r"r_t = \frac{\beta + t - 1}{\alpha + \beta + t - 1}",
+        (f"{_SBG}.survival", f"{_SBG}.retention_rate"),
+    ),
+    Formula(
+        "sbg_likelihood",
+        r"LL(\alpha, \beta) = \sum_{\text{cohorts}} \Big[\sum_{t=1}^{T} n_t \ln P(T = t)"
+        r" + n_{T} \ln S(T)\Big] \qquad P(T = t) = \frac{B(\alpha + 1, \beta + t - 1)}"
+        r"{B(\alpha, \beta)}",
+        (f"{_SBG}.fit_sbg",),
+    ),
+    Formula(
+        "sbg_ltv",
+        r"\text{LTV}_\text{sBG} = \text{GP} \times \text{DEL} \qquad"
+        r"\text{DEL} = \sum_{t=0}^{\infty} \frac{S(t)}{(1 + d)^{t}}",
+        (f"{_SBG}.discounted_expected_lifetime", "econ.model.retention.value.retention_table"),
+    ),
+    Formula(
+        "residual_value",
+        r"\text{value of the base} = \sum_{i} \text{GP}_i \times \text{DERL}(d \mid n_i)"
+        r"\qquad \text{DERL}(d \mid n) = \sum_{t=n+1}^{\infty} \frac{S(t)}{S(n)}"
+        r"\,(1 + d)^{-(t - n - 1)}",
+        (f"{_SBG}.discounted_expected_residual_lifetime",),
+    ),
+    Formula(
+        "sbg_payback",
+        r"\text{payback}_\text{sBG} = \min\Big\{n : \text{GP} \sum_{t=0}^{n-1} S(t)"
+        r" \ge \text{CAC}\Big\}",
+        (f"{_SBG}.payback_months",),
+    ),
+    Formula(
+        "response",
+        r"p_i = \min\big(1,\ e \times \max(0,\ x_i - \tau)\big) \qquad"
+        r"\text{LTV}_\text{response} = \text{LTV}_\text{simulated} \times"
+        r" \Big(1 - \frac{\sum_{i \in s} p_i}{\text{customers}_s}\Big)",
+        ("econ.decisions.response.leave_probability", "econ.decisions.response.respond"),
+    ),
+    Formula(
+        "projection",
+        r"C_g(k) = \sum_{i \in g} r_g(n_i, k) + A_g \sum_{j=1}^{k} r_g(0, k - j) \qquad"
+        r"u_{g,f}(k) = e^{a + b k},\ |b| \le \ln 1.25",
+        ("econ.decisions.projection.project",),
     ),
     Formula(
         "bill",

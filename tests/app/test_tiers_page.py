@@ -102,6 +102,25 @@ class TestTiersAndPricing:
             at.slider(key=f"book:{name}").set_value(value).run()
             assert getattr(scenario_of(at).price_book, name) == value
 
+    def test_the_response_is_shown_and_its_controls_set_the_price_book(self) -> None:
+        book = econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59.0)})
+        at = open_app(
+            "tiers", encode_link("sample", econ.sample_scenario().replace(price_book=book))
+        )
+        assert any("If customers respond" in m.value for m in at.markdown)
+        expected = econ.simulate(
+            econ.analyze(*econ.sample_paths(), econ.sample_scenario().replace(price_book=book))
+        ).response
+        assert expected.expected_lost > 0
+        shown = " ".join(m.value for m in at.markdown)
+        unescaped = shown.replace("\\", "")  # the page escapes Markdown in numbers too
+        assert f"{expected.expected_lost:,.1f} are expected to leave" in unescaped
+        assert at.table, "the response table is shown"
+        at.slider(key="book:churn_elasticity").set_value(1.0).run()
+        assert scenario_of(at).price_book.churn_elasticity == 1.0
+        at.slider(key="book:tolerated_increase").set_value(0.1).run()
+        assert scenario_of(at).price_book.tolerated_increase == 0.1
+
 
 class TestNothingUsersWriteBecomesMarkup:
     """Uploaded plans and feature ids, and share links, are shown as text."""
