@@ -108,6 +108,44 @@ _PLAN_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
 }
 
 
+_RETENTION_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
+    "segment": ("segment", str),
+    "cohorts": ("cohorts", count),
+    "alpha": ("α", lambda v: NULL_TEXT if v is None else f"{v:.3g}"),
+    "beta": ("β", lambda v: NULL_TEXT if v is None else f"{v:.3g}"),
+    "ltv_simple_usd": ("LTV simple", lambda v: money(v, cents=False)),
+    "ltv_sbg_usd": ("LTV sBG", lambda v: money(v, cents=False)),
+    "residual_value_usd": ("value of the base", lambda v: money(v, cents=False)),
+}
+
+
+def retention_text(report: Report) -> str:
+    """The sBG fit and the modelled LTV per segment, with the discount rate they use."""
+    rate = report.scenario.retention
+    lines = [
+        f"Retention (shifted-beta-geometric per segment; future gross profit discounted at "
+        f"{percent(rate.discount_rate)} a year; LTV:CAC uses the {rate.ltv_method} LTV)",
+        _table(formatted(report.retention, _RETENTION_COLUMNS)),
+    ]
+    lines += [
+        f"  - {', '.join(figures)}: {why} (segments: {', '.join(names)})"
+        for (why, names), figures in _by_cause(null_reasons(report.retention)).items()
+    ]
+    return "\n".join(lines)
+
+
+def _by_cause(
+    reasons: dict[str, list[str]],
+) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """``"figure: why"`` reasons gathered by their cause and segments, so that one missing fit
+    is one line naming every figure it leaves blank."""
+    causes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for reason, names in reasons.items():
+        figure, _, why = reason.partition(": ")
+        causes.setdefault((why or figure, tuple(names)), []).append(figure if why else "")
+    return {cause: [figure for figure in figures if figure] for cause, figures in causes.items()}
+
+
 def recommendations_text(
     recommendations: Sequence[Recommendation], *, limit: int = RECOMMENDATIONS_PRINTED
 ) -> str:
@@ -182,6 +220,7 @@ def report_text(
             f"  - {reason} (segments: {', '.join(names)})"
             for reason, names in segments_by_reason.items()
         ]
+    lines += ["", retention_text(report)]
     lines += [
         "",
         "Recommendations (monthly impact on the window's history, biggest first)",
