@@ -271,12 +271,33 @@ method_column.radio(
     horizontal=True,
     **controls.bind("retention:ltv_method", retained.ltv_method, retention.with_ltv_method),
 )
-heat, curves = st.tabs(["Cohorts", "Survival: observed against the sBG fit"])
+for note in retention.method_notes(report):
+    st.warning(plain(note[0].upper() + note[1:] + "."), icon=":material/info:")
+heat, curves, monthly = st.tabs(
+    ["Cohorts", "Survival: observed against the sBG fit", "Monthly GRR and NRR"]
+)
 with heat:
-    st.altair_chart(retention_charts.cohort_heatmap(retained.heatmap), width="stretch")
+    acquired_in = st.selectbox(
+        "Customers acquired in",
+        [facts.BLENDED, *(name for name in retained.segments if name != facts.BLENDED)],
+        format_func=lambda name: "every segment" if name == facts.BLENDED else name,
+        key="retention:cohort_segment",
+    )
+    cohorts = (
+        retained.heatmap
+        if acquired_in == facts.BLENDED
+        else retention.segment_heatmap(report, acquired_in)
+    )
+    st.altair_chart(retention_charts.cohort_heatmap(cohorts), width="stretch")
 with curves:
     st.altair_chart(
         retention_charts.survival_curves(retained.curves, retained.segments), width="stretch"
+    )
+with monthly:
+    st.altair_chart(retention_charts.grr_nrr(retained.rates), width="stretch")
+    st.caption(
+        "GRR: the month's starting MRR kept, less churn and contraction. NRR adds expansion "
+        "(upgrades, and customers who came back). New customers count in neither."
     )
 st.dataframe(
     retained.table,

@@ -85,3 +85,37 @@ def survival_curves(curves: pl.DataFrame, segments: list[str]) -> LayerChart:
     lines = base.mark_line()
     points = base.transform_filter(alt.datum.series == OBSERVED).mark_point(filled=True, size=30)
     return LayerChart(layer=[lines, points], height=300)
+
+
+def grr_nrr(rates: pl.DataFrame) -> LayerChart:
+    """Monthly gross and net revenue retention (GRR, NRR), one line each, with 100% marked:
+    NRR above the line means expansion outgrew churn and contraction that month."""
+    lines = (
+        alt.Chart(rates)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y(
+                "rate:Q",
+                title="Share of the month's starting MRR",
+                axis=alt.Axis(format=".0%"),
+                scale=alt.Scale(zero=False),
+            ),
+            color=alt.Color(
+                "measure:N",
+                scale=alt.Scale(domain=["GRR", "NRR"], range=[TABLEAU10[0], ACCENT]),
+                legend=alt.Legend(title=None, orient="top"),
+            ),
+            tooltip=[
+                alt.Tooltip("month:O"),
+                alt.Tooltip("measure:N"),
+                alt.Tooltip("rate:Q", format=".1%"),
+            ],
+        )
+    )
+    full = (
+        alt.Chart(pl.DataFrame({"rate": [1.0]}))
+        .mark_rule(strokeDash=[4, 4])
+        .encode(y=alt.Y("rate:Q"))
+    )
+    return LayerChart(layer=[lines, full], height=260)

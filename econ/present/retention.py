@@ -14,9 +14,9 @@ from typing import Final
 import polars as pl
 
 from econ.model.report import Report
-from econ.model.retention.cohorts import COHORT, TENURE, cohort_table
-from econ.model.retention.value import fit_curves, retention_table
-from econ.scenario.assumptions import LtvMethod, Scenario
+from econ.model.retention.cohorts import COHORT, TENURE, cohort_table, monthly_grr_nrr
+from econ.model.retention.value import SBG_FALLBACK, fit_curves, retention_table
+from econ.scenario.assumptions import ALL, LtvMethod, Scenario
 
 OBSERVED: Final = "observed"
 FITTED: Final = "fitted sBG"
@@ -63,6 +63,12 @@ CURVE_SCHEMA: Final = pl.Schema(
 )
 
 
+RATES_SCHEMA: Final = pl.Schema(
+    {"month": pl.String(), "measure": pl.String(), "rate": pl.Float64()}
+)
+"""Monthly GRR and NRR in long form for a line chart: ``measure`` is ``"GRR"`` or ``"NRR"``."""
+
+
 @dataclass(frozen=True)
 class RetentionView:
     """What the Retention section shows.
@@ -73,6 +79,7 @@ class RetentionView:
             (:data:`HEATMAP_SCHEMA`), every segment pooled.
         curves: share alive per segment × tenure, ``series`` :data:`OBSERVED` or :data:`FITTED`
             (:data:`CURVE_SCHEMA`); a segment without a fit has only its observed series.
+        rates: monthly GRR and NRR (:data:`RATES_SCHEMA`), months without a start left out.
         segments: the segment names in the table's order (the curves' color order).
         reasons: each reason a figure is blank → the segments it applies to.
         discount_percent: the scenario's annual discount rate, in percent.
@@ -82,6 +89,7 @@ class RetentionView:
     table: pl.DataFrame
     heatmap: pl.DataFrame
     curves: pl.DataFrame
+    rates: pl.DataFrame
     segments: list[str]
     reasons: dict[str, list[str]]
     discount_percent: float
@@ -100,11 +108,45 @@ def retention_view(report: Report, table: pl.DataFrame | None = None) -> Retenti
         table=table.select(TABLE_COLUMNS),
         heatmap=heatmap(cohort_table(cms)),
         curves=survival_curves(fit_curves(cms, table)),
+        rates=rates(monthly_grr_nrr(cms)),
         segments=table["segment"].to_list(),
         reasons=_reasons(table),
         discount_percent=round(scenario.retention.discount_rate * 100, 2),
         ltv_method=scenario.retention.ltv_method,
     )
+
+
+def rates(monthly: pl.DataFrame) -> pl.DataFrame:
+    """:func:`~econ.model.retention.cohorts.monthly_grr_nrr` as :data:`RATES_SCHEMA`: one row
+    per month ("YYYY-MM", oldest first) and measure; a month with no MRR at its start has no
+    rate and is left out."""
+    return (
+        monthly.sort("month")
+        .select(
+            pl.col("month").dt.strftime("%Y-%m"),
+            pl.col("grr").alias("GRR"),
+            pl.col("nrr").alias("NRR"),
+        )
+        .unpivot(index="month", on=["GRR", "NRR"], variable_name="measure", value_name="rate")
+        .filter(pl.col("rate").is_not_null())
+        .sort("month", "measure")
+        .select(RATES_SCHEMA.names())
+    )
+
+
+def method_notes(report: Report) -> list[str]:
+    """The report's warnings about the LTV method: the segments whose LTV:CAC and payback stay
+    on the simple LTV because their sBG fit is undefined."""
+    return [warning for warning in report.warnings if warning.startswith(SBG_FALLBACK)]
+
+
+def segment_heatmap(report: Report, segment: str) -> pl.DataFrame:
+    """The cohort heat map of the customers acquired in ``segment`` (:data:`HEATMAP_SCHEMA`);
+    the blended name (``"all"``) gives every customer's."""
+    if segment == ALL:
+        return heatmap(cohort_table(report.customer_months))
+    by_segment = cohort_table(report.customer_months, by_segment=True)
+    return heatmap(by_segment.filter(pl.col("segment") == segment))
 
 
 def heatmap(cohorts: pl.DataFrame) -> pl.DataFrame:

@@ -240,6 +240,27 @@ class TestRetention:
         again = open_app("segments", encode_link("sample", scenario_of(at)))
         assert again.radio(key="retention:ltv_method").value == "sbg"
 
+    def test_with_the_sbg_method_ltv_cac_follows_the_sbg_ltv(self) -> None:
+        at = open_app("segments")
+        at.radio(key="retention:ltv_method").set_value("sbg").run()
+        report = econ.analyze_dataset(econ.load_dataset(*econ.sample_paths()), scenario_of(at))
+        core = report.segment("core")
+        assert core["ltv_sbg_usd"] is not None
+        assert core["ltv_cac"] == pytest.approx(core["ltv_sbg_usd"] / core["cac_usd"])
+        assert row(at, "core")["ltv_cac"] == pytest.approx(core["ltv_cac"])
+        # Segments without a fit keep the simple figures, and the page says so.
+        warning = "sBG LTV is undefined for"
+        assert any(warning in notice for notice in report.warnings)
+        assert any(warning in element.value for element in [*at.warning, *at.markdown])
+
+    def test_the_heat_map_follows_the_chosen_segment(self) -> None:
+        at = open_app("segments")
+        choice = at.selectbox(key="retention:cohort_segment")
+        assert choice.value == "all"
+        choice.set_value("power").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="retention:cohort_segment").value == "power"
+
     def test_the_section_renders_on_a_tiny_dataset(self) -> None:
         at = upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
         at.switch_page(PAGES["segments"]).run()
@@ -257,3 +278,4 @@ class TestRetention:
         view = retention.retention_view(report)
         retention_charts.cohort_heatmap(view.heatmap).to_dict(validate=True)
         retention_charts.survival_curves(view.curves, view.segments).to_dict(validate=True)
+        retention_charts.grr_nrr(view.rates).to_dict(validate=True)

@@ -115,3 +115,27 @@ class TestEdits:
         changed = retention.with_ltv_method(scenario, "sbg")
         assert changed.retention == econ.Retention(ltv_method="sbg", discount_rate=0.2)
         assert set(retention.LTV_METHOD_LABELS) == {"simple", "sbg"}
+
+
+def test_monthly_grr_and_nrr_by_hand() -> None:
+    # February starts with a, b and c ($300) and loses c; March starts with a, b and d ($300)
+    # and loses b: two thirds kept each month, and nobody expanded, so GRR = NRR.
+    rates = retention.retention_view(report()).rates
+    assert rates.schema == retention.RATES_SCHEMA
+    assert rates.rows() == [
+        ("2026-02", "GRR", pytest.approx(2 / 3)),
+        ("2026-02", "NRR", pytest.approx(2 / 3)),
+        ("2026-03", "GRR", pytest.approx(2 / 3)),
+        ("2026-03", "NRR", pytest.approx(2 / 3)),
+    ]
+
+
+def test_a_segments_heat_map_holds_the_customers_acquired_in_it() -> None:
+    made = report()
+    everyone = retention.segment_heatmap(made, "all")
+    assert everyone.equals(retention.retention_view(made).heatmap)
+    # Every customer here is on plan P, so P's cohorts are everyone's.
+    assert retention.segment_heatmap(made, "P").equals(everyone)
+    # January's cohort (a, b, c): 3, then 2 in their first spell, then 1.
+    january = everyone.filter(pl.col("cohort") == "2026-01")
+    assert january["alive"].to_list() == [3, 2, 1]

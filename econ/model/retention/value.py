@@ -296,6 +296,10 @@ def _fitted_curve(alpha: float | None, beta: float | None, length: int) -> list[
     return list(survival(alpha, beta, length - 1))
 
 
+SBG_FALLBACK: Final = "the sBG LTV is undefined for"
+"""How the warning begins that names the segments whose LTV:CAC stays on the simple LTV."""
+
+
 def with_ltv_method(
     segments: pl.DataFrame, retention: pl.DataFrame, scenario: Scenario
 ) -> tuple[pl.DataFrame, tuple[str, ...]]:
@@ -319,7 +323,7 @@ def with_ltv_method(
     simple = [row["segment"] for row in rows if row["ltv_sbg_usd"] is None]
     warnings = (
         (
-            f"the sBG LTV is undefined for {', '.join(simple)} (see each segment's reasons): "
+            f"{SBG_FALLBACK} {', '.join(simple)} (see each segment's reasons): "
             "their LTV:CAC and payback use the simple LTV (gross profit ÷ churn)",
         )
         if simple
