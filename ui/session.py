@@ -22,6 +22,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import econ
 from econ.present import views
+from econ.present.retention import segment_fits as retention_fits
 from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
 from econ.storage.store import (
     Content,
@@ -81,7 +82,15 @@ def cached_report(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Re
     scenario = econ.Scenario.from_json(scenario_json)
     shaping_json = econ.shaping(scenario).to_json(indent=None)
     cms = cached_customer_months(dataset_id, data_dir, shaping_json)
-    return econ.analyze_customer_months(cms, scenario)
+    fits = cached_fits(dataset_id, data_dir, shaping_json)
+    return econ.analyze_customer_months(cms, scenario, fits=fits)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_fits(dataset_id: str, data_dir: str, shaping_json: str) -> dict[str, econ.SbgFit]:
+    """The sBG fit per segment, which only the shaping part of the scenario changes (the
+    discount rate and the LTV method do not): fitting is the slow part of retention."""
+    return retention_fits(cached_customer_months(dataset_id, data_dir, shaping_json))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

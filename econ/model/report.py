@@ -6,7 +6,8 @@ import datetime as dt
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -70,23 +71,37 @@ class Report:
     Attributes:
         segments: :data:`econ.model.segments.SEGMENT_SCHEMA` rows, the blended ``"all"`` row last.
         features: :data:`econ.model.features.FEATURE_SCHEMA` rows in margin-stack order.
-        retention: :data:`econ.model.retention.value.RETENTION_SCHEMA` rows: the sBG fit, the
-            discounted LTV and the value of the current base per segment, blended row last.
         totals: company-wide figures.
         scenario: the scenario used, with the window and feature categories filled in.
         warnings: assumptions that were filled in or inputs that look off.
         customer_months: the active customer-months the figures were built from.
         tier_thresholds: monthly inference cost cut points of the usage tiers, if used.
+        fits: the sBG fit per segment when they were known beforehand (the app caches them per
+            customer-months; they do not depend on the rest of the scenario).
+
+    :attr:`retention` is computed when first asked for (the segment table's LTV:CAC needs it
+    only with the ``sbg`` LTV method), so a scenario change that shows no retention figure
+    does not pay for the fits.
     """
 
     segments: pl.DataFrame
     features: pl.DataFrame
-    retention: pl.DataFrame
     totals: Totals
     scenario: Scenario
     warnings: tuple[str, ...]
     customer_months: CustomerMonths
     tier_thresholds: tuple[float, float] | None
+    fits: Mapping[str, SbgFit] | None = field(default=None, repr=False, compare=False)
+    known_retention: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def retention(self) -> pl.DataFrame:
+        """:data:`econ.model.retention.value.RETENTION_SCHEMA` rows: the sBG fit, the discounted
+        LTV and the value of the current base per segment, the blended row last."""
+        if self.known_retention is not None:
+            return self.known_retention
+        fitted = dict(self.fits) if self.fits is not None else None
+        return retention_table(self.customer_months, self.scenario, self.segments, fitted=fitted)
 
     def segment(self, name: str) -> dict[str, Any]:
         """One segment's row as a dict (``"all"`` for the blended row)."""
@@ -160,9 +175,12 @@ def analyze_customer_months(
             "these customer-months were built for another window, prices, segmentation or "
             "burdens; build them from this scenario"
         )
-    simple = segment_table(cms, scenario)
-    retention = retention_table(cms, scenario, simple, fitted=dict(fits) if fits else None)
-    segments, method_warnings = with_ltv_method(simple, retention, scenario)
+    segments = segment_table(cms, scenario)
+    retention: pl.DataFrame | None = None
+    method_warnings: tuple[str, ...] = ()
+    if scenario.retention.ltv_method == "sbg":
+        retention = retention_table(cms, scenario, segments, fitted=dict(fits) if fits else None)
+        segments, method_warnings = with_ltv_method(segments, retention, scenario)
     features, allocation_warnings = feature_table(cms, scenario)
     filled = scenario.replace(
         months=(f"{cms.window.first:%Y-%m}", f"{cms.window.last:%Y-%m}"),
@@ -178,12 +196,13 @@ def analyze_customer_months(
     return Report(
         segments=segments,
         features=features,
-        retention=retention,
         totals=totals,
         scenario=filled,
         warnings=tuple(warnings),
         customer_months=cms,
         tier_thresholds=cms.tier_thresholds,
+        fits=fits,
+        known_retention=retention,
     )
 
 

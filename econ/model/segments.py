@@ -47,11 +47,11 @@ SEGMENT_SCHEMA: Final = pl.Schema(
         "ltv_revenue_usd": pl.Float64(),
         "ltv_traditional_usd": pl.Float64(),
         "ltv_compute_adjusted_usd": pl.Float64(),
-        "ltv_sbg_usd": pl.Float64(),
         "cac_usd": pl.Float64(),
         "ltv_cac": pl.Float64(),
         "ltv_cac_traditional": pl.Float64(),
         "payback_months": pl.Float64(),
+        "ltv_method": pl.String(),
         "null_reasons": pl.List(pl.String()),
     }
 )
@@ -220,7 +220,7 @@ def _finish(
             "churn_source": churn[1],
             "churn_estimated": m.revenue_churn(risk[1], risk[0]),
             **{name: economics[name] for name in _LIFETIME_FIGURES},
-            "ltv_sbg_usd": None,  # filled by the report from the retention fits
+            "ltv_method": "simple",  # the report moves LTV:CAC to the sBG LTV when asked
             "null_reasons": economics["null_reasons"],
         }
     )

@@ -13,9 +13,11 @@ from typing import Final
 
 import polars as pl
 
+from econ.model.customer_months import CustomerMonths
 from econ.model.report import Report
 from econ.model.retention.cohorts import COHORT, TENURE, cohort_table, monthly_grr_nrr
-from econ.model.retention.value import SBG_FALLBACK, fit_curves, retention_table
+from econ.model.retention.sbg import SbgFit
+from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits, retention_table
 from econ.scenario.assumptions import ALL, LtvMethod, Scenario
 
 OBSERVED: Final = "observed"
@@ -132,6 +134,14 @@ def rates(monthly: pl.DataFrame) -> pl.DataFrame:
         .sort("month", "measure")
         .select(RATES_SCHEMA.names())
     )
+
+
+def segment_fits(cms: CustomerMonths) -> dict[str, SbgFit]:
+    """The sBG fit of every segment of these customer-months and of all customers together
+    (what a report's :attr:`~econ.model.report.Report.retention` needs), for the app to keep
+    per customer-months."""
+    names = sorted(cms.segment_sums["segment"].unique().to_list())
+    return fits(cms, [*names, ALL])
 
 
 def method_notes(report: Report) -> list[str]:

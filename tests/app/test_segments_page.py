@@ -245,8 +245,10 @@ class TestRetention:
         at.radio(key="retention:ltv_method").set_value("sbg").run()
         report = econ.analyze_dataset(econ.load_dataset(*econ.sample_paths()), scenario_of(at))
         core = report.segment("core")
-        assert core["ltv_sbg_usd"] is not None
-        assert core["ltv_cac"] == pytest.approx(core["ltv_sbg_usd"] / core["cac_usd"])
+        fitted = report.retention.filter(report.retention["segment"] == "core").row(0, named=True)
+        assert fitted["ltv_sbg_usd"] is not None
+        assert core["ltv_method"] == "sbg"
+        assert core["ltv_cac"] == pytest.approx(fitted["ltv_sbg_usd"] / core["cac_usd"])
         assert row(at, "core")["ltv_cac"] == pytest.approx(core["ltv_cac"])
         # Segments without a fit keep the simple figures, and the page says so.
         warning = "sBG LTV is undefined for"

@@ -63,6 +63,7 @@ MIN_DISCOUNT: Final = 1e-6
 """The smallest discount rate per period DEL and DERL accept (about 0.0012% a year, monthly):
 their series takes about 37 / d terms. Below it, use the undiscounted :func:`expected_lifetime`."""
 
+_FIRST_CHUNK: Final = 256
 _CHUNK: Final = 65_536
 """Terms of a DEL or DERL series summed at a time."""
 
@@ -229,12 +230,13 @@ def _summed(alpha: float, beta: float, discount: float, first: int) -> float:
     one_minus_z = discount / (1.0 + discount)
     base = betaln(alpha, beta)
     total = 0.0
-    start = 0
+    start, size = 0, _FIRST_CHUNK
     while True:
-        k = np.arange(start, start + _CHUNK, dtype=np.float64)
+        k = np.arange(start, start + size, dtype=np.float64)
         terms = np.exp(betaln(alpha, beta + k + first) - base + k * log_z)
         total += float(terms.sum())
-        start += _CHUNK
+        start += size
+        size = min(2 * size, _CHUNK)  # most sums end within the first few hundred terms
         if float(terms[-1]) / one_minus_z <= _TAIL * total:
             return total
 

@@ -303,24 +303,18 @@ SBG_FALLBACK: Final = "the sBG LTV is undefined for"
 def with_ltv_method(
     segments: pl.DataFrame, retention: pl.DataFrame, scenario: Scenario
 ) -> tuple[pl.DataFrame, tuple[str, ...]]:
-    """The segment table with each segment's sBG LTV beside the simple one, and, when the
-    scenario's ``retention.ltv_method`` is ``sbg``, LTV:CAC (:func:`econ.measures.ltv_cac`) and
-    payback (:func:`~econ.model.retention.sbg.payback_months`) on the sBG LTV.
+    """The segment table with LTV:CAC (:func:`econ.measures.ltv_cac`) and payback
+    (:func:`~econ.model.retention.sbg.payback_months`) on each segment's sBG LTV, and
+    ``ltv_method`` saying so, when the scenario's ``retention.ltv_method`` is ``sbg``.
 
     A segment without an sBG fit keeps the simple figures, and a warning names it and says
     why: the figures shown are never silently of another method than the one chosen.
     """
-    sbg = dict(retention.select("segment", "ltv_sbg_usd").iter_rows())
-    table = segments.with_columns(
-        pl.col("segment")
-        .replace_strict(sbg, default=None, return_dtype=pl.Float64)
-        .alias("ltv_sbg_usd")
-    ).select(segments.columns)
     if scenario.retention.ltv_method != "sbg":
-        return table, ()
+        return segments, ()
     fitted = {row["segment"]: row for row in retention.iter_rows(named=True)}
-    rows = [_on_sbg(row, fitted.get(row["segment"])) for row in table.iter_rows(named=True)]
-    simple = [row["segment"] for row in rows if row["ltv_sbg_usd"] is None]
+    rows = [_on_sbg(row, fitted.get(row["segment"])) for row in segments.iter_rows(named=True)]
+    simple = [row["segment"] for row in rows if row["ltv_method"] != "sbg"]
     warnings = (
         (
             f"{SBG_FALLBACK} {', '.join(simple)} (see each segment's reasons): "
@@ -329,12 +323,12 @@ def with_ltv_method(
         if simple
         else ()
     )
-    return pl.DataFrame(rows, schema=table.schema, orient="row"), warnings
+    return pl.DataFrame(rows, schema=segments.schema, orient="row"), warnings
 
 
 def _on_sbg(row: dict[str, Any], fit: dict[str, Any] | None) -> dict[str, Any]:
     """One segment row with LTV:CAC and payback on its sBG LTV (unchanged without one)."""
-    ltv = row["ltv_sbg_usd"]
+    ltv = fit["ltv_sbg_usd"] if fit is not None else None
     if ltv is None or fit is None or fit["alpha"] is None or fit["beta"] is None:
         return row
     reasons = [
@@ -353,4 +347,9 @@ def _on_sbg(row: dict[str, Any], fit: dict[str, Any] | None) -> dict[str, Any]:
         payback, why = payback_months(fit["alpha"], fit["beta"], row["gross_profit_usd"], cac)
         if why:
             reasons.append(f"payback_months: {why}")
-    return row | {"ltv_cac": ratio, "payback_months": payback, "null_reasons": reasons}
+    return row | {
+        "ltv_method": "sbg",
+        "ltv_cac": ratio,
+        "payback_months": payback,
+        "null_reasons": reasons,
+    }
