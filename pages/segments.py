@@ -245,7 +245,7 @@ if losses.losing:
     )
 
 st.subheader("Retention")
-retained = retention.retention_view(report, report.retention)
+retained = now.retention()
 st.caption(
     "Customers grouped by their first paid month (a cohort) and followed month by month. A "
     "customer counts as retained while its first run of paid months lasts: a pause ends it, as "

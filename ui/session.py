@@ -21,8 +21,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import econ
-from econ.present import views
-from econ.present.retention import segment_fits as retention_fits
+from econ.present import retention, views
 from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
 from econ.storage.store import (
     Content,
@@ -87,10 +86,22 @@ def cached_report(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Re
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def cached_retention_charts(
+    dataset_id: str, data_dir: str, shaping_json: str
+) -> retention.RetentionCharts:
+    """The Retention section's cohort heat map, survival curves and GRR/NRR, which only the
+    shaping part of the scenario changes."""
+    return retention.retention_charts(
+        cached_customer_months(dataset_id, data_dir, shaping_json),
+        cached_fits(dataset_id, data_dir, shaping_json),
+    )
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def cached_fits(dataset_id: str, data_dir: str, shaping_json: str) -> dict[str, econ.SbgFit]:
     """The sBG fit per segment, which only the shaping part of the scenario changes (the
     discount rate and the LTV method do not): fitting is the slow part of retention."""
-    return retention_fits(cached_customer_months(dataset_id, data_dir, shaping_json))
+    return retention.segment_fits(cached_customer_months(dataset_id, data_dir, shaping_json))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -211,6 +222,12 @@ class Current:
 
     def simulation(self) -> econ.Simulation:
         return cached_simulation(*self._key())
+
+    def retention(self) -> retention.RetentionView:
+        """The Retention section: the report's table with the charts kept per customer-months."""
+        shaping_json = econ.shaping(self.scenario).to_json(indent=None)
+        charts = cached_retention_charts(self.dataset_id, str(store().root), shaping_json)
+        return retention.retention_view(self.report, self.report.retention, charts)
 
 
 def current() -> Current:

@@ -8,6 +8,7 @@ Pure polars: no streamlit, no altair (the charts are drawn by :mod:`ui.retention
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -17,7 +18,7 @@ from econ.model.customer_months import CustomerMonths
 from econ.model.report import Report
 from econ.model.retention.cohorts import COHORT, TENURE, cohort_table, monthly_grr_nrr
 from econ.model.retention.sbg import SbgFit
-from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits, retention_table
+from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits
 from econ.scenario.assumptions import ALL, LtvMethod, Scenario
 
 OBSERVED: Final = "observed"
@@ -98,24 +99,73 @@ class RetentionView:
     ltv_method: LtvMethod
 
 
-def retention_view(report: Report, table: pl.DataFrame | None = None) -> RetentionView:
+@dataclass(frozen=True)
+class RetentionCharts:
+    """The parts of the Retention section that depend on the customer-months and their fits
+    alone (not on the discount rate or the LTV method), so the app keeps them per
+    customer-months: the pooled cohort heat map, the survival curves, monthly GRR and NRR."""
+
+    heatmap: pl.DataFrame
+    curves: pl.DataFrame
+    rates: pl.DataFrame
+
+
+def retention_charts(cms: CustomerMonths, fitted: Mapping[str, SbgFit]) -> RetentionCharts:
+    """:class:`RetentionCharts` of these customer-months and their fits (one per segment name,
+    the blended one last, as :func:`segment_fits` gives them)."""
+    fits_frame = pl.DataFrame(
+        {
+            "segment": list(fitted),
+            "alpha": [fit.alpha for fit in fitted.values()],
+            "beta": [fit.beta for fit in fitted.values()],
+        },
+        schema={"segment": pl.String, "alpha": pl.Float64, "beta": pl.Float64},
+    )
+    return RetentionCharts(
+        heatmap=heatmap(cohort_table(cms)),
+        curves=survival_curves(fit_curves(cms, fits_frame)),
+        rates=rates(monthly_grr_nrr(cms)),
+    )
+
+
+def retention_view(
+    report: Report, table: pl.DataFrame | None = None, charts: RetentionCharts | None = None
+) -> RetentionView:
     """The Retention section of a report: fits per segment on its customer-months, values at
     its scenario's discount rate (see :mod:`econ.model.retention.value`). ``table`` is the
-    report's :func:`~econ.model.retention.value.retention_table` when already computed (the
-    fits are the slow part)."""
-    cms, scenario, segments = report.customer_months, report.scenario, report.segments
+    report's :attr:`~econ.model.report.Report.retention` and ``charts`` its
+    :func:`retention_charts` when already computed (the app keeps both)."""
+    cms, scenario = report.customer_months, report.scenario
     if table is None:
-        table = retention_table(cms, scenario, segments)
+        table = report.retention
+    if charts is None:
+        charts = retention_charts(cms, _fits_of(table))
     return RetentionView(
         table=table.select(TABLE_COLUMNS),
-        heatmap=heatmap(cohort_table(cms)),
-        curves=survival_curves(fit_curves(cms, table)),
-        rates=rates(monthly_grr_nrr(cms)),
+        heatmap=charts.heatmap,
+        curves=charts.curves,
+        rates=charts.rates,
         segments=table["segment"].to_list(),
         reasons=_reasons(table),
         discount_percent=round(scenario.retention.discount_rate * 100, 2),
         ltv_method=scenario.retention.ltv_method,
     )
+
+
+def _fits_of(table: pl.DataFrame) -> dict[str, SbgFit]:
+    """The α and β of a retention table as fits (all the curves need of them)."""
+    return {
+        row["segment"]: SbgFit(
+            row["alpha"],
+            row["beta"],
+            row["log_likelihood"],
+            cohorts=row["cohorts"],
+            customers=row["customers"],
+            periods=row["periods"],
+            reason=None,
+        )
+        for row in table.iter_rows(named=True)
+    }
 
 
 def rates(monthly: pl.DataFrame) -> pl.DataFrame:
