@@ -14,9 +14,9 @@ from typing import Final
 
 import polars as pl
 
-from econ.model.customer_months import CustomerMonths
+from econ.model.customer_months import COHORT, CustomerMonths
 from econ.model.report import Report
-from econ.model.retention.cohorts import COHORT, TENURE, cohort_table, monthly_grr_nrr
+from econ.model.retention.cohorts import TENURE, cohort_table, monthly_grr_nrr
 from econ.model.retention.sbg import SbgFit
 from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits
 from econ.scenario.assumptions import ALL, LtvMethod, Scenario

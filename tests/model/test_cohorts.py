@@ -13,10 +13,9 @@ from hypothesis import given
 from strategies import datasets
 
 import econ
-from econ.model.customer_months import CustomerMonths
+from econ.model.customer_months import CUSTOMER_SPELLS_SCHEMA, CustomerMonths
 from econ.model.retention.cohorts import (
     COHORT_SCHEMA,
-    CUSTOMER_SPELLS_SCHEMA,
     GRR_NRR_SCHEMA,
     cohort_table,
     customer_spells,

@@ -39,7 +39,7 @@ from econ.model.customer_months.columns import (
     INFERENCE_USD,
     SEGMENT,
 )
-from econ.model.customer_months.runs import with_usage_tiers
+from econ.model.customer_months.runs import customer_spells, with_usage_tiers
 from econ.scenario.assumptions import ALL, BURDENS, SHAPING_FIELDS, Cogs, PerSegment, Scenario
 
 _ACTIVE: Final = "_active"
@@ -117,6 +117,13 @@ class CustomerMonths:
         ``churned_mrr``, ``calls`` and ``idle_usd`` (allocatable revenue of cms without calls).
         """
         return _segment_sums(self.frame)
+
+    @cached_property
+    def spells(self) -> pl.DataFrame:
+        """Per customer, its runs of consecutive active months (:data:`CUSTOMER_SPELLS_SCHEMA`):
+        cohort, acquisition segment, first spell and current spell; what retention is
+        measured and fitted on, computed once per customer-months."""
+        return customer_spells(self.frame, self.window.last)
 
     @cached_property
     def customers(self) -> int:

@@ -7,6 +7,7 @@ customer table and for the usage tiers.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -83,3 +84,78 @@ def with_usage_tiers(
     tier = np.where(means < q1, 0, np.where(means < q2, 1, 2)).astype(np.uint32)
     tiers = pl.Series(SEGMENT, TIERS, pl.Categorical).gather(pl.Series(np.repeat(tier, months)))
     return frame.with_columns(tiers), (q1, q2)
+
+
+# -- spells: runs of consecutive active months --------------------------------------------
+
+COHORT: Final = "cohort"
+"""Per customer: its first active month of the window."""
+SPELL: Final = "first_spell_months"
+"""Per customer: the length in months of its first spell (consecutive active months)."""
+CURRENT_SPELL: Final = "current_spell_months"
+"""Per customer: the length of the spell it is in at the window's last month (0 when none)."""
+
+CUSTOMER_SPELLS_SCHEMA: Final = pl.Schema(
+    {
+        CUSTOMER_CODE: pl.UInt32(),
+        COHORT: pl.Date(),
+        SEGMENT: pl.String(),
+        SPELL: pl.Int64(),
+        CURRENT_SPELL: pl.Int64(),
+    }
+)
+"""One row per customer, in customer order: cohort, acquisition segment, first-spell length and
+the length of the spell it is in at the window's last month."""
+
+_INDEX: Final = "_month_index"
+
+
+def _month_index(column: str = s.MONTH) -> pl.Expr:
+    """Months since year 0, so that consecutive calendar months differ by 1."""
+    month = pl.col(column)
+    return month.dt.year().cast(pl.Int64) * 12 + month.dt.month().cast(pl.Int64) - 1
+
+
+def with_spells(frame: pl.DataFrame) -> pl.DataFrame:
+    """The cms (sorted by customer and month) with their month index, whether each starts a
+    spell (the customer's first cm, or one after a gap), and its spell's number (1 = first)."""
+    code, index = pl.col(CUSTOMER_CODE), pl.col(_INDEX)
+    first = code.is_first_distinct()
+    starts = first | (index - index.shift(1) != 1).fill_null(True)
+    # Spells numbered per customer without a window: the running count of spell starts, less
+    # its value at the customer's first row (rows are grouped by customer), plus one.
+    running = pl.col("_starts").cast(pl.Int64).cum_sum()
+    return (
+        frame.select(CUSTOMER_CODE, s.MONTH, s.MRR_USD, pl.col(SEGMENT).cast(pl.String))
+        .with_columns(_month_index().alias(_INDEX))
+        .with_columns(first.alias("_first"), starts.alias("_starts"))
+        .with_columns(
+            (running - pl.when("_first").then(running).forward_fill() + 1).alias("_spell")
+        )
+    )
+
+
+def customer_spells(frame: pl.DataFrame, last_month: dt.date) -> pl.DataFrame:
+    """Per customer of a cm frame (:data:`CUSTOMER_SPELLS_SCHEMA`): its cohort (first active
+    month), acquisition segment, first spell and current spell (the spell that reaches
+    ``last_month``, the window's last, if any). A spell is a run of consecutive active months:
+    a pause ends it, as churn counts it."""
+    last = last_month.year * 12 + last_month.month - 1
+    # Each row's spell began at the latest spell start up to it (rows are in month order
+    # within each customer), so a customer's current spell runs from its last row's start.
+    spells = with_spells(frame).with_columns(
+        pl.when("_starts").then(pl.col(_INDEX)).forward_fill().alias("_spell_start")
+    )
+    final, began = pl.col(_INDEX).last(), pl.col("_spell_start").last()
+    current = pl.when(final == last).then(final - began + 1).otherwise(0)
+    return (
+        spells.group_by(CUSTOMER_CODE, maintain_order=True)
+        .agg(
+            pl.col(s.MONTH).first().alias(COHORT),
+            pl.col(SEGMENT).first(),
+            (pl.col("_spell") == 1).sum().cast(pl.Int64).alias(SPELL),
+            current.cast(pl.Int64).alias(CURRENT_SPELL),
+        )
+        .cast(dict(CUSTOMER_SPELLS_SCHEMA))  # type: ignore[arg-type]
+        .select(CUSTOMER_SPELLS_SCHEMA.names())
+    )

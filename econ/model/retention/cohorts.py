@@ -40,16 +40,16 @@ import polars as pl
 
 from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE
-from econ.model.customer_months import SEGMENT, CustomerMonths, Window
+from econ.model.customer_months import (
+    COHORT,
+    SEGMENT,
+    SPELL,
+    CustomerMonths,
+    Window,
+)
 from econ.scenario.assumptions import ALL
 
-COHORT: Final = "cohort"
 TENURE: Final = "tenure"
-SPELL: Final = "first_spell_months"
-"""Per customer: the length in months of its first spell (consecutive active months)."""
-CURRENT_SPELL: Final = "current_spell_months"
-"""Per customer: the length of the spell it is in at the window's last month (0 when none)."""
-
 COHORT_SCHEMA: Final = pl.Schema(
     {
         COHORT: pl.Date(),
@@ -82,18 +82,6 @@ GRR_NRR_SCHEMA: Final = pl.Schema(
 )
 """One row per calendar month of the window after its first (see the module docstring)."""
 
-CUSTOMER_SPELLS_SCHEMA: Final = pl.Schema(
-    {
-        CUSTOMER_CODE: pl.UInt32(),
-        COHORT: pl.Date(),
-        SEGMENT: pl.String(),
-        SPELL: pl.Int64(),
-        CURRENT_SPELL: pl.Int64(),
-    }
-)
-"""One row per customer, in customer order: cohort, acquisition segment, first-spell length and
-the length of the spell it is in at the window's last month."""
-
 _INDEX: Final = "_month_index"
 _NO_START: Final = "no customer was active the month before"
 
@@ -108,40 +96,10 @@ def _index_of(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def _with_spells(frame: pl.DataFrame) -> pl.DataFrame:
-    """The cms (sorted by customer and month) with their month index, whether each starts a
-    spell (the customer's first cm, or one after a gap), and its spell's number (1 = first)."""
-    code, index = pl.col(CUSTOMER_CODE), pl.col(_INDEX)
-    first = code.is_first_distinct()
-    starts = first | (index - index.shift(1) != 1).fill_null(True)
-    return (
-        frame.select(CUSTOMER_CODE, s.MONTH, s.MRR_USD, pl.col(SEGMENT).cast(pl.String))
-        .with_columns(_month_index().alias(_INDEX))
-        .with_columns(first.alias("_first"), starts.alias("_starts"))
-        .with_columns(
-            pl.col("_starts").cast(pl.Int64).cum_sum().over(CUSTOMER_CODE).alias("_spell")
-        )
-    )
-
-
 def customer_spells(cms: CustomerMonths) -> pl.DataFrame:
-    """Per customer (:data:`CUSTOMER_SPELLS_SCHEMA`): its cohort, acquisition segment, first
-    spell and current spell (the spell that reaches the window's last month, if any)."""
-    last = _index_of(cms.window.last)
-    spells = _with_spells(cms.frame)
-    last_spell = pl.col("_spell").max()
-    current = (pl.col("_spell") == last_spell) & (pl.col(_INDEX).max() == last)
-    return (
-        spells.group_by(CUSTOMER_CODE, maintain_order=True)
-        .agg(
-            pl.col(s.MONTH).first().alias(COHORT),
-            pl.col(SEGMENT).first(),
-            (pl.col("_spell") == 1).sum().cast(pl.Int64).alias(SPELL),
-            current.sum().cast(pl.Int64).alias(CURRENT_SPELL),
-        )
-        .cast(dict(CUSTOMER_SPELLS_SCHEMA))  # type: ignore[arg-type]
-        .select(CUSTOMER_SPELLS_SCHEMA.names())
-    )
+    """Per customer (:data:`~econ.model.customer_months.CUSTOMER_SPELLS_SCHEMA`): its cohort,
+    acquisition segment, first spell and current spell; kept with the customer-months."""
+    return cms.spells
 
 
 def _observable(window: Window, cohort: dt.date) -> int:
@@ -239,8 +197,15 @@ def _flows(cms: CustomerMonths) -> tuple[pl.DataFrame, pl.DataFrame]:
     follows = (same & (index - index.shift(1) == 1)).fill_null(False)
     stays = ((code == code.shift(-1)) & (index.shift(-1) - index == 1)).fill_null(False)
     change = pl.when(follows).then(mrr - mrr.shift(1)).otherwise(0.0)
-    rows = _with_spells(cms.frame).with_columns(
-        follows.alias("_follows"), stays.alias("_stays"), change.alias("_change")
+    rows = (
+        cms.frame.select(CUSTOMER_CODE, s.MONTH, s.MRR_USD)
+        .with_columns(_month_index().alias(_INDEX))
+        .with_columns(
+            code.is_first_distinct().alias("_first"),
+            follows.alias("_follows"),
+            stays.alias("_stays"),
+            change.alias("_change"),
+        )
     )
     received = rows.group_by(s.MONTH).agg(
         pl.col("_change").clip(lower_bound=0.0).sum().alias("expansion_usd"),

@@ -42,9 +42,8 @@ import polars as pl
 from econ import measures as m
 from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE
-from econ.model.customer_months import INFERENCE_USD, SEGMENT, CustomerMonths
+from econ.model.customer_months import CURRENT_SPELL, INFERENCE_USD, SEGMENT, CustomerMonths
 from econ.model.retention.cohorts import (
-    CURRENT_SPELL,
     TENURE,
     customer_spells,
     survivors_of,
