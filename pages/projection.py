@@ -9,7 +9,7 @@ from ui.text import plain
 
 now = session.current()
 scenario = now.scenario
-projection = shaped.projection_of(now.report, now.simulation())
+projection = now.projection()
 head = shaped.headline(projection)
 
 st.title("Projection")
@@ -34,7 +34,7 @@ with st.container(border=True):
         **controls.bind(
             "projection:new_customers",
             scenario.retention.new_customers_per_month,
-            shaped.with_new_customers,
+            controls.new_customers,
         ),
     )
     right.caption(

@@ -261,7 +261,7 @@ rate_column.number_input(
     step=0.5,
     format="%.1f",
     **controls.bind(
-        "retention:discount_rate", retained.discount_percent, retention.with_discount_percent
+        "retention:discount_rate", retained.discount_percent, controls.discount_percent
     ),
 )
 method_column.radio(
@@ -269,7 +269,7 @@ method_column.radio(
     list(retention.LTV_METHOD_LABELS),
     format_func=retention.LTV_METHOD_LABELS.__getitem__,
     horizontal=True,
-    **controls.bind("retention:ltv_method", retained.ltv_method, retention.with_ltv_method),
+    **controls.bind("retention:ltv_method", retained.ltv_method, controls.ltv_method),
 )
 for note in retention.method_notes(report):
     st.warning(plain(note[0].upper() + note[1:] + "."), icon=":material/info:")

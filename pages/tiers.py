@@ -187,7 +187,7 @@ with st.expander("Model routing, optimization and customer response"):
             step=0.05,
             **controls.bind(f"book:{name}", value, controls.book_setting, name),
         )
-    response_settings: tuple[tuple[str, controls.ResponseSetting, float, float], ...] = (
+    response_settings: tuple[tuple[str, controls.BookSetting, float, float], ...] = (
         ("Churn elasticity", "churn_elasticity", 3.0, book.churn_elasticity),
         ("Bill rise tolerated", "tolerated_increase", 1.0, book.tolerated_increase),
     )
@@ -199,7 +199,7 @@ with st.expander("Model routing, optimization and customer response"):
             0.0,
             max(most, value),
             step=0.05,
-            **controls.bind(f"book:{setting}", value, controls.book_response, setting),
+            **controls.bind(f"book:{setting}", value, controls.book_setting, setting),
         )
 st.button(
     "Clear the price book",

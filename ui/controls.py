@@ -16,8 +16,7 @@ rate, an emptied input for 0), so pages need nothing but this module to change a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any, Concatenate, Final, Literal, ParamSpec, TypedDict, TypeVar
+from typing import Concatenate, Final, ParamSpec, TypedDict, TypeVar
 
 import streamlit as st
 
@@ -35,7 +34,6 @@ __all__ = [
     "BookSetting",
     "FeatureField",
     "PlanField",
-    "ResponseSetting",
     "allocation_method",
     "apply_patch",
     "as_rate",
@@ -44,7 +42,6 @@ __all__ = [
     "book_feature_price",
     "book_feature_removed",
     "book_plan_price",
-    "book_response",
     "book_setting",
     "burden",
     "cac",
@@ -52,7 +49,10 @@ __all__ = [
     "change",
     "churn_percent",
     "clear_price_book",
+    "discount_percent",
     "feature_price",
+    "ltv_method",
+    "new_customers",
     "percent_value",
     "plan_price",
     "reset_churn",
@@ -249,14 +249,19 @@ def book_setting(scenario: econ.Scenario, value: float, name: BookSetting) -> ec
     return edits.with_book_setting(scenario, name, value)
 
 
-ResponseSetting = Literal["churn_elasticity", "tolerated_increase"]
-"""The price book's customer-response settings (see :mod:`econ.decisions.response`)."""
+def discount_percent(scenario: econ.Scenario, percent: float | None) -> econ.Scenario:
+    """The annual discount rate, from a percentage (an emptied input is 0%)."""
+    return edits.with_retention_setting(scenario, "discount_rate", as_rate(percent) or 0.0)
 
 
-def book_response(scenario: econ.Scenario, value: float, name: ResponseSetting) -> econ.Scenario:
-    """The churn elasticity, or the bill rise tolerated before anyone leaves."""
-    change: dict[str, Any] = {name: value}
-    return scenario.replace(price_book=replace(scenario.price_book, **change))
+def ltv_method(scenario: econ.Scenario, method: str) -> econ.Scenario:
+    """Which LTV the segment table's LTV:CAC and payback use: ``simple`` or ``sbg``."""
+    return edits.with_retention_setting(scenario, "ltv_method", method)
+
+
+def new_customers(scenario: econ.Scenario, value: float | None) -> econ.Scenario:
+    """The projection's new customers a month (``None``: the data's recent rate)."""
+    return edits.with_retention_setting(scenario, "new_customers_per_month", value)
 
 
 apply_patch: Final = edits.with_patch

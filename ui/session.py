@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import econ
+from econ.present import projection as projected
 from econ.present import retention, views
 from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
 from econ.storage.store import (
@@ -120,6 +121,15 @@ def cached_recommendations(
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_simulation(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Simulation:
     return econ.simulate(cached_report(dataset_id, data_dir, scenario_json))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def cached_projection(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Projection:
+    """The 12-month projection of one dataset and scenario (a rerun that changes neither,
+    such as moving between pages, reuses it)."""
+    report = cached_report(dataset_id, data_dir, scenario_json)
+    simulation = cached_simulation(dataset_id, data_dir, scenario_json)
+    return projected.projection_of(report, simulation)
 
 
 def default_scenario(dataset_id: str) -> econ.Scenario:
@@ -222,6 +232,9 @@ class Current:
 
     def simulation(self) -> econ.Simulation:
         return cached_simulation(*self._key())
+
+    def projection(self) -> econ.Projection:
+        return cached_projection(*self._key())
 
     def retention(self) -> retention.RetentionView:
         """The Retention section: the report's table with the charts kept per customer-months."""

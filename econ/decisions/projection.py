@@ -57,9 +57,10 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.pricing import Simulation
 from econ.model.customer_months import SEGMENT, CustomerMonths, Window
+from econ.model.customer_months.runs import index_of, month_index
 from econ.model.report import Report, clean, records
-from econ.model.retention.cohorts import survivors_by_cohort
-from econ.model.retention.sbg import SbgFit, fit_sbg, retention_rate
+from econ.model.retention.sbg import SbgFit, retention_rate
+from econ.model.retention.value import fits_of
 from econ.scenario.assumptions import ALL
 
 RetentionCurve: TypeAlias = Callable[[int, int], float]
@@ -175,12 +176,10 @@ def sbg_curve(alpha: float, beta: float) -> RetentionCurve:
 
 
 def sbg_fits(report: Report) -> dict[str, SbgFit]:
-    """Each segment's sBG fit (:func:`econ.model.retention.sbg.fit_sbg`) to the first-spell
-    survivors of its cohorts (:func:`econ.model.retention.cohorts.survivors_by_cohort`; a
-    customer counts in the segment it was acquired in)."""
-    cms = report.customer_months
-    names = [name for name in report.segments["segment"].to_list() if name != ALL]
-    return {name: fit_sbg(survivors_by_cohort(cms, name)) for name in names}
+    """Each segment's sBG fit, as the report's retention table holds it (fitted once per
+    customer-months: :attr:`econ.model.report.Report.retention`); the blended row left out, as
+    the projection is per segment."""
+    return {name: fit for name, fit in fits_of(report.retention).items() if name != ALL}
 
 
 def sbg_retention(fits: Mapping[str, SbgFit]) -> dict[str, RetentionCurve]:
@@ -286,17 +285,6 @@ class _Acquisition:
     per_segment: dict[str, float]
 
 
-def _month_index(column: str | pl.Expr) -> pl.Expr:
-    """A month as a count of months, so that differences are months apart."""
-    expr = pl.col(column) if isinstance(column, str) else column
-    return expr.dt.year().cast(pl.Int64) * 12 + expr.dt.month().cast(pl.Int64)
-
-
-def _index(day: dt.date) -> int:
-    """A month as a count of months (as :func:`_month_index`)."""
-    return day.year * 12 + day.month
-
-
 def _firsts(cms: CustomerMonths) -> pl.DataFrame:
     """Per customer: its first active month of the window and that month's segment."""
     return (
@@ -312,8 +300,8 @@ def _acquisition(
     """The acquisition rate (the override, else the recent mean) and its split over segments."""
     window = cms.window
     recent = min(RECENT_MONTHS, window.months - 1)
-    start = _index(window.last) - recent + 1
-    new = _firsts(cms).filter(_month_index(s.MONTH) >= start) if recent else None
+    start = index_of(window.last) - recent + 1
+    new = _firsts(cms).filter(month_index(s.MONTH) >= start) if recent else None
     counts = _counts(new, segments) if new is not None else dict.fromkeys(segments, 0)
     if not sum(counts.values()):
         today = cms.frame.filter(pl.col(s.MONTH) == window.last)
@@ -348,7 +336,7 @@ def _tenures(cms: CustomerMonths) -> dict[str, dict[int, int]]:
         .join(firsts, on=s.CUSTOMER_ID)
         .select(
             pl.col(SEGMENT).cast(pl.String),
-            (_index(last) - _month_index("_first")).alias("tenure"),
+            (index_of(last) - month_index("_first")).alias("tenure"),
         )
         .group_by(SEGMENT, "tenure")
         .len()
@@ -381,9 +369,9 @@ class _Unit:
 
 
 def _unit_economics(cms: CustomerMonths) -> _Unit:
-    start = _index(cms.window.last) - RECENT_MONTHS + 1
+    start = index_of(cms.window.last) - RECENT_MONTHS + 1
     sums = (
-        cms.frame.filter(_month_index(s.MONTH) >= start)
+        cms.frame.filter(month_index(s.MONTH) >= start)
         .group_by(pl.col(SEGMENT).cast(pl.String))
         .agg(
             pl.col(s.MRR_USD).mean().alias("arpa"),
@@ -399,8 +387,8 @@ def _unit_economics(cms: CustomerMonths) -> _Unit:
 def _cost_trends(cms: CustomerMonths) -> pl.DataFrame:
     """Per segment and feature: the log-linear trend of cost per active customer-month over the
     window's last :data:`TREND_MONTHS` months (months with cost above 0)."""
-    last = _index(cms.window.last)
-    recent = _month_index(s.MONTH) > last - TREND_MONTHS
+    last = index_of(cms.window.last)
+    recent = month_index(s.MONTH) > last - TREND_MONTHS
     cm_counts = (
         cms.frame.filter(recent)
         .group_by(pl.col(SEGMENT).cast(pl.String), s.MONTH)
@@ -415,7 +403,7 @@ def _cost_trends(cms: CustomerMonths) -> pl.DataFrame:
         .select(
             SEGMENT,
             s.FEATURE_ID,
-            (_month_index(s.MONTH) - last).cast(pl.Float64).alias("t"),
+            (month_index(s.MONTH) - last).cast(pl.Float64).alias("t"),
             (pl.col(s.COST_USD) / pl.col("_cms")).log().alias("y"),
         )
         .sort(SEGMENT, s.FEATURE_ID, "t")

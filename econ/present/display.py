@@ -14,6 +14,7 @@ from econ.formats import NULL_TEXT, count, money, months, per_call, percent, rat
 from econ.measures import RECOMMENDATIONS_PRINTED
 from econ.model.report import Report
 from econ.present.facts import null_reasons
+from econ.present.response import response_summary
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
@@ -184,6 +185,7 @@ def simulation_text(simulation: Simulation) -> str:
             f"{bills.at_risk:,} see their bill rise by more than "
             f"{percent(bills.at_risk_threshold, digits=0)} (churn risk).",
             _table(formatted(simulation.plans, _PLAN_COLUMNS)),
+            f"If customers respond: {response_summary(simulation.response)}",
         ]
     )
 

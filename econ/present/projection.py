@@ -8,7 +8,7 @@ Every frame returned is explicitly sorted (see :mod:`econ.present.views`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
@@ -25,7 +25,7 @@ from econ.decisions.projection import (
     sbg_retention,
 )
 from econ.model.report import Report
-from econ.scenario.assumptions import ALL, Scenario
+from econ.scenario.assumptions import ALL
 
 PRICING_LABELS: Final = {"current": "Current pricing", "simulated": "Simulated price book"}
 """How each pricing is named on the page, in the order the charts list them."""
@@ -172,8 +172,3 @@ def headline(projection: Projection) -> Headline:
         customers_today=projection.customers_today,
         customers_last=float(current["customers"][-1]),
     )
-
-
-def with_new_customers(scenario: Scenario, value: float | None) -> Scenario:
-    """The scenario with the projection's acquisition rate set (``None``: the recent rate)."""
-    return scenario.replace(retention=replace(scenario.retention, new_customers_per_month=value))

@@ -7,7 +7,6 @@ Pure polars: no streamlit, no altair (the charts are drawn by :mod:`ui.retention
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -18,8 +17,8 @@ from econ.model.customer_months import COHORT, CustomerMonths
 from econ.model.report import Report
 from econ.model.retention.cohorts import TENURE, cohort_table, monthly_grr_nrr
 from econ.model.retention.sbg import SbgFit
-from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits
-from econ.scenario.assumptions import ALL, LtvMethod, Scenario
+from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits, fits_of
+from econ.scenario.assumptions import ALL, LtvMethod
 
 OBSERVED: Final = "observed"
 FITTED: Final = "fitted sBG"
@@ -139,7 +138,7 @@ def retention_view(
     if table is None:
         table = report.retention
     if charts is None:
-        charts = retention_charts(cms, _fits_of(table))
+        charts = retention_charts(cms, fits_of(table))
     return RetentionView(
         table=table.select(TABLE_COLUMNS),
         heatmap=charts.heatmap,
@@ -150,22 +149,6 @@ def retention_view(
         discount_percent=round(scenario.retention.discount_rate * 100, 2),
         ltv_method=scenario.retention.ltv_method,
     )
-
-
-def _fits_of(table: pl.DataFrame) -> dict[str, SbgFit]:
-    """The α and β of a retention table as fits (all the curves need of them)."""
-    return {
-        row["segment"]: SbgFit(
-            row["alpha"],
-            row["beta"],
-            row["log_likelihood"],
-            cohorts=row["cohorts"],
-            customers=row["customers"],
-            periods=row["periods"],
-            reason=None,
-        )
-        for row in table.iter_rows(named=True)
-    }
 
 
 def rates(monthly: pl.DataFrame) -> pl.DataFrame:
@@ -246,19 +229,3 @@ def _reasons(table: pl.DataFrame) -> dict[str, list[str]]:
         for reason in reasons or []:
             found.setdefault(reason, []).append(segment)
     return found
-
-
-# The section's controls: edits of the scenario's retention record.
-
-
-def with_discount_percent(scenario: Scenario, percent: float | None) -> Scenario:
-    """The annual discount rate, from a percentage (an emptied input is 0%). Out of range
-    values are refused by the scenario (:class:`~econ.errors.ScenarioError`)."""
-    rate = float(percent or 0.0) / 100
-    return scenario.replace(retention=dataclasses.replace(scenario.retention, discount_rate=rate))
-
-
-def with_ltv_method(scenario: Scenario, method: LtvMethod) -> Scenario:
-    """Which LTV the segment table's LTV:CAC and payback use: ``simple`` or ``sbg`` (anything
-    else is refused by the scenario)."""
-    return scenario.replace(retention=dataclasses.replace(scenario.retention, ltv_method=method))

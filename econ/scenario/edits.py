@@ -181,12 +181,30 @@ def with_cost_multiplier(scenario: Scenario, feature: str, factor: float) -> Sce
     return scenario.replace(price_book=replace(scenario.price_book, cost_multipliers=multipliers))
 
 
-BookSetting = Literal["metered_usage_drop", "fair_use_margin", "churn_risk_increase"]
+BookSetting = Literal[
+    "metered_usage_drop",
+    "fair_use_margin",
+    "churn_risk_increase",
+    "churn_elasticity",
+    "tolerated_increase",
+]
 
 
 def with_book_setting(scenario: Scenario, name: BookSetting, value: float) -> Scenario:
     change: dict[str, Any] = {name: value}
     return scenario.replace(price_book=replace(scenario.price_book, **change))
+
+
+RetentionSetting = Literal["ltv_method", "discount_rate", "new_customers_per_month"]
+
+
+def with_retention_setting(
+    scenario: Scenario, name: RetentionSetting, value: str | float | None
+) -> Scenario:
+    """One setting of the scenario's retention record (the LTV method, the annual discount
+    rate, the projection's acquisition rate); a value out of range is refused by the record."""
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(retention=replace(scenario.retention, **change))
 
 
 def with_patch(scenario: Scenario, patch: Patch) -> Scenario:

@@ -185,12 +185,18 @@ class TestSimulation:
         ]
 
     def test_the_plan_table_now(self, simulation: econ.Simulation) -> None:
-        table = display.simulation_text(simulation).splitlines()[2:]
+        table = display.simulation_text(simulation).splitlines()[2:-1]
         assert table[0].split("|")[1:4] == ["     plan ", " customers ", " revenue/mo now "]
         assert [line.split("|")[1:4] for line in table[2:]] == [
             ["     Solo ", "         2 ", "        $125.00 "],
             [" Business ", "         1 ", "        $300.00 "],
         ]
+
+    def test_the_response_closes_it(self, simulation: econ.Simulation) -> None:
+        # b's bill rises by a third: it leaves with probability 0.5 × 1/3 ≈ 0.17.
+        last = display.simulation_text(simulation).splitlines()[-1]
+        assert last.startswith("If customers respond: 1 of 3 customers might leave")
+        assert "0.2 are expected to leave" in last
 
     def test_the_plan_table_shows_simulated_revenue_and_margin(
         self, simulation: econ.Simulation

@@ -76,15 +76,6 @@ def test_the_sbg_method_uses_fitted_curves_where_there_are_fits() -> None:
     assert not any("no retention curve" in note for note in tiny_projection().notes)
 
 
-def test_the_acquisition_edit() -> None:
-    scenario = econ.Scenario(retention=econ.Retention(ltv_method="sbg", discount_rate=0.2))
-    edited = shaped.with_new_customers(scenario, 12.0)
-    assert edited.retention == econ.Retention(
-        ltv_method="sbg", discount_rate=0.2, new_customers_per_month=12.0
-    )
-    assert shaped.with_new_customers(edited, None).retention == scenario.retention
-
-
 def test_customer_lines_keep_the_largest_segments() -> None:
     lines = shaped.customer_lines(tiny_projection(new_customers_per_month=0.0), most=1)
     # Both segments have one customer today: the first by name stays, with the total.

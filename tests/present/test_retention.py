@@ -99,24 +99,6 @@ class TestSurvivalCurves:
         ]
 
 
-class TestEdits:
-    def test_the_discount_rate_from_a_percentage(self) -> None:
-        scenario = econ.Scenario(retention=econ.Retention(ltv_method="sbg"))
-        changed = retention.with_discount_percent(scenario, 12.5)
-        assert changed.retention == econ.Retention(ltv_method="sbg", discount_rate=0.125)
-        assert retention.with_discount_percent(scenario, None).retention.discount_rate == 0.0
-
-    def test_an_out_of_range_rate_is_refused(self) -> None:
-        with pytest.raises(econ.ScenarioError, match="discount_rate"):
-            retention.with_discount_percent(econ.Scenario(), 150.0)
-
-    def test_the_ltv_method(self) -> None:
-        scenario = econ.Scenario(retention=econ.Retention(discount_rate=0.2))
-        changed = retention.with_ltv_method(scenario, "sbg")
-        assert changed.retention == econ.Retention(ltv_method="sbg", discount_rate=0.2)
-        assert set(retention.LTV_METHOD_LABELS) == {"simple", "sbg"}
-
-
 def test_monthly_grr_and_nrr_by_hand() -> None:
     # February starts with a, b and c ($300) and loses c; March starts with a, b and d ($300)
     # and loses b: two thirds kept each month, and nobody expanded, so GRR = NRR.

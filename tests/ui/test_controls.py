@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import econ
+from econ.present.retention import LTV_METHOD_LABELS
 from econ.scenario import edits
 from econ.scenario.assumptions import BURDENS
 from ui import controls
@@ -82,3 +83,33 @@ def test_the_price_book_inputs() -> None:
     setting = controls.book_setting(SCENARIO, 0.25, "metered_usage_drop")
     assert setting.price_book.metered_usage_drop == 0.25
     assert controls.clear_price_book(setting).price_book == econ.PriceBook()
+
+
+# -- the retention record's controls --
+
+
+class TestRetentionEdits:
+    def test_the_discount_rate_from_a_percentage(self) -> None:
+        scenario = econ.Scenario(retention=econ.Retention(ltv_method="sbg"))
+        changed = controls.discount_percent(scenario, 12.5)
+        assert changed.retention == econ.Retention(ltv_method="sbg", discount_rate=0.125)
+        assert controls.discount_percent(scenario, None).retention.discount_rate == 0.0
+
+    def test_an_out_of_range_rate_is_refused(self) -> None:
+        with pytest.raises(econ.ScenarioError, match="discount_rate"):
+            controls.discount_percent(econ.Scenario(), 150.0)
+
+    def test_the_ltv_method(self) -> None:
+        scenario = econ.Scenario(retention=econ.Retention(discount_rate=0.2))
+        changed = controls.ltv_method(scenario, "sbg")
+        assert changed.retention == econ.Retention(ltv_method="sbg", discount_rate=0.2)
+        assert set(LTV_METHOD_LABELS) == {"simple", "sbg"}
+
+
+def test_the_acquisition_edit() -> None:
+    scenario = econ.Scenario(retention=econ.Retention(ltv_method="sbg", discount_rate=0.2))
+    edited = controls.new_customers(scenario, 12.0)
+    assert edited.retention == econ.Retention(
+        ltv_method="sbg", discount_rate=0.2, new_customers_per_month=12.0
+    )
+    assert controls.new_customers(edited, None).retention == scenario.retention

@@ -110,10 +110,16 @@ the length of the spell it is in at the window's last month."""
 _INDEX: Final = "_month_index"
 
 
-def _month_index(column: str = s.MONTH) -> pl.Expr:
-    """Months since year 0, so that consecutive calendar months differ by 1."""
+def month_index(column: str = s.MONTH) -> pl.Expr:
+    """A month column as months since year 0, so that consecutive months differ by 1 (the one
+    month arithmetic of spells, cohorts and the projection; :func:`index_of` for one date)."""
     month = pl.col(column)
     return month.dt.year().cast(pl.Int64) * 12 + month.dt.month().cast(pl.Int64) - 1
+
+
+def index_of(day: dt.date) -> int:
+    """One month as :func:`month_index` counts it."""
+    return day.year * 12 + day.month - 1
 
 
 def with_spells(frame: pl.DataFrame) -> pl.DataFrame:
@@ -127,7 +133,7 @@ def with_spells(frame: pl.DataFrame) -> pl.DataFrame:
     running = pl.col("_starts").cast(pl.Int64).cum_sum()
     return (
         frame.select(CUSTOMER_CODE, s.MONTH, s.MRR_USD, pl.col(SEGMENT).cast(pl.String))
-        .with_columns(_month_index().alias(_INDEX))
+        .with_columns(month_index().alias(_INDEX))
         .with_columns(first.alias("_first"), starts.alias("_starts"))
         .with_columns(
             (running - pl.when("_first").then(running).forward_fill() + 1).alias("_spell")
@@ -140,7 +146,7 @@ def customer_spells(frame: pl.DataFrame, last_month: dt.date) -> pl.DataFrame:
     month), acquisition segment, first spell and current spell (the spell that reaches
     ``last_month``, the window's last, if any). A spell is a run of consecutive active months:
     a pause ends it, as churn counts it."""
-    last = last_month.year * 12 + last_month.month - 1
+    last = index_of(last_month)
     # Each row's spell began at the latest spell start up to it (rows are in month order
     # within each customer), so a customer's current spell runs from its last row's start.
     spells = with_spells(frame).with_columns(

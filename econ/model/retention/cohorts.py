@@ -47,6 +47,7 @@ from econ.model.customer_months import (
     CustomerMonths,
     Window,
 )
+from econ.model.customer_months.runs import index_of, month_index
 from econ.scenario.assumptions import ALL
 
 TENURE: Final = "tenure"
@@ -86,16 +87,6 @@ _INDEX: Final = "_month_index"
 _NO_START: Final = "no customer was active the month before"
 
 
-def _month_index(column: str = s.MONTH) -> pl.Expr:
-    """Months since year 0, so that consecutive calendar months differ by 1."""
-    month = pl.col(column)
-    return month.dt.year().cast(pl.Int64) * 12 + month.dt.month().cast(pl.Int64) - 1
-
-
-def _index_of(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
 def customer_spells(cms: CustomerMonths) -> pl.DataFrame:
     """Per customer (:data:`~econ.model.customer_months.CUSTOMER_SPELLS_SCHEMA`): its cohort,
     acquisition segment, first spell and current spell; kept with the customer-months."""
@@ -104,7 +95,7 @@ def customer_spells(cms: CustomerMonths) -> pl.DataFrame:
 
 def _observable(window: Window, cohort: dt.date) -> int:
     """Tenures observable for a cohort: 0 .. this many (the window's last month)."""
-    return _index_of(window.last) - _index_of(cohort)
+    return index_of(window.last) - index_of(cohort)
 
 
 def _alive_by_tenure(spells: np.ndarray, periods: int) -> list[int]:
@@ -148,9 +139,9 @@ def cohort_table(cms: CustomerMonths, *, by_segment: bool = False) -> pl.DataFra
     survival = _survival_rows(spells.sort(keys, maintain_order=True), cms.window, keys)
     acquired = spells.select(CUSTOMER_CODE, COHORT, SEGMENT)
     revenue = (
-        cms.frame.select(CUSTOMER_CODE, _month_index().alias(_INDEX), s.MRR_USD)
+        cms.frame.select(CUSTOMER_CODE, month_index().alias(_INDEX), s.MRR_USD)
         .join(acquired, on=CUSTOMER_CODE)
-        .with_columns((pl.col(_INDEX) - _month_index(COHORT)).alias(TENURE))
+        .with_columns((pl.col(_INDEX) - month_index(COHORT)).alias(TENURE))
         .group_by(COHORT, SEGMENT, TENURE)
         .agg(pl.col(s.MRR_USD).sum().alias("revenue_usd"))
     )
@@ -199,7 +190,7 @@ def _flows(cms: CustomerMonths) -> tuple[pl.DataFrame, pl.DataFrame]:
     change = pl.when(follows).then(mrr - mrr.shift(1)).otherwise(0.0)
     rows = (
         cms.frame.select(CUSTOMER_CODE, s.MONTH, s.MRR_USD)
-        .with_columns(_month_index().alias(_INDEX))
+        .with_columns(month_index().alias(_INDEX))
         .with_columns(
             code.is_first_distinct().alias("_first"),
             follows.alias("_follows"),

@@ -198,6 +198,24 @@ def _row(
     }
 
 
+def fits_of(retention: pl.DataFrame) -> dict[str, SbgFit]:
+    """The fits a retention table (:data:`RETENTION_SCHEMA`) was computed from, per segment
+    name: its α, β and what they were fitted on, without fitting again (a null fit keeps its
+    parameters null; its reason stays in the table's ``null_reasons``)."""
+    return {
+        row["segment"]: SbgFit(
+            row["alpha"],
+            row["beta"],
+            row["log_likelihood"],
+            cohorts=row["cohorts"],
+            customers=row["customers"],
+            periods=row["periods"],
+            reason=None if row["alpha"] is not None else "no fit",
+        )
+        for row in retention.iter_rows(named=True)
+    }
+
+
 def fits(cms: CustomerMonths, names: Sequence[str]) -> dict[str, SbgFit]:
     """The sBG fit per segment name (``"all"``: every customer) on its cohorts' survivors."""
     spells = customer_spells(cms)
