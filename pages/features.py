@@ -5,7 +5,8 @@ import streamlit as st
 from econ import formats
 from econ.present import facts, views
 from econ.schema import CATEGORIES
-from ui import charts, controls, layout, session, tables
+from econ_pack import charts
+from ui import controls, layout, session, tables
 from ui.text import plain
 
 now = session.current()

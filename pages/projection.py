@@ -4,7 +4,8 @@ import streamlit as st
 
 from econ import formats
 from econ.present import projection as shaped
-from ui import controls, layout, projection_charts, session
+from econ_pack import projection_charts
+from ui import controls, layout, session
 from ui.text import plain
 
 now = session.current()

@@ -6,7 +6,8 @@ from econ import formats
 from econ.present import facts, retention, views
 from econ.present.facts import BLENDED
 from econ.schema import USAGE_TIER
-from ui import charts, controls, layout, retention_charts, session, tables
+from econ_pack import charts, retention_charts
+from ui import controls, layout, session, tables
 from ui.text import plain
 
 now = session.current()

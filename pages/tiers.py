@@ -4,7 +4,8 @@ import streamlit as st
 
 from econ.formats import count, money, percent
 from econ.present import facts, response, views
-from ui import charts, controls, layout, session, tables
+from econ_pack import charts
+from ui import controls, layout, session, tables
 from ui.text import plain
 
 now = session.current()

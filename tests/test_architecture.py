@@ -104,7 +104,7 @@ def test_the_computation_never_imports_the_ui(path: Path) -> None:
             else []
         )
         for name in names:
-            assert name.split(".")[0] not in {"streamlit", "altair", "ui", "pages"}, (
+            assert name.split(".")[0] not in {"streamlit", "altair", "econ_pack", "ui", "pages"}, (
                 f"{_module_name(path)} imports {name}"
             )
 
@@ -141,3 +141,28 @@ def test_the_ui_imports_the_public_api_and_a_documented_few(path: Path) -> None:
             for module in UI_MAY_IMPORT
         )
         assert allowed, f"ui/{path.name} imports {imported}"
+
+
+PACK = sorted((ROOT / "econ_pack").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", PACK, ids=lambda path: path.name)
+def test_the_pack_draws_without_the_app(path: Path) -> None:
+    """econ_pack/ (charts, images, the board pack) runs from the command line: it never imports
+    streamlit or the app's modules, and of the package only what a page may read."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        names = (
+            [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else []
+        )
+        for name in names:
+            assert name.split(".")[0] not in {"streamlit", "ui", "pages"}, (
+                f"econ_pack/{path.name} imports {name}"
+            )
+            if name.startswith("econ."):
+                assert name.startswith(("econ.present", "econ.formats", "econ.schema")), (
+                    f"econ_pack/{path.name} imports {name}"
+                )

@@ -2,7 +2,7 @@
 observed against the fitted sBG, the per-segment table of fits and lifetime values, and the
 edits of its two controls (the discount rate and the LTV method).
 
-Pure polars: no streamlit, no altair (the charts are drawn by :mod:`ui.retention_charts`).
+Pure polars: no streamlit, no altair (the charts are drawn by :mod:`econ_pack.retention_charts`).
 """
 
 from __future__ import annotations

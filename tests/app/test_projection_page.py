@@ -27,7 +27,7 @@ from streamlit.testing.v1 import AppTest
 
 import econ
 from econ.present import projection as shaped
-from ui import projection_charts
+from econ_pack import projection_charts
 
 pytestmark = pytest.mark.app
 

@@ -32,7 +32,8 @@ from streamlit.testing.v1 import AppTest
 import econ
 from econ.present import retention
 from econ.scenario.link import decode_link, encode_link
-from ui import layout, retention_charts, session
+from econ_pack import retention_charts
+from ui import layout, session
 from ui.text import plain
 
 pytestmark = pytest.mark.app

@@ -12,7 +12,7 @@ from locations import APP, ROOT
 MODULES = frozenset({"streamlit", "econ", "econ.formats", "econ.schema"})
 """Modules a page may import by name."""
 
-PACKAGES = ("econ.present", "ui")
+PACKAGES = ("econ.present", "econ_pack", "ui")
 """Packages a page may import, or import any module of."""
 
 PAGES = sorted((ROOT / "pages").glob("*.py"))

@@ -7,7 +7,7 @@ import pytest
 
 import econ
 from econ.present import views
-from ui import charts
+from econ_pack import charts
 
 
 @pytest.fixture(scope="module")

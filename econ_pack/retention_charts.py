@@ -1,8 +1,8 @@
 """Retention chart builders: pure functions from the frames of :mod:`econ.present.retention` to
 Altair charts (the cohort heat map and the survival curves of the Segment LTV page).
 
-Like :mod:`ui.charts`, they only draw, with explicit channel objects, and return
-:class:`ui.charts.LayerChart` (serialized without re-checking the schema; the tests check the
+Like :mod:`econ_pack.charts`, they only draw, with explicit channel objects, and return
+:class:`econ_pack.charts.LayerChart` (serialized without re-checking the schema; the tests check the
 specs against Vega-Lite).
 """
 
@@ -12,7 +12,7 @@ import altair as alt
 import polars as pl
 
 from econ.present.retention import FITTED, OBSERVED
-from ui.charts import ACCENT, TABLEAU10, LayerChart
+from econ_pack.charts import ACCENT, TABLEAU10, LayerChart
 
 
 def cohort_heatmap(heatmap: pl.DataFrame) -> LayerChart:

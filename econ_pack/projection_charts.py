@@ -1,7 +1,7 @@
 """Chart builders of the Projection page: pure functions from the frames of
 :mod:`econ.present.projection` to Altair charts. They only draw; the frames come sorted.
 
-Every encoding is an explicit channel object, as in :mod:`ui.charts`.
+Every encoding is an explicit channel object, as in :mod:`econ_pack.charts`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import altair as alt
 import polars as pl
 
 from econ.present.projection import PRICING_LABELS
-from ui.charts import ACCENT, NEUTRAL
+from econ_pack.charts import ACCENT, NEUTRAL
 
 
 def _month_axis() -> alt.X:
