@@ -103,10 +103,13 @@ def test_the_computation_never_imports_the_ui(path: Path) -> None:
             if isinstance(node, ast.ImportFrom)
             else []
         )
+        # The command line's `econ report` is the one place econ reaches econ_pack (the
+        # charts and the board pack), inside that command, so the library imports without it.
+        banned = {"streamlit", "altair", "ui", "pages"}
+        if _module_name(path) != "econ.cli":
+            banned.add("econ_pack")
         for name in names:
-            assert name.split(".")[0] not in {"streamlit", "altair", "econ_pack", "ui", "pages"}, (
-                f"{_module_name(path)} imports {name}"
-            )
+            assert name.split(".")[0] not in banned, f"{_module_name(path)} imports {name}"
 
 
 def test_every_sub_package_is_a_layer() -> None:
