@@ -1,10 +1,62 @@
-"""How the report's tables are shown: which columns, with which headers and formats."""
+"""How the report's tables are shown: the column specs of :mod:`econ.present.columns` as
+Streamlit column settings, each table with its CSV and Excel downloads."""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Any, Final, Literal
 
+import polars as pl
 import streamlit as st
+
+from econ.present import columns as spec
+from ui import exports
+
+_STREAMLIT_FORMATS: Final[dict[str, str]] = {
+    "money": "$%,.0f",
+    "money_cents": "$%,.2f",
+    "price": "$%.4f",
+    "percent": "%.1f%%",
+    "ratio": "%.1fx",
+    "months": "%.1f",
+    "count": "%,d",
+    "number": "%,.1f",
+}
+"""One printf format per column kind (percentages arrive as percent from ``for_display``)."""
+
+
+def column_config(table: spec.Table) -> dict[str, Any]:
+    """Streamlit's settings for each column of ``table``: its label, help and number format."""
+    config: dict[str, Any] = {}
+    for column in table:
+        number_format = _STREAMLIT_FORMATS.get(column.kind)
+        config[column.name] = (
+            st.column_config.TextColumn(column.label, help=column.help)
+            if number_format is None
+            else st.column_config.NumberColumn(column.label, help=column.help, format=number_format)
+        )
+    return config
+
+
+def show(
+    frame: pl.DataFrame,
+    table: spec.Table,
+    *,
+    name: str,
+    segment_by: str | None = None,
+    height: int | Literal["auto"] = "auto",
+) -> None:
+    """Show ``frame`` as ``table`` reads it, with a download of the same rows as CSV and Excel
+    (``name`` says what the file holds: "segment-ltv", "feature-margins")."""
+    by = {} if segment_by is None else {"segment_by": segment_by}
+    st.dataframe(
+        spec.for_display(frame, table, **by),
+        column_config=column_config(table),
+        hide_index=True,
+        width="stretch",
+        height=height,
+    )
+    exports.table_downloads(frame, table, name=name, segment_by=segment_by)
+
 
 _MONEY: Final = "dollar"
 _PERCENT: Final = "percent"
