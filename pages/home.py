@@ -67,13 +67,18 @@ if usage is not None and revenue is not None:
         with st.status("Reading and checking your files…", expanded=True) as status:
             st.write(f"Usage ledger: {plain(usage.name)} ({usage.size:,} bytes)")
             st.write(f"Revenue table: {plain(revenue.name)} ({revenue.size:,} bytes)")
+            progress = st.progress(0.1, text="1 of 3: files received; reading and checking rows…")
             result = session.use_uploaded(
                 session.Upload(usage.name, usage.content, usage_spec),
                 session.Upload(revenue.name, revenue.content, revenue_spec),
             )
             if result.problems:
+                progress.progress(1.0, text="Stopped: the problems are listed below.")
                 status.update(label="Your files could not be used", state="error", expanded=False)
             else:
+                progress.progress(0.7, text="2 of 3: read and saved; computing the report…")
+                session.current()
+                progress.progress(1.0, text="3 of 3: the report is ready.")
                 status.update(label="Your files are loaded", state="complete", expanded=False)
         # Draw the page again from the new state: the new dataset, or prices to ask for.
         st.rerun()

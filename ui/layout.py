@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from econ.scenario.link import SAMPLE_DATASET
-from ui import session
+from ui import exports, session
 from ui.text import plain
 
 T = TypeVar("T")
@@ -52,6 +52,41 @@ def sidebar(page: StreamlitPage) -> None:
             help="Back to the defaults for this dataset.",
             key="reset_scenario",
         )
+        scenario_file()
+
+
+def scenario_file() -> None:
+    """The scenario as a JSON file: download it, or open one (the same file ``econ analyze
+    --scenario`` reads)."""
+    with st.expander("Scenario file", icon=":material/tune:"):
+        st.download_button(
+            "Download this scenario (JSON)",
+            data=session.scenario().to_json(),
+            file_name=exports.file_name("scenario", "json"),
+            mime="application/json",
+            on_click="ignore",
+            key="scenario_download",
+        )
+        st.file_uploader(
+            "Open a scenario file",
+            type=["json"],
+            key=session.scenario_uploader_key(),
+            on_change=session.use_scenario_file,
+            help="A scenario saved from this app or written for `econ analyze --scenario`.",
+        )
+
+
+def sample_banner() -> None:
+    """On every page while the bundled sample is loaded: say so, and where to load your own."""
+    if session.dataset_id() != SAMPLE_DATASET:
+        return
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(
+        "You are looking at the bundled sample: Quillstack, a fictional AI SaaS. "
+        "Load your own usage ledger and revenue table on the Data page.",
+        icon=":material/science:",
+    )
+    right.page_link("pages/home.py", label="Load your data", icon=":material/upload:")
 
 
 def notices() -> None:

@@ -41,6 +41,9 @@ NOTICES = "notices"
 STARTED = "started"
 LAST_UPLOAD = "last_upload"
 REQUESTED_PAGE = "requested_page"
+SCENARIO_FILES = "scenario_files"
+"""How many scenario files were opened: part of the scenario uploader's key, so a file opened
+is let go of (and the same file can be opened again after an edit)."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -153,7 +156,10 @@ def start() -> None:
     dataset_id = link.dataset_id or SAMPLE_DATASET
     target.mark_used(dataset_id)  # a link opened keeps its dataset in the store longest
     try:
-        cached_dataset(dataset_id, str(target.root))
+        with st.spinner(
+            "Opening the shared dataset…" if link.dataset_id else "Opening the sample…"
+        ):
+            cached_dataset(dataset_id, str(target.root))
     except DatasetNotFoundError:
         notices.append(
             "The dataset this link points to is no longer stored on this server; "
@@ -389,3 +395,29 @@ def take_notices() -> list[str]:
     notices = list(st.session_state.get(NOTICES, []))
     st.session_state[NOTICES] = []
     return notices
+
+
+def scenario_uploader_key() -> str:
+    return f"scenario_file_{st.session_state.get(SCENARIO_FILES, 0)}"
+
+
+def use_scenario_file() -> None:
+    """Open the scenario file just put in the sidebar's uploader (a callback): it becomes the
+    current scenario, or a notice says why it cannot; the current one stays either way."""
+    key = scenario_uploader_key()
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        return
+    st.session_state[SCENARIO_FILES] = st.session_state.get(SCENARIO_FILES, 0) + 1
+    name = getattr(uploaded, "name", "the scenario file")
+    try:
+        opened = econ.Scenario.from_json(uploaded.getvalue())
+    except econ.ScenarioError as error:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"{name} could not be used as a scenario ({error}); the scenario is unchanged."
+        )
+        return
+    set_scenario(opened)
+    st.session_state.setdefault(NOTICES, []).append(
+        f"Opened the scenario in {name}: every page now shows its assumptions."
+    )

@@ -50,7 +50,7 @@ def test_data_page_shows_the_sample_banner_and_summary() -> None:
     assert metrics["Features"] == "8"
     assert metrics["Plans"] == "3"
     assert metrics["Unbilled usage"].startswith("$")
-    assert len(at.file_uploader) == 2
+    assert len(at.main.file_uploader) == 2
 
 
 class TestImports:
