@@ -77,3 +77,21 @@ def test_the_banner_goes_when_your_own_data_is_loaded() -> None:
     assert at.session_state[session.DATASET_ID] != "sample"
     at.switch_page(PAGES["segments"]).run()
     assert not any("bundled sample" in info.value for info in at.main.info)
+
+
+def test_the_board_pack_is_prepared_then_offered_in_both_formats() -> None:
+    at = open_app("features")
+    assert [b.label for b in at.sidebar.button if b.key == "board_pack_prepare"]
+    at.sidebar.button(key="board_pack_prepare").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [b.proto.label for b in at.sidebar.get("download_button")]
+    assert "Download HTML" in labels and "Download PDF" in labels
+    # Kept for this view: the next run offers the files without preparing again.
+    at.run()
+    assert "Download PDF" in [b.proto.label for b in at.sidebar.get("download_button")]
+    # A changed assumption asks to prepare again rather than offering a stale pack.
+    at = _open_scenario_file(
+        at, "other.json", replace(scenario_of(at), cac_usd=999.0).to_json().encode()
+    )
+    assert "Download PDF" not in [b.proto.label for b in at.sidebar.get("download_button")]
+    assert at.sidebar.button(key="board_pack_prepare")
