@@ -7,10 +7,14 @@ A page (``pages/*.py``) only lays things out, so it imports from a short list of
 - ``econ.formats`` and ``econ.schema``, the foundation: how numbers are written, and the names
   of the data contract (columns, feature categories and their target bands);
 - ``econ.present`` and its modules: every figure, table and chart frame a page shows, shaped
-  and tested there (:mod:`econ.present.facts`, :mod:`econ.present.views`);
+  and tested there (:mod:`econ.present.facts`, :mod:`econ.present.views`), and the column
+  specs of every table (:mod:`econ.present.columns`);
+- ``econ_pack`` and its modules: the Altair chart builders (drawing only, no streamlit), shared
+  with the board pack the command line prints;
 - ``ui`` and its modules: the session and its cached results (:mod:`ui.session`), controls
-  bound to the scenario and every edit they make (:mod:`ui.controls`), charts, tables, layout,
-  imports and text.
+  bound to the scenario and every edit they make (:mod:`ui.controls`), tables with their
+  downloads (:mod:`ui.tables`, :mod:`ui.exports`), the board pack button (:mod:`ui.board`),
+  layout, imports and text.
 
 Nothing in between: not ``econ.scenario``, ``econ.inputs``, ``econ.model``,
 ``econ.decisions`` or ``econ.storage`` (a page that needs one of them needs a function in
