@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Final
 
 import polars as pl
 
@@ -59,3 +60,38 @@ def usage_frame(rows: Sequence[tuple[str, str, str, int, float]]) -> pl.DataFram
 
 
 WriteParquet = Callable[[str, pl.DataFrame], Path]
+
+
+FIRST_REVENUE: Final = revenue_frame(
+    [
+        ("acme", "2026-01", 49, "Starter"),
+        ("acme", "2026-02", 49, "Starter"),
+        ("acme", "2026-03", 49, "Starter"),
+        ("bolt", "2026-01", 199, "Pro"),
+        ("bolt", "2026-02", 199, "Pro"),
+        ("bolt", "2026-03", 199, "Pro"),
+        ("cove", "2026-01", 49, "Starter"),
+        ("cove", "2026-02", 49, "Starter"),
+    ],
+    company_size=["small", "small", "small", "mid", "mid", "mid", "small", "small"],
+)
+"""A first small upload, as a new user would try: 3 customers, 2 features (one of them losing
+money on the cheap plan), 3 months, one churned customer, a segment column."""
+FIRST_USAGE: Final = usage_frame(
+    [
+        ("acme", "chat_assistant", "2026-01", 400, 4.0),
+        ("acme", "chat_assistant", "2026-02", 420, 4.2),
+        ("acme", "chat_assistant", "2026-03", 450, 4.5),
+        ("acme", "deep_research", "2026-01", 30, 36.0),
+        ("acme", "deep_research", "2026-02", 40, 48.0),
+        ("acme", "deep_research", "2026-03", 55, 66.0),
+        ("bolt", "chat_assistant", "2026-01", 900, 9.0),
+        ("bolt", "chat_assistant", "2026-02", 950, 9.5),
+        ("bolt", "chat_assistant", "2026-03", 1000, 10.0),
+        ("bolt", "deep_research", "2026-01", 20, 24.0),
+        ("bolt", "deep_research", "2026-02", 25, 30.0),
+        ("bolt", "deep_research", "2026-03", 20, 24.0),
+        ("cove", "chat_assistant", "2026-01", 100, 1.0),
+        ("cove", "chat_assistant", "2026-02", 80, 0.8),
+    ]
+)

@@ -12,7 +12,7 @@ from typing import Any, Final
 
 import polars as pl
 import pytest
-from builders import revenue_frame, usage_frame
+from builders import FIRST_REVENUE, FIRST_USAGE, revenue_frame, usage_frame
 from locations import APP
 from markup import HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset, markup, shown_text
 from streamlit.testing.v1 import AppTest
@@ -49,40 +49,6 @@ SMALL_USAGE: Final = usage_frame(
         ("b", "research", "2026-02", 10, 150.0),
         ("c", "write", "2026-01", 10, 2.0),
         ("trial", "write", "2026-01", 5, 1.0),
-    ]
-)
-
-FIRST_REVENUE: Final = revenue_frame(
-    [
-        ("acme", "2026-01", 49, "Starter"),
-        ("acme", "2026-02", 49, "Starter"),
-        ("acme", "2026-03", 49, "Starter"),
-        ("bolt", "2026-01", 199, "Pro"),
-        ("bolt", "2026-02", 199, "Pro"),
-        ("bolt", "2026-03", 199, "Pro"),
-        ("cove", "2026-01", 49, "Starter"),
-        ("cove", "2026-02", 49, "Starter"),
-    ],
-    company_size=["small", "small", "small", "mid", "mid", "mid", "small", "small"],
-)
-"""A first small upload, as a new user would try: 3 customers, 2 features (one of them losing
-money on the cheap plan), 3 months, one churned customer, a segment column."""
-FIRST_USAGE: Final = usage_frame(
-    [
-        ("acme", "chat_assistant", "2026-01", 400, 4.0),
-        ("acme", "chat_assistant", "2026-02", 420, 4.2),
-        ("acme", "chat_assistant", "2026-03", 450, 4.5),
-        ("acme", "deep_research", "2026-01", 30, 36.0),
-        ("acme", "deep_research", "2026-02", 40, 48.0),
-        ("acme", "deep_research", "2026-03", 55, 66.0),
-        ("bolt", "chat_assistant", "2026-01", 900, 9.0),
-        ("bolt", "chat_assistant", "2026-02", 950, 9.5),
-        ("bolt", "chat_assistant", "2026-03", 1000, 10.0),
-        ("bolt", "deep_research", "2026-01", 20, 24.0),
-        ("bolt", "deep_research", "2026-02", 25, 30.0),
-        ("bolt", "deep_research", "2026-03", 20, 24.0),
-        ("cove", "chat_assistant", "2026-01", 100, 1.0),
-        ("cove", "chat_assistant", "2026-02", 80, 0.8),
     ]
 )
 
