@@ -8,17 +8,20 @@ Any bad input or scenario exits with code 2 and a readable message, never a trac
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
-from econ.errors import InputError, ScenarioError
+from econ.errors import DatasetNotFoundError, EconError, ScenarioError
+from econ.inputs.cache import bytes_hash
 from econ.inputs.imports import (
     AMOUNTS,
     ImportSpec,
@@ -35,8 +38,9 @@ from econ.model.report import Report, analyze_dataset, records
 from econ.present.display import report_text, terminal_safe
 from econ.present.views import features_by_plan
 from econ.scenario.assumptions import Scenario
+from econ.scenario.link import SAMPLE_DATASET, encode_link
 from econ.scenario.values import known_keys, mapping, parse_json
-from econ.storage.store import DATA_DIR_ENV, DatasetStore
+from econ.storage.store import DATA_DIR_ENV, DatasetStore, dataset_id_for, side_hash
 
 EXIT_BAD_INPUT = 2
 
@@ -57,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         "scenario", help="print the scenario in effect (defaults filled in from the data) as JSON"
     )
     _data_options(scenario)
+    report = commands.add_parser(
+        "report",
+        help="the board pack: one self-contained HTML or PDF report of the view (needs the "
+        "report extra)",
+    )
+    _data_options(report)
+    report.add_argument("--format", choices=("html", "pdf"), default="html")
     look = commands.add_parser(
         "inspect", help="how a file would be read: its layout, columns and the choices it offers"
     )
@@ -315,6 +326,70 @@ def _inspect(path: Path, side: str) -> str:
     return "\n".join(lines)
 
 
+REPORT_EXTRA = "econ report needs the report extra: pip install 'econ[report]'"
+
+
+def _share_query(args: argparse.Namespace, scenario: Scenario) -> tuple[str, str | None]:
+    """The dataset id and the share link's query part, as the app would make them: for the
+    sample, or for files the app's store holds (read the same way); else no link."""
+    if args.usage is None:
+        return SAMPLE_DATASET, "?" + urlencode(encode_link(SAMPLE_DATASET, scenario))
+    paths: list[Path] = [*args.usage, args.revenue]
+    if not all(path.is_file() for path in paths):
+        return "", None  # a folder or a glob: not one upload of the app
+    usage_spec, revenue_spec = _specs(args)
+    usage_hash = side_hash([bytes_hash(path.read_bytes()) for path in args.usage])
+    revenue_hash = bytes_hash(args.revenue.read_bytes())
+    specs = {"usage_spec": usage_spec.to_dict(), "revenue_spec": revenue_spec.to_dict()}
+    dataset_id = dataset_id_for(usage_hash, revenue_hash, json.dumps(specs, sort_keys=True))
+    try:
+        DatasetStore().find(dataset_id)
+    except DatasetNotFoundError:
+        return dataset_id, None
+    return dataset_id, "?" + urlencode(encode_link(dataset_id, scenario))
+
+
+def _board_pack(args: argparse.Namespace, data: Dataset, scenario: Scenario, report: Report) -> int:
+    """``econ report``: write the board pack (HTML or PDF) to ``--output``."""
+    if args.output is None:
+        sys.stderr.write("econ: error: econ report needs --output PATH (the file to write)\n")
+        return EXIT_BAD_INPUT
+    try:
+        from econ_pack.pack import board_pack_html, pack_inputs  # noqa: PLC0415
+        from econ_pack.pdf import print_pdf  # noqa: PLC0415
+    except ImportError:
+        sys.stderr.write(f"econ: error: {REPORT_EXTRA}\n")
+        return EXIT_BAD_INPUT
+    dataset_id, link = _share_query(args, scenario)
+    inputs = pack_inputs(
+        data,
+        scenario,
+        dataset_id=dataset_id or "not stored",
+        share_link=link,
+        generated_on=dt.date.today(),
+        report=report,
+    )
+    if args.format == "html":
+        args.output.write_text(board_pack_html(inputs, charts="svg"), encoding="utf-8")
+        sys.stdout.write(f"wrote {args.output}\n")
+    else:
+        try:
+            printed = print_pdf(board_pack_html(inputs, charts="png"))
+        except EconError as error:
+            sys.stderr.write(f"econ: error: {terminal_safe(str(error))}\n")
+            return EXIT_BAD_INPUT
+        args.output.write_bytes(printed.data)
+        sys.stdout.write(f"wrote {args.output} ({printed.pages} pages)\n")
+    if link is None:
+        sys.stdout.write(
+            "no share link: the app's store does not hold these files (load them on the app's "
+            "Data page first)\n"
+        )
+    else:
+        sys.stdout.write(f"share link: {link} (append to your app's address)\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -324,6 +399,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         scenario = _scenario(args.scenario, sample_data=args.usage is None)
         data = _dataset(args)
         report = analyze_dataset(data, scenario)
+        if args.command == "report":
+            return _board_pack(args, data, scenario, report)
         if args.command == "scenario":
             text = report.scenario.to_json()
         else:
@@ -341,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(terminal_safe(text) + "\n")
         else:
             args.output.write_text(text + "\n", encoding="utf-8")
-    except (InputError, ScenarioError) as error:
+    except EconError as error:
         sys.stderr.write(f"econ: error: {terminal_safe(str(error))}\n")
         return EXIT_BAD_INPUT
     except OSError as error:

@@ -11,10 +11,12 @@ One base class, :class:`EconError`, so a caller can catch everything the package
     ├── DatasetNotFoundError(LookupError) no stored dataset has that id
     ├── StoreWriteError                   an upload can be neither stored nor read from memory
     ├── UnknownNameError(KeyError)        a report has no segment or feature of that name
-    └── StaleCustomerMonthsError(ValueError)
-                                          customer-months built for another scenario's shaping
+    ├── StaleCustomerMonthsError(ValueError)
+    │                                     customer-months built for another scenario's shaping
+    └── ReportRenderError                 the board pack cannot be rendered in that format here
+                                          (the PDF needs the system's Pango)
 
-The CLI turns :class:`InputError` and :class:`ScenarioError` into exit code 2 and the app into
+The CLI turns every :class:`EconError` into exit code 2 and the app into
 an error box. ``str()`` of an :class:`UnknownNameError` quotes its message, as every
 :class:`KeyError`'s does; ``args[0]`` holds the words alone.
 """
@@ -102,6 +104,11 @@ class StoreWriteError(EconError):
 class UnknownNameError(EconError, KeyError):
     """A report was asked for a segment or feature it does not have ("no segment 'x'; segments
     are [...]")."""
+
+
+class ReportRenderError(EconError):
+    """The board pack cannot be rendered in the format asked for on this machine (the PDF
+    needs the system's Pango library); the message names what to install."""
 
 
 class StaleCustomerMonthsError(EconError, ValueError):

@@ -14,6 +14,7 @@ from econ.errors import (
     EconError,
     InputError,
     Problem,
+    ReportRenderError,
     ScenarioError,
     StaleCustomerMonthsError,
     StoreWriteError,
@@ -36,6 +37,7 @@ def test_the_module_defines_the_errors_it_documents() -> None:
         StoreWriteError,
         UnknownNameError,
         StaleCustomerMonthsError,
+        ReportRenderError,
     }
     assert errors.__doc__ is not None
     for error in [EconError, *ERRORS]:

@@ -66,7 +66,7 @@ FORMULAS: Final = (
     ),
     Formula(
         "gross_margin",
-        r"\text{gross margin} = \frac{\text{GP}}{\text{ARPA}} \qquad"
+        r"\text{gross margin} = \frac{\text{GP}}{\text{ARPA}} \qquad "
         r"\text{inference share} = \frac{\text{inference}}{\text{ARPA}}",
         (_m("gross_margin"), _m("inference_share")),
     ),
@@ -100,20 +100,20 @@ FORMULAS: Final = (
     ),
     Formula(
         "ltv_cac",
-        r"\text{LTV:CAC} = \frac{\text{LTV}_\text{compute-adjusted}}{\text{CAC}} \qquad"
+        r"\text{LTV:CAC} = \frac{\text{LTV}_\text{compute-adjusted}}{\text{CAC}} \qquad "
         r"\text{payback} = \frac{\text{CAC}}{\text{GP}}\ \text{months}",
         (_m("ltv_cac"), _m("payback_months")),
     ),
     Formula(
         "feature_revenue",
         r"\text{revenue}_f = \sum_{\text{customer-months}} \text{MRR} \times"
-        r"\frac{\text{calls}_f}{\text{calls}} \quad\text{(usage)}\qquad"
+        r"\frac{\text{calls}_f}{\text{calls}} \quad\text{(usage)}\qquad "
         r"\text{revenue}_f = \sum \text{MRR} \times \frac{w_f}{\sum_g w_g} \quad\text{(custom)}",
         ("econ.model.features.feature_table",),
     ),
     Formula(
         "feature_margin",
-        r"\text{margin}_f = \frac{\text{revenue}_f - \text{cost}_f}{\text{revenue}_f} \qquad"
+        r"\text{margin}_f = \frac{\text{revenue}_f - \text{cost}_f}{\text{revenue}_f} \qquad "
         r"\text{cost per call}_f = \frac{\text{cost}_f}{\text{calls}_f}",
         (_m("gross_margin"), _m("cost_per_call")),
     ),
@@ -133,7 +133,7 @@ FORMULAS: Final = (
     ),
     Formula(
         "allowance",
-        r"N_\text{included} = \left\lfloor \frac{R\,(1 - t)}{u} \right\rfloor \qquad"
+        r"N_\text{included} = \left\lfloor \frac{R\,(1 - t)}{u} \right\rfloor \qquad "
         r"\text{overage price} = \frac{u}{1 - t}",
         (_m("included_uses"), _m("overage_price")),
     ),
@@ -157,7 +157,7 @@ FORMULAS: Final = (
     ),
     Formula(
         "sbg_survival",
-        r"S(t) = \frac{B(\alpha, \beta + t)}{B(\alpha, \beta)} \qquad"
+        r"S(t) = \frac{B(\alpha, \beta + t)}{B(\alpha, \beta)} \qquad "
         r"r_t = \frac{\beta + t - 1}{\alpha + \beta + t - 1}",
         (f"{_SBG}.survival", f"{_SBG}.retention_rate"),
     ),
@@ -170,7 +170,7 @@ FORMULAS: Final = (
     ),
     Formula(
         "sbg_ltv",
-        r"\text{LTV}_\text{sBG} = \text{GP} \times \text{DEL} \qquad"
+        r"\text{LTV}_\text{sBG} = \text{GP} \times \text{DEL} \qquad "
         r"\text{DEL} = \sum_{t=0}^{\infty} \frac{S(t)}{(1 + d)^{t}}",
         (f"{_SBG}.discounted_expected_lifetime", "econ.model.retention.value.retention_table"),
     ),
@@ -189,14 +189,14 @@ FORMULAS: Final = (
     ),
     Formula(
         "response",
-        r"p_i = \min\big(1,\ e \times \max(0,\ x_i - \tau)\big) \qquad"
+        r"p_i = \min\big(1,\ e \times \max(0,\ x_i - \tau)\big) \qquad "
         r"\text{LTV}_\text{response} = \text{LTV}_\text{simulated} \times"
         r" \Big(1 - \frac{\sum_{i \in s} p_i}{\text{customers}_s}\Big)",
         ("econ.decisions.response.leave_probability", "econ.decisions.response.respond"),
     ),
     Formula(
         "projection",
-        r"C_g(k) = \sum_{i \in g} r_g(n_i, k) + A_g \sum_{j=1}^{k} r_g(0, k - j) \qquad"
+        r"C_g(k) = \sum_{i \in g} r_g(n_i, k) + A_g \sum_{j=1}^{k} r_g(0, k - j) \qquad "
         r"u_{g,f}(k) = e^{a + b k},\ |b| \le \ln 1.25",
         ("econ.decisions.projection.project",),
     ),
