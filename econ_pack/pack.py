@@ -313,11 +313,8 @@ def _segments(inputs: PackInputs, draw: Draw) -> str:
         caption="Traditional against compute-adjusted LTV per customer; the red tick is the "
         "LTV a 3:1 LTV:CAC needs.",
     )
-    reasons = facts.null_reasons(segments)
-    blank = bullets(
-        f"{text(reason)} ({text(', '.join(named(name) for name in where))})"
-        for reason, where in reasons.items()
-    )
+    blanks = facts.blank_figures(segments, spec.SEGMENTS, segment_by=by)
+    blank = bullets(text(sentence) for sentence in blanks)
     return (
         '<section class="page">'
         f"<h2>Compute-adjusted LTV by segment ({text(labels.segmentation_label(by))})</h2>"
@@ -339,7 +336,7 @@ def _segments(inputs: PackInputs, draw: Draw) -> str:
         + table(segments, spec.SEGMENTS, segment_by=by, row_class=_segment_row)
         + (
             element("div", "<p>Why some figures are blank (—):</p>" + blank, "note")
-            if reasons
+            if blanks
             else ""
         )
         + "</section>"

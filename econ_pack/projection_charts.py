@@ -12,12 +12,7 @@ import altair as alt
 import polars as pl
 
 from econ.present.projection import PRICING_LABELS
-from econ_pack.charts import ACCENT, NEUTRAL
-
-
-def _month_axis() -> alt.X:
-    """The projected months along the x axis."""
-    return alt.X("month:T", title=None, axis=alt.Axis(format="%b %Y"))
+from econ_pack.charts import ACCENT, FIT_WIDTH, NEUTRAL, month_axis
 
 
 def gross_profit(lines: pl.DataFrame) -> alt.Chart:
@@ -25,10 +20,10 @@ def gross_profit(lines: pl.DataFrame) -> alt.Chart:
     price book (:func:`econ.present.projection.gross_profit_lines`)."""
     labels = list(PRICING_LABELS.values())
     chart = (
-        alt.Chart(lines, height=320)
+        alt.Chart(lines, height=320, autosize=FIT_WIDTH)
         .mark_line(point=True)
         .encode(
-            x=_month_axis(),
+            x=month_axis(lines["month"].unique().to_list()),
             y=alt.Y(
                 "gross_profit_usd:Q", axis=alt.Axis(title="Gross profit / month", format="$,.0f")
             ),
@@ -41,7 +36,7 @@ def gross_profit(lines: pl.DataFrame) -> alt.Chart:
                 "pricing:N", scale=alt.Scale(domain=labels, range=[[1, 0], [6, 3]]), legend=None
             ),
             tooltip=[
-                alt.Tooltip("month:T", format="%b %Y"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", format="%b %Y"),
                 alt.Tooltip("pricing:N"),
                 alt.Tooltip("gross_profit_usd:Q", title="gross profit", format="$,.0f"),
                 alt.Tooltip("revenue_usd:Q", title="revenue", format="$,.0f"),
@@ -54,23 +49,25 @@ def gross_profit(lines: pl.DataFrame) -> alt.Chart:
 
 def customers(lines: pl.DataFrame) -> alt.Chart:
     """Projected customers per segment and in total
-    (:func:`econ.present.projection.customer_lines`)."""
-    order = lines["segment"].unique(maintain_order=True).to_list()
+    (:func:`econ.present.projection.customer_lines`), each segment by its ``label``; one label
+    per month."""
+    field = "label" if "label" in lines.columns else "segment"
+    order = lines[field].unique(maintain_order=True).to_list()
     chart = (
-        alt.Chart(lines, height=280)
+        alt.Chart(lines, height=280, autosize=FIT_WIDTH)
         .mark_line(point=True)
         .encode(
-            x=_month_axis(),
-            y=alt.Y("customers:Q", axis=alt.Axis(title="Customers", format=",.0f")),
+            x=month_axis(lines["month"].unique().to_list()),
+            y=alt.Y("customers:Q", axis=alt.Axis(title="Expected customers", format=",.1~f")),
             color=alt.Color(
-                "segment:N",
+                f"{field}:N",
                 sort=order,
                 scale=alt.Scale(scheme="tableau10"),
                 legend=alt.Legend(title="Segment", orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("month:T", format="%b %Y"),
-                alt.Tooltip("segment:N"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", format="%b %Y"),
+                alt.Tooltip(f"{field}:N", title="segment"),
                 alt.Tooltip("customers:Q", format=",.1f"),
             ],
         )

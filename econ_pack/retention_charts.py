@@ -11,8 +11,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from econ.present.labels import BLENDED as ALL
 from econ.present.retention import FITTED, OBSERVED
-from econ_pack.charts import ACCENT, TABLEAU10, LayerChart
+from econ_pack.charts import ACCENT, TABLEAU10, LayerChart, month_axis, whole_ticks
 
 
 def cohort_heatmap(heatmap: pl.DataFrame) -> LayerChart:
@@ -49,14 +50,24 @@ def cohort_heatmap(heatmap: pl.DataFrame) -> LayerChart:
 
 def survival_curves(curves: pl.DataFrame, segments: list[str]) -> LayerChart:
     """Share of customers still in their first spell by tenure, per segment: observed (solid,
-    with points) against the fitted sBG curve (dashed)."""
-    shown = [name for name in segments if name in set(curves["segment"].to_list())]
+    with points) against the fitted sBG curve (dashed).
+
+    ``segments`` (ids) give the color order; the legend reads each segment's ``label``
+    (:func:`econ.present.retention.labelled_curves`; the id when the frame has none). Tenure
+    ticks are whole months."""
+    if "label" not in curves.columns:
+        curves = curves.with_columns(pl.col("segment").alias("label"))
+    names = dict(curves.select("segment", "label").unique().iter_rows())
+    shown = [name for name in segments if name in names]
     colors = [
-        ACCENT if name == "all" else TABLEAU10[i % len(TABLEAU10)] for i, name in enumerate(shown)
+        ACCENT if name == ALL else TABLEAU10[i % len(TABLEAU10)] for i, name in enumerate(shown)
     ]
+    longest = int(curves.select(pl.col("tenure").max()).item() or 0) if curves.height else 0
     base = alt.Chart(curves).encode(
         x=alt.X(
-            "tenure:Q", title="Months since the first paid month", axis=alt.Axis(tickMinStep=1)
+            "tenure:Q",
+            title="Months since the first paid month",
+            axis=whole_ticks(longest),
         ),
         y=alt.Y(
             "share:Q",
@@ -65,8 +76,8 @@ def survival_curves(curves: pl.DataFrame, segments: list[str]) -> LayerChart:
             scale=alt.Scale(zero=False),
         ),
         color=alt.Color(
-            "segment:N",
-            scale=alt.Scale(domain=shown, range=colors),
+            "label:N",
+            scale=alt.Scale(domain=[names[name] for name in shown], range=colors),
             legend=alt.Legend(title="Segment", orient="top"),
         ),
         strokeDash=alt.StrokeDash(
@@ -76,7 +87,7 @@ def survival_curves(curves: pl.DataFrame, segments: list[str]) -> LayerChart:
         ),
         detail=alt.Detail("series:N"),
         tooltip=[
-            alt.Tooltip("segment:N"),
+            alt.Tooltip("label:N", title="segment"),
             alt.Tooltip("series:N"),
             alt.Tooltip("tenure:Q", title="months since"),
             alt.Tooltip("share:Q", title="still subscribed", format=".1%"),
@@ -88,13 +99,14 @@ def survival_curves(curves: pl.DataFrame, segments: list[str]) -> LayerChart:
 
 
 def grr_nrr(rates: pl.DataFrame) -> LayerChart:
-    """Monthly gross and net revenue retention (GRR, NRR), one line each, with 100% marked:
-    NRR above the line means expansion outgrew churn and contraction that month."""
+    """Monthly gross and net revenue retention (GRR, NRR), one line each, one label per month,
+    with 100% marked: NRR above the line means expansion outgrew churn and contraction that
+    month."""
     lines = (
         alt.Chart(rates)
         .mark_line(point=True)
         .encode(
-            x=alt.X("month:O", title="Month", axis=alt.Axis(labelAngle=0)),
+            x=month_axis(rates["month"].unique().to_list()),
             y=alt.Y(
                 "rate:Q",
                 title="Share of the month's starting MRR",
@@ -107,7 +119,7 @@ def grr_nrr(rates: pl.DataFrame) -> LayerChart:
                 legend=alt.Legend(title=None, orient="top"),
             ),
             tooltip=[
-                alt.Tooltip("month:O"),
+                alt.Tooltip("month:T", timeUnit="yearmonth", format="%b %Y"),
                 alt.Tooltip("measure:N"),
                 alt.Tooltip("rate:Q", format=".1%"),
             ],

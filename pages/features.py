@@ -3,7 +3,7 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import facts, views
+from econ.present import facts, labels, views
 from econ.schema import CATEGORIES
 from econ_pack import charts
 from ui import controls, layout, session, tables
@@ -52,7 +52,7 @@ with st.container(border=True):
         for index, feature in enumerate(layout.capped(feature_ids, "features")):
             with columns[index % 4]:
                 st.slider(
-                    plain(feature),
+                    plain(labels.feature_label(feature)),
                     min_value=0.0,
                     max_value=100.0,
                     step=0.5,
@@ -69,9 +69,9 @@ with st.container(border=True):
     columns = st.columns(4)
     for index, feature in enumerate(layout.capped(feature_ids, "features")):
         columns[index % 4].selectbox(
-            plain(feature),
+            plain(labels.feature_label(feature)),
             CATEGORIES,
-            format_func=facts.category_label,
+            format_func=labels.category_label,
             **controls.bind(
                 f"category:{feature}", scenario.category_of(feature), controls.category, feature
             ),
@@ -89,7 +89,7 @@ third.metric(
 )
 for row in losses.losers.iter_rows(named=True):
     st.error(
-        f"**{plain(row['feature_id'])}** loses "
+        f"**{plain(labels.feature_label(row['feature_id']))}** loses "
         f"{formats.money(-row['gross_profit_usd'], cents=False)}: "
         f"{formats.count(row['calls'])} calls at {formats.per_call(row['cost_per_call_usd'])} "
         f"cost {formats.money(row['cost_usd'], cents=False)} against "
@@ -105,29 +105,44 @@ if unallocated is not None:
     )
 
 st.dataframe(
-    features.select(list(tables.FEATURE_COLUMNS)),
+    views.feature_rows(features).select(list(tables.FEATURE_COLUMNS)),
     column_config=tables.FEATURE_COLUMNS,
     hide_index=True,
     width="stretch",
 )
 
-stack_column, band_column = st.columns([2, 3])
+stack_column, band_column = st.columns([1, 1])
 with stack_column:
-    st.markdown("**Margin stack**: features by gross profit, losses below zero")
-    st.altair_chart(
-        charts.margin_stack(views.margin_stack(features), views.net_gross_profit(features)),
-        width="stretch",
-    )
+    st.markdown("**Margin stack**: each feature's gross profit, largest first, down to the net")
+    net = views.net_gross_profit(features)
+    st.altair_chart(charts.margin_stack(views.margin_stack(features), net), width="stretch")
+    if net.height:
+        gains, lost = net["gains_usd"].item(), net["losses_usd"].item()
+        st.caption(
+            f"Profitable features earn {formats.money(gains, cents=False)}; loss-makers lose "
+            f"{formats.money(lost, cents=False)}. "
+            + (
+                "The profitable features fund the losses "
+                f"with {formats.money(gains - lost, cents=False)} to spare."
+                if gains >= lost
+                else "The losses are larger than what the profitable features earn."
+            )
+        )
 with band_column:
     st.markdown("**Margin against each category's target band**")
-    st.altair_chart(charts.margin_against_bands(features), width="stretch")
+    st.altair_chart(charts.margin_against_bands(views.margin_bands(features)), width="stretch")
+    st.caption(
+        "Grey bar: the category's target band. Orange tick: the action threshold. A margin "
+        "beyond ±100% is drawn at the edge; its label gives the real figure."
+    )
 
 st.subheader("Month by month")
 trend = views.feature_trend(report)
 crossed = views.crossings(trend)
 for row in crossed.iter_rows(named=True):
     st.warning(
-        f"**{plain(row['feature_id'])}** crossed from a positive to a negative margin in "
+        f"**{plain(labels.feature_label(row['feature_id']))}** crossed from a positive to a "
+        "negative margin in "
         f"{row['crossed_in']:%B %Y}; its margin in the latest month is "
         f"{formats.percent(row['latest_margin'])}.",
         icon=":material/trending_down:",
@@ -136,7 +151,13 @@ for row in crossed.iter_rows(named=True):
 
 @st.fragment
 def monthly_trend() -> None:
-    shown = st.multiselect("Features", feature_ids, default=feature_ids, key="trend_features")
+    shown = st.multiselect(
+        "Features",
+        feature_ids,
+        default=feature_ids,
+        format_func=labels.feature_label,
+        key="trend_features",
+    )
     st.altair_chart(
         charts.feature_trend(trend.filter(trend["feature_id"].is_in(shown)), feature_ids),
         width="stretch",

@@ -72,11 +72,14 @@ st.altair_chart(
     projection_charts.gross_profit(shaped.gross_profit_lines(projection)), width="stretch"
 )
 st.subheader("Customers")
-st.altair_chart(projection_charts.customers(shaped.customer_lines(projection)), width="stretch")
+st.altair_chart(
+    projection_charts.customers(shaped.customer_lines(projection, segment_by=scenario.segment_by)),
+    width="stretch",
+)
 
 st.subheader("Month by month")
 st.dataframe(
-    shaped.projection_table(projection),
+    shaped.projection_table(projection, segment_by=scenario.segment_by),
     column_config={
         "month": st.column_config.TextColumn("Month"),
         "segment": st.column_config.TextColumn("Segment"),

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import facts, retention, views
+from econ.present import columns as spec
+from econ.present import facts, labels, retention, views
 from econ.present.facts import BLENDED
 from econ.schema import USAGE_TIER
 from econ_pack import charts, retention_charts
@@ -14,6 +15,13 @@ now = session.current()
 scenario, report, data = now.scenario, now.report, now.data
 segments = report.segments
 names = facts.segment_names(segments)
+segment_by = scenario.segment_by
+
+
+def named(segment: str) -> str:
+    """A segment's name in words, as Markdown that shows it literally."""
+    return plain(labels.segment_label(segment, segment_by))
+
 
 st.title("Compute-adjusted LTV by segment")
 st.caption(
@@ -42,8 +50,9 @@ with st.container(border=True):
         if report.tier_thresholds:
             q1, q2 = report.tier_thresholds
             right.caption(
-                f"light: under {formats.money(q1)} a month · core: {formats.money(q1)} to "
-                f"{formats.money(q2)} · power: {formats.money(q2)} and more"
+                f"{named('light')}: under {formats.money(q1)} a month · {named('core')}: "
+                f"{formats.money(q1)} to {formats.money(q2)} · {named('power')}: "
+                f"{formats.money(q2)} and more"
             )
 
     churn_tab, cac_tab, cogs_tab, price_tab = st.tabs(
@@ -63,7 +72,7 @@ with st.container(border=True):
             shown = row["churn"] if row["churn"] is not None else (estimate or 0.0)
             with columns[index % len(columns)]:
                 st.slider(
-                    f"{'Blended (all)' if name == BLENDED else plain(name)} — % per month",
+                    f"{'All customers' if name == BLENDED else named(name)} — % per month",
                     min_value=0.0,
                     max_value=30.0,
                     step=0.01,
@@ -93,7 +102,7 @@ with st.container(border=True):
         columns = st.columns(min(4, len(names)))
         for index, name in enumerate(layout.capped(names, "segments")):
             columns[index % len(columns)].number_input(
-                f"CAC — {plain(name)}",
+                f"CAC — {named(name)}",
                 min_value=0.0,
                 step=50.0,
                 value=None,
@@ -125,7 +134,7 @@ with st.container(border=True):
             if not isinstance(value, float):
                 column.caption(
                     "Varies by segment in this scenario: "
-                    + ", ".join(f"{plain(k)} {formats.money(v)}" for k, v in value.items())
+                    + ", ".join(f"{named(k)} {formats.money(v)}" for k, v in value.items())
                     + ". A value here applies to every segment."
                 )
             column.number_input(
@@ -185,7 +194,7 @@ fourth.metric("Monthly churn (blended)", formats.percent(blended["churn"], digit
 weak = views.below_benchmark(segments)
 if weak.height:
     for row in weak.iter_rows(named=True):
-        who = "Blended" if row["segment"] == BLENDED else f"**{plain(row['segment'])}**"
+        who = "All customers" if row["segment"] == BLENDED else f"**{named(row['segment'])}**"
         st.warning(
             f"{who}: compute-adjusted LTV:CAC is **{formats.ratio(row['ltv_cac'])}**, below 3:1 "
             f"(the traditional view says {formats.ratio(row['ltv_cac_traditional'])}).",
@@ -197,20 +206,25 @@ else:
     st.success("Every segment clears 3:1 compute-adjusted LTV:CAC.")
 
 st.altair_chart(
-    charts.ltv_by_segment(views.ltv_bars(segments), views.benchmark_marks(segments)),
+    charts.ltv_by_segment(
+        views.ltv_bars(segments, segment_by=segment_by),
+        views.benchmark_marks(segments, segment_by=segment_by),
+    ),
     width="stretch",
 )
 st.dataframe(
-    segments.select(list(tables.SEGMENT_COLUMNS)),
+    labels.labelled(segments, "segment", segment_by=segment_by).select(
+        list(tables.SEGMENT_COLUMNS)
+    ),
     column_config=tables.SEGMENT_COLUMNS,
     hide_index=True,
     width="stretch",
 )
-reasons = facts.null_reasons(segments)
-if reasons:
+blanks = facts.blank_figures(segments, spec.SEGMENTS, segment_by=segment_by)
+if blanks:
     with st.expander("Why some figures are blank"):
-        for reason, where in reasons.items():
-            st.markdown(f"- {plain(reason)} ({', '.join(map(plain, where))})")
+        for sentence in blanks:
+            st.markdown(f"- {plain(sentence)}")
 
 st.subheader("Who loses money")
 customers = now.customer_profits()
@@ -236,14 +250,17 @@ def distribution() -> None:
 
 
 distribution()
-if losses.losing:
-    st.markdown("**Biggest loss-makers**")
+st.markdown("**Biggest loss-makers**")
+loss_makers = views.loss_makers(customers, segment_by=segment_by)
+if loss_makers.height:
     st.dataframe(
-        customers.head(10).select(list(tables.LOSS_MAKER_COLUMNS)),
+        loss_makers.select(list(tables.LOSS_MAKER_COLUMNS)),
         column_config=tables.LOSS_MAKER_COLUMNS,
         hide_index=True,
         width="stretch",
     )
+else:
+    st.markdown("No customer loses money.")
 
 st.subheader("Retention")
 retained = now.retention()
@@ -281,7 +298,9 @@ with heat:
     acquired_in = st.selectbox(
         "Customers acquired in",
         [facts.BLENDED, *(name for name in retained.segments if name != facts.BLENDED)],
-        format_func=lambda name: "every segment" if name == facts.BLENDED else name,
+        format_func=lambda name: (
+            "every segment" if name == facts.BLENDED else labels.segment_label(name, segment_by)
+        ),
         key="retention:cohort_segment",
     )
     cohorts = (
@@ -301,7 +320,7 @@ with monthly:
         "(upgrades, and customers who came back). New customers count in neither."
     )
 st.dataframe(
-    retained.table,
+    labels.labelled(retained.table, "segment", segment_by=segment_by),
     column_config={
         "segment": st.column_config.TextColumn("Segment"),
         "customers": st.column_config.NumberColumn("Customers acquired"),
@@ -327,4 +346,4 @@ st.dataframe(
 if retained.reasons:
     with st.expander("Why some retention figures are blank"):
         for reason, where in retained.reasons.items():
-            st.markdown(f"- {plain(reason)} ({', '.join(map(plain, where))})")
+            st.markdown(f"- {plain(reason)} ({', '.join(map(named, where))})")

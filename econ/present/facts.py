@@ -24,6 +24,8 @@ from econ.measures import (
 )
 from econ.model.customer_months import CustomerMonths
 from econ.model.report import Totals
+from econ.present import labels
+from econ.present.columns import Table
 from econ.scenario.assumptions import ALL
 
 Shown = TypeVar("Shown")
@@ -153,6 +155,37 @@ def null_reasons(segments: pl.DataFrame) -> dict[str, list[str]]:
         for reason in dict.fromkeys(row["null_reasons"]):
             where.setdefault(reason, []).append(row["segment"])
     return where
+
+
+FIGURE_NAMES: Final[dict[str, str]] = {
+    "ltv_revenue_usd": "Revenue LTV",
+    "ltv_cac_traditional": "Traditional LTV:CAC",
+}
+"""Names of the figures a reason may blank that no table shows as a column."""
+
+
+def blank_figures(
+    table: pl.DataFrame, columns: Table, *, segment_by: str = s.USAGE_TIER
+) -> list[str]:
+    """Why figures of ``table`` are blank, one sentence per cause, in words: "Traditional LTV,
+    Compute-adjusted LTV: churn is 0, so the lifetime is unbounded (Core users, Power users)".
+
+    Reasons read ``"figure: why"`` (see ``null_reasons``); the figures one cause blanks for the
+    same segments are named together, each by its column label."""
+    names = {column.name: column.label for column in columns} | FIGURE_NAMES
+    causes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for reason, where in null_reasons(table).items():
+        figure, _, why = reason.partition(": ")
+        key = (why or figure, tuple(where))
+        causes.setdefault(key, [])
+        if why:
+            causes[key].append(names.get(figure, labels.words(figure)))
+    sentences = []
+    for (why, named), figures in causes.items():
+        segments = ", ".join(labels.segment_label(name, segment_by) for name in named)
+        lead = f"{', '.join(dict.fromkeys(figures))}: " if figures else ""
+        sentences.append(f"{lead}{why} ({segments})")
+    return sentences
 
 
 # The Feature margins page.

@@ -25,6 +25,7 @@ from econ.decisions.projection import (
     sbg_retention,
 )
 from econ.model.report import Report
+from econ.present.labels import segment_label
 from econ.scenario.assumptions import ALL
 
 PRICING_LABELS: Final = {"current": "Current pricing", "simulated": "Simulated price book"}
@@ -83,20 +84,37 @@ def gross_profit_lines(projection: Projection) -> pl.DataFrame:
     )
 
 
-def customer_lines(projection: Projection, most: int = MOST_LINES) -> pl.DataFrame:
+def customer_lines(
+    projection: Projection, most: int = MOST_LINES, *, segment_by: str | None = None
+) -> pl.DataFrame:
     """Projected customers per month in total and for the ``most`` segments with the most
-    customers in the first projected month: ``month, segment, customers``, sorted by month and
-    segment (the projection's order, ``all`` last)."""
+    customers in the first projected month: ``month, segment, label, customers``, sorted by
+    month and segment (the projection's order, ``all`` last). ``label`` is the segment's name
+    in words for ``segment_by`` (:func:`econ.present.labels.segment_label`; the id without
+    it)."""
     current = projection.frame.filter(pl.col("pricing") == "current")
     first = current.filter((pl.col(s.MONTH) == pl.col(s.MONTH).min()) & (pl.col("segment") != ALL))
     largest = first.sort("customers", "segment", descending=[True, False]).head(most)
     shown = [*largest["segment"].to_list(), ALL]
-    return current.filter(pl.col("segment").is_in(shown)).select(s.MONTH, "segment", "customers")
+    lines = current.filter(pl.col("segment").is_in(shown))
+    return lines.select(s.MONTH, "segment", _label(lines, segment_by), "customers")
 
 
-def projection_table(projection: Projection) -> pl.DataFrame:
+def _label(frame: pl.DataFrame, segment_by: str | None) -> pl.Expr:
+    """The ``label`` column: each segment's name in words, or its id without ``segment_by``."""
+    if segment_by is None:
+        return pl.col("segment").alias("label")
+    names = {
+        name: segment_label(name, segment_by)
+        for name in frame["segment"].unique().drop_nulls().to_list()
+    }
+    return pl.col("segment").replace_strict(names, return_dtype=pl.String).alias("label")
+
+
+def projection_table(projection: Projection, *, segment_by: str | None = None) -> pl.DataFrame:
     """Both pricings side by side per month and segment (:data:`TABLE_SCHEMA`), sorted by
-    segment (``all`` first, then the projection's order) and month."""
+    segment (``all`` first, then the projection's order) and month; with ``segment_by`` the
+    segment reads as words (:func:`econ.present.labels.segment_label`)."""
     frame = projection.frame
     segments = frame["segment"].unique(maintain_order=True).to_list()
     order = {name: index for index, name in enumerate([ALL, *(n for n in segments if n != ALL)])}
@@ -121,7 +139,8 @@ def projection_table(projection: Projection) -> pl.DataFrame:
         current.join(simulated.drop("customers"), on=[s.MONTH, "segment"])
         .with_columns(pl.col("segment").replace_strict(order).alias("_o"))
         .sort("_o", s.MONTH)
-        .with_columns(pl.col(s.MONTH).dt.strftime("%Y-%m"))
+        .with_columns(pl.col(s.MONTH).dt.strftime("%Y-%m"), _label(frame, segment_by))
+        .with_columns(pl.col("label").alias("segment"))
         .select(TABLE_SCHEMA.names())
     )
 

@@ -18,6 +18,7 @@ from econ.model.report import Report
 from econ.model.retention.cohorts import TENURE, cohort_table, monthly_grr_nrr
 from econ.model.retention.sbg import SbgFit
 from econ.model.retention.value import SBG_FALLBACK, fit_curves, fits, fits_of
+from econ.present.labels import segment_label
 from econ.scenario.assumptions import ALL, LtvMethod
 
 OBSERVED: Final = "observed"
@@ -65,9 +66,7 @@ CURVE_SCHEMA: Final = pl.Schema(
 )
 
 
-RATES_SCHEMA: Final = pl.Schema(
-    {"month": pl.String(), "measure": pl.String(), "rate": pl.Float64()}
-)
+RATES_SCHEMA: Final = pl.Schema({"month": pl.Date(), "measure": pl.String(), "rate": pl.Float64()})
 """Monthly GRR and NRR in long form for a line chart: ``measure`` is ``"GRR"`` or ``"NRR"``."""
 
 
@@ -80,7 +79,8 @@ class RetentionView:
         heatmap: logo retention per cohort (``"YYYY-MM"``, oldest first) × tenure
             (:data:`HEATMAP_SCHEMA`), every segment pooled.
         curves: share alive per segment × tenure, ``series`` :data:`OBSERVED` or :data:`FITTED`
-            (:data:`CURVE_SCHEMA`); a segment without a fit has only its observed series.
+            (:data:`CURVE_SCHEMA` and the segment's ``label``, :func:`labelled_curves`); a
+            segment without a fit has only its observed series.
         rates: monthly GRR and NRR (:data:`RATES_SCHEMA`), months without a start left out.
         segments: the segment names in the table's order (the curves' color order).
         reasons: each reason a figure is blank → the segments it applies to.
@@ -142,7 +142,7 @@ def retention_view(
     return RetentionView(
         table=table.select(TABLE_COLUMNS),
         heatmap=charts.heatmap,
-        curves=charts.curves,
+        curves=labelled_curves(charts.curves, scenario.segment_by),
         rates=charts.rates,
         segments=table["segment"].to_list(),
         reasons=_reasons(table),
@@ -153,12 +153,12 @@ def retention_view(
 
 def rates(monthly: pl.DataFrame) -> pl.DataFrame:
     """:func:`~econ.model.retention.cohorts.monthly_grr_nrr` as :data:`RATES_SCHEMA`: one row
-    per month ("YYYY-MM", oldest first) and measure; a month with no MRR at its start has no
-    rate and is left out."""
+    per month (its first day, oldest first) and measure; a month with no MRR at its start has
+    no rate and is left out."""
     return (
         monthly.sort("month")
         .select(
-            pl.col("month").dt.strftime("%Y-%m"),
+            pl.col("month").cast(pl.Date),
             pl.col("grr").alias("GRR"),
             pl.col("nrr").alias("NRR"),
         )
@@ -194,11 +194,12 @@ def segment_heatmap(report: Report, segment: str) -> pl.DataFrame:
 
 def heatmap(cohorts: pl.DataFrame) -> pl.DataFrame:
     """Logo retention per cohort × tenure (:data:`HEATMAP_SCHEMA`) from a pooled
-    :func:`~econ.model.retention.cohorts.cohort_table`, the cohort as ``"YYYY-MM"``."""
+    :func:`~econ.model.retention.cohorts.cohort_table`, oldest cohort first, the cohort as its
+    month in words (``"Jan 2026"``)."""
     return (
         cohorts.sort(COHORT, TENURE)
         .select(
-            pl.col(COHORT).dt.strftime("%Y-%m").alias("cohort"),
+            pl.col(COHORT).dt.strftime("%b %Y").alias("cohort"),
             TENURE,
             "customers",
             "alive",
@@ -219,6 +220,18 @@ def survival_curves(curves: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("share").is_not_null())
         .select(CURVE_SCHEMA.names())
         .cast(dict(CURVE_SCHEMA))  # type: ignore[arg-type]
+    )
+
+
+def labelled_curves(curves: pl.DataFrame, segment_by: str) -> pl.DataFrame:
+    """:data:`CURVE_SCHEMA` plus ``label``, each segment's name in words
+    (:func:`econ.present.labels.segment_label`: the blended row reads "All customers")."""
+    names = {
+        name: segment_label(name, segment_by)
+        for name in curves["segment"].unique().drop_nulls().to_list()
+    }
+    return curves.with_columns(
+        pl.col("segment").replace_strict(names, default=None, return_dtype=pl.String).alias("label")
     )
 
 

@@ -8,6 +8,7 @@ a chart fed rows in a different order each run would reshuffle on every slider m
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -19,6 +20,7 @@ from econ.measures import LTV_CAC_BENCHMARK, compute_burdens, gross_profit
 from econ.model.customer_months import INFERENCE_USD, CustomerMonths, Window, per_customer
 from econ.model.features import feature_table
 from econ.model.report import Report
+from econ.present.labels import feature_label, labelled, segment_label
 
 TRADITIONAL: Final = "Traditional LTV"
 COMPUTE_ADJUSTED: Final = "Compute-adjusted LTV"
@@ -27,60 +29,204 @@ COMPUTE_ADJUSTED: Final = "Compute-adjusted LTV"
 ALL_CUSTOMERS: Final = "All customers"
 
 
-def margin_stack(features: pl.DataFrame, *, by: str | None = None) -> pl.DataFrame:
-    """Stack features' gross profit: profits above zero, losses below, one stack per group.
+NET_LABEL: Final = "Net gross profit"
+"""The last bar of the margin stack: every feature's gross profit added up."""
 
-    Profits are stacked upward from zero in ascending order and losses downward from zero in
-    order of size, so reading a stack from top to bottom lists features from the largest profit
-    to the largest loss (the margin-stack order). Returns ``group, feature_id,
-    gross_profit_usd, y_start, y_end, side`` sorted by group and position (top first);
-    ``group`` is the ``by`` column's value, or ``"All customers"`` without ``by``.
+STACK_SCHEMA: Final = pl.Schema(
+    {
+        "group": pl.String(),
+        "order": pl.Int64(),
+        "feature_id": pl.String(),
+        "label": pl.String(),
+        "gross_profit_usd": pl.Float64(),
+        "start_usd": pl.Float64(),
+        "end_usd": pl.Float64(),
+        "kind": pl.String(),
+    }
+)
+"""The margin stack as a waterfall: one step per feature, then the net (``kind`` ``"total"``)."""
+
+STACK_KINDS: Final = ("profit", "loss", "total")
+
+
+def distinct_labels(ids: Iterable[str], label: Callable[[str], str]) -> dict[str, str]:
+    """Each id → its label; ids whose labels collide (``deep_research`` and ``deep-research``
+    both read "Deep research") keep their id beside it, so a chart still has one row each."""
+    unique = sorted(set(ids))
+    named = {identifier: label(identifier) for identifier in unique}
+    seen: dict[str, int] = {}
+    for text in named.values():
+        seen[text] = seen.get(text, 0) + 1
+    return {
+        identifier: text if seen[text] == 1 else f"{text} ({identifier})"
+        for identifier, text in named.items()
+    }
+
+
+def margin_stack(features: pl.DataFrame, *, by: str | None = None) -> pl.DataFrame:
+    """The margin stack of article 002 ("Step 4: Visualize the Margin Stack") as a waterfall.
+
+    Features are sorted by gross profit contribution, highest first; each one is a step from
+    the running total before it (``start_usd``) to the running total after it (``end_usd``), so
+    the profitable features climb and the loss-makers bring the total back down. The last row
+    of each group (``kind`` ``"total"``, ``label`` :data:`NET_LABEL`) runs from zero to the sum,
+    the company's gross profit over the window. Returns :data:`STACK_SCHEMA` sorted by group and
+    ``order``; ``group`` is the ``by`` column's value, or ``"All customers"`` without ``by``;
+    ``label`` is the feature's name in words (:func:`econ.present.labels.feature_label`).
     """
     group = pl.col(by).cast(pl.String) if by else pl.lit(ALL_CUSTOMERS)
-    frame = features.with_columns(group.alias("group"))
     profit = pl.col("gross_profit_usd")
-
-    def stacked(rows: pl.DataFrame, side: str, *, descending: bool) -> pl.DataFrame:
-        return (
-            rows.sort(
-                "group", "gross_profit_usd", "feature_id", descending=[False, descending, False]
-            )
-            .with_columns(profit.cum_sum().over("group").alias("y_end"))
-            .with_columns((pl.col("y_end") - profit).alias("y_start"), pl.lit(side).alias("side"))
-            .select("group", "feature_id", "gross_profit_usd", "y_start", "y_end", "side")
+    names = distinct_labels(features[s.FEATURE_ID].to_list(), feature_label)
+    steps = (
+        features.select(
+            group.alias("group"), pl.col(s.FEATURE_ID), profit.cast(pl.Float64).fill_null(0.0)
         )
-
-    gains = stacked(frame.filter(profit >= 0), "profit", descending=False)
-    losses = stacked(frame.filter(profit < 0), "loss", descending=True)
-    return pl.concat([gains, losses]).sort("group", "y_end", descending=[False, True])
+        .sort("group", "gross_profit_usd", s.FEATURE_ID, descending=[False, True, False])
+        .with_columns(
+            profit.cum_sum().over("group").alias("end_usd"),
+            pl.int_range(pl.len(), dtype=pl.Int64).over("group").alias("order"),
+            pl.col(s.FEATURE_ID).replace_strict(names, return_dtype=pl.String).alias("label"),
+            pl.when(profit < 0).then(pl.lit("loss")).otherwise(pl.lit("profit")).alias("kind"),
+        )
+        .with_columns((pl.col("end_usd") - profit).alias("start_usd"))
+    )
+    totals = steps.group_by("group").agg(
+        pl.len().cast(pl.Int64).alias("order"),
+        pl.lit(None, dtype=pl.String).alias(s.FEATURE_ID),
+        pl.lit(NET_LABEL).alias("label"),
+        profit.sum().alias("gross_profit_usd"),
+        pl.lit(0.0).alias("start_usd"),
+        profit.sum().alias("end_usd"),
+        pl.lit("total").alias("kind"),
+    )
+    columns = STACK_SCHEMA.names()
+    return (
+        pl.concat([steps.select(columns), totals.select(columns)])
+        .cast(dict(STACK_SCHEMA))  # type: ignore[arg-type]
+        .sort("group", "order")
+    )
 
 
 def net_gross_profit(features: pl.DataFrame, *, by: str | None = None) -> pl.DataFrame:
-    """The net of each stack (Σ gross profit): ``group, net_usd``."""
+    """What each margin stack adds up to: ``group, net_usd, gains_usd, losses_usd``.
+
+    ``gains_usd`` is the profitable features' gross profit, ``losses_usd`` the loss-makers'
+    loss (a positive number): whether the first covers the second is which features fund which
+    (article 002, "What is the margin stack").
+    """
     group = pl.col(by).cast(pl.String) if by else pl.lit(ALL_CUSTOMERS)
+    profit = pl.col("gross_profit_usd")
     return (
         features.group_by(group.alias("group"))
-        .agg(pl.col("gross_profit_usd").sum().alias("net_usd"))
+        .agg(
+            profit.sum().alias("net_usd"),
+            profit.filter(profit > 0).sum().alias("gains_usd"),
+            (-profit.filter(profit < 0).sum()).alias("losses_usd"),
+        )
         .sort("group")
     )
 
 
-def ltv_bars(segments: pl.DataFrame) -> pl.DataFrame:
+def feature_rows(features: pl.DataFrame) -> pl.DataFrame:
+    """The feature table as a reader sees it: ``features`` with the feature, its category and
+    its status in words (:mod:`econ.present.labels`), rows in the report's order."""
+    names = distinct_labels(features[s.FEATURE_ID].to_list(), feature_label)
+    return (
+        features.with_columns(pl.col(s.FEATURE_ID).replace_strict(names, return_dtype=pl.String))
+        .pipe(labelled, "category")
+        .pipe(labelled, "status")
+    )
+
+
+MARGIN_CLIP: Final = 1.0
+"""The band chart's margin axis runs from −100% to +100%; a margin beyond is drawn at the edge."""
+
+BAND_SCHEMA: Final = pl.Schema(
+    {
+        "order": pl.Int64(),
+        "feature_id": pl.String(),
+        "feature": pl.String(),
+        "category": pl.String(),
+        "status": pl.String(),
+        "gross_margin": pl.Float64(),
+        "margin_shown": pl.Float64(),
+        "clipped": pl.Boolean(),
+        "band_low": pl.Float64(),
+        "band_high": pl.Float64(),
+        "act_below": pl.Float64(),
+    }
+)
+
+
+def margin_bands(features: pl.DataFrame) -> pl.DataFrame:
+    """One row per feature for the band chart, in the margin stack's order (gross profit,
+    highest first): its margin against its category's target band and action threshold
+    (README, Feature status). ``feature``, ``category`` and ``status`` are words
+    (:mod:`econ.present.labels`); ``margin_shown`` is the margin clipped to ±
+    :data:`MARGIN_CLIP` (``clipped`` says so). Returns :data:`BAND_SCHEMA`."""
+    names = distinct_labels(features[s.FEATURE_ID].to_list(), feature_label)
+    margin = pl.col("gross_margin")
+    ordered = features.sort("gross_profit_usd", s.FEATURE_ID, descending=[True, False])
+    return (
+        ordered.with_columns(
+            pl.int_range(pl.len(), dtype=pl.Int64).alias("order"),
+            pl.col(s.FEATURE_ID).replace_strict(names, return_dtype=pl.String).alias("feature"),
+            margin.clip(-MARGIN_CLIP, MARGIN_CLIP).alias("margin_shown"),
+            (margin.abs() > MARGIN_CLIP).fill_null(False).alias("clipped"),
+        )
+        .pipe(labelled, "category")
+        .pipe(labelled, "status")
+        .select(BAND_SCHEMA.names())
+        .cast(dict(BAND_SCHEMA))  # type: ignore[arg-type]
+        .sort("order")
+    )
+
+
+NO_CHURN_NOTE: Final = "No churn observed:\nLTV is undefined —\nset a churn assumption"
+NO_ESTIMATE_NOTE: Final = "Churn cannot be estimated\nfrom one month:\nset a churn assumption"
+"""What the LTV chart says in place of a bar it cannot draw (README, Definitions: LTV is
+undefined when churn is 0 or unknown); lines are split at ``\n``."""
+
+
+def _segment_names(segments: pl.DataFrame, segment_by: str) -> pl.Expr:
+    names = {
+        name: segment_label(name, segment_by)
+        for name in segments["segment"].unique().drop_nulls().to_list()
+    }
+    return pl.col("segment").replace_strict(names, default=None, return_dtype=pl.String)
+
+
+def ltv_bars(segments: pl.DataFrame, *, segment_by: str = s.USAGE_TIER) -> pl.DataFrame:
     """Traditional and compute-adjusted LTV per segment, long form, in the table's order.
 
-    Columns ``segment, order, view, ltv_usd, ltv_cac``; segments with undefined LTV are left
-    out (the table says why).
+    Columns ``segment, label, order, view, ltv_usd, ltv_cac, note``: ``label`` is the
+    segment's name in words (:func:`econ.present.labels.segment_label` for ``segment_by``).
+    A segment whose LTV is undefined keeps its rows with ``ltv_usd`` null and a ``note``
+    saying why (:data:`NO_CHURN_NOTE`, :data:`NO_ESTIMATE_NOTE`), so the chart can say it
+    where the bar would be.
     """
-    ordered = segments.with_row_index("order")
+    ordered = segments.with_row_index("order").with_columns(
+        pl.col("order").cast(pl.Int64), _segment_names(segments, segment_by).alias("label")
+    )
+    churn = pl.col("churn")
+    note = (
+        pl.when(pl.col("ltv_usd").is_not_null())
+        .then(pl.lit(None, dtype=pl.String))
+        .when(churn == 0)
+        .then(pl.lit(NO_CHURN_NOTE))
+        .otherwise(pl.lit(NO_ESTIMATE_NOTE))
+    )
     return (
         pl.concat(
             [
                 ordered.select(
                     "segment",
+                    "label",
                     "order",
                     pl.lit(view).alias("view"),
-                    pl.col(column).alias("ltv_usd"),
-                    pl.col(ratio).alias("ltv_cac"),
+                    pl.col(column).cast(pl.Float64).alias("ltv_usd"),
+                    pl.col(ratio).cast(pl.Float64).alias("ltv_cac"),
+                    churn,
                 )
                 for view, column, ratio in (
                     (TRADITIONAL, "ltv_traditional_usd", "ltv_cac_traditional"),
@@ -88,18 +234,23 @@ def ltv_bars(segments: pl.DataFrame) -> pl.DataFrame:
                 )
             ]
         )
-        .filter(pl.col("ltv_usd").is_not_null())
+        .with_columns(note.alias("note"))
+        .drop("churn")
         .sort("order", "view")
     )
 
 
-def benchmark_marks(segments: pl.DataFrame) -> pl.DataFrame:
-    """Where each segment's LTV would sit at 3:1 LTV:CAC: ``segment, order, ltv_at_benchmark``."""
+def benchmark_marks(segments: pl.DataFrame, *, segment_by: str = s.USAGE_TIER) -> pl.DataFrame:
+    """Where each segment's LTV would sit at 3:1 LTV:CAC: ``segment, label, order,
+    ltv_at_benchmark`` (``label`` as in :func:`ltv_bars`)."""
     return (
         segments.with_row_index("order")
         .filter(pl.col("cac_usd").is_not_null())
         .select(
-            "segment", "order", (pl.col("cac_usd") * LTV_CAC_BENCHMARK).alias("ltv_at_benchmark")
+            "segment",
+            _segment_names(segments, segment_by).alias("label"),
+            pl.col("order").cast(pl.Int64),
+            (pl.col("cac_usd") * LTV_CAC_BENCHMARK).alias("ltv_at_benchmark"),
         )
         .sort("order")
     )
@@ -148,10 +299,22 @@ def nice_step(span: float, bins: int) -> float:
     return next(step * power for step in (1, 2, 5, 10) if step * power >= raw)
 
 
+MIN_BINS: Final = 5
+"""The fewest bins a histogram of a few customers gets (it gets no more bins than customers
+beyond that, so three customers are not spread over forty slivers)."""
+
+
+def histogram_bins(customers: int, bins: int) -> int:
+    """How many bins to aim for: ``bins``, but no more than the customers (at least
+    :data:`MIN_BINS`)."""
+    return max(1, min(bins, max(MIN_BINS, customers)))
+
+
 def profit_histogram(customers: pl.DataFrame, *, bins: int = 40) -> pl.DataFrame:
     """Customers binned by monthly gross profit, with zero always on a bin edge.
 
-    Columns ``bin_start, bin_end, customers, side`` (``"loss"`` for bins below zero).
+    Aims at :func:`histogram_bins` bins of a round width (:func:`nice_step`). Columns
+    ``bin_start, bin_end, customers, side`` (``"loss"`` for bins below zero).
     """
     values = customers["monthly_gross_profit_usd"]
     if values.len() == 0:
@@ -164,7 +327,7 @@ def profit_histogram(customers: pl.DataFrame, *, bins: int = 40) -> pl.DataFrame
             }
         )
     low, high = float(values.min()), float(values.max())  # type: ignore[arg-type]
-    step = nice_step(high - low, bins)
+    step = nice_step(high - low, histogram_bins(values.len(), bins))
     return (
         customers.select(
             ((pl.col("monthly_gross_profit_usd") / step).floor() * step).alias("bin_start")
@@ -181,6 +344,18 @@ def profit_histogram(customers: pl.DataFrame, *, bins: int = 40) -> pl.DataFrame
         .select("bin_start", "bin_end", "customers", "side")
         .sort("bin_start")
     )
+
+
+def loss_makers(
+    customers: pl.DataFrame, *, most: int = 10, segment_by: str = s.USAGE_TIER
+) -> pl.DataFrame:
+    """The ``most`` customers who lose the most money over the window, worst first: only those
+    whose compute-adjusted gross profit is below zero (none when nobody loses money). Columns
+    of :func:`customer_profits`, ``segment`` as words."""
+    losing = customers.filter(pl.col("gross_profit_usd") < 0).sort(
+        "gross_profit_usd", s.CUSTOMER_ID
+    )
+    return labelled(losing.head(most), "segment", segment_by=segment_by)
 
 
 @dataclass(frozen=True)
@@ -225,17 +400,25 @@ def loss_concentration(customers: pl.DataFrame) -> LossConcentration:
 
 
 def feature_trend(report: Report) -> pl.DataFrame:
-    """Each feature's margin per month: ``month, feature_id, revenue_usd, cost_usd,
-    gross_profit_usd, gross_margin, crossed_negative`` sorted by feature then month.
+    """Each feature's margin per month: ``month, feature_id, feature, revenue_usd, cost_usd,
+    gross_profit_usd, gross_margin, crossed_negative`` sorted by feature then month
+    (``feature`` is its name in words).
 
     ``crossed_negative`` marks a month whose margin is below zero after a month at or above
     zero: the monthly review's "crossed from positive to negative" flag.
     """
     monthly, _ = feature_table(report.customer_months, report.scenario, by=[s.MONTH])
     previous = pl.col("gross_margin").shift(1).over(s.FEATURE_ID, order_by=s.MONTH)
+    names = distinct_labels(monthly[s.FEATURE_ID].to_list(), feature_label)
     return (
         monthly.select(
-            s.MONTH, s.FEATURE_ID, "revenue_usd", "cost_usd", "gross_profit_usd", "gross_margin"
+            s.MONTH,
+            s.FEATURE_ID,
+            pl.col(s.FEATURE_ID).replace_strict(names, return_dtype=pl.String).alias("feature"),
+            "revenue_usd",
+            "cost_usd",
+            "gross_profit_usd",
+            "gross_margin",
         )
         .sort(s.FEATURE_ID, s.MONTH)
         .with_columns(

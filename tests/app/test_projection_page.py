@@ -24,6 +24,7 @@ from app_support import (
     upload,
 )
 from streamlit.testing.v1 import AppTest
+from test_features_page import assert_every_chart_draws, assert_reads_in_words, first_upload
 
 import econ
 from econ.present import projection as shaped
@@ -47,7 +48,7 @@ def on_the_page(at: AppTest) -> AppTest:
     return at
 
 
-def last_month(at: AppTest, segment: str = "all") -> dict[str, object]:
+def last_month(at: AppTest, segment: str = "All customers") -> dict[str, object]:
     rows = [row for row in table(at) if row["segment"] == segment]
     return rows[-1]
 
@@ -58,19 +59,22 @@ def test_renders_on_the_sample() -> None:
     assert len(at.get("vega_lite_chart")) == 2
     rows = table(at)
     assert len(rows) == 4 * 12  # three usage tiers and the company, twelve months
-    assert rows[0]["segment"] == "all" and rows[0]["month"] == "2026-11"
+    assert rows[0]["segment"] == "All customers" and rows[0]["month"] == "2026-11"
     assert any("?v=1&data=sample&s=" in code.value for code in at.sidebar.code)
     assert_no_markup(at, "projection")
 
 
 def test_renders_on_three_customers() -> None:
-    at = upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+    at = upload(open_app("data"), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
     assert at.session_state["dataset_id"] != "sample"
     at = on_the_page(at)
     rows = table(at)
-    assert [row["segment"] for row in rows[::12]] == ["all", "light", "core", "power"][
-        : len(rows) // 12
-    ]
+    assert [row["segment"] for row in rows[::12]] == [
+        "All customers",
+        "Light users",
+        "Core users",
+        "Power users",
+    ][: len(rows) // 12]
     assert len({row["month"] for row in rows}) == 12
     assert rows[0]["month"] == "2026-03"
 
@@ -117,3 +121,20 @@ def test_hundreds_of_segments(tmp_path: Path) -> None:
     lines = pl.read_ipc_stream(io.BytesIO(drawn.data.data))
     assert lines["segment"].n_unique() == shaped.MOST_LINES + 1
     assert len({row["segment"] for row in table(at)}) == 301
+
+
+def test_the_first_small_upload_draws_twelve_months_in_words() -> None:
+    at = first_upload("projection")
+    (profit, profit_rows), (customers, customer_rows) = assert_every_chart_draws(at, 2)
+    for spec in (profit, customers):
+        x = spec["encoding"]["x"]
+        assert (x["timeUnit"], x["axis"]["format"]) == ("yearmonth", "%b %Y")
+        assert len(x["axis"]["values"]) == 12
+    assert profit_rows[0].height == 24
+    assert set(customer_rows[0]["label"]) == {
+        "Light users",
+        "Core users",
+        "Power users",
+        "All customers",
+    }
+    assert_reads_in_words(at)

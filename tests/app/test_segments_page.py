@@ -20,7 +20,6 @@ from app_support import (
     open_app,
     own_data_dir,
     parquet,
-    row,
     scenario_of,
     shown,
     table,
@@ -28,15 +27,22 @@ from app_support import (
 )
 from markup import HOSTILE
 from streamlit.testing.v1 import AppTest
+from test_features_page import assert_every_chart_draws, assert_reads_in_words, first_upload
 
 import econ
-from econ.present import retention
+from econ.present import labels, retention, views
 from econ.scenario.link import decode_link, encode_link
 from econ_pack import retention_charts
 from ui import layout, session
 from ui.text import plain
 
 pytestmark = pytest.mark.app
+
+
+def row(at: AppTest, segment: str) -> dict[str, Any]:
+    """The segment table's row of ``segment`` (an id), which the table shows in words."""
+    name = labels.segment_label(segment, scenario_of(at).segment_by)
+    return next(r for r in table(at) if r["segment"] == name)
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +58,13 @@ def test_the_page_renders() -> None:
 def test_segment_page_calls_out_segments_below_three_to_one() -> None:
     at = open_app("segments")
     warnings = [w.value for w in at.warning]
-    assert any("**light**" in w and "below 3:1" in w for w in warnings)
-    assert [r["segment"] for r in table(at)] == ["light", "core", "power", "all"]
+    assert any("**Light users**" in w and "below 3:1" in w for w in warnings)
+    assert [r["segment"] for r in table(at)] == [
+        "Light users",
+        "Core users",
+        "Power users",
+        "All customers",
+    ]
     assert any("lose money" in m.value for m in at.markdown)
 
 
@@ -80,7 +91,7 @@ class TestSegmentControls:
     def test_segment_by_plan(self) -> None:
         at = open_app("segments")
         at.selectbox(key="segment_by").set_value("plan").run()
-        assert [r["segment"] for r in table(at)] == ["Starter", "Pro", "Business", "all"]
+        assert [r["segment"] for r in table(at)] == ["Starter", "Pro", "Business", "All customers"]
         assert at.slider(key="churn:Starter") is not None
 
     def test_percentiles_move_customers_between_tiers(self) -> None:
@@ -95,7 +106,7 @@ class TestSegmentControls:
         assert row(at, "power")["cac_usd"] == 6000
         assert row(at, "light")["cac_usd"] == 1800
         assert scenario_of(at).cac_usd == {"light": 1800.0, "core": 1800.0, "power": 6000.0}
-        assert any("**power**" in w.value for w in at.warning)  # now below 3:1
+        assert any("**Power users**" in w.value for w in at.warning)  # now below 3:1
 
     def test_cost_burden(self) -> None:
         at = open_app("segments")
@@ -138,8 +149,9 @@ class TestLinks:
         assert at.number_input(key="cogs:support_usd").value == 7.0
         assert at.number_input(key="price:Starter").value == 59.0
         expected = econ.analyze_dataset(econ.load_dataset(*econ.sample_paths()), scenario)
+        names = {labels.segment_label(s, "plan"): s for s in expected.segments["segment"]}
         for record in table(at):
-            truth = expected.segment(record["segment"])
+            truth = expected.segment(names[record["segment"]])
             assert record["ltv_compute_adjusted_usd"] == pytest.approx(
                 truth["ltv_compute_adjusted_usd"]
             )
@@ -157,7 +169,7 @@ class TestLinks:
         assert link.scenario == scenario_of(at)
 
     def test_a_link_to_an_uploaded_dataset(self) -> None:
-        first = upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        first = upload(open_app("data"), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
         dataset_id = first.session_state[session.DATASET_ID]
         again = open_app("segments", encode_link(dataset_id, econ.Scenario(churn=0.1)))
         assert again.session_state[session.DATASET_ID] == dataset_id
@@ -219,7 +231,12 @@ class TestRetention:
         at = open_app("segments")
         assert "Retention" in [header.value for header in at.subheader]
         records = retention_table(at)
-        assert [r["segment"] for r in records] == ["light", "core", "power", "all"]
+        assert [r["segment"] for r in records] == [
+            "Light users",
+            "Core users",
+            "Power users",
+            "All customers",
+        ]
         assert at.number_input(key="retention:discount_rate").value == 10.0
         assert at.radio(key="retention:ltv_method").value == "simple"
         assert any(known(r["alpha"]) for r in records)
@@ -265,12 +282,12 @@ class TestRetention:
         assert at.selectbox(key="retention:cohort_segment").value == "power"
 
     def test_the_section_renders_on_a_tiny_dataset(self) -> None:
-        at = upload(open_app(), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+        at = upload(open_app("data"), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
         at.switch_page(PAGES["segments"]).run()
         assert not at.exception, [e.value for e in at.exception]
         assert "Retention" in [header.value for header in at.subheader]
         records = retention_table(at)
-        assert records[-1]["segment"] == "all"
+        assert records[-1]["segment"] == "All customers"
         assert not any(known(r["ltv_sbg_usd"]) for r in records)
         assert any("too little data" in m.value for m in at.markdown)
 
@@ -282,3 +299,39 @@ class TestRetention:
         retention_charts.cohort_heatmap(view.heatmap).to_dict(validate=True)
         retention_charts.survival_curves(view.curves, view.segments).to_dict(validate=True)
         retention_charts.grr_nrr(view.rates).to_dict(validate=True)
+
+
+class TestFirstSmallUpload:
+    """Three customers, two features, three months; nobody on the core or power tier leaves."""
+
+    def test_every_chart_draws(self) -> None:
+        at = first_upload("segments")
+        ltv, histogram, heat, curves, rates = assert_every_chart_draws(at, 5)
+        notes = ltv[1][0].filter(ltv[1][0]["note"].is_not_null())
+        assert set(notes["label"]) == {"Core users", "Power users"}
+        assert set(notes["note"]) == {views.NO_CHURN_NOTE}
+        axis = histogram[0]["layer"][0]["encoding"]["y"]["axis"]
+        assert (axis["values"], axis["format"]) == ([0, 1], "d")
+        assert histogram[1][0]["customers"].sum() == 3
+        assert heat[1][0]["cohort"].unique().to_list() == ["Jan 2026"]
+        assert curves[0]["layer"][0]["encoding"]["x"]["axis"]["values"] == [0, 1, 2]
+        assert len(rates[0]["layer"][0]["encoding"]["x"]["axis"]["values"]) == 2
+
+    def test_only_money_losers_are_listed_in_words(self) -> None:
+        at = first_upload("segments")
+        assert_reads_in_words(at)
+        losers = next(
+            records
+            for index in range(len(at.dataframe))
+            if "customer_id" in (records := table(at, index))[0]
+        )
+        assert [(r["customer_id"], r["segment"]) for r in losers] == [("acme", "Power users")]
+        assert all(r["gross_profit_usd"] < 0 for r in losers)
+
+
+def test_no_customer_losing_money_is_said(tmp_path: Path) -> None:
+    at = upload(open_app("data"), parquet(SMALL_USAGE), parquet(SMALL_REVENUE))
+    at.switch_page(PAGES["segments"]).run()
+    assert not at.exception
+    assert "No customer loses money." in [m.value for m in at.markdown]
+    assert not any("customer_id" in table(at, i)[0] for i in range(len(at.dataframe)))

@@ -11,7 +11,7 @@ from builders import revenue_frame, usage_frame
 from tiny_report import REVENUE, USAGE, tiny_dataset, tiny_report
 
 import econ
-from econ.present import facts
+from econ.present import columns, facts
 
 
 @pytest.fixture(scope="module")
@@ -224,3 +224,25 @@ def test_the_churn_caption_says_whose_rate_it_is() -> None:
     assert facts.churn_marker("scenario") == " · **overridden**"
     assert facts.churn_marker("segments") == " · **follows the segments' rates**"
     assert facts.churn_marker("estimated") == facts.churn_marker(None) == ""
+
+
+def test_blank_figures_are_said_in_words_once_per_cause() -> None:
+    segments = pl.DataFrame(
+        {
+            "segment": ["core", "power", "all"],
+            "null_reasons": [
+                ["ltv_traditional_usd: churn is 0", "ltv_revenue_usd: churn is 0"],
+                [
+                    "ltv_traditional_usd: churn is 0",
+                    "ltv_revenue_usd: churn is 0",
+                    "payback_months: never paid back",
+                ],
+                [],
+            ],
+        }
+    )
+    assert facts.blank_figures(segments, columns.SEGMENTS) == [
+        "Traditional LTV, Revenue LTV: churn is 0 (Core users, Power users)",
+        "Payback (months): never paid back (Power users)",
+    ]
+    assert facts.blank_figures(segments.head(0), columns.SEGMENTS) == []

@@ -42,10 +42,15 @@ def test_customer_lines_per_segment_and_in_total() -> None:
     lines = shaped.customer_lines(tiny_projection(new_customers_per_month=0.0))
     first = lines.filter(pl.col("month") == dt.date(2026, 3, 1))
     assert first.rows() == [
-        (dt.date(2026, 3, 1), "sales", pytest.approx(0.9)),
-        (dt.date(2026, 3, 1), "web", pytest.approx(0.9)),
-        (dt.date(2026, 3, 1), "all", pytest.approx(1.8)),
+        (dt.date(2026, 3, 1), "sales", "sales", pytest.approx(0.9)),
+        (dt.date(2026, 3, 1), "web", "web", pytest.approx(0.9)),
+        (dt.date(2026, 3, 1), "all", "all", pytest.approx(1.8)),
     ]
+    named = shaped.customer_lines(
+        tiny_projection(new_customers_per_month=0.0), segment_by="channel"
+    )
+    assert named["label"].unique(maintain_order=True).to_list() == ["Sales", "Web", "All customers"]
+    assert named.drop("label").equals(lines.drop("label"))
 
 
 def test_the_table_puts_both_pricings_side_by_side() -> None:
@@ -54,6 +59,9 @@ def test_the_table_puts_both_pricings_side_by_side() -> None:
     assert table["segment"].to_list()[:12] == ["all"] * 12
     assert table["month"].to_list()[:2] == ["2026-03", "2026-04"]
     assert table["revenue_current_usd"].to_list() == table["revenue_simulated_usd"].to_list()
+    named = shaped.projection_table(tiny_projection(), segment_by="channel")
+    assert named["segment"].unique(maintain_order=True).to_list()[0] == "All customers"
+    assert "all" not in named["segment"].to_list()
 
 
 def test_headline() -> None:

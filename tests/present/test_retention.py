@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 import pytest
 from builders import revenue_frame, usage_frame
@@ -43,11 +45,11 @@ class TestRetentionView:
         view = retention.retention_view(report())
         assert view.heatmap.schema == HEATMAP_SCHEMA
         assert view.heatmap.rows() == [
-            ("2026-01", 0, 3, 3, 1.0),
-            ("2026-01", 1, 3, 2, pytest.approx(2 / 3)),
-            ("2026-01", 2, 3, 1, pytest.approx(1 / 3)),
-            ("2026-02", 0, 1, 1, 1.0),
-            ("2026-02", 1, 1, 1, 1.0),
+            ("Jan 2026", 0, 3, 3, 1.0),
+            ("Jan 2026", 1, 3, 2, pytest.approx(2 / 3)),
+            ("Jan 2026", 2, 3, 1, pytest.approx(1 / 3)),
+            ("Feb 2026", 0, 1, 1, 1.0),
+            ("Feb 2026", 1, 1, 1, 1.0),
         ]
 
     def test_the_table_follows_the_segment_table(self) -> None:
@@ -105,10 +107,10 @@ def test_monthly_grr_and_nrr_by_hand() -> None:
     rates = retention.retention_view(report()).rates
     assert rates.schema == retention.RATES_SCHEMA
     assert rates.rows() == [
-        ("2026-02", "GRR", pytest.approx(2 / 3)),
-        ("2026-02", "NRR", pytest.approx(2 / 3)),
-        ("2026-03", "GRR", pytest.approx(2 / 3)),
-        ("2026-03", "NRR", pytest.approx(2 / 3)),
+        (dt.date(2026, 2, 1), "GRR", pytest.approx(2 / 3)),
+        (dt.date(2026, 2, 1), "NRR", pytest.approx(2 / 3)),
+        (dt.date(2026, 3, 1), "GRR", pytest.approx(2 / 3)),
+        (dt.date(2026, 3, 1), "NRR", pytest.approx(2 / 3)),
     ]
 
 
@@ -119,5 +121,15 @@ def test_a_segments_heat_map_holds_the_customers_acquired_in_it() -> None:
     # Every customer here is on plan P, so P's cohorts are everyone's.
     assert retention.segment_heatmap(made, "P").equals(everyone)
     # January's cohort (a, b, c): 3, then 2 in their first spell, then 1.
-    january = everyone.filter(pl.col("cohort") == "2026-01")
+    january = everyone.filter(pl.col("cohort") == "Jan 2026")
     assert january["alive"].to_list() == [3, 2, 1]
+
+
+def test_the_curves_carry_each_segments_name_in_words() -> None:
+    view = retention.retention_view(report())
+    names = dict(view.curves.select("segment", "label").unique().iter_rows())
+    assert names == {"P": "P", "all": "All customers"}
+    tiers = retention.labelled_curves(
+        pl.DataFrame({"segment": ["power", "all"]}), segment_by="usage_tier"
+    )
+    assert tiers["label"].to_list() == ["Power users", "All customers"]
