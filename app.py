@@ -16,12 +16,20 @@ session.start()
 pages = {
     page.url_path: page
     for page in [
+        # The landing page. As the default page its URL is the app's root (Streamlit gives it
+        # the url_path ""), so a link to it names no page; one that does says "summary".
+        st.Page(
+            "pages/summary.py",
+            title="Summary",
+            icon=":material/dashboard:",
+            url_path="summary",
+            default=True,
+        ),
         st.Page(
             "pages/home.py",
             title="Data",
             icon=":material/database:",
             url_path="data",
-            default=True,
         ),
         st.Page(
             "pages/segments.py",
@@ -53,7 +61,9 @@ pages = {
     ]
 }
 page = st.navigation(list(pages.values()))
+pages["summary"] = pages[""]
 session.open_requested_page(pages, page)
+layout.sample_banner(page)
 page.run()
 layout.sidebar(page)
 session.sync_url()

@@ -1,47 +1,103 @@
-"""Number formats people read: money, percentages, ratios, counts."""
+"""Number formats people read: money, percentages, ratios, counts, and changes of each.
+
+One format per kind, wherever the app, the command line or the board pack writes a number:
+
+- **money**: whole dollars at or above $1,000 (``$12,652``), cents below (``$49.50``,
+  ``$0.21``); per-call prices keep four significant digits (``$0.000412``);
+- **percentages** to one decimal (``84.3%``);
+- **changes** carry their sign (``+$12,652 / month``, ``−$49.50``; a margin or share change in
+  percentage points, ``+0.9 pp``, ``−1.2 pp``), and a change too small to show at that precision
+  reads ``no change``, never ``+$0`` or ``+0.00%``;
+- anything undefined (``None``, NaN, infinity) reads ``—``: "None", "nan" and "inf" are never
+  printed.
+
+A level's negative sign is the ASCII hyphen (``-$3.00``, as spreadsheets read it back); a
+change's is the minus sign (``−``), beside its ``+``.
+"""
 
 from __future__ import annotations
 
-NULL_TEXT = "—"
+import math
+from typing import Final
+
+NULL_TEXT: Final = "—"
+"""What an undefined number reads."""
+
+NO_CHANGE: Final = "no change"
+"""What a change reads when it rounds to zero at the precision it is shown with."""
+
+MINUS: Final = "\u2212"
+"""The sign of a negative change (a typographic minus, the width of its "+")."""
+
+WHOLE_DOLLARS_FROM: Final = 1_000.0
+"""Money at or above this (in absolute value, once rounded to the cent) is shown without cents."""
+
+
+def finite(value: float | None) -> float | None:
+    """``value`` as a float, or ``None`` when it is undefined (``None``, NaN or infinite)."""
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _dollars(size: float, *, cents: bool) -> str:
+    """``size`` (not negative) as dollars: whole at or above :data:`WHOLE_DOLLARS_FROM`, or
+    always when ``cents`` is false."""
+    whole = not cents or round(size, 2) >= WHOLE_DOLLARS_FROM
+    return f"${size:,.0f}" if whole else f"${size:,.2f}"
 
 
 def money(value: float | None, *, cents: bool = True) -> str:
-    if value is None:
+    """Money as a level: ``$12,652``, ``$49.50``, ``-$3.00``; ``cents=False`` always rounds to
+    whole dollars (``$50``)."""
+    number = finite(value)
+    if number is None:
         return NULL_TEXT
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value):,.{2 if cents else 0}f}"
+    text = _dollars(abs(number), cents=cents)
+    return f"-{text}" if number < 0 and text.strip("$0.,") else text
 
 
 def amount(value: float | None) -> str:
-    """Money in a sentence: cents from a dollar up, four significant digits below
+    """Money in a sentence: :func:`money` from a dollar up, four significant digits below
     (``$0.0011`` rather than ``$0.00``)."""
-    if value is None:
+    number = finite(value)
+    if number is None:
         return NULL_TEXT
-    if value == 0 or abs(value) >= 1:
-        return money(value)
-    return per_call(value)
+    if number == 0 or abs(number) >= 1:
+        return money(number)
+    return per_call(number)
 
 
 def headline(value: float | None) -> str:
-    """Money in a headline figure: whole dollars from $10,000, cents from $1, and four
-    significant digits below (a small upload's $0.81 of inference is not "$1")."""
-    if value is None:
-        return NULL_TEXT
-    if abs(value) >= 10_000:
-        return money(value, cents=False)
+    """Money in a headline figure: as :func:`amount` (whole dollars from $1,000, cents from $1,
+    and four significant digits below: a small upload's $0.81 of inference is not "$1")."""
     return amount(value)
 
 
 def percent(value: float | None, *, digits: int = 1) -> str:
-    return NULL_TEXT if value is None else f"{value * 100:.{digits}f}%"
+    """A share as a percentage: ``0.843`` → ``84.3%`` (never ``-0.0%``)."""
+    number = finite(None if value is None else value * 100)
+    if number is None:
+        return NULL_TEXT
+    text = f"{number:.{digits}f}"
+    if float(text) == 0:
+        text = text.lstrip("-")
+    return f"{text}%"
 
 
 def ratio(value: float | None) -> str:
-    return NULL_TEXT if value is None else f"{value:.1f}x"
+    """A ratio such as LTV:CAC: ``4.75`` → ``4.8x``."""
+    number = finite(value)
+    if number is None:
+        return NULL_TEXT
+    text = f"{number:.1f}"
+    return f"{text.lstrip('-') if float(text) == 0 else text}x"
 
 
 def months(value: float | None) -> str:
-    return NULL_TEXT if value is None else f"{value:.1f}"
+    number = finite(value)
+    return NULL_TEXT if number is None else f"{number:.1f}"
 
 
 def count(value: int | None) -> str:
@@ -53,6 +109,61 @@ def count_of(value: int, noun: str) -> str:
     return f"{value:,} {noun}{'' if value == 1 else 's'}"
 
 
+def number(value: float | None, *, digits: int = 1) -> str:
+    """A number that need not be whole, such as an expected count of customers: ``41.5``."""
+    finite_value = finite(value)
+    if finite_value is None:
+        return NULL_TEXT
+    text = f"{finite_value:,.{digits}f}"
+    return text.lstrip("-") if float(text.replace(",", "")) == 0 else text
+
+
 def per_call(value: float | None) -> str:
     """Per-call costs are often fractions of a cent: keep four significant digits."""
-    return NULL_TEXT if value is None else f"${value:.4g}"
+    number = finite(value)
+    return NULL_TEXT if number is None else f"${number:.4g}"
+
+
+def _signed(value: float, text: str) -> str:
+    """``text`` (the size of ``value``) with the sign of ``value``."""
+    return f"{MINUS if value < 0 else '+'}{text}"
+
+
+def money_change(value: float | None, *, per: str | None = None) -> str:
+    """A change of money, with its sign: ``+$12,652``, ``−$49.50``; ``per="month"`` adds
+    `` / month`` (``+$12,652 / month``). Under half a cent it reads ``no change``."""
+    number = finite(value)
+    if number is None:
+        return NULL_TEXT
+    if round(abs(number), 2) == 0:
+        return NO_CHANGE
+    text = _signed(number, _dollars(abs(number), cents=True))
+    return f"{text} / {per}" if per else text
+
+
+def points(value: float | None, *, digits: int = 1) -> str:
+    """A change of a margin or share, in percentage points: ``0.009`` → ``+0.9 pp``,
+    ``-0.012`` → ``−1.2 pp``; ``no change`` when it rounds to zero."""
+    number = finite(None if value is None else value * 100)
+    if number is None:
+        return NULL_TEXT
+    size = f"{abs(number):.{digits}f}"
+    return NO_CHANGE if float(size) == 0 else f"{_signed(number, size)} pp"
+
+
+def ratio_change(value: float | None) -> str:
+    """A change of a ratio such as LTV:CAC: ``+0.2x``, ``−1.1x``, ``no change``."""
+    number = finite(value)
+    if number is None:
+        return NULL_TEXT
+    size = f"{abs(number):.1f}"
+    return NO_CHANGE if float(size) == 0 else f"{_signed(number, size)}x"
+
+
+def number_change(value: float | None, *, digits: int = 1) -> str:
+    """A change of a count that need not be whole: ``+41.5``, ``−2.0``, ``no change``."""
+    number = finite(value)
+    if number is None:
+        return NULL_TEXT
+    size = f"{abs(number):,.{digits}f}"
+    return NO_CHANGE if float(size.replace(",", "")) == 0 else _signed(number, size)

@@ -20,6 +20,7 @@ _EXCEL_FORMATS: Final[dict[Kind, str]] = {
     "months": "0.0",
     "count": "#,##0",
     "number": "#,##0.0",
+    "parameter": "0.000",
 }
 """Excel number formats (the values are already percent, not fractions, for ``percent``)."""
 

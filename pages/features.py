@@ -3,10 +3,11 @@
 import streamlit as st
 
 from econ import formats
+from econ.present import columns as spec
 from econ.present import facts, labels, views
 from econ.schema import CATEGORIES
 from econ_pack import charts
-from ui import controls, layout, session, tables
+from ui import controls, exports, layout, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -104,18 +105,13 @@ if unallocated is not None:
         "customer-months without any AI call and is not allocated to a feature."
     )
 
-st.dataframe(
-    views.feature_rows(features).select(list(tables.FEATURE_COLUMNS)),
-    column_config=tables.FEATURE_COLUMNS,
-    hide_index=True,
-    width="stretch",
-)
+tables.show(views.feature_rows(features), spec.FEATURES, name="feature-margins")
 
 stack_column, band_column = st.columns([1, 1])
 with stack_column:
     st.markdown("**Margin stack**: each feature's gross profit, largest first, down to the net")
     net = views.net_gross_profit(features)
-    st.altair_chart(charts.margin_stack(views.margin_stack(features), net), width="stretch")
+    exports.chart(charts.margin_stack(views.margin_stack(features), net), name="margin-stack")
     if net.height:
         gains, lost = net["gains_usd"].item(), net["losses_usd"].item()
         st.caption(
@@ -130,7 +126,9 @@ with stack_column:
         )
 with band_column:
     st.markdown("**Margin against each category's target band**")
-    st.altair_chart(charts.margin_against_bands(views.margin_bands(features)), width="stretch")
+    exports.chart(
+        charts.margin_against_bands(views.margin_bands(features)), name="margin-against-bands"
+    )
     st.caption(
         "Grey bar: the category's target band. Orange tick: the action threshold. A margin "
         "beyond ±100% is drawn at the edge; its label gives the real figure."
@@ -158,9 +156,9 @@ def monthly_trend() -> None:
         format_func=labels.feature_label,
         key="trend_features",
     )
-    st.altair_chart(
+    exports.chart(
         charts.feature_trend(trend.filter(trend["feature_id"].is_in(shown)), feature_ids),
-        width="stretch",
+        name="feature-margin-trend",
     )
 
 

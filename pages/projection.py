@@ -3,9 +3,10 @@
 import streamlit as st
 
 from econ import formats
+from econ.present import columns as spec
 from econ.present import projection as shaped
 from econ_pack import projection_charts
-from ui import controls, layout, session
+from ui import controls, exports, layout, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -68,39 +69,20 @@ for note in projection.notes:
     st.info(plain(note), icon=":material/info:")
 
 st.subheader("Gross profit per month")
-st.altair_chart(
-    projection_charts.gross_profit(shaped.gross_profit_lines(projection)), width="stretch"
+exports.chart(
+    projection_charts.gross_profit(shaped.gross_profit_lines(projection)),
+    name="projected-gross-profit",
 )
 st.subheader("Customers")
-st.altair_chart(
+exports.chart(
     projection_charts.customers(shaped.customer_lines(projection, segment_by=scenario.segment_by)),
-    width="stretch",
+    name="projected-customers",
 )
 
 st.subheader("Month by month")
-st.dataframe(
+tables.show(
     shaped.projection_table(projection, segment_by=scenario.segment_by),
-    column_config={
-        "month": st.column_config.TextColumn("Month"),
-        "segment": st.column_config.TextColumn("Segment"),
-        "customers": st.column_config.NumberColumn("Customers", format="%.1f"),
-        "revenue_current_usd": st.column_config.NumberColumn("Revenue", format="dollar"),
-        "revenue_simulated_usd": st.column_config.NumberColumn(
-            "Revenue (simulated)", format="dollar"
-        ),
-        "inference_current_usd": st.column_config.NumberColumn("Inference", format="dollar"),
-        "inference_simulated_usd": st.column_config.NumberColumn(
-            "Inference (simulated)", format="dollar"
-        ),
-        "gross_profit_current_usd": st.column_config.NumberColumn("Gross profit", format="dollar"),
-        "gross_profit_simulated_usd": st.column_config.NumberColumn(
-            "Gross profit (simulated)", format="dollar"
-        ),
-        "gross_margin_current": st.column_config.NumberColumn("Margin", format="percent"),
-        "gross_margin_simulated": st.column_config.NumberColumn(
-            "Margin (simulated)", format="percent"
-        ),
-    },
-    hide_index=True,
-    width="stretch",
+    spec.PROJECTION,
+    name="projection",
+    segment_by=scenario.segment_by,
 )

@@ -8,7 +8,7 @@ from econ.present import facts, labels, retention, views
 from econ.present.facts import BLENDED
 from econ.schema import USAGE_TIER
 from econ_pack import charts, retention_charts
-from ui import controls, layout, session, tables
+from ui import controls, exports, layout, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -205,21 +205,14 @@ elif segments["ltv_cac"].is_null().all():
 else:
     st.success("Every segment clears 3:1 compute-adjusted LTV:CAC.")
 
-st.altair_chart(
+exports.chart(
     charts.ltv_by_segment(
         views.ltv_bars(segments, segment_by=segment_by),
         views.benchmark_marks(segments, segment_by=segment_by),
     ),
-    width="stretch",
+    name="ltv-by-segment",
 )
-st.dataframe(
-    labels.labelled(segments, "segment", segment_by=segment_by).select(
-        list(tables.SEGMENT_COLUMNS)
-    ),
-    column_config=tables.SEGMENT_COLUMNS,
-    hide_index=True,
-    width="stretch",
-)
+tables.show(segments, spec.SEGMENTS, name="segment-ltv", segment_by=segment_by)
 blanks = facts.blank_figures(segments, spec.SEGMENTS, segment_by=segment_by)
 if blanks:
     with st.expander("Why some figures are blank"):
@@ -244,8 +237,9 @@ else:
 @st.fragment
 def distribution() -> None:
     bins = st.select_slider("Bins", options=[10, 20, 40, 80], value=40, key="histogram_bins")
-    st.altair_chart(
-        charts.profit_histogram(views.profit_histogram(customers, bins=bins)), width="stretch"
+    exports.chart(
+        charts.profit_histogram(views.profit_histogram(customers, bins=bins)),
+        name="customer-gross-profit",
     )
 
 
@@ -253,12 +247,7 @@ distribution()
 st.markdown("**Biggest loss-makers**")
 loss_makers = views.loss_makers(customers, segment_by=segment_by)
 if loss_makers.height:
-    st.dataframe(
-        loss_makers.select(list(tables.LOSS_MAKER_COLUMNS)),
-        column_config=tables.LOSS_MAKER_COLUMNS,
-        hide_index=True,
-        width="stretch",
-    )
+    tables.show(loss_makers, spec.LOSS_MAKERS, name="loss-makers", segment_by=segment_by)
 else:
     st.markdown("No customer loses money.")
 
@@ -308,41 +297,19 @@ with heat:
         if acquired_in == facts.BLENDED
         else retention.segment_heatmap(report, acquired_in)
     )
-    st.altair_chart(retention_charts.cohort_heatmap(cohorts), width="stretch")
+    exports.chart(retention_charts.cohort_heatmap(cohorts), name="cohort-retention")
 with curves:
-    st.altair_chart(
-        retention_charts.survival_curves(retained.curves, retained.segments), width="stretch"
+    exports.chart(
+        retention_charts.survival_curves(retained.curves, retained.segments),
+        name="survival-curves",
     )
 with monthly:
-    st.altair_chart(retention_charts.grr_nrr(retained.rates), width="stretch")
+    exports.chart(retention_charts.grr_nrr(retained.rates), name="grr-nrr")
     st.caption(
         "GRR: the month's starting MRR kept, less churn and contraction. NRR adds expansion "
         "(upgrades, and customers who came back). New customers count in neither."
     )
-st.dataframe(
-    labels.labelled(retained.table, "segment", segment_by=segment_by),
-    column_config={
-        "segment": st.column_config.TextColumn("Segment"),
-        "customers": st.column_config.NumberColumn("Customers acquired"),
-        "alpha": st.column_config.NumberColumn("α", format="%.3f"),
-        "beta": st.column_config.NumberColumn("β", format="%.3f"),
-        "log_likelihood": st.column_config.NumberColumn("Log-likelihood", format="%.1f"),
-        "first_month_churn": st.column_config.NumberColumn(
-            "Churn at first renewal", format="percent"
-        ),
-        "discounted_lifetime_months": st.column_config.NumberColumn(
-            "Discounted lifetime (months)", format="%.1f"
-        ),
-        "ltv_simple_usd": st.column_config.NumberColumn("LTV, simple", format="dollar"),
-        "ltv_sbg_usd": st.column_config.NumberColumn("LTV, sBG", format="dollar"),
-        "base_customers": st.column_config.NumberColumn("Paying now"),
-        "residual_value_usd": st.column_config.NumberColumn(
-            "Residual value of the base", format="dollar"
-        ),
-    },
-    hide_index=True,
-    width="stretch",
-)
+tables.show(retained.table, spec.RETENTION, name="retention", segment_by=segment_by)
 if retained.reasons:
     with st.expander("Why some retention figures are blank"):
         for reason, where in retained.reasons.items():

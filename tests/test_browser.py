@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 2600}
+SUMMARY_TITLE = "Summary"
 WAIT_MS = 60_000
 
 if not CHROMIUM.exists():
@@ -198,6 +199,7 @@ def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser
 @pytest.mark.parametrize(
     ("path", "title"),
     [
+        ("summary", SUMMARY_TITLE),
         ("data", "Data"),
         ("segment-ltv", "Compute-adjusted LTV by segment"),
         ("feature-margins", "Gross margin per AI feature"),
@@ -210,16 +212,14 @@ def test_every_page_in_the_browser(app_url: str, browser: object, path: str, tit
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
     page = context.new_page()
-    page.goto(f"{app_url}/?page={path}" if path != "data" else app_url)
+    page.goto(f"{app_url}/?page={path}")
     settled(page)
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
-    if path != "data":
-        assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1 or (
-            path == "methods"
-        )
-    page.screenshot(path=str(SCREENSHOTS / f"{path}.png"))
+    if path not in {"summary", "data", "methods"}:
+        assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / f"{path}.png"), full_page=True)
     context.close()
 
 
@@ -228,7 +228,7 @@ def test_importing_exports_in_the_browser(app_url: str, browser: object) -> None
     fixtures = ROOT / "tests" / "fixtures" / "imports"
     context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
     page = context.new_page()
-    page.goto(app_url)
+    page.goto(f"{app_url}/?page=data")
     settled(page)
     inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
     inputs.nth(0).set_input_files(str(fixtures / "langfuse_ui_observations.jsonl"))
@@ -347,4 +347,83 @@ def test_a_hostile_link_and_a_hostile_dataset_stay_text(
         if path == "tiers-pricing":
             assert all(feature in text for feature in HOSTILE)
         page.screenshot(path=str(SCREENSHOTS / f"hostile-data-{path}.png"), full_page=True)
+    context.close()
+
+
+EXECUTIVE_VIEWPORT = {"width": 1440, "height": 900}
+"""What an executive's laptop shows: the Summary must be read in this one screen."""
+
+
+def test_the_summary_opens_first_and_the_board_pack_downloads(
+    app_url: str, browser: object, tmp_path: Path
+) -> None:
+    """A link to the app lands on the Summary; the sidebar's board pack downloads as a PDF
+    whose pages are saved as pictures for a person to look at."""
+    pdfium = pytest.importorskip("pypdfium2")
+    pypdf = pytest.importorskip("pypdf")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=EXECUTIVE_VIEWPORT, accept_downloads=True)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(app_url)
+    settled(page)
+    assert page.locator("h1").first.inner_text().strip() == SUMMARY_TITLE
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stMetric']").count() >= 5
+    page.screenshot(path=str(SCREENSHOTS / "summary-first-screen.png"))
+    page.screenshot(path=str(SCREENSHOTS / "summary.png"), full_page=True)
+
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("button", name="Prepare HTML and PDF").click()
+    pdf_button = sidebar.get_by_role("button", name="Download PDF")
+    pdf_button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        pdf_button.click()
+    got = download.value
+    assert got.suggested_filename.startswith("board-pack_sample_")
+    assert got.suggested_filename.endswith(".pdf")
+    saved = tmp_path / got.suggested_filename
+    got.save_as(str(saved))
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(saved)).pages)
+    for expected in ["Board pack", "sample", "LTV:CAC"]:
+        assert expected in text
+    document = pdfium.PdfDocument(str(saved))
+    assert len(document) >= 4
+    for number in range(len(document)):
+        image = document[number].render(scale=1.5).to_pil()
+        image.save(SCREENSHOTS / f"board-pack-page-{number + 1}.png")
+    document.close()
+    context.close()
+
+
+FIRST_PAGES = ["summary", "segment-ltv", "feature-margins", "tiers-pricing", "projection-12-months"]
+
+
+def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_path: Path) -> None:
+    """3 customers, 2 features, 3 months, uploaded as a new user would: every page renders its
+    charts, and each is saved as a picture."""
+    from builders import FIRST_REVENUE, FIRST_USAGE
+
+    usage, revenue = tmp_path / "first_usage.parquet", tmp_path / "first_revenue.parquet"
+    FIRST_USAGE.write_parquet(usage)
+    FIRST_REVENUE.write_parquet(revenue)
+    context = browser.new_context(viewport=EXECUTIVE_VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{app_url}/?page=data")
+    settled(page)
+    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs.nth(0).set_input_files(str(usage))
+    inputs.nth(1).set_input_files(str(revenue))
+    page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
+    page.get_by_role("button", name="Load these files").click()
+    page.get_by_text("Showing your data").wait_for(timeout=WAIT_MS)
+    settled(page)
+    link = share_link(page)
+    for path in FIRST_PAGES:
+        page.goto(link.replace("page=data", f"page={path}"))
+        settled(page)
+        assert page.locator("[data-testid='stException']").count() == 0, path
+        assert page.get_by_text("bundled sample").count() == 0, path
+        if path != "summary":
+            assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
+        page.screenshot(path=str(SCREENSHOTS / f"first-upload-{path}.png"), full_page=True)
     context.close()

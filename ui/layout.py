@@ -77,9 +77,14 @@ def scenario_file() -> None:
         )
 
 
-def sample_banner() -> None:
+OWN_SAMPLE_NOTE: Final = frozenset({"", "summary", "data"})
+"""Pages that say the sample is loaded in their own words (the Summary beside its figures, the
+Data page beside the uploaders), so the shared banner is not drawn twice there."""
+
+
+def sample_banner(page: StreamlitPage) -> None:
     """On every page while the bundled sample is loaded: say so, and where to load your own."""
-    if session.dataset_id() != SAMPLE_DATASET:
+    if session.dataset_id() != SAMPLE_DATASET or page.url_path in OWN_SAMPLE_NOTE:
         return
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.info(

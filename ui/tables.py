@@ -20,6 +20,7 @@ _STREAMLIT_FORMATS: Final[dict[str, str]] = {
     "months": "%.1f",
     "count": "%,d",
     "number": "%,.1f",
+    "parameter": "%.3f",
 }
 """One printf format per column kind (percentages arrive as percent from ``for_display``)."""
 
@@ -54,6 +55,7 @@ def show(
         hide_index=True,
         width="stretch",
         height=height,
+        placeholder="—",
     )
     exports.table_downloads(frame, table, name=name, segment_by=segment_by)
 

@@ -12,7 +12,8 @@ A column's kind decides all three: ``money`` is whole dollars (a total: revenue,
 LTV, CAC), ``money_cents`` keeps cents (an amount per customer-month or per bill), ``price``
 keeps four significant digits (a cost per call), ``percent`` is a fraction shown to one decimal,
 ``ratio`` is "3.0x", ``months`` one decimal, ``count`` whole with thousands separators,
-``number`` one decimal (an expected, fractional count), ``text`` as written.
+``number`` one decimal (an expected, fractional count), ``parameter`` three (a fitted
+model's parameter), ``text`` as written.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ Kind = Literal[
     "months",
     "count",
     "number",
+    "parameter",
 ]
 """How a column is read; ``feature``, ``category``, ``status`` and ``segment`` are text whose
 identifiers are shown as words (:mod:`econ.present.labels`)."""
@@ -92,6 +94,7 @@ _EXPORT_DIGITS: Final[dict[Kind, int]] = {
     "ratio": 2,
     "months": 1,
     "number": 1,
+    "parameter": 4,
 }
 """Decimals kept in a spreadsheet: cents for money (a reader re-adds the rows), six for a
 cost per call, and what each other kind is read to."""
@@ -109,6 +112,10 @@ def _number(value: float | None) -> str:
     return formats.NULL_TEXT if value is None else f"{value:,.1f}"
 
 
+def _parameter(value: float | None) -> str:
+    return formats.NULL_TEXT if value is None else f"{value:,.3f}"
+
+
 def _count(value: float | None) -> str:
     return formats.count(None if value is None else round(value))
 
@@ -122,6 +129,7 @@ _TEXT: Final[dict[Kind, Callable[[float | None], str]]] = {
     "months": formats.months,
     "count": _count,
     "number": _number,
+    "parameter": _parameter,
 }
 
 
@@ -285,8 +293,8 @@ LOSS_MAKERS: Final[Table] = (
 RETENTION: Final[Table] = (
     Column("segment", "Segment", "segment"),
     Column("customers", "Customers acquired", "count"),
-    Column("alpha", "α", "number"),
-    Column("beta", "β", "number"),
+    Column("alpha", "α", "parameter"),
+    Column("beta", "β", "parameter"),
     Column("log_likelihood", "Log-likelihood", "number"),
     Column("first_month_churn", "Churn at first renewal", "percent"),
     Column("discounted_lifetime_months", "Discounted lifetime", "months"),

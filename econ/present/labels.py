@@ -9,6 +9,7 @@ wrote themselves in the revenue table (plan and segment names such as "Starter" 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Final
@@ -46,16 +47,23 @@ USAGE_TIER_LABELS: Final[dict[str, str]] = {
 SEGMENTATION_LABELS: Final[dict[str, str]] = {s.USAGE_TIER: "Usage tier", s.PLAN: "Plan"}
 
 
+SNAKE_CASE: Final = re.compile(r"[a-z]+(?:_[a-z0-9]+)*")
+"""An identifier that reads as words: lowercase letters, words joined by underscores
+(``deep_research``, ``autocomplete``). Anything else (``gpt-4o``, ``o3``, ``SMB``) is a name
+someone chose and is shown as written."""
+
+
 def words(identifier: str) -> str:
-    """``deep_research`` → ``Deep research``; an identifier with capitals or spaces is kept as
-    written (the user chose it); an empty one reads ``—``."""
+    """``deep_research`` → ``Deep research``, ``autocomplete`` → ``Autocomplete``; a name that
+    is not snake_case (a model such as ``gpt-4o-mini``, a plan such as ``Pro annual``) is kept
+    as written; an empty one reads ``—``."""
     text = identifier.strip()
     if not text:
         return "—"
-    if text != text.lower() or " " in text:
+    if not SNAKE_CASE.fullmatch(text):
         return text
-    spaced = text.replace("_", " ").replace("-", " ").strip()
-    return spaced[:1].upper() + spaced[1:] if spaced else "—"
+    spaced = text.replace("_", " ")
+    return spaced[:1].upper() + spaced[1:]
 
 
 def feature_label(feature_id: str) -> str:

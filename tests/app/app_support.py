@@ -18,6 +18,7 @@ from markup import HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset, markup, s
 from streamlit.testing.v1 import AppTest
 
 import econ
+from econ.present import labels
 from econ.scenario.link import encode_scenario
 from ui import session
 
@@ -28,6 +29,7 @@ PAGES: Final = {
     "tiers": "pages/tiers.py",
     "projection": "pages/projection.py",
     "data": "pages/home.py",
+    "summary": "pages/summary.py",
 }
 TIMEOUT: Final = 60
 
@@ -60,14 +62,23 @@ def own_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def open_app(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
-    """The app after its first run, from a link's ``params``, switched to ``page``."""
+def land(params: dict[str, str] | None = None) -> AppTest:
+    """The app after its first run, where a visitor (or a link's ``params``) lands."""
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     if params:
         at.query_params.update(params)
     at.run()
-    if page:
-        at.switch_page(PAGES[page]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_app(page: str | None = None, params: dict[str, str] | None = None) -> AppTest:
+    """The app after its first run, from a link's ``params``, switched to ``page``; without
+    ``page``, where the link lands, or with no link the Data page (where uploads happen)."""
+    at = land(params)
+    wanted = page or (None if params else "data")
+    if wanted:
+        at.switch_page(PAGES[wanted]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -78,7 +89,10 @@ def table(at: AppTest, index: int = 0) -> list[dict[str, Any]]:
 
 
 def row(at: AppTest, segment: str) -> dict[str, Any]:
-    return next(r for r in table(at) if r["segment"] == segment)
+    """The first table's row of ``segment`` (an id, such as ``"all"``; the table shows its
+    label, such as "All customers"), with percentages as the table shows them (in percent)."""
+    shown = labels.segment_label(segment, scenario_of(at).segment_by)
+    return next(r for r in table(at) if r["segment"] == shown)
 
 
 def scenario_of(at: AppTest) -> econ.Scenario:

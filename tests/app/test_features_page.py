@@ -149,7 +149,7 @@ class TestNothingUsersWriteBecomesMarkup:
         assert any(plain(HOSTILE[2]) in w.value for w in at.warning)  # crossed below zero
         at.radio(key="allocation_method").set_value("custom").run()
         assert_no_markup(at, "feature margins, custom weights")
-        # Shown as their names in words ("javascript:alert(1)" reads "Javascript:alert(1)").
+        # Shown as written: a hostile id is no snake_case word, so it keeps its own spelling.
         assert all(labels.feature_label(value) in shown(at) for value in HOSTILE)
 
     @pytest.mark.parametrize("params", HOSTILE_LINKS)

@@ -153,7 +153,7 @@ class TestImports:
         )
         at.button(key="load_files").click().run()
         dataset_id = at.session_state[session.DATASET_ID]
-        again = open_app(params=encode_link(dataset_id, econ.Scenario()))
+        again = open_app("data", params=encode_link(dataset_id, econ.Scenario()))
         assert again.session_state[session.DATASET_ID] == dataset_id
         assert any("LiteLLM spend logs" in s.value for s in again.success)
 
@@ -207,7 +207,7 @@ class TestUploads:
             at.switch_page(page).run()
             assert not at.exception, page
         at.switch_page(PAGES["segments"]).run()
-        assert {r["segment"] for r in table(at)} >= {"all"}
+        assert {r["segment"] for r in table(at)} >= {"All customers"}
 
 
 class TestLinks:

@@ -20,6 +20,7 @@ from app_support import (
     open_app,
     own_data_dir,
     parquet,
+    row,
     scenario_of,
     shown,
     table,
@@ -37,12 +38,6 @@ from ui import layout, session
 from ui.text import plain
 
 pytestmark = pytest.mark.app
-
-
-def row(at: AppTest, segment: str) -> dict[str, Any]:
-    """The segment table's row of ``segment`` (an id), which the table shows in words."""
-    name = labels.segment_label(segment, scenario_of(at).segment_by)
-    return next(r for r in table(at) if r["segment"] == name)
 
 
 @pytest.fixture(autouse=True)
@@ -80,10 +75,10 @@ class TestSegmentControls:
 
     def test_churn_slider_starts_at_the_estimate_and_resets(self) -> None:
         at = open_app("segments")
-        estimate = row(at, "light")["churn"]
-        assert at.slider(key="churn:light").value == pytest.approx(round(estimate * 100, 2))
+        estimate = row(at, "light")["churn"]  # in percent, as the table shows it
+        assert at.slider(key="churn:light").value == pytest.approx(round(estimate, 2))
         at.slider(key="churn:light").set_value(5.0).run()
-        assert row(at, "light")["churn"] == pytest.approx(0.05)
+        assert row(at, "light")["churn"] == pytest.approx(5.0)
         at.button(key="churn_reset").click().run()
         assert row(at, "light")["churn"] == pytest.approx(estimate)
         assert scenario_of(at).churn is None
@@ -173,7 +168,7 @@ class TestLinks:
         dataset_id = first.session_state[session.DATASET_ID]
         again = open_app("segments", encode_link(dataset_id, econ.Scenario(churn=0.1)))
         assert again.session_state[session.DATASET_ID] == dataset_id
-        assert row(again, "all")["churn"] == pytest.approx(0.1)
+        assert row(again, "all")["churn"] == pytest.approx(10.0)  # percent, as shown
 
 
 class TestNothingUsersWriteBecomesMarkup:

@@ -13,6 +13,7 @@ from app_support import (
     open_app,
     own_data_dir,
     parquet,
+    row,
     scenario_of,
     upload,
 )
@@ -42,8 +43,7 @@ def test_a_scenario_file_opened_becomes_the_scenario() -> None:
     assert not at.exception
     assert scenario_of(at) == wanted
     assert any("Opened the scenario in board" in w.value for w in at.warning)
-    blended = next(r for r in at.dataframe[0].value.to_dict("records") if r["segment"] == "all")
-    assert blended["cac_usd"] == 2_500.0
+    assert row(at, "all")["cac_usd"] == 2_500.0
 
 
 def test_a_bad_scenario_file_changes_nothing_and_says_why() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from app_support import open_app, parquet, upload_files
+from app_support import PAGES, land, open_app, parquet, upload_files
 from builders import revenue_frame, usage_frame
 from locations import FIXTURES
 from streamlit.testing.v1 import AppTest
@@ -50,12 +50,12 @@ def warnings_of(at: object) -> list[str]:
 
 
 def test_the_sample_opens_with_an_unwritable_data_dir_and_says_so_once(unwritable: Path) -> None:
-    at = open_app()
-    assert any("bundled sample data" in info.value for info in at.info)
-    assert {m.label: m.value for m in at.metric}["Customers"] == "2,000"
+    at = land()  # the notice is on the page the app opens on
     notices = [w for w in warnings_of(at) if NOTICE in w]
     assert len(notices) == 1 and "analyzed without its cache" in notices[0]
-    at.run()
+    at.switch_page(PAGES["data"]).run()
+    assert any("bundled sample data" in info.value for info in at.info)
+    assert {m.label: m.value for m in at.metric}["Customers"] == "2,000"
     assert not [w for w in warnings_of(at) if NOTICE in w]  # once, not on every run
 
 

@@ -24,6 +24,10 @@ def test_names_the_user_wrote_are_kept() -> None:
     assert labels.words("Starter") == "Starter"
     assert labels.words("Pro annual") == "Pro annual"
     assert labels.words("  ") == "—"
+    # Model names and codes are names, not snake_case words.
+    assert labels.feature_label("gpt-4o-mini") == "gpt-4o-mini"
+    assert labels.feature_label("o3") == "o3"
+    assert labels.words("javascript:alert(1)") == "javascript:alert(1)"
 
 
 def test_a_frame_column_is_relabelled_and_nulls_stay_null() -> None:
@@ -41,8 +45,15 @@ def test_segments_follow_their_segmentation() -> None:
     assert by_plan["segment"].to_list() == ["Core", "All customers"]
 
 
-@given(st.text(alphabet="abcdefgh_", min_size=1, max_size=12))
-def test_a_snake_case_identifier_never_keeps_an_underscore(identifier: str) -> None:
+@given(st.from_regex(labels.SNAKE_CASE, fullmatch=True))
+def test_a_snake_case_identifier_reads_as_words(identifier: str) -> None:
     label = labels.words(identifier)
     assert "_" not in label
-    assert label == "—" or label[:1] == label[:1].upper()
+    assert label[:1] == label[:1].upper()
+    assert label.lower().replace(" ", "_") == identifier
+
+
+@given(st.text(max_size=12))
+def test_any_other_name_is_kept_as_written(name: str) -> None:
+    if not labels.SNAKE_CASE.fullmatch(name.strip()):
+        assert labels.words(name) in {name.strip(), "—"}

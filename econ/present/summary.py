@@ -1,0 +1,88 @@
+"""The executive summary: what the app's landing page and the board pack open with.
+
+Up to seven headline findings ranked by the dollars a month each puts at stake
+(:mod:`econ.present.findings`), five KPI cards with their monthly series and their change
+against the month and the quarter before (:mod:`econ.present.kpis`), the inference-share verdict
+of article 001 (is compute-adjusted LTV worth it here?), and the months covered. Everything is
+computed here from a report, so a page or a document only lays it out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from econ.decisions.recommend import Recommendation
+from econ.inputs.dataset import Dataset
+from econ.model.customer_months import Window
+from econ.model.report import Report
+from econ.present.findings import (
+    KIND_ORDER,
+    MAX_FINDINGS,
+    PAGE_TITLES,
+    Analyze,
+    Finding,
+    findings,
+    verdict,
+)
+from econ.present.kpis import Kpi, kpis
+from econ.scenario.assumptions import Scenario
+
+__all__ = [
+    "KIND_ORDER",
+    "MAX_FINDINGS",
+    "PAGE_TITLES",
+    "ExecutiveSummary",
+    "Finding",
+    "Kpi",
+    "executive_summary",
+    "window_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutiveSummary:
+    """What an executive reads first.
+
+    Attributes:
+        findings: ranked (see :mod:`econ.present.findings`), at most seven: every kind that
+            applies; the inference-share verdict is always one of them (key
+            ``inference_share``, no dollar amount, ranked last).
+        kpis: Revenue, Inference cost, Gross margin, Inference share, Customers.
+        verdict: the inference-share rule sentence for this dataset (the headline of the
+            ``inference_share`` finding).
+        window: the months covered, "Aug 2025 – Oct 2026".
+    """
+
+    findings: tuple[Finding, ...]
+    kpis: tuple[Kpi, ...]
+    verdict: str
+    window: str
+
+
+def window_text(window: Window) -> str:
+    """The months a window covers: "Aug 2025 – Oct 2026", or "Jan 2026" for one month."""
+    first, last = f"{window.first:%b %Y}", f"{window.last:%b %Y}"
+    return first if first == last else f"{first} \u2013 {last}"
+
+
+def executive_summary(
+    data: Dataset,
+    scenario: Scenario,
+    report: Report,
+    recommendations: Sequence[Recommendation],
+    *,
+    analyze: Analyze | None = None,
+) -> ExecutiveSummary:
+    """The summary of ``report`` (``scenario`` on ``data``) and its ranked ``recommendations``.
+
+    Findings scan every segmentation of ``data``; ``analyze`` makes the report of a
+    re-segmented scenario (by default :func:`econ.analyze_dataset` on ``data``; the app passes
+    its cached reports).
+    """
+    return ExecutiveSummary(
+        findings=findings(data, scenario, report, recommendations, analyze=analyze),
+        kpis=kpis(report.customer_months),
+        verdict=verdict(report),
+        window=window_text(report.customer_months.window),
+    )
