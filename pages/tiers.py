@@ -9,9 +9,10 @@ follows in tabs.
 import streamlit as st
 
 from econ.formats import money, percent
+from econ.present import columns as spec
 from econ.present import facts, labels, pricing_view, response, views
 from econ_pack import charts, pricing_charts
-from ui import controls, layout, session, tables
+from ui import controls, exports, layout, session, tables
 from ui.text import plain
 
 LAST_CHANGE = "tiers_last_change"
@@ -234,43 +235,41 @@ def margins_by_plan() -> None:
             f"the window (margin {percent(row['gross_margin'])}).",
             icon=":material/money_off:",
         )
-    st.altair_chart(
+    exports.chart(
         charts.margin_stack(
             views.margin_stack(by_plan, by="plan"), views.net_gross_profit(by_plan, by="plan")
         ),
-        width="stretch",
+        name="margin-stack-by-plan",
     )
 
 
 def simulated_margins() -> None:
     if book.is_current_pricing:
         st.caption("The price book changes nothing yet: these are today's margins.")
-    st.altair_chart(
+    exports.chart(
         charts.margin_stack(
             views.margin_stack(simulation.features_by_plan, by="plan"),
             views.net_gross_profit(simulation.features_by_plan, by="plan"),
         ),
-        width="stretch",
+        name="simulated-margin-stack-by-plan",
     )
 
 
 def bills() -> None:
     st.markdown(plain(pricing_view.bills_sentence(simulation.bills)))
-    st.altair_chart(
+    exports.chart(
         pricing_charts.bill_change_histogram(
             pricing_view.bill_change_histogram(simulation.customers)
         ),
-        width="stretch",
+        name="bill-changes",
     )
     if simulation.bills.paying_more:
         st.markdown("**Largest increases**")
-        st.dataframe(
-            labels.labelled(simulation.customers.head(10), "segment", segment_by=segment_by)
-            .pipe(labels.labelled, "plan")
-            .select(list(tables.BILL_COLUMNS)),
-            column_config=tables.BILL_COLUMNS,
-            hide_index=True,
-            width="stretch",
+        tables.show(
+            simulation.customers.head(10),
+            spec.BILLS,
+            name="largest-bill-increases",
+            segment_by=segment_by,
         )
 
 
@@ -281,23 +280,16 @@ def customer_response() -> None:
 
 def plan_table() -> None:
     st.caption("Per month.")
-    st.dataframe(
-        labels.labelled(simulation.plans, "plan").select(list(tables.PLAN_COMPARISON_COLUMNS)),
-        column_config=tables.PLAN_COMPARISON_COLUMNS,
-        hide_index=True,
-        width="stretch",
-    )
+    tables.show(simulation.plans, spec.PLAN_COMPARISON, name="plans-simulated")
 
 
 def segment_table() -> None:
     st.caption("Per customer-month.")
-    st.dataframe(
-        labels.labelled(
-            response.segments_with_response(simulation), "segment", segment_by=segment_by
-        ).select(list(tables.SEGMENT_COMPARISON_COLUMNS)),
-        column_config=tables.SEGMENT_COMPARISON_COLUMNS,
-        hide_index=True,
-        width="stretch",
+    tables.show(
+        response.segments_with_response(simulation),
+        spec.SEGMENT_COMPARISON,
+        name="segments-simulated",
+        segment_by=segment_by,
     )
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -406,7 +407,7 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
     usage, revenue = tmp_path / "first_usage.parquet", tmp_path / "first_revenue.parquet"
     FIRST_USAGE.write_parquet(usage)
     FIRST_REVENUE.write_parquet(revenue)
-    context = browser.new_context(viewport=EXECUTIVE_VIEWPORT)  # type: ignore[attr-defined]
+    context = browser.new_context(viewport=EXECUTIVE_VIEWPORT, accept_downloads=True)  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(f"{app_url}/?page=data")
     settled(page)
@@ -426,4 +427,18 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
         if path != "summary":
             assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
         page.screenshot(path=str(SCREENSHOTS / f"first-upload-{path}.png"), full_page=True)
+    # The segment table as a spreadsheet, named for what it holds, the upload and the day.
+    page.goto(link.replace("page=data", "page=segment-ltv"))
+    settled(page)
+    page.get_by_role("button", name="Download table").first.click()
+    with page.expect_download(timeout=WAIT_MS) as download:
+        page.get_by_role("button", name="Excel").first.click()
+    got = download.value
+    assert got.suggested_filename.startswith("segment-ltv_first_usage_")
+    assert got.suggested_filename.endswith(".xlsx")
+    saved = tmp_path / got.suggested_filename
+    got.save_as(str(saved))
+    with zipfile.ZipFile(saved) as book:
+        strings = book.read("xl/sharedStrings.xml").decode()
+    assert ">Compute-adjusted LTV ($)<" in strings and ">All customers<" in strings
     context.close()

@@ -37,6 +37,7 @@ Kind = Literal[
     "category",
     "status",
     "segment",
+    "plan",
     "money",
     "money_cents",
     "price",
@@ -47,8 +48,8 @@ Kind = Literal[
     "number",
     "parameter",
 ]
-"""How a column is read; ``feature``, ``category``, ``status`` and ``segment`` are text whose
-identifiers are shown as words (:mod:`econ.present.labels`)."""
+"""How a column is read; ``feature``, ``category``, ``status``, ``segment`` and ``plan`` are
+text whose identifiers are shown as words (:mod:`econ.present.labels`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +156,7 @@ def _readable(frame: pl.DataFrame, columns: Table, segment_by: str) -> pl.DataFr
         "category": labels.category_label,
         "status": labels.status_label,
         "segment": partial(labels.segment_label, segment_by=segment_by),
+        "plan": labels.words,
     }
     for column in columns:
         relabel = relabels.get(column.kind)
@@ -276,7 +278,7 @@ FEATURES: Final[Table] = (
 )
 
 FEATURES_BY_PLAN: Final[Table] = (
-    Column("plan", "Plan"),
+    Column("plan", "Plan", "plan"),
     *FEATURES,
 )
 
@@ -305,7 +307,7 @@ RETENTION: Final[Table] = (
 )
 
 PLAN_COMPARISON: Final[Table] = (
-    Column("plan", "Plan"),
+    Column("plan", "Plan", "plan"),
     Column("customers", "Customers", "count"),
     Column("revenue_current_usd", "Revenue now", "money"),
     Column("revenue_simulated_usd", "Revenue simulated", "money"),
@@ -345,7 +347,7 @@ SEGMENT_COMPARISON: Final[Table] = (
 BILLS: Final[Table] = (
     Column("customer_id", "Customer"),
     Column("segment", "Segment", "segment"),
-    Column("plan", "Plan"),
+    Column("plan", "Plan", "plan"),
     Column("bill_current_usd", "Bill now (window)", "money_cents"),
     Column("bill_simulated_usd", "Bill simulated", "money_cents"),
     Column("change_usd", "Change", "money_cents"),
