@@ -138,7 +138,7 @@ def metric(page: object, label: str) -> str:
 
 def churn_slider(page: object) -> object:
     """The blended churn slider's range input (its value is the slider's value)."""
-    block = page.locator("[data-testid='stSlider']", has_text="Blended (all)").first  # type: ignore[attr-defined]
+    block = page.locator("[data-testid='stSlider']", has_text="All customers — ").first  # type: ignore[attr-defined]
     return block.locator("input[type=range]")
 
 
@@ -231,7 +231,7 @@ def test_importing_exports_in_the_browser(app_url: str, browser: object) -> None
     page = context.new_page()
     page.goto(f"{app_url}/?page=data")
     settled(page)
-    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs = page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']")
     inputs.nth(0).set_input_files(str(fixtures / "langfuse_ui_observations.jsonl"))
     inputs.nth(1).set_input_files(str(fixtures / "stripe_invoices_basil.json"))
     page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
@@ -290,6 +290,7 @@ def assert_nothing_hostile(page: object, requests: list[str], app_url: str) -> s
 
 PAGE_PATHS = [
     "data",
+    "summary",
     "segment-ltv",
     "feature-margins",
     "tiers-pricing",
@@ -327,9 +328,9 @@ def test_a_hostile_link_and_a_hostile_dataset_stay_text(
     usage, revenue = hostile_dataset()
     usage.write_parquet(tmp_path / USAGE_NAME)
     revenue.write_parquet(tmp_path / REVENUE_NAME)
-    page.goto(app_url)
+    page.goto(f"{app_url}/?page=data")
     settled(page)
-    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs = page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']")
     inputs.nth(0).set_input_files(str(tmp_path / USAGE_NAME))
     inputs.nth(1).set_input_files(str(tmp_path / REVENUE_NAME))
     page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
@@ -385,7 +386,7 @@ def test_the_summary_opens_first_and_the_board_pack_downloads(
     saved = tmp_path / got.suggested_filename
     got.save_as(str(saved))
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(str(saved)).pages)
-    for expected in ["Board pack", "sample", "LTV:CAC"]:
+    for expected in ["board pack", "sample", "LTV:CAC"]:
         assert expected in text
     document = pdfium.PdfDocument(str(saved))
     assert len(document) >= 4
@@ -411,7 +412,7 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
     page = context.new_page()
     page.goto(f"{app_url}/?page=data")
     settled(page)
-    inputs = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    inputs = page.locator("[data-testid='stMain'] [data-testid='stFileUploaderDropzoneInput']")
     inputs.nth(0).set_input_files(str(usage))
     inputs.nth(1).set_input_files(str(revenue))
     page.get_by_role("button", name="Load these files").wait_for(timeout=WAIT_MS)
