@@ -154,13 +154,15 @@ def _dataset_name(inputs: PackInputs) -> str:
 # --- footer ---------------------------------------------------------------------------------
 
 
-def share_link_html(link: str | None) -> str:
+def share_link_html(link: str | None, *, short: bool = False) -> str:
     """The share link: a link when it is a web address, else its text (a command-line pack has
-    only the query part, to append to the app's address)."""
+    only the query part, to append to the app's address). ``short`` names the link rather
+    than spelling it out (the running footer; the Assumptions page prints it whole)."""
     if not link:
         return "no share link (the dataset is not stored in the app)"
     if link.startswith(("https://", "http://")):
-        return f'<a href="{text(link)}">{text(link)}</a>'
+        shown = "open this exact view in the app" if short else text(link)
+        return f'<a href="{text(link)}">{shown}</a>'
     return f"{text(link)} (append to your app's address)"
 
 
@@ -170,7 +172,7 @@ def _footer(inputs: PackInputs) -> str:
         '<footer class="running"><span class="footer-meta">'
         f"Dataset {text(inputs.dataset_id)} · generated {inputs.generated_on.isoformat()}"
         "</span> · Share link: "
-        f'<span class="link">{share_link_html(inputs.share_link)}</span></footer>'
+        f'<span class="link">{share_link_html(inputs.share_link, short=True)}</span></footer>'
     )
 
 
@@ -309,7 +311,7 @@ def _segments(inputs: PackInputs, draw: Draw) -> str:
             views.ltv_bars(segments, segment_by=by), views.benchmark_marks(segments, segment_by=by)
         ),
         width=CHART_WIDTH,
-        height=190,
+        height=150,
         caption="Traditional against compute-adjusted LTV per customer; the red tick is the "
         "LTV a 3:1 LTV:CAC needs.",
     )
@@ -332,8 +334,8 @@ def _segments(inputs: PackInputs, draw: Draw) -> str:
             ]
         ).html()
         + bullets(lines, "findings")
-        + figure
         + table(segments, spec.SEGMENTS, segment_by=by, row_class=_segment_row)
+        + figure
         + (
             element("div", "<p>Why some figures are blank (—):</p>" + blank, "note")
             if blanks
@@ -366,7 +368,7 @@ def _features(inputs: PackInputs, draw: Draw) -> str:
     stack = draw(
         charts.margin_stack(views.margin_stack(features), views.net_gross_profit(features)),
         width=400,
-        height=250,
+        height=200,
         caption="The margin stack: features from the largest gross profit to the largest loss, "
         "each bar running from the total before it to the total after it; the last bar is the "
         "net.",
@@ -374,7 +376,7 @@ def _features(inputs: PackInputs, draw: Draw) -> str:
     bands = draw(
         charts.margin_against_bands(views.margin_bands(features)),
         width=360,
-        height=250,
+        height=200,
         caption="Each feature's margin (dot) against its category's target band (grey) and "
         "action threshold (orange).",
     )
@@ -493,11 +495,15 @@ _RECOMMENDATION_TABLE: Final[spec.Table] = (
 )
 
 
-def _recommendation_frame(recommendations: Sequence[econ.Recommendation]) -> pl.DataFrame:
+def _recommendation_frame(
+    recommendations: Sequence[econ.Recommendation], segment_by: str
+) -> pl.DataFrame:
     return pl.DataFrame(
         {
             "rank": list(range(1, len(recommendations) + 1)),
-            "title": [r.title for r in recommendations],
+            "title": [
+                pricing_view.in_words(r.title, r, segment_by=segment_by) for r in recommendations
+            ],
             "revenue_change_usd": [r.revenue_change_usd for r in recommendations],
             "cost_change_usd": [r.cost_change_usd for r in recommendations],
             "gross_profit_change_usd": [r.gross_profit_change_usd for r in recommendations],
@@ -520,7 +526,7 @@ def _recommendation_frame(recommendations: Sequence[econ.Recommendation]) -> pl.
     )
 
 
-def _recommendation(rank: int, rec: econ.Recommendation) -> str:
+def _recommendation(rank: int, rec: econ.Recommendation, segment_by: str) -> str:
     before, after = rec.gross_margin_before, rec.gross_margin_after
     figures = (
         f"Revenue {money(rec.revenue_change_usd, cents=False)} a month, inference cost "
@@ -531,9 +537,11 @@ def _recommendation(rank: int, rec: econ.Recommendation) -> str:
     )
     return (
         '<div class="recommendation">'
-        f"<h4>{rank}. {text(rec.title)}</h4>"
+        f"<h4>{rank}. {text(pricing_view.in_words(rec.title, rec, segment_by=segment_by))}</h4>"
         + paragraph(text(figures), "figures")
-        + bullets(text(line) for line in rec.arithmetic)
+        + bullets(
+            text(pricing_view.in_words(line, rec, segment_by=segment_by)) for line in rec.arithmetic
+        )
         + "</div>"
     )
 
@@ -547,7 +555,10 @@ def _recommendations(inputs: PackInputs, draw: Draw) -> str:
         detailed = recs[:RECOMMENDATIONS_DETAILED]
         more = len(recs) - RECOMMENDATIONS_LISTED
         body = (
-            table(_recommendation_frame(recs[:RECOMMENDATIONS_LISTED]), _RECOMMENDATION_TABLE)
+            table(
+                _recommendation_frame(recs[:RECOMMENDATIONS_LISTED], inputs.segment_by),
+                _RECOMMENDATION_TABLE,
+            )
             + (
                 paragraph(
                     f"{more} smaller recommendations follow in the app's Tiers &amp; pricing "
@@ -558,7 +569,10 @@ def _recommendations(inputs: PackInputs, draw: Draw) -> str:
                 else ""
             )
             + f"<h3>The arithmetic of the first {len(detailed)}</h3>"
-            + "".join(_recommendation(rank, rec) for rank, rec in enumerate(detailed, 1))
+            + "".join(
+                _recommendation(rank, rec, inputs.segment_by)
+                for rank, rec in enumerate(detailed, 1)
+            )
         )
     return (
         '<section class="page">'
@@ -720,12 +734,21 @@ def _assumptions(inputs: PackInputs, draw: Draw) -> str:
         "<h2>Assumptions of this view</h2>"
         + paragraph(
             "Every assumption behind the figures, with the defaults filled in from the data. "
-            "The share link in the footer reopens the app with exactly these values."
+            "The share link reopens the app with exactly these values:"
         )
+        + paragraph(_spelled_out(inputs.share_link), "share-link")
         + text_table(frame, css_class="data assumptions")
         + ("<h3>Warnings</h3>" + bullets(text(warning) for warning in notes) if notes else "")
         + "</section>"
     )
+
+
+def _spelled_out(link: str | None) -> str:
+    """The share link as text to copy (a printed page cannot be clicked); the running footer
+    holds the same link to click."""
+    if not link:
+        return share_link_html(link)
+    return f"<code>{text(link)}</code>"
 
 
 def _appendix(inputs: PackInputs, draw: Draw) -> str:

@@ -408,7 +408,9 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
     usage, revenue = tmp_path / "first_usage.parquet", tmp_path / "first_revenue.parquet"
     FIRST_USAGE.write_parquet(usage)
     FIRST_REVENUE.write_parquet(revenue)
-    context = browser.new_context(viewport=EXECUTIVE_VIEWPORT, accept_downloads=True)  # type: ignore[attr-defined]
+    # Streamlit scrolls inside its own container, so a tall window is what shows a whole page.
+    tall = {"width": EXECUTIVE_VIEWPORT["width"], "height": 3200}
+    context = browser.new_context(viewport=tall, accept_downloads=True)  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(f"{app_url}/?page=data")
     settled(page)

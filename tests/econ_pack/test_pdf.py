@@ -66,9 +66,10 @@ def test_the_sample_pdf_holds_the_headline_numbers(
     assert row in whole
     assert "84.3%" in texts[0]  # aggregate feature margin, on the first page
     assert "The Starter plan returns 0.2x its acquisition cost" in whole
-    for text in texts:  # the footer on every page
+    for text in texts:  # the footer on every page, with the share link to click
         assert f"Dataset sample · generated {GENERATED_ON.isoformat()}" in text
-        assert "econ.example.org" in text
+        assert "open this exact view in the app" in text
+    assert "econ.example.org" in whole  # spelled out once, on the Assumptions page
 
 
 def test_every_sample_page_has_content(sample_pdf: pdf.PdfFile, tmp_path: Path) -> None:
