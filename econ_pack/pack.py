@@ -335,12 +335,12 @@ def _segments(inputs: PackInputs, draw: Draw) -> str:
         ).html()
         + bullets(lines, "findings")
         + table(segments, spec.SEGMENTS, segment_by=by, row_class=_segment_row)
-        + figure
         + (
             element("div", "<p>Why some figures are blank (—):</p>" + blank, "note")
             if blanks
             else ""
         )
+        + figure
         + "</section>"
     )
 
