@@ -197,6 +197,18 @@ def churn_for_ltv_cac(
     return monthly_gross_profit / (target * cac)
 
 
+def gross_profit_gap_to_ltv_cac(
+    ltv: float, cac: float, lifetime_months: float, target: float = LTV_CAC_BENCHMARK
+) -> float:
+    """The monthly gross profit per customer a segment lacks to reach the target LTV:CAC
+    (3:1 by default) at its own churn and CAC: (target × CAC − LTV) ÷ L, where L is the months
+    of gross profit its LTV counts (1 ÷ churn for the simple LTV of article 001, the
+    discounted expected lifetime for the sBG one). For the simple LTV this is
+    target × CAC × churn − gross profit, the gross profit :func:`churn_for_ltv_cac` solves for
+    the other way round. Negative when the segment already clears the target."""
+    return (target * cac - ltv) / lifetime_months
+
+
 @overload
 def cost_per_call(cost: float, calls: float) -> float | None: ...
 @overload

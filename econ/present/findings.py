@@ -315,16 +315,13 @@ def _reason(row: Mapping[str, Any], column: str) -> str | None:
 
 
 def profit_shortfall(row: Mapping[str, Any], lifetime_months: float | None) -> float | None:
-    """The gross profit a customer-month a segment lacks to reach 3:1 LTV:CAC
-    (:data:`econ.measures.LTV_CAC_BENCHMARK`) at its own churn and CAC: (3 × CAC − LTV) ÷ L,
-    where L is the months of gross profit its LTV counts (1 ÷ churn for the simple LTV, the
-    discounted expected lifetime for the sBG one), so for the simple LTV it is
-    3 × CAC × churn − gross profit. ``None`` when the LTV:CAC or the lifetime is undefined."""
+    """A segment row's :func:`econ.measures.gross_profit_gap_to_ltv_cac`, from the LTV its
+    LTV:CAC uses (simple or sBG); ``None`` when the LTV:CAC or the lifetime is undefined."""
     ratio, cac = row["ltv_cac"], row["cac_usd"]
     if ratio is None or cac is None or not lifetime_months:
         return None
     ltv = float(ratio) * float(cac)  # the LTV that LTV:CAC uses, simple or sBG
-    return (m.LTV_CAC_BENCHMARK * float(cac) - ltv) / lifetime_months
+    return m.gross_profit_gap_to_ltv_cac(ltv, float(cac), lifetime_months)
 
 
 def lifetime_months(row: Mapping[str, Any], report: Report) -> float | None:

@@ -85,10 +85,10 @@ class TestMarginStack:
         assert steps.filter(pl.col("kind") == "loss")["gross_profit_usd"].lt(0).all()
 
     def test_colliding_labels_keep_one_row_each(self) -> None:
-        stack = views.margin_stack(features([("deep_research", 3), ("deep-research", 1)]))
+        stack = views.margin_stack(features([("deep_research", 3), ("Deep research", 1)]))
         assert stack["label"].to_list() == [
             "Deep research (deep_research)",
-            "Deep research (deep-research)",
+            "Deep research (Deep research)",
             views.NET_LABEL,
         ]
 
