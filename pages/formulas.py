@@ -234,7 +234,26 @@ st.markdown(
 )
 formula("projection")
 
-st.subheader("13. Undefined values")
+st.subheader("13. The Summary: KPI changes and how findings rank")
+st.markdown(
+    "Each KPI card is a monthly series over the window. Month over month compares the last "
+    "month with the one before; quarter over quarter the last three months with the three "
+    "before (blank with fewer than six months). Money and customers change in percent; a margin "
+    "or a share changes in percentage points, a quarter's being the ratio of its sums."
+)
+formula("kpi_change")
+st.markdown(
+    "Every finding is scanned across every segmentation (usage tier, plan, each segment "
+    "column), not only the one selected, and ranked by the dollars a month it puts at stake: "
+    "for a segment below 3:1, the gross profit a month it lacks to reach 3:1 at its own churn "
+    "and CAC over its customer-months a month; for power users, the gross profit the "
+    "traditional view credits them with; for losing features, plans and customers, their loss "
+    "a month; for recommendations, the best one's gain. The best finding of each kind is shown "
+    "first, at most seven; the inference-share rule closes the list."
+)
+formula("finding_rank")
+
+st.subheader("14. Undefined values")
 st.markdown(
     "A figure that cannot be computed is left blank, never shown as infinity: churn from a "
     "single month, LTV when churn is 0 (an unbounded lifetime), LTV:CAC without a CAC, payback "

@@ -201,6 +201,20 @@ FORMULAS: Final = (
         ("econ.decisions.projection.project",),
     ),
     Formula(
+        "kpi_change",
+        r"\Delta_\text{MoM} = \frac{x_t - x_{t-1}}{x_{t-1}} \qquad "
+        r"\Delta_\text{QoQ} = \frac{\sum_{t-2}^{t} x - \sum_{t-5}^{t-3} x}{\sum_{t-5}^{t-3} x}"
+        r"\qquad \Delta_\text{margin} = m_t - m_{t-1}\ \text{(points)}",
+        ("econ.present.kpis.change", "econ.present.kpis.kpis_of"),
+    ),
+    Formula(
+        "finding_rank",
+        r"\text{at stake}_{<3:1} = \frac{3\,\text{CAC} - \text{LTV}}{L}"
+        r" \times \frac{\text{customer-months}}{\text{months}} \qquad "
+        r"L = \frac{1}{\text{churn}}\ \text{or DEL}",
+        (_m("gross_profit_gap_to_ltv_cac"), "econ.present.findings.choose"),
+    ),
+    Formula(
         "bill",
         r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
         r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}",
