@@ -328,7 +328,7 @@ def test_app(
 ) -> None:
     case: Case = request.node.callspec.params["limit"]
     monkeypatch.setenv("ECON_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("pages/home.py").run()
     at = upload(at, case)
     assert not at.exception, [e.value for e in at.exception]
     dataset = at.session_state[session.DATASET_ID]

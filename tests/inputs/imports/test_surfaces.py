@@ -146,7 +146,7 @@ def load_pricing_the_fine_tune(at: AppTest) -> None:
 @pytest.mark.parametrize("case", PAIRS, ids=IDS)
 def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECON_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("pages/home.py").run()
     for key, name in (("upload_usage", case.usage), ("upload_revenue", case.revenue)):
         at.file_uploader(key=key).upload(name, (FIXTURES / name).read_bytes())
     at.run()
@@ -165,7 +165,7 @@ def test_the_data_page(case: Pair, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 @pytest.mark.app
 def test_api_pages_dropped_in_together(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ECON_DATA_DIR", str(tmp_path))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = AppTest.from_file(str(APP), default_timeout=60).run().switch_page("pages/home.py").run()
     usage = at.file_uploader(key="upload_usage")
     for number in (1, 2, 3):
         name = f"openai_usage_completions_page{number}.json"
