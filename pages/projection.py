@@ -57,13 +57,29 @@ second.metric(
     formats.money(head.gross_profit_simulated_usd, cents=False),
     delta=formats.money(head.change_usd, cents=False) if abs(head.change_usd) >= 0.5 else None,
 )
-third.metric(
-    "Gross margin, first → last month",
-    f"{formats.percent(head.margin_first)} → {formats.percent(head.margin_last)}",
+# Changes are written with a true minus sign, so the arrow and colour are set, not guessed.
+margin_moved = (
+    None
+    if head.margin_first is None or head.margin_last is None
+    else head.margin_last - head.margin_first
 )
+third.metric(
+    f"Gross margin, {head.last_month:%b %Y}",
+    formats.percent(head.margin_last),
+    delta=None
+    if margin_moved is None
+    else f"{formats.points(margin_moved)} from {formats.percent(head.margin_first)}",
+    delta_color="gray" if not margin_moved else "green" if margin_moved > 0 else "red",
+    delta_arrow="off" if not margin_moved else "up" if margin_moved > 0 else "down",
+)
+grown = head.customers_last - head.customers_today
 fourth.metric(
-    "Customers, today → last month",
-    f"{formats.count(head.customers_today)} → {head.customers_last:,.0f}",
+    f"Customers, {head.last_month:%b %Y}",
+    f"{head.customers_last:,.0f}",
+    delta=f"{formats.number_change(grown, digits=0)} from {formats.count(head.customers_today)} "
+    "today",
+    delta_color="gray" if round(grown) == 0 else "green" if grown > 0 else "red",
+    delta_arrow="off" if round(grown) == 0 else "up" if grown > 0 else "down",
 )
 for note in projection.notes:
     st.info(plain(note), icon=":material/info:")

@@ -62,6 +62,13 @@ def test_renders_on_the_sample() -> None:
     assert rows[0]["segment"] == "All customers" and rows[0]["month"] == "2026-11"
     assert any("?v=1&data=sample&s=" in code.value for code in at.sidebar.code)
     assert_no_markup(at, "projection")
+    # Each figure is one number, its change beside it (the change never cut off in the value).
+    metrics = {metric.label: metric for metric in at.metric}
+    margin = metrics["Gross margin, Oct 2027"]
+    assert "→" not in margin.value and margin.value.endswith("%")
+    assert " pp from " in margin.proto.delta
+    customers = metrics["Customers, Oct 2027"]
+    assert customers.proto.delta.endswith(" today")
 
 
 def test_renders_on_three_customers() -> None:
