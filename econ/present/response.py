@@ -13,7 +13,7 @@ import polars as pl
 
 from econ.decisions.pricing import Simulation
 from econ.decisions.response import Response
-from econ.formats import money, percent
+from econ.formats import money, money_change, percent
 from econ.scenario.assumptions import ALL
 
 RESPONSE_TABLE_SCHEMA: Final = pl.Schema(
@@ -44,10 +44,10 @@ def response_table(simulation: Simulation) -> pl.DataFrame:
         "ltv_compute_adjusted_current_usd"
     ].item()
     rows = [
-        ("Revenue / month", *(money(totals["revenue_usd"][key], cents=False) for key in _COLUMNS)),
+        ("Revenue / month", *(money(totals["revenue_usd"][key]) for key in _COLUMNS)),
         (
             "Gross profit / month",
-            *(money(totals["gross_profit_usd"][key], cents=False) for key in _COLUMNS),
+            *(money(totals["gross_profit_usd"][key]) for key in _COLUMNS),
         ),
         ("Gross margin", *(percent(totals["gross_margin"][key]) for key in _COLUMNS)),
         (
@@ -57,9 +57,9 @@ def response_table(simulation: Simulation) -> pl.DataFrame:
         ),
         (
             "Compute-adjusted LTV",
-            money(ltv_now, cents=False),
-            money(blended["ltv_compute_adjusted_simulated_usd"], cents=False),
-            money(blended["ltv_compute_adjusted_after_response_usd"], cents=False),
+            money(ltv_now),
+            money(blended["ltv_compute_adjusted_simulated_usd"]),
+            money(blended["ltv_compute_adjusted_after_response_usd"]),
         ),
     ]
     return pl.DataFrame(rows, schema=RESPONSE_TABLE_SCHEMA, orient="row")
@@ -82,18 +82,18 @@ def response_summary(response: Response) -> str:
         return f"No customer is expected to leave ({rule})."
     return (
         f"{response.leaving:,} of {response.customers:,} customers might leave ({rule}): "
-        f"{money(response.revenue_at_risk_usd, cents=False)} a month of simulated revenue is at "
+        f"{money(response.revenue_at_risk_usd)} a month of simulated revenue is at "
         f"risk. {response.expected_lost:,.1f} are expected to leave, taking "
-        f"{money(response.revenue_lost_usd, cents=False)} of revenue and "
-        f"{money(response.gross_profit_lost_usd, cents=False)} of gross profit a month: against "
+        f"{money(response.revenue_lost_usd)} of revenue and "
+        f"{money(response.gross_profit_lost_usd)} of gross profit a month: against "
         f"current pricing, revenue changes by {_signed(response.revenue_change_usd)} and gross "
         f"profit by {_signed(response.gross_profit_change_usd)} a month."
     )
 
 
 def _signed(value: float) -> str:
-    """Money with its sign: +$1,234 or -$1,234."""
-    return ("+" if value >= 0 else "") + money(value, cents=False)
+    """Money with its sign: +$1,234, −$1,234, or "no change"."""
+    return money_change(value)
 
 
 def segments_with_response(simulation: Simulation) -> pl.DataFrame:

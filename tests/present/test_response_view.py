@@ -28,8 +28,8 @@ def test_the_table_sets_the_response_beside_the_figures_without_it() -> None:
     table = response.response_table(simulation(RISE))
     assert table.schema == response.RESPONSE_TABLE_SCHEMA
     rows = {row[0]: row[1:] for row in table.rows()}
-    # 210 − 0.05 × $220 ÷ 2 months = $204.50, shown to the dollar (half to even)
-    assert rows["Revenue / month"] == ("$200", "$210", "$204")
+    # 210 − 0.05 × $220 ÷ 2 months = $204.50, with its cents below $1,000
+    assert rows["Revenue / month"] == ("$200.00", "$210.00", "$204.50")
     assert rows["Customers"] == ("2", "2", "1.9")
     assert set(response.RESPONSE_TABLE_HEADERS) == set(table.columns)
 
