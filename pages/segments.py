@@ -70,16 +70,17 @@ with st.container(border=True):
             row = report.segment(name)
             estimate = row["churn_estimated"]
             shown = row["churn"] if row["churn"] is not None else (estimate or 0.0)
+            top = controls.churn_slider_top(max(shown, estimate or 0.0))
             with columns[index % len(columns)]:
                 st.slider(
                     f"{'All customers' if name == BLENDED else named(name)} — % per month",
                     min_value=0.0,
-                    max_value=30.0,
+                    max_value=top,
                     step=0.01,
                     format="%.2f%%",
                     **controls.bind(
                         f"churn:{name}",
-                        min(30.0, controls.percent_value(shown) or 0.0),
+                        min(top, controls.percent_value(shown) or 0.0),
                         controls.churn_percent,
                         name,
                         names,

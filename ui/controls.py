@@ -15,6 +15,7 @@ rate, an emptied input for 0), so pages need nothing but this module to change a
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Concatenate, Final, ParamSpec, TypedDict, TypeVar
 
@@ -117,6 +118,21 @@ def change(
 def percent_value(rate: float | None) -> float | None:
     """A rate as the percentage a control shows (two decimals)."""
     return None if rate is None else round(rate * 100, 2)
+
+
+CHURN_SLIDER_TOP = 30.0
+"""A churn slider's usual range, in percent a month: wide enough for any plausible rate, with
+fine steps."""
+
+
+def churn_slider_top(rate: float | None) -> float:
+    """The top of a churn slider that must show ``rate``: :data:`CHURN_SLIDER_TOP`, or, for a
+    higher rate (a small upload where one of two customers left), the next ten percent up to
+    100%, so the slider never shows a rate other than the one the figures use."""
+    shown = percent_value(rate) or 0.0
+    if shown <= CHURN_SLIDER_TOP:
+        return CHURN_SLIDER_TOP
+    return min(100.0, float(math.ceil(shown / 10) * 10))
 
 
 def as_rate(percent: float | None) -> float | None:

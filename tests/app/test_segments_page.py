@@ -15,6 +15,7 @@ from app_support import (
     SMALL_USAGE,
     assert_no_markup,
     assert_page_renders,
+    first_upload_app,
     hostile_app,
     many_app,
     open_app,
@@ -330,3 +331,12 @@ def test_no_customer_losing_money_is_said(tmp_path: Path) -> None:
     assert not at.exception
     assert "No customer loses money." in [m.value for m in at.markdown]
     assert not any("customer_id" in table(at, i)[0] for i in range(len(at.dataframe)))
+
+
+def test_a_churn_above_the_usual_range_is_shown_as_the_figures_use_it() -> None:
+    """One of the two light customers left: 50% churn, shown as 50%, not pinned at 30%."""
+    at = first_upload_app("segments")
+    slider = at.slider(key="churn:light")
+    assert slider.value == pytest.approx(50.0)
+    assert slider.max == 50.0
+    assert row(at, "light")["churn"] == pytest.approx(50.0)

@@ -113,3 +113,12 @@ def test_the_acquisition_edit() -> None:
         ltv_method="sbg", discount_rate=0.2, new_customers_per_month=12.0
     )
     assert controls.new_customers(edited, None).retention == scenario.retention
+
+
+def test_a_churn_slider_reaches_the_rate_it_shows() -> None:
+    assert controls.churn_slider_top(None) == controls.CHURN_SLIDER_TOP
+    assert controls.churn_slider_top(0.047) == controls.CHURN_SLIDER_TOP
+    assert controls.churn_slider_top(0.30) == controls.CHURN_SLIDER_TOP
+    assert controls.churn_slider_top(0.5) == 50.0
+    assert controls.churn_slider_top(0.501) == 60.0
+    assert controls.churn_slider_top(1.0) == 100.0
