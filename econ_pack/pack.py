@@ -268,9 +268,7 @@ def _findings(summary: ExecutiveSummary) -> str:
         if found.headline == summary.verdict:
             continue  # the verdict is shown on its own
         stake = (
-            f' <span class="stake">{money(found.impact_usd, cents=False)} a month at stake</span>'
-            if found.impact_usd
-            else ""
+            f' <span class="stake">{text(found.impact_label)}</span>' if found.impact_usd else ""
         )
         details = "".join(f" {text(detail)}" for detail in found.details)
         items.append(

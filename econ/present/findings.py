@@ -150,6 +150,17 @@ class Finding:
     brief: str = ""
 
     @property
+    def impact_label(self) -> str:
+        """What its dollars a month are: a gap to a target for a segment below 3:1 (money it
+        would need to earn, not money it loses), else the amount at stake."""
+        if self.impact_usd is None:
+            return ""
+        amount = formats.money(self.impact_usd, cents=False)
+        if self.kind == "below_benchmark":
+            return f"{amount} a month short of 3:1"
+        return f"{amount} a month at stake"
+
+    @property
     def kind(self) -> FindingKind:
         """The kind of finding, the first part of its key."""
         kind = self.key.split(":", 1)[0]
@@ -641,9 +652,9 @@ def top_recommendations(recommendations: Sequence[Recommendation], report: Repor
         for rec in picked
     ]
     lead = (
-        "Top recommendation"
+        "Best recommendation"
         if len(picked) == 1
-        else f"Top {len(picked)} recommendations, each measured alone"
+        else f"Best {len(picked)} recommendations, one per plan and feature, each measured alone"
     )
     headline = f"{lead}: {'; '.join(items)}."
     return [finding("recommendations", headline, picked[0].gross_profit_change_usd)]

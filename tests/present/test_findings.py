@@ -146,7 +146,8 @@ class TestTheSample:
         assert found.impact_usd == recs[0].gross_profit_change_usd
         # The gate of deep research on Pro is the allowance's alternative: it is left out.
         assert found.headline.startswith(
-            "Top 3 recommendations, each measured alone: Include 25 Deep research uses a month "
+            "Best 3 recommendations, one per plan and feature, each measured alone: Include 25 "
+            "Deep research uses a month "
             "on Pro, then $0.39 a use (+$13,846 / month); Fair use on Pro"
         )
         assert "Take Deep research off Pro" not in found.headline
@@ -363,3 +364,12 @@ class TestShortfall:
         row = sbg.segment("all") | {"ltv_method": "sbg"}
         fitted = sbg.retention.filter(pl.col("segment") == "all")["discounted_lifetime_months"]
         assert findings.lifetime_months(row, sbg) == fitted[0]
+
+
+def test_a_gap_to_3_to_1_is_not_called_money_at_stake() -> None:
+    gap = findings.Finding("below_benchmark:plan:Starter", "…", 110_344.4, "segment-ltv", "S")
+    loss = findings.Finding("losing_features", "…", 3_539.2, "feature-margins", "F")
+    rule = findings.Finding("inference_share", "…", None, "segment-ltv", "S")
+    assert gap.impact_label == "$110,344 a month short of 3:1"
+    assert loss.impact_label == "$3,539 a month at stake"
+    assert rule.impact_label == ""
