@@ -275,9 +275,10 @@ def _findings(summary: ExecutiveSummary) -> str:
             f"{text(found.headline)}{details}{stake} "
             f'<span class="where">(in the app: {text(found.page_title)})</span>'
         )
+    unset = "".join(paragraph(text(note), "note") for note in summary.unset)
     if not items:
-        return paragraph("Nothing stands out: no segment, feature or plan needs attention.")
-    return element("ol", "".join(f"<li>{item}</li>" for item in items), "findings")
+        return paragraph("Nothing stands out: no segment, feature or plan needs attention.") + unset
+    return element("ol", "".join(f"<li>{item}</li>" for item in items), "findings") + unset
 
 
 # --- segment LTV ----------------------------------------------------------------------------

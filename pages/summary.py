@@ -15,10 +15,11 @@ result = summary.summary(now)
 
 title, about = st.columns([3, 2], vertical_alignment="bottom")
 title.title("Summary")
+latest = now.report.customer_months.window.last
 title.caption(
     f"{plain(result.window)} · "
-    f"{formats.count_of(now.report.totals.customers, 'paying customer')} · findings ranked by "
-    "dollars a month at stake"
+    f"{formats.count_of(now.report.totals.customers, 'paying customer')} · the cards are "
+    f"{latest:%B %Y} · findings ranked by dollars a month at stake"
 )
 if now.is_sample:
     about.info(
@@ -70,3 +71,6 @@ for number, found in enumerate(result.findings, start=1):
             label=found.page_title,
             icon=":material/arrow_forward:",
         )
+
+for note in result.unset:
+    st.caption(f":material/info: {plain(note)}")

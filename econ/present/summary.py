@@ -9,7 +9,7 @@ computed here from a report, so a page or a document only lays it out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from econ.decisions.recommend import Recommendation
@@ -58,6 +58,33 @@ class ExecutiveSummary:
     kpis: tuple[Kpi, ...]
     verdict: str
     window: str
+    unset: tuple[str, ...] = ()
+
+
+def unset_assumptions(scenario: Scenario, report: Report) -> tuple[str, ...]:
+    """The assumptions left unset that the figures depend on, said so a reader does not take a
+    blank or a flattering number for a measured one: no CAC (LTV:CAC and payback blank, and
+    no finding can say a segment is below 3:1), and no cost burdens (gross margin then counts
+    inference alone)."""
+    notes = []
+    if report.segments["cac_usd"].is_null().all():
+        notes.append(
+            "No CAC is set, so LTV:CAC and payback are blank and no segment can be called "
+            "below 3:1: set it on the Segment LTV page (CAC)."
+        )
+    burdens = (scenario.cogs.ai_infra_usd, scenario.cogs.support_usd, scenario.cogs.cs_usd)
+    if all(_is_zero(burden) for burden in burdens):
+        notes.append(
+            "AI infrastructure, support and customer-success costs are $0 a customer-month, so "
+            "gross margin counts inference alone: set them on the Segment LTV page (Cost "
+            "burdens)."
+        )
+    return tuple(notes)
+
+
+def _is_zero(burden: float | Mapping[str, float]) -> bool:
+    values = burden.values() if isinstance(burden, Mapping) else (burden,)
+    return all(value == 0 for value in values)
 
 
 def window_text(window: Window) -> str:
@@ -85,4 +112,5 @@ def executive_summary(
         kpis=kpis(report.customer_months),
         verdict=verdict(report),
         window=window_text(report.customer_months.window),
+        unset=unset_assumptions(scenario, report),
     )

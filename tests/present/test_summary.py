@@ -15,7 +15,12 @@ import econ
 from econ import formats
 from econ.model.customer_months import Window
 from econ.present.findings import MAX_FINDINGS, PAGE_TITLES, rank
-from econ.present.summary import ExecutiveSummary, executive_summary, window_text
+from econ.present.summary import (
+    ExecutiveSummary,
+    executive_summary,
+    unset_assumptions,
+    window_text,
+)
 from econ.scenario.edits import with_segmentation
 
 UNDEFINED_WORDS = ("none", "nan", "inf")
@@ -145,3 +150,14 @@ def test_any_dataset_and_scenario(data: econ.Dataset, scenario: econ.Scenario) -
     assert all(f.page in PAGE_TITLES for f in summary.findings)
     assert len(summary.kpis) == 5
     assert_readable(summary)
+
+
+def test_unset_assumptions_are_said_not_hidden() -> None:
+    first = econ.load_dataset(FIRST_USAGE, FIRST_REVENUE)
+    bare = econ.analyze_dataset(first, econ.Scenario())
+    notes = unset_assumptions(econ.Scenario(), bare)
+    assert len(notes) == 2
+    assert notes[0].startswith("No CAC is set")
+    assert "gross margin counts inference alone" in notes[1]
+    costed = econ.Scenario(cac_usd=300.0, cogs=econ.Cogs(support_usd={"light": 2.0}))
+    assert unset_assumptions(costed, econ.analyze_dataset(first, costed)) == ()
