@@ -73,4 +73,4 @@ for number, found in enumerate(result.findings, start=1):
         )
 
 for note in result.unset:
-    st.caption(f":material/info: {plain(note)}")
+    st.caption(plain(note))
