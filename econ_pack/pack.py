@@ -170,10 +170,27 @@ def _footer(inputs: PackInputs) -> str:
     """The running footer: dataset id, date and share link on every printed page."""
     return (
         '<footer class="running"><span class="footer-meta">'
-        f"Dataset {text(inputs.dataset_id)} · generated {inputs.generated_on.isoformat()}"
-        "</span> · Share link: "
-        f'<span class="link">{share_link_html(inputs.share_link, short=True)}</span></footer>'
+        f"Dataset {text(inputs.dataset_id)}{text(_footer_name(inputs))} · generated "
+        f"{inputs.generated_on.isoformat()}</span> · "
+        f'<span class="link">{_footer_link(inputs.share_link)}</span></footer>'
     )
+
+
+def _footer_name(inputs: PackInputs) -> str:
+    """The files behind an uploaded dataset, after its id: `` (usage.parquet + revenue.csv)``."""
+    if inputs.dataset_id == "sample":
+        return ""
+    return f" ({inputs.dataset.usage_name} + {inputs.dataset.revenue_name})"
+
+
+def _footer_link(link: str | None) -> str:
+    """The footer's share link: one to click, or, when it is only the query part (the command
+    line knows no server address), where to find it."""
+    if link and link.startswith(("https://", "http://")):
+        return "Share link: " + share_link_html(link, short=True)
+    if link:
+        return "Share link: on the Assumptions page"
+    return share_link_html(link)
 
 
 # --- cover ----------------------------------------------------------------------------------
@@ -188,8 +205,8 @@ def _cover(inputs: PackInputs, draw: Draw) -> str:
         [
             ("Revenue over the window", money(t.revenue_usd, cents=False)),
             ("Inference cost", money(t.inference_usd, cents=False)),
-            ("Gross margin after inference and AI costs", percent(t.gross_margin)),
-            ("Aggregate feature margin", percent(t.inference_margin)),
+            ("Gross margin over the window, after every cost", percent(t.gross_margin)),
+            ("Feature margin, after inference only", percent(t.inference_margin)),
             ("Compute-adjusted LTV:CAC (all customers)", ratio(blended["ltv_cac"])),
             ("Paying customers", formats.count(t.customers)),
         ]
@@ -747,7 +764,9 @@ def _spelled_out(link: str | None) -> str:
     holds the same link to click."""
     if not link:
         return share_link_html(link)
-    return f"<code>{text(link)}</code>"
+    if link.startswith(("https://", "http://")):
+        return f"<code>{text(link)}</code>"
+    return f"<code>{text(link)}</code> (append it to your app's address)"
 
 
 def _appendix(inputs: PackInputs, draw: Draw) -> str:
