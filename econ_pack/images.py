@@ -12,7 +12,7 @@ vl-convert's first call in a process starts its JavaScript engine (about half a 
 from __future__ import annotations
 
 import base64
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import altair as alt
 import vl_convert as vlc
@@ -37,6 +37,25 @@ def svg(chart: alt.TopLevelMixin) -> str:
 def png(chart: alt.TopLevelMixin, scale: float = DEFAULT_SCALE) -> bytes:
     """The chart as PNG bytes, ``scale`` pixels per CSS pixel."""
     return vlc.vegalite_to_png(_spec(chart), scale=scale, allowed_base_urls=_NO_URLS)
+
+
+EXPORT_WIDTH: Final = 960
+"""The plotting width, in CSS pixels, of a chart downloaded as a file: the app draws charts as
+wide as the page, which a file has no notion of."""
+
+
+Drawable = alt.Chart | alt.LayerChart | alt.VConcatChart | alt.HConcatChart | alt.ConcatChart
+"""What the chart builders return."""
+
+
+def at_width(chart: Drawable, width: int = EXPORT_WIDTH) -> Drawable:
+    """A copy of ``chart`` drawn ``width`` wide: a stacked chart (one per plan) sets each of its
+    parts, any other chart itself."""
+    sized = chart.copy(deep=True)
+    if isinstance(sized, alt.VConcatChart):
+        sized.vconcat = [part.properties(width=width) for part in sized.vconcat]
+        return sized
+    return cast(Drawable, sized.properties(width=width))
 
 
 def png_data_uri(image: bytes) -> str:

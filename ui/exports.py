@@ -12,7 +12,6 @@ from functools import partial
 from pathlib import PurePath
 from typing import Any, Final
 
-import altair as alt
 import polars as pl
 import streamlit as st
 
@@ -60,8 +59,7 @@ def table_downloads(
         )
 
 
-Figure = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart | alt.ConcatChart
-"""What the app's chart builders return."""
+Figure = images.Drawable
 
 
 def chart(figure: Figure, *, name: str) -> None:
@@ -70,7 +68,7 @@ def chart(figure: Figure, *, name: str) -> None:
     with st.popover("Download chart", icon=":material/download:"):
         st.download_button(
             "PNG",
-            data=partial(images.png, figure),
+            data=partial(images.png, images.at_width(figure)),
             file_name=file_name(name, "png"),
             mime="image/png",
             on_click="ignore",
@@ -87,4 +85,4 @@ def chart(figure: Figure, *, name: str) -> None:
 
 
 def _svg(figure: Figure) -> bytes:
-    return images.svg(figure).encode("utf-8")
+    return images.svg(images.at_width(figure)).encode("utf-8")

@@ -56,3 +56,23 @@ def test_no_chart_fetches_data() -> None:
         images.svg(remote)
     with pytest.raises(ValueError, match="not allowed"):
         images.png(remote)
+
+
+def test_a_downloaded_chart_is_drawn_wide_whatever_the_page_did() -> None:
+    import polars as pl
+
+    from econ.present import views
+    from econ_pack import charts
+
+    features = pl.DataFrame(
+        {"feature_id": ["a_b", "c_d"], "gross_profit_usd": [10.0, -4.0], "plan": ["P", "Q"]}
+    )
+    one = charts.margin_stack(views.margin_stack(features), views.net_gross_profit(features))
+    width, _ = images.png_size(images.png(images.at_width(one), scale=1))
+    assert width >= images.EXPORT_WIDTH
+    by_plan = charts.margin_stack(
+        views.margin_stack(features, by="plan"), views.net_gross_profit(features, by="plan")
+    )
+    stacked = images.at_width(by_plan)
+    assert stacked.to_dict()["vconcat"][0]["width"] == images.EXPORT_WIDTH
+    assert images.png_size(images.png(stacked, scale=1))[0] >= images.EXPORT_WIDTH
