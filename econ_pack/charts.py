@@ -312,7 +312,15 @@ def _waterfall(stack: pl.DataFrame, group: str | None, title: str | None) -> Lay
         x=alt.X(
             "start_usd:Q",
             scale=scale,
-            axis=alt.Axis(title="Gross profit over the window", format="$~s"),
+            # A few ticks, the end ones kept inside the plot: a narrow part of a stack of
+            # waterfalls otherwise crowds and clips its labels.
+            axis=alt.Axis(
+                title="Gross profit over the window",
+                format="$~s",
+                tickCount=5,
+                labelOverlap=True,
+                labelFlush=True,
+            ),
         ),
         x2=alt.X2("end_usd:Q"),
         color=alt.Color(
