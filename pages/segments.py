@@ -214,6 +214,13 @@ exports.chart(
     name="ltv-by-segment",
 )
 tables.show(segments, spec.SEGMENTS, name="segment-ltv", segment_by=segment_by)
+overlap = facts.counted_twice(segments)
+if overlap:
+    st.caption(
+        f"The segments count {overlap:,} more customers than all customers: a customer who "
+        "moved between segments during the window (a plan change, a new usage tier) counts in "
+        "each segment it was in."
+    )
 blanks = facts.blank_figures(segments, spec.SEGMENTS, segment_by=segment_by)
 if blanks:
     with st.expander("Why some figures are blank"):

@@ -188,6 +188,14 @@ def blank_figures(
     return sentences
 
 
+def counted_twice(segments: pl.DataFrame) -> int:
+    """How many more customers the segment rows count than the blended row: a customer who
+    changed plan (or tier) during the window counts once in each segment it was in."""
+    per_segment = segments.filter(pl.col("segment") != ALL)["customers"].sum()
+    everyone = segments.filter(pl.col("segment") == ALL)["customers"].sum()
+    return max(0, int(per_segment) - int(everyone))
+
+
 # The Feature margins page.
 
 

@@ -246,3 +246,9 @@ def test_blank_figures_are_said_in_words_once_per_cause() -> None:
         "Payback (months): never paid back (Power users)",
     ]
     assert facts.blank_figures(segments.head(0), columns.SEGMENTS) == []
+
+
+def test_customers_who_moved_between_segments_are_counted_in_each() -> None:
+    segments = pl.DataFrame({"segment": ["Starter", "Pro", "all"], "customers": [3, 2, 4]})
+    assert facts.counted_twice(segments) == 1
+    assert facts.counted_twice(segments.with_columns(customers=pl.Series([2, 2, 4]))) == 0
