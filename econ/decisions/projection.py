@@ -232,13 +232,7 @@ def project(
     cost_trends = (
         pl.concat(trends).select(COST_TREND_SCHEMA.names()).sort("pricing", "segment", s.FEATURE_ID)
     )
-    capped = cost_trends.filter(pl.col("capped") & (pl.col("pricing") == "current")).height
-    if capped:
-        notes.append(
-            f"{capped} feature cost trend(s) per customer grew faster than "
-            f"{MAX_MONTHLY_GROWTH:.0%} a month (or fell faster than the same factor inverted) "
-            "and were capped at that rate"
-        )
+    notes += _trend_notes(cost_trends.filter(pl.col("pricing") == "current"))
     return Projection(
         frame=_with_total(rows, segments, cms.window, months),
         customers_today=sum(sum(counts.values()) for counts in tenures.values()),
@@ -248,6 +242,32 @@ def project(
         cost_trends=cost_trends,
         notes=tuple(notes),
     )
+
+
+def _trend_notes(trends: pl.DataFrame) -> list[str]:
+    """What a reader must know about the cost trends: which features' were capped, and when
+    they were fitted on fewer months than :data:`TREND_MONTHS` (a year ahead from a quarter of
+    history is an extrapolation, said so rather than shown as a forecast)."""
+    notes = []
+    capped = trends.filter(pl.col("capped"))
+    if capped.height:
+        features = sorted(set(capped[s.FEATURE_ID].to_list()))
+        named = ", ".join(repr(f) for f in features[:5]) + (
+            " and others" if len(features) > 5 else ""
+        )
+        notes.append(
+            f"The cost per customer of {named} grew faster than {MAX_MONTHLY_GROWTH:.0%} a month "
+            "(or fell faster than the same factor inverted) and is capped at that rate "
+            f"({capped.height} segment and feature trends)"
+        )
+    fitted = trends["months_fitted"].max()
+    if isinstance(fitted, int) and 1 < fitted < TREND_MONTHS:
+        notes.append(
+            f"Cost trends are fitted on {fitted} months, fewer than the {TREND_MONTHS} the "
+            "projection is built for: read a year ahead from so little history as an "
+            "extrapolation, not a forecast"
+        )
+    return notes
 
 
 def _curves(

@@ -9,7 +9,7 @@ from typing import Any
 
 import polars as pl
 import pytest
-from builders import revenue_frame, usage_frame
+from builders import FIRST_REVENUE, FIRST_USAGE, revenue_frame, usage_frame
 from hypothesis import given, settings
 from strategies import datasets, scenarios
 
@@ -296,3 +296,10 @@ class TestIdentities:
         current = projection.frame.filter(pl.col("pricing") == "current").drop("pricing")
         simulated = projection.frame.filter(pl.col("pricing") == "simulated").drop("pricing")
         assert current.equals(simulated)
+
+
+def test_a_short_history_is_called_an_extrapolation_and_capped_features_are_named() -> None:
+    report = econ.analyze_dataset(econ.load_dataset(FIRST_USAGE, FIRST_REVENUE), econ.Scenario())
+    notes = project(report, simulate(report)).notes
+    assert any("fitted on 3 months, fewer than the 6" in note for note in notes)
+    assert any("'deep_research'" in note and "capped" in note for note in notes)
