@@ -31,9 +31,11 @@ def column_config(table: spec.Table) -> dict[str, Any]:
     for column in table:
         number_format = _STREAMLIT_FORMATS.get(column.kind)
         config[column.name] = (
-            st.column_config.TextColumn(column.label, help=column.help)
+            st.column_config.TextColumn(column.on_screen, help=column.help)
             if number_format is None
-            else st.column_config.NumberColumn(column.label, help=column.help, format=number_format)
+            else st.column_config.NumberColumn(
+                column.on_screen, help=column.help, format=number_format
+            )
         )
     return config
 

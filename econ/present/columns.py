@@ -55,12 +55,20 @@ text whose identifiers are shown as words (:mod:`econ.present.labels`)."""
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column of a table: the frame's column ``name``, the ``label`` a reader sees, its
-    ``kind`` (see the module docstring) and an optional ``help`` line."""
+    ``kind`` (see the module docstring), an optional ``help`` line and an optional ``short``
+    header for the app."""
 
     name: str
     label: str
     kind: Kind = "text"
     help: str | None = None
+    short: str | None = None
+
+    @property
+    def on_screen(self) -> str:
+        """The header in the app, where a wide table must fit the page: ``short`` if given
+        (its ``help`` says the rest), else the label."""
+        return self.short or self.label
 
     @property
     def unit(self) -> str | None:
@@ -247,22 +255,41 @@ SEGMENTS: Final[Table] = (
     Column("segment", "Segment", "segment"),
     Column("customers", "Customers", "count"),
     Column("arpa_usd", "ARPA", "money_cents", "Average MRR per active customer-month"),
-    Column("inference_usd", "Inference / customer-month", "money_cents"),
+    Column(
+        "inference_usd",
+        "Inference / customer-month",
+        "money_cents",
+        "Inference cost per active customer-month",
+        short="Inference",
+    ),
     Column(
         "gross_profit_usd",
         "Gross profit / customer-month",
         "money_cents",
         "ARPA − inference − AI infra − support − CS, per customer-month",
+        short="Gross profit",
     ),
     Column("gross_margin", "Margin", "percent"),
     Column("churn", "Churn / month", "percent"),
     Column(
         "ltv_traditional_usd", "Traditional LTV", "money", "(ARPA − hosting − support − CS) ÷ churn"
     ),
-    Column("ltv_compute_adjusted_usd", "Compute-adjusted LTV", "money", "Gross profit ÷ churn"),
+    Column(
+        "ltv_compute_adjusted_usd",
+        "Compute-adjusted LTV",
+        "money",
+        "Gross profit ÷ churn",
+        short="Compute-adj. LTV",
+    ),
     Column("cac_usd", "CAC", "money"),
     Column("ltv_cac", "LTV:CAC", "ratio", "Compute-adjusted LTV ÷ CAC; 3:1 is the usual bar"),
-    Column("payback_months", "Payback (months)", "months", "CAC ÷ monthly gross profit"),
+    Column(
+        "payback_months",
+        "Payback (months)",
+        "months",
+        "CAC ÷ monthly gross profit",
+        short="Payback",
+    ),
 )
 
 FEATURES: Final[Table] = (
@@ -298,12 +325,18 @@ RETENTION: Final[Table] = (
     Column("alpha", "α", "parameter"),
     Column("beta", "β", "parameter"),
     Column("log_likelihood", "Log-likelihood", "number"),
-    Column("first_month_churn", "Churn at first renewal", "percent"),
+    Column("first_month_churn", "Churn at first renewal", "percent", short="1st-renewal churn"),
     Column("discounted_lifetime_months", "Discounted lifetime", "months"),
     Column("ltv_simple_usd", "LTV, simple", "money"),
     Column("ltv_sbg_usd", "LTV, sBG", "money"),
     Column("base_customers", "Paying now", "count"),
-    Column("residual_value_usd", "Residual value of the base", "money"),
+    Column(
+        "residual_value_usd",
+        "Residual value of the base",
+        "money",
+        "The discounted gross profit today's customers are expected to bring",
+        short="Value of the base",
+    ),
 )
 
 PLAN_COMPARISON: Final[Table] = (
@@ -359,13 +392,20 @@ PROJECTION: Final[Table] = (
     Column("segment", "Segment", "segment"),
     Column("customers", "Customers", "number"),
     Column("revenue_current_usd", "Revenue", "money"),
-    Column("revenue_simulated_usd", "Revenue (simulated)", "money"),
-    Column("inference_current_usd", "Inference cost", "money"),
-    Column("inference_simulated_usd", "Inference cost (simulated)", "money"),
+    Column("revenue_simulated_usd", "Revenue (simulated)", "money", short="Revenue (sim.)"),
+    Column("inference_current_usd", "Inference cost", "money", short="Inference"),
+    Column(
+        "inference_simulated_usd", "Inference cost (simulated)", "money", short="Inference (sim.)"
+    ),
     Column("gross_profit_current_usd", "Gross profit", "money"),
-    Column("gross_profit_simulated_usd", "Gross profit (simulated)", "money"),
+    Column(
+        "gross_profit_simulated_usd",
+        "Gross profit (simulated)",
+        "money",
+        short="Gross profit (sim.)",
+    ),
     Column("gross_margin_current", "Margin", "percent"),
-    Column("gross_margin_simulated", "Margin (simulated)", "percent"),
+    Column("gross_margin_simulated", "Margin (simulated)", "percent", short="Margin (sim.)"),
 )
 
 TABLES: Final[dict[str, Table]] = {

@@ -15,7 +15,8 @@ def test_every_column_gets_its_label_and_a_number_format_for_its_kind(name: str)
     assert list(config) == [column.name for column in table]
     for column in table:
         setting = config[column.name]
-        assert setting["label"] == column.label
+        assert setting["label"] == column.on_screen
+        assert setting["label"] == (column.short or column.label)
         if column.kind in {"text", "feature", "category", "status", "segment", "plan"}:
             assert setting["type_config"]["type"] == "text"
         else:
