@@ -81,7 +81,7 @@ fourth.metric(
     delta_color="gray" if round(grown) == 0 else "green" if grown > 0 else "red",
     delta_arrow="off" if round(grown) == 0 else "up" if grown > 0 else "down",
 )
-for note in projection.notes:
+for note in shaped.notes_in_words(projection, scenario.segment_by):
     st.info(plain(note), icon=":material/info:")
 
 st.subheader("Gross profit per month")

@@ -25,7 +25,7 @@ from econ.decisions.projection import (
     sbg_retention,
 )
 from econ.model.report import Report
-from econ.present.labels import segment_label
+from econ.present.labels import feature_label, segment_label
 from econ.scenario.assumptions import ALL
 
 PRICING_LABELS: Final = {"current": "Current pricing", "simulated": "Simulated price book"}
@@ -191,3 +191,20 @@ def headline(projection: Projection) -> Headline:
         customers_today=projection.customers_today,
         customers_last=float(current["customers"][-1]),
     )
+
+
+def notes_in_words(projection: Projection, segment_by: str = s.USAGE_TIER) -> list[str]:
+    """The projection's notes with the features and segments they quote (``'deep_research'``,
+    ``'web'``) named in words, as the rest of the page names them."""
+    trends = projection.cost_trends
+    names = {f"'{feature}'": feature_label(feature) for feature in trends[s.FEATURE_ID].unique()}
+    names |= {
+        f"'{segment}'": segment_label(segment, segment_by) for segment in trends["segment"].unique()
+    }
+    shown = []
+    for note in projection.notes:
+        worded = note
+        for quoted, words in names.items():
+            worded = worded.replace(quoted, words)
+        shown.append(worded)
+    return shown

@@ -7,6 +7,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from builders import FIRST_REVENUE, FIRST_USAGE
 from tiny_report import tiny_report
 
 import econ
@@ -88,3 +89,12 @@ def test_customer_lines_keep_the_largest_segments() -> None:
     lines = shaped.customer_lines(tiny_projection(new_customers_per_month=0.0), most=1)
     # Both segments have one customer today: the first by name stays, with the total.
     assert lines["segment"].unique(maintain_order=True).to_list() == ["sales", "all"]
+
+
+def test_the_notes_name_features_and_segments_in_words() -> None:
+    report = econ.analyze_dataset(econ.load_dataset(FIRST_USAGE, FIRST_REVENUE), econ.Scenario())
+    projected = econ.project(report, econ.simulate(report))
+    assert any("'deep_research'" in note for note in projected.notes)
+    shown = shaped.notes_in_words(projected)
+    assert any("Deep research grew faster" in note for note in shown)
+    assert not any("deep_research" in note for note in shown)
