@@ -13,7 +13,9 @@ from ui import exports
 
 _STREAMLIT_FORMATS: Final[dict[str, str]] = {
     "money": "$%,.0f",
-    "money_cents": "$%,.2f",
+    # Streamlit's own currency format: cents, and a minus before the dollar sign (printf
+    # would write "$-15,994.57").
+    "money_cents": "dollar",
     "price": "$%.4f",
     "percent": "%.1f%%",
     "ratio": "%.1fx",

@@ -26,5 +26,5 @@ def test_every_column_gets_its_label_and_a_number_format_for_its_kind(name: str)
 def test_money_totals_drop_cents_and_unit_amounts_keep_them() -> None:
     config = tables.column_config(spec.SEGMENTS)
     assert config["ltv_compute_adjusted_usd"]["type_config"]["format"] == "$%,.0f"
-    assert config["arpa_usd"]["type_config"]["format"] == "$%,.2f"
+    assert config["arpa_usd"]["type_config"]["format"] == "dollar"
     assert config["gross_margin"]["type_config"]["format"] == "%.1f%%"
