@@ -545,11 +545,12 @@ def _recommendation_frame(
 def _recommendation(rank: int, rec: econ.Recommendation, segment_by: str) -> str:
     before, after = rec.gross_margin_before, rec.gross_margin_after
     figures = (
-        f"Revenue {money(rec.revenue_change_usd, cents=False)} a month, inference cost "
-        f"{money(rec.cost_change_usd, cents=False)}, gross profit "
-        f"{money(rec.gross_profit_change_usd, cents=False)}; company margin "
-        f"{percent(before)} → {percent(after)}; {formats.count(rec.customers_affected)} "
-        f"customers affected ({percent(rec.revenue_share_affected)} of revenue)."
+        f"Revenue {formats.money_change(rec.revenue_change_usd)} a month, inference cost "
+        f"{formats.money_change(rec.cost_change_usd)}, gross profit "
+        f"{formats.money_change(rec.gross_profit_change_usd)}; company margin "
+        f"{percent(before)} → {percent(after)}; "
+        f"{formats.count_of(rec.customers_affected, 'customer')} affected "
+        f"({percent(rec.revenue_share_affected)} of revenue)."
     )
     return (
         '<div class="recommendation">'

@@ -273,7 +273,8 @@ def _allowance(context: Context, loser: _LosingFeature, allowance: int) -> Recom
     return recommendation(
         context,
         kind="allowance",
-        title=f"Include {allowance} {feature} uses a month on {plan}, then {money(overage)} a use",
+        title=f"Include {allowance} {feature} use{'' if allowance == 1 else 's'} a month on "
+        f"{plan}, then {money(overage)} a use",
         revenue_change=revenue_change,
         cost_change=-over_uses * drop * loser.cost_per_use / context.months,
         customers=over[s.CUSTOMER_ID],
