@@ -16,6 +16,7 @@ import polars as pl
 import streamlit as st
 
 from econ.present import columns as spec
+from econ.scenario.link import SAMPLE_DATASET
 from econ_pack import images, workbook
 from ui import session
 
@@ -25,7 +26,7 @@ EXCEL_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def dataset_label() -> str:
     """What a file name calls the dataset: ``sample``, or the usage file's name without its
     extension."""
-    if session.current().is_sample:
+    if session.dataset_id() == SAMPLE_DATASET:
         return "sample"
     return PurePath(session.dataset().usage_name).stem or session.dataset_id()[:12]
 
