@@ -7,6 +7,7 @@ import streamlit as st
 
 from econ import formats
 from econ.present import labels
+from econ.present.summary import margins_text
 from ui import controls, layout, session, summary
 from ui.text import plain
 
@@ -50,6 +51,7 @@ for column, kpi in zip(st.columns(len(result.kpis)), result.kpis, strict=True):
             "and the last 3 months against the 3 before (QoQ, which needs 6 months of data).",
         )
         st.caption(kpi.qoq_text if kpi.qoq is not None else "— QoQ (needs 6 months)")
+st.caption(plain(margins_text(now.report, result.kpis)))
 
 for number, found in enumerate(result.findings, start=1):
     text, link = st.columns([11, 2], vertical_alignment="center")

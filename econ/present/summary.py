@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from econ import formats
 from econ.decisions.recommend import Recommendation
 from econ.inputs.dataset import Dataset
 from econ.model.customer_months import Window
@@ -25,7 +26,7 @@ from econ.present.findings import (
     findings,
     verdict,
 )
-from econ.present.kpis import Kpi, kpis
+from econ.present.kpis import GROSS_MARGIN, Kpi, kpis
 from econ.scenario.assumptions import Scenario
 
 __all__ = [
@@ -85,6 +86,22 @@ def unset_assumptions(scenario: Scenario, report: Report) -> tuple[str, ...]:
 def _is_zero(burden: float | Mapping[str, float]) -> bool:
     values = burden.values() if isinstance(burden, Mapping) else (burden,)
     return all(value == 0 for value in values)
+
+
+def margins_text(report: Report, kpis: Sequence[Kpi]) -> str:
+    """The three gross margins a reader meets, told apart in one line: the last month's after
+    every cost (the card), the window's after every cost (the segment table, the pack's cover)
+    and the features' after inference alone (the Feature margins page)."""
+    window = report.customer_months.window
+    latest = next((kpi.latest for kpi in kpis if kpi.name == GROSS_MARGIN), None)
+    totals = report.totals
+    return (
+        f"Gross margin: {formats.percent(latest)} in {window.last:%b %Y} and "
+        f"{formats.percent(totals.gross_margin)} over {window_text(window)}, after inference, "
+        f"AI infrastructure, support and customer success; "
+        f"{formats.percent(totals.inference_margin)} for the AI features after inference "
+        "alone."
+    )
 
 
 def window_text(window: Window) -> str:

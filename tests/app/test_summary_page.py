@@ -78,6 +78,12 @@ def test_the_kpi_cards(sample: AppTest) -> None:
         assert list(cards[kpi.name].proto.chart_data) == pytest.approx(kpi.chart_values)
     captions = [caption.value for caption in sample.main.caption]
     assert [kpi.qoq_text for kpi in want.kpis] == [c for c in captions if c.endswith("QoQ")]
+    # The card's margin, the window's and the features' are told apart under the cards.
+    plain_captions = [c.replace("\\", "") for c in captions]  # Markdown escapes removed
+    assert any(
+        c.startswith("Gross margin: 74.3% in Oct 2026 and 78.8% over") and "84.3%" in c
+        for c in plain_captions
+    )
 
 
 def test_the_findings_with_their_links(sample: AppTest) -> None:

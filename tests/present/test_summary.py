@@ -18,6 +18,7 @@ from econ.present.findings import MAX_FINDINGS, PAGE_TITLES, rank
 from econ.present.summary import (
     ExecutiveSummary,
     executive_summary,
+    margins_text,
     unset_assumptions,
     window_text,
 )
@@ -161,3 +162,17 @@ def test_unset_assumptions_are_said_not_hidden() -> None:
     assert "gross margin counts inference alone" in notes[1]
     costed = econ.Scenario(cac_usd=300.0, cogs=econ.Cogs(support_usd={"light": 2.0}))
     assert unset_assumptions(costed, econ.analyze_dataset(first, costed)) == ()
+
+
+def test_the_three_gross_margins_are_told_apart() -> None:
+    first = econ.load_dataset(FIRST_USAGE, FIRST_REVENUE)
+    report = econ.analyze_dataset(first, econ.Scenario())
+    cards = executive_summary(first, econ.Scenario(), report, econ.recommend(report)).kpis
+    text = margins_text(report, cards)
+    latest = next(kpi.latest for kpi in cards if kpi.name == "Gross margin")
+    assert text.startswith(f"Gross margin: {formats.percent(latest)} in Mar 2026 and ")
+    assert f"{formats.percent(report.totals.gross_margin)} over Jan 2026 – Mar 2026" in text
+    assert text.endswith(
+        f"{formats.percent(report.totals.inference_margin)} for the AI features after "
+        "inference alone."
+    )
