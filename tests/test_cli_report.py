@@ -9,30 +9,10 @@ from pathlib import Path
 
 import pypdf
 import pytest
-from builders import WriteParquet, revenue_frame, usage_frame
+from builders import FIRST_REVENUE, FIRST_USAGE, WriteParquet
 
 from econ.cli import REPORT_EXTRA, main
 from econ.storage.store import DatasetStore
-
-REVENUE = revenue_frame(
-    [
-        ("acme", "2026-01", 49, "Starter"),
-        ("acme", "2026-02", 49, "Starter"),
-        ("bolt", "2026-01", 199, "Pro"),
-        ("bolt", "2026-02", 199, "Pro"),
-        ("cove", "2026-01", 49, "Starter"),
-    ]
-)
-USAGE = usage_frame(
-    [
-        ("acme", "chat_assistant", "2026-01", 400, 4.0),
-        ("acme", "deep_research", "2026-01", 30, 36.0),
-        ("acme", "deep_research", "2026-02", 40, 48.0),
-        ("bolt", "chat_assistant", "2026-01", 900, 9.0),
-        ("bolt", "deep_research", "2026-02", 25, 30.0),
-        ("cove", "chat_assistant", "2026-01", 100, 1.0),
-    ]
-)
 
 
 def test_html_of_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,7 +32,10 @@ def test_html_of_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
 def test_pdf_of_uploaded_files(
     tmp_path: Path, write_parquet: WriteParquet, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    usage, revenue = write_parquet("usage.parquet", USAGE), write_parquet("rev.parquet", REVENUE)
+    usage, revenue = (
+        write_parquet("usage.parquet", FIRST_USAGE),
+        write_parquet("rev.parquet", FIRST_REVENUE),
+    )
     target = tmp_path / "pack.pdf"
     files = ["--usage", str(usage), "--revenue", str(revenue)]
     assert main(["report", "--format", "pdf", "--output", str(target), *files]) == 0

@@ -22,7 +22,6 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Final, Literal
 
 import polars as pl
@@ -157,22 +156,16 @@ def for_display(
     return _readable(shown, columns, segment_by)
 
 
+LABEL_KINDS: Final = frozenset({"feature", "category", "status", "segment", "plan"})
+"""The text kinds whose identifiers are shown as words."""
+
+
 def _readable(frame: pl.DataFrame, columns: Table, segment_by: str) -> pl.DataFrame:
     """Identifiers as words, in every column whose kind is a label kind."""
-    relabels: dict[str, Callable[[str], str]] = {
-        "feature": labels.feature_label,
-        "category": labels.category_label,
-        "status": labels.status_label,
-        "segment": partial(labels.segment_label, segment_by=segment_by),
-        "plan": labels.words,
-    }
     for column in columns:
-        relabel = relabels.get(column.kind)
-        if relabel is None or frame.schema[column.name] != pl.String or frame.is_empty():
-            continue
-        values = frame.get_column(column.name).unique().drop_nulls().to_list()
-        mapping = {value: relabel(value) for value in values}
-        frame = frame.with_columns(pl.col(column.name).replace_strict(mapping, default=None))
+        if column.kind in LABEL_KINDS:
+            relabel = labels.label_for(column.kind, segment_by)
+            frame = labels.relabelled(frame, column.name, relabel)
     return frame
 
 

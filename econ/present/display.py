@@ -13,7 +13,7 @@ from econ.decisions.recommend import Recommendation
 from econ.formats import NULL_TEXT, count, money, months, per_call, percent, ratio
 from econ.measures import RECOMMENDATIONS_PRINTED
 from econ.model.report import Report
-from econ.present.facts import null_reasons
+from econ.present.facts import null_reasons, reasons_by_cause
 from econ.present.response import response_summary
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
@@ -130,21 +130,9 @@ def retention_text(report: Report) -> str:
     ]
     lines += [
         f"  - {', '.join(figures)}: {why} (segments: {', '.join(names)})"
-        for (why, names), figures in _by_cause(null_reasons(report.retention)).items()
+        for (why, names), figures in reasons_by_cause(null_reasons(report.retention)).items()
     ]
     return "\n".join(lines)
-
-
-def _by_cause(
-    reasons: dict[str, list[str]],
-) -> dict[tuple[str, tuple[str, ...]], list[str]]:
-    """``"figure: why"`` reasons gathered by their cause and segments, so that one missing fit
-    is one line naming every figure it leaves blank."""
-    causes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for reason, names in reasons.items():
-        figure, _, why = reason.partition(": ")
-        causes.setdefault((why or figure, tuple(names)), []).append(figure if why else "")
-    return {cause: [figure for figure in figures if figure] for cause, figures in causes.items()}
 
 
 def recommendations_text(

@@ -164,6 +164,21 @@ FIGURE_NAMES: Final[dict[str, str]] = {
 """Names of the figures a reason may blank that no table shows as a column."""
 
 
+def reasons_by_cause(
+    reasons: dict[str, list[str]],
+) -> dict[tuple[str, tuple[str, ...]], list[str]]:
+    """``"figure: why"`` reasons (from :func:`null_reasons`) gathered by their cause and
+    segments, so one missing fit is one line naming every figure it leaves blank: (why, the
+    segments) → the figures' column names."""
+    causes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+    for reason, where in reasons.items():
+        figure, _, why = reason.partition(": ")
+        causes.setdefault((why or figure, tuple(where)), [])
+        if why:
+            causes[(why, tuple(where))].append(figure)
+    return causes
+
+
 def blank_figures(
     table: pl.DataFrame, columns: Table, *, segment_by: str = s.USAGE_TIER
 ) -> list[str]:
@@ -173,13 +188,10 @@ def blank_figures(
     Reasons read ``"figure: why"`` (see ``null_reasons``); the figures one cause blanks for the
     same segments are named together, each by its column label."""
     names = {column.name: column.label for column in columns} | FIGURE_NAMES
-    causes: dict[tuple[str, tuple[str, ...]], list[str]] = {}
-    for reason, where in null_reasons(table).items():
-        figure, _, why = reason.partition(": ")
-        key = (why or figure, tuple(where))
-        causes.setdefault(key, [])
-        if why:
-            causes[key].append(names.get(figure, labels.words(figure)))
+    causes = {
+        cause: [names.get(figure, labels.words(figure)) for figure in figures]
+        for cause, figures in reasons_by_cause(null_reasons(table)).items()
+    }
     sentences = []
     for (why, named), figures in causes.items():
         segments = ", ".join(labels.segment_label(name, segment_by) for name in named)

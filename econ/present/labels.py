@@ -96,19 +96,32 @@ def segmentation_label(segment_by: str) -> str:
     return SEGMENTATION_LABELS.get(segment_by, words(segment_by))
 
 
-def labelled(frame: pl.DataFrame, column: str, *, segment_by: str = s.USAGE_TIER) -> pl.DataFrame:
-    """``frame`` with ``column``'s identifiers replaced by their labels, chosen by the column's
-    name: features, categories, statuses, or segments of ``segment_by``; any other column's
-    snake_case values read as words."""
-    if column not in frame.columns or frame.is_empty():
-        return frame
-    by_column: dict[str, Callable[[str], str]] = {
+def label_for(kind: str, segment_by: str = s.USAGE_TIER) -> Callable[[str], str]:
+    """How identifiers of ``kind`` read as words: ``feature`` (or the ``feature_id`` column),
+    ``category``, ``status``, ``segment`` (of ``segment_by``); anything else (a plan) by
+    :func:`words`."""
+    by_kind: dict[str, Callable[[str], str]] = {
+        "feature": feature_label,
         s.FEATURE_ID: feature_label,
         "category": category_label,
         "status": status_label,
         "segment": partial(segment_label, segment_by=segment_by),
     }
-    relabel = by_column.get(column, words)
+    return by_kind.get(kind, words)
+
+
+def relabelled(frame: pl.DataFrame, column: str, relabel: Callable[[str], str]) -> pl.DataFrame:
+    """``frame`` with the text ``column``'s values replaced by ``relabel`` of each (nulls stay
+    null); a frame without that text column comes back as it is."""
+    if column not in frame.columns or frame.schema[column] != pl.String or frame.is_empty():
+        return frame
     values = frame.get_column(column).unique().drop_nulls().to_list()
-    mapping = {value: relabel(str(value)) for value in values}
+    mapping = {value: relabel(value) for value in values}
     return frame.with_columns(pl.col(column).replace_strict(mapping, default=None))
+
+
+def labelled(frame: pl.DataFrame, column: str, *, segment_by: str = s.USAGE_TIER) -> pl.DataFrame:
+    """``frame`` with ``column``'s identifiers replaced by their labels, chosen by the column's
+    name: features, categories, statuses, or segments of ``segment_by``; any other column's
+    snake_case values read as words."""
+    return relabelled(frame, column, label_for(column, segment_by))

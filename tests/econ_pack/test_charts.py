@@ -12,45 +12,11 @@ import altair as alt
 import polars as pl
 import pytest
 import vl_convert as vlc
-from builders import revenue_frame, usage_frame
+from builders import FIRST_REVENUE, FIRST_USAGE
 
 import econ
 from econ.present import views
 from econ_pack import charts
-
-FIRST_REVENUE = revenue_frame(
-    [
-        ("acme", "2026-01", 49, "Starter"),
-        ("acme", "2026-02", 49, "Starter"),
-        ("acme", "2026-03", 49, "Starter"),
-        ("bolt", "2026-01", 199, "Pro"),
-        ("bolt", "2026-02", 199, "Pro"),
-        ("bolt", "2026-03", 199, "Pro"),
-        ("cove", "2026-01", 49, "Starter"),
-        ("cove", "2026-02", 49, "Starter"),
-    ],
-    company_size=["small", "small", "small", "mid", "mid", "mid", "small", "small"],
-)
-FIRST_USAGE = usage_frame(
-    [
-        ("acme", "chat_assistant", "2026-01", 400, 4.0),
-        ("acme", "chat_assistant", "2026-02", 420, 4.2),
-        ("acme", "chat_assistant", "2026-03", 450, 4.5),
-        ("acme", "deep_research", "2026-01", 30, 36.0),
-        ("acme", "deep_research", "2026-02", 40, 48.0),
-        ("acme", "deep_research", "2026-03", 55, 66.0),
-        ("bolt", "chat_assistant", "2026-01", 900, 9.0),
-        ("bolt", "chat_assistant", "2026-02", 950, 9.5),
-        ("bolt", "chat_assistant", "2026-03", 1000, 10.0),
-        ("bolt", "deep_research", "2026-01", 20, 24.0),
-        ("bolt", "deep_research", "2026-02", 25, 30.0),
-        ("bolt", "deep_research", "2026-03", 20, 24.0),
-        ("cove", "chat_assistant", "2026-01", 100, 1.0),
-        ("cove", "chat_assistant", "2026-02", 80, 0.8),
-    ]
-)
-"""A first small upload (the rows of the app tests' ``FIRST_USAGE`` / ``FIRST_REVENUE``):
-chat_assistant earns, deep_research loses money; nobody on the core and power tiers leaves."""
 
 
 @pytest.fixture(scope="module")
