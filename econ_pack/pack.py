@@ -718,9 +718,7 @@ def _methods(inputs: PackInputs, draw: Draw) -> str:
         "</tr>"
         for f in methods.FORMULAS
     )
-    bands = methods.category_bands().with_columns(
-        pl.col("category").map_elements(labels.category_label, return_dtype=pl.String)
-    )
+    bands = methods.category_bands()
     return (
         '<section class="page">'
         "<h2>Methods</h2>"
@@ -732,12 +730,7 @@ def _methods(inputs: PackInputs, draw: Draw) -> str:
         + '<table class="data methods"><thead><tr><th>Figure</th><th>Formula</th>'
         f"<th>Computed by</th></tr></thead><tbody>{rows}</tbody></table>"
         + "<h3>Target margin bands by feature category</h3>"
-        + text_table(
-            bands.rename(
-                {"category": "Category", "target band": "Target band", "act below": "Act below"}
-            ),
-            numeric=[False, True, True],
-        )
+        + text_table(bands, numeric=[False, True, True])
         + "</section>"
     )
 

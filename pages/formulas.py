@@ -3,7 +3,7 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import facts
+from econ.present import facts, labels, pricing_view
 from econ.present.methods import FORMULA_BY_KEY, category_bands
 from ui import layout, session
 from ui.text import plain
@@ -117,7 +117,8 @@ worst = report.features.tail(1).row(0, named=True) if report.features.height els
 if worst:
     live(
         f"{scenario.allocation.method} allocation; the lowest feature in the margin stack, "
-        f"{plain(worst['feature_id'])}, earns {money(worst['revenue_usd'], cents=False)} against "
+        f"{plain(labels.feature_label(worst['feature_id']))}, earns "
+        f"{money(worst['revenue_usd'], cents=False)} against "
         f"{money(worst['cost_usd'], cents=False)} of cost: margin {percent(worst['gross_margin'])}."
         f" Aggregate feature margin {percent(totals.inference_margin)}."
     )
@@ -151,8 +152,9 @@ st.markdown(
 recommendations = now.recommendations()
 if recommendations:
     top = recommendations[0]
+    title = pricing_view.in_words(top.title, top, segment_by=scenario.segment_by)
     live(
-        f"the top recommendation, *{plain(top.title)}*, adds "
+        f"the top recommendation, *{plain(title)}*, adds "
         f"{money(top.gross_profit_change_usd)} of gross profit a month."
     )
 

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from econ.present.labels import category_label
 from econ.schema import CATEGORY_BANDS
 
 
@@ -230,8 +231,8 @@ def category_bands() -> pl.DataFrame:
     """The category bands behind a feature's status, as the Methods page lists them."""
     return pl.DataFrame(
         {
-            "category": list(CATEGORY_BANDS),
-            "target band": [f"{b.low:.0%}–{b.high:.0%}" for b in CATEGORY_BANDS.values()],
-            "act below": [f"{b.act_below:.0%}" for b in CATEGORY_BANDS.values()],
+            "Category": [category_label(category) for category in CATEGORY_BANDS],
+            "Target band": [f"{b.low:.0%}–{b.high:.0%}" for b in CATEGORY_BANDS.values()],
+            "Act below": [f"{b.act_below:.0%}" for b in CATEGORY_BANDS.values()],
         }
     )

@@ -72,5 +72,6 @@ def test_the_caption_names_every_function() -> None:
 
 def test_the_bands_table_lists_every_category() -> None:
     bands = category_bands()
-    assert bands["category"].to_list() == list(CATEGORY_BANDS)
-    assert bands.row(0) == ("core", "55%–75%", "40%")
+    assert bands["Category"].to_list() == ["Core", "Value-add", "Premium", "Commodity"]
+    assert len(bands) == len(CATEGORY_BANDS)
+    assert bands.row(0) == ("Core", "55%–75%", "40%")
