@@ -15,6 +15,7 @@ from econ.measures import RECOMMENDATIONS_PRINTED
 from econ.model.report import Report
 from econ.present.facts import null_reasons, reasons_by_cause
 from econ.present.response import response_summary
+from econ.present.summary import unset_assumptions
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
@@ -218,6 +219,9 @@ def report_text(
     ]
     if simulation is not None and not report.scenario.price_book.is_current_pricing:
         lines += ["", "Simulated price book against current pricing", simulation_text(simulation)]
+    unset = unset_assumptions(report.scenario, report)
+    if unset:
+        lines += ["", "Assumptions not set:", *(f"  - {note}" for note in unset)]
     if reading_notes:
         lines += ["", "How the files were read:", *(f"  - {note}" for note in reading_notes)]
     if report.warnings:

@@ -71,14 +71,14 @@ def unset_assumptions(scenario: Scenario, report: Report) -> tuple[str, ...]:
     if report.segments["cac_usd"].is_null().all():
         notes.append(
             "No CAC is set, so LTV:CAC and payback are blank and no segment can be called "
-            "below 3:1: set it on the Segment LTV page (CAC)."
+            "below 3:1: set it on the Segment LTV page (CAC), or cac_usd in a scenario file."
         )
     burdens = (scenario.cogs.ai_infra_usd, scenario.cogs.support_usd, scenario.cogs.cs_usd)
     if all(_is_zero(burden) for burden in burdens):
         notes.append(
             "AI infrastructure, support and customer-success costs are $0 a customer-month, so "
             "gross margin counts inference alone: set them on the Segment LTV page (Cost "
-            "burdens)."
+            "burdens), or cogs in a scenario file."
         )
     return tuple(notes)
 

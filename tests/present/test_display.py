@@ -122,6 +122,11 @@ def test_the_whole_report(report: econ.Report) -> None:
             "Recommendations (monthly impact on the window's history, biggest first)",
             "No recommendations: every feature meets its target on every plan.",
             "",
+            "Assumptions not set:",
+            "  - AI infrastructure, support and customer-success costs are $0 a customer-month, "
+            "so gross margin counts inference alone: set them on the Segment LTV page (Cost "
+            "burdens), or cogs in a scenario file.",
+            "",
             "How the files were read:",
             "  - Read as the econ contract.",
         ]
@@ -225,3 +230,11 @@ class TestSimulation:
 )
 def test_terminal_safe(text: str, safe: str) -> None:
     assert display.terminal_safe(text) == safe
+
+
+def test_the_text_report_says_which_assumptions_are_not_set() -> None:
+    text = display.report_text(tiny_report(econ.Scenario(segment_by="channel")))
+    assert "Assumptions not set:\n  - No CAC is set" in text
+    assert "gross margin counts inference alone" in text
+    costed = econ.Scenario(segment_by="channel", cac_usd=100.0, cogs=econ.Cogs(support_usd=5.0))
+    assert "Assumptions not set" not in display.report_text(tiny_report(costed))
