@@ -153,5 +153,7 @@ def test_hostile_names_stay_text() -> None:
     at.session_state[session.SCENARIO] = scenario_of(at).replace(cac_usd=50_000.0)
     at.switch_page(PAGES["summary"]).run()
     assert_no_markup(at, "summary page")
+    # The scenario survived the run (a scenario the data refuses is reset with a notice).
+    assert scenario_of(at).cac_usd == 50_000.0, [w.value for w in at.warning]
     assert [b for b in at.main.button if b.key.startswith("open:below_benchmark")]
     assert "3:1" in shown(at)
