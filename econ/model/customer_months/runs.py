@@ -74,7 +74,10 @@ def with_usage_tiers(
     # Per-customer figures are sums over runs of rows; per-row ones repeat them.
     starts, months = _runs(frame)
     spend = np.add.reduceat(frame[INFERENCE_USD].to_numpy(), starts)
-    means = spend / months
+    # Rounded to a millionth of a dollar: the sums above add each customer's rows in the
+    # order the engine left them, so two customers with the same usage could differ in the
+    # last bits and fall on either side of a percentile. Equal usage is one tier.
+    means = np.round(spend / months, 6)
     per_customer = pl.Series(MONTHLY_INFERENCE, means)
     low, high = (per_customer.quantile(p / 100, interpolation="linear") for p in percentiles)
     if low is None or high is None:
