@@ -50,6 +50,24 @@ pages = {
             url_path="tiers-pricing",
         ),
         st.Page(
+            "pages/company.py",
+            title="Company by month",
+            icon=":material/calendar_month:",
+            url_path="company-by-month",
+        ),
+        st.Page(
+            "pages/customer.py",
+            title="Customer P&L",
+            icon=":material/person:",
+            url_path="customer-pnl",
+        ),
+        st.Page(
+            "pages/compare_scenarios.py",
+            title="Compare scenarios",
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page(
             "pages/projection.py",
             title="Projection",
             icon=":material/trending_up:",

@@ -34,6 +34,9 @@ TASKS = Path(__file__).resolve().parent / "tasks.py"
 GENERATOR = ROOT / "sample_data" / "generate.py"
 README = ROOT / "README.md"
 START, END = "<!-- benchmark:start -->", "<!-- benchmark:end -->"
+APP_RERUN_BUDGET = 0.150
+"""Seconds an app rerun after a control change may take; comparing five scenarios again may
+take twice that."""
 PANDAS_MOST_CALLS = 50_000_000
 """Above this, the pandas baseline is not run: it reads every row into memory at once."""
 
@@ -258,6 +261,32 @@ def stage_two(ledger: Ledger, count: int, work: Path, results: Results, *, judge
         ],
     ]
     results.raw[f"recompute-{size}"] = {"econ": econ, "pandas": pandas, "check": checked}
+    print(f"[{size}] five scenarios compared, one customer's P&L ...", flush=True)
+    compared = run_task("econ-compare", usage, revenue, cache, count)
+    customer = run_task("econ-customer", usage, revenue, cache, count)
+    budget = 2 * APP_RERUN_BUDGET
+    results.rows += [
+        [
+            "Five scenarios compared: from nothing / again with a new baseline "
+            f"(one scenario's report and simulation: {seconds(compared['one_scenario'])})",
+            size,
+            f"{seconds(compared['cold'])} / {seconds(compared['seconds'])}",
+            "",
+            "",
+            f"≤ {seconds(budget)} again",
+            verdict(compared["seconds"] <= budget, f"p95 {seconds(compared['p95'])}"),
+        ],
+        [
+            "One customer's P&L from the prepared tables, median",
+            size,
+            seconds(customer["seconds"]),
+            "",
+            "",
+            "≤ 300 ms",
+            verdict(customer["seconds"] <= 0.300, f"p95 {seconds(customer['p95'])}"),
+        ],
+    ]
+    results.raw[f"compare-{size}"] = {"compare": compared, "customer": customer}
     results.rows[first_row:] = [judged(row, judge) for row in results.rows[first_row:]]
 
 
@@ -286,14 +315,29 @@ def app(ledger: Ledger, count: int, work: Path, results: Results, *, judge: bool
             seconds(warm["seconds"]),
             "",
             "",
-            "≤ 150 ms",
+            f"≤ {seconds(APP_RERUN_BUDGET)}",
             verdict(
-                max(warm["by_change"].values()) <= 0.150,
+                max(warm["by_change"].values()) <= APP_RERUN_BUDGET,
                 f"slowest change {seconds(max(warm['by_change'].values()))}; "
                 f"p95 {seconds(warm['p95'])}",
             ),
         ],
     ]
+    results.rows.append(
+        [
+            "App, five saved scenarios compared: the link opened / rerun after a new baseline",
+            size,
+            f"{seconds(warm['compare_open'])} / {seconds(warm['compare_rerun'])}",
+            "",
+            "",
+            f"≤ {seconds(2 * APP_RERUN_BUDGET)} rerun",
+            verdict(
+                warm["compare_rerun"] <= 2 * APP_RERUN_BUDGET,
+                f"twice the one-scenario rerun budget; a one-scenario rerun here "
+                f"{seconds(warm['seconds'])}",
+            ),
+        ]
+    )
     results.rows.append(
         [
             "Re-open in the running app: a shared link to an ingested dataset, to its page",

@@ -229,6 +229,69 @@ def econ_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict
     )
 
 
+def five_options(data: Any) -> list[Any]:
+    """Today's pricing and four of its recommendations, each as its own scenario: the five
+    options a pricing review would set side by side."""
+    import econ
+
+    today = econ.sample_scenario()
+    report = econ.analyze_dataset(data, today)
+    patches = [item for item in econ.recommend(report) if item.patch is not None][:4]
+    return [econ.Named("Today", today)] + [
+        econ.Named(item.title, today.replace(price_book=item.patch.apply(today.price_book)))
+        for item in patches
+    ]
+
+
+def econ_compare(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
+    """Five scenarios side by side: computed from nothing (five reports and simulations), and
+    again from the reports and simulations already computed (what the app reruns when the
+    baseline changes); against one scenario's report and simulation."""
+    import econ
+    from econ.decisions.compare import compare, options_of
+
+    data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
+    named = five_options(data)
+    one = [
+        timed(lambda: econ.simulate(econ.analyze_dataset(data, named[0].scenario)))[0]
+        for _ in range(int(count))
+    ]
+    cold = [timed(lambda: econ.compare_scenarios(data, named))[0] for _ in range(3)]
+    options = options_of(data, named)
+    recommendations = econ.recommend(options[0].report)
+    warm = []
+    for index in range(int(count)):
+        order = options[index % 5 :] + options[: index % 5]  # each option the baseline in turn
+        warm.append(timed(lambda order=order: compare(order, recommendations))[0])
+    return {
+        "one_scenario": statistics.median(one),
+        "cold": statistics.median(cold),
+        "seconds": statistics.median(warm),
+        "p95": sorted(warm)[min(len(warm) - 1, round(0.95 * (len(warm) - 1)))],
+    }
+
+
+def econ_customer(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
+    """One customer's P&L from the prepared report and simulation (what the customer view
+    computes when it opens), over ``count`` customers: the largest, then every n-th."""
+    import econ
+    from econ.present.customer import customer_pnl
+
+    data = econ.load_dataset(usage, revenue, cache_dir=cache_dir)
+    report = econ.analyze_dataset(data, econ.sample_scenario())
+    simulation = econ.simulate(report)
+    ids = report.customer_months.frame["customer_id"].unique(maintain_order=True).to_list()
+    step = max(1, len(ids) // int(count))
+    times = [
+        timed(lambda customer=customer: customer_pnl(report, customer, simulation))[0]
+        for customer in ids[::step][: int(count)]
+    ]
+    return {
+        "seconds": statistics.median(times),
+        "p95": sorted(times)[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+    }
+
+
 def pandas_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:
     """The same changes recomputed by the pandas notebook version of the report."""
     import econ
@@ -340,6 +403,7 @@ def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, 
         reruns["price"].append(seconds)
     if app.exception:
         raise RuntimeError(app.exception[0].message)
+    compared = compare_page(app, store, dataset_id, data_dir, count)
     # A shared link opened on a running server: imports done, but nothing of this dataset in
     # the process's caches, so it is read back from the rollup cache. A server scans for
     # custom components once, at start-up; AppTest does it per instance, so the new session
@@ -356,7 +420,41 @@ def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, 
         if again.exception:
             raise RuntimeError(again.exception[0].message)
         reopens.append(seconds)
-    return {"first_load": first, "link_reopen": statistics.median(reopens)} | summary(reruns)
+    return (
+        {"first_load": first, "link_reopen": statistics.median(reopens)}
+        | compared
+        | summary(reruns)
+    )
+
+
+def compare_page(
+    app: Any, store: Any, dataset_id: str, data_dir: str, count: str
+) -> dict[str, Any]:
+    """The Compare page with five saved scenarios: opened from a link (five reports and
+    simulations computed), then rerun after each change of the baseline."""
+    from streamlit.testing.v1 import AppTest
+
+    from econ.scenario.link import encode_link
+    from econ.storage.scenarios import ScenarioStore
+
+    named = five_options(store.load(dataset_id))
+    saved = ScenarioStore(Path(data_dir))
+    ids = tuple(saved.save(dataset_id, item.name, item.scenario).scenario_id for item in named)
+    page = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    if hasattr(page, "_bidi_component_manager"):
+        page._bidi_component_manager = app._bidi_component_manager
+    page.query_params.update(encode_link(dataset_id, named[0].scenario, "compare", compare=ids))
+    opened, _ = timed(page.run)
+    if page.exception:
+        raise RuntimeError(page.exception[0].message)
+    reruns = []
+    for index in range(int(count)):
+        page.selectbox(key="compare:baseline").set_value(ids[(index + 1) % len(ids)])
+        seconds, _ = timed(page.run)
+        reruns.append(seconds)
+    if page.exception:
+        raise RuntimeError(page.exception[0].message)
+    return {"compare_open": opened, "compare_rerun": statistics.median(reruns)}
 
 
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
@@ -371,6 +469,8 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "econ-recompute": econ_recompute,
     "pandas-recompute": pandas_recompute,
     "pandas-check": pandas_check,
+    "econ-compare": econ_compare,
+    "econ-customer": econ_customer,
     "app": app_times,
 }
 

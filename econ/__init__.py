@@ -8,6 +8,7 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 :func:`shaping` of the scenario) and :func:`analyze_customer_months`.
 """
 
+from econ.decisions.compare import Comparison, Named, Option, compare, compare_scenarios
 from econ.decisions.pricing import BillChanges, Simulation, simulate
 from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
 from econ.decisions.recommend import Recommendation, recommend
@@ -18,6 +19,7 @@ from econ.errors import (
     InputError,
     Problem,
     ReportRenderError,
+    SavedScenarioNotFoundError,
     ScenarioError,
     StaleCustomerMonthsError,
     UnknownNameError,
@@ -42,10 +44,12 @@ from econ.model.features import FEATURE_SCHEMA, feature_table
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
 from econ.model.retention.sbg import SbgFit, fit_sbg
 from econ.model.retention.value import RETENTION_SCHEMA
+from econ.model.scenario_fit import FittedScenario, fit_scenario
 from econ.model.segments import SEGMENT_SCHEMA
 from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
 from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.schema import CATEGORY_BANDS, Band
+from econ.storage.scenarios import SavedScenario, ScenarioStore
 
 __all__ = [
     "CATEGORY_BANDS",
@@ -58,16 +62,20 @@ __all__ = [
     "Band",
     "BillChanges",
     "Cogs",
+    "Comparison",
     "CustomerMonths",
     "Dataset",
     "DatasetNotFoundError",
     "EconError",
+    "FittedScenario",
     "ImportSpec",
     "IngestOptions",
     "InputError",
     "Levers",
     "ModelPrice",
+    "Named",
     "Optimize",
+    "Option",
     "Patch",
     "PlanPrice",
     "PriceBook",
@@ -80,9 +88,12 @@ __all__ = [
     "Retention",
     "RevenueLoad",
     "Route",
+    "SavedScenario",
+    "SavedScenarioNotFoundError",
     "SbgFit",
     "Scenario",
     "ScenarioError",
+    "ScenarioStore",
     "Simulation",
     "Source",
     "StaleCustomerMonthsError",
@@ -94,8 +105,11 @@ __all__ = [
     "analyze_customer_months",
     "analyze_dataset",
     "build_customer_months",
+    "compare",
+    "compare_scenarios",
     "feature_table",
     "fit_sbg",
+    "fit_scenario",
     "load_dataset",
     "load_revenue",
     "load_usage",

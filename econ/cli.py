@@ -1,8 +1,11 @@
 """The ``econ`` command line: the same report as the app, as a table or JSON.
 
 ``econ analyze`` reads the two files (any supported export layout), ``econ inspect`` shows how a
-file would be read and which choices it offers, ``econ scenario`` prints the scenario in effect.
-Any bad input or scenario exits with code 2 and a readable message, never a traceback.
+file would be read and which choices it offers, ``econ scenario`` prints the scenario in effect
+and saves, lists, shows, renames and deletes named scenarios (the same files the app keeps next
+to the dataset), ``econ compare`` sets saved scenarios side by side, ``econ customer`` prints one
+customer's P&L, and ``econ report`` writes the board pack. Any bad input or scenario exits with
+code 2 and a readable message, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,9 +17,10 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlencode
 
+from econ.decisions.compare import MAX_OPTIONS, Named, compare_scenarios
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
@@ -35,11 +39,15 @@ from econ.inputs.readers import Limits, Source, default_name, open_table
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
 from econ.model.report import Report, analyze_dataset, records
+from econ.model.scenario_fit import fit_scenario
+from econ.present.compare_view import comparison_text
+from econ.present.customer import customer_pnl, customer_text
 from econ.present.display import report_text, terminal_safe
 from econ.present.views import features_by_plan
 from econ.scenario.assumptions import Scenario
 from econ.scenario.link import SAMPLE_DATASET, encode_link
 from econ.scenario.values import known_keys, mapping, parse_json
+from econ.storage.scenarios import ScenarioStore
 from econ.storage.store import DATA_DIR_ENV, DatasetStore, dataset_id_for, side_hash
 
 EXIT_BAD_INPUT = 2
@@ -50,17 +58,39 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="econ",
         description="Compute-adjusted LTV per segment and gross margin per AI feature.",
+        argument_default=argparse.SUPPRESS,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     analyze = commands.add_parser(
         "analyze", help="segment LTVs, feature margins, recommendations and a price simulation"
     )
     _data_options(analyze)
     analyze.add_argument("--format", choices=("table", "json"), default="table")
-    scenario = commands.add_parser(
-        "scenario", help="print the scenario in effect (defaults filled in from the data) as JSON"
+    _scenario_commands(commands)
+    compared = commands.add_parser(
+        "compare",
+        help="saved scenarios side by side, each against the first (the baseline): revenue, "
+        "gross profit and margin, segment LTVs, plan margins and customers' bills",
     )
-    _data_options(scenario)
+    compared.add_argument(
+        "scenarios",
+        nargs="+",
+        metavar="SCENARIO",
+        help="2 to 5 saved scenario names or ids, or scenario JSON files; the first is the "
+        "baseline",
+    )
+    _data_options(compared, scenario=False)
+    compared.add_argument("--format", choices=("table", "json"), default="table")
+    customer = commands.add_parser(
+        "customer",
+        help="one customer's P&L: monthly revenue against inference by feature, gross profit, "
+        "its LTV and payback, its costliest features against its plan's median",
+    )
+    customer.add_argument("customer_id", metavar="ID", help="the customer's id")
+    _data_options(customer)
+    customer.add_argument("--format", choices=("table", "json"), default="table")
     report = commands.add_parser(
         "report",
         help="the board pack: one self-contained HTML or PDF report of the view (needs the "
@@ -76,14 +106,86 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _data_options(command: argparse.ArgumentParser) -> None:
-    """What ``analyze`` and ``scenario`` read: the files, how to read them, where to write."""
-    _file_options(command)
+class _Parser(argparse.ArgumentParser):
+    """A sub-command's parser. Its options leave unset what the command line does not give
+    (:data:`DEFAULTS` fills them in after parsing), so an option given before ``econ scenario``'s
+    action is not overwritten by the action's own default."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(argument_default=argparse.SUPPRESS, **kwargs)
+
+
+DEFAULTS: Final[dict[str, Any]] = {
+    "usage": None,
+    "revenue": None,
+    "scenario": None,
+    "output": None,
+    "action": None,
+    "name": None,
+    "usage_format": "auto",
+    "revenue_format": "auto",
+    "customer": None,
+    "feature": None,
+    "map": [],
+    "amounts": None,
+    "through": None,
+    "include_prorations": False,
+    "prices": None,
+    "import_spec": None,
+    "drop_invalid": False,
+    "dropped_out": None,
+    "no_cache": False,
+}
+"""What a data option is when the command line does not give it."""
+
+
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    args = _parser().parse_args(argv)
+    for key, value in DEFAULTS.items():
+        if not hasattr(args, key):
+            setattr(args, key, list(value) if isinstance(value, list) else value)
+    return args
+
+
+def _scenario_commands(commands: Any) -> None:
+    """``econ scenario`` and its actions on saved scenarios."""
+    scenario = commands.add_parser(
+        "scenario",
+        help="print the scenario in effect (defaults filled in from the data) as JSON; or save, "
+        "list, show, rename or delete named scenarios of the data",
+    )
+    _data_options(scenario)
+    actions = scenario.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    show = actions.add_parser(
+        "show", help="a saved scenario's JSON (without NAME: the scenario in effect)"
+    )
+    show.add_argument("name", nargs="?", metavar="NAME", help="a saved scenario's name or id")
+    _data_options(show)
+    save = actions.add_parser(
+        "save", help="save the scenario in effect (--scenario, else the defaults) as NAME"
+    )
+    save.add_argument("name", metavar="NAME")
+    _data_options(save)
+    listed = actions.add_parser("list", help="the scenarios saved for the data")
+    _data_options(listed, scenario=False)
+    listed.add_argument("--format", choices=("table", "json"), default="table")
+    rename = actions.add_parser("rename", help="rename a saved scenario (links keep working)")
+    rename.add_argument("name", metavar="NAME")
+    rename.add_argument("new_name", metavar="NEW_NAME")
+    _data_options(rename, scenario=False)
+    delete = actions.add_parser("delete", help="delete a saved scenario")
+    delete.add_argument("name", metavar="NAME")
+    _data_options(delete, scenario=False)
+
+
+def _data_options(command: argparse.ArgumentParser, *, scenario: bool = True) -> None:
+    """What a command reads: the files, how to read them, where to write."""
+    _file_options(command, scenario=scenario)
     _reading_options(command)
     command.add_argument("--output", type=Path, help="write here instead of standard output")
 
 
-def _file_options(command: argparse.ArgumentParser) -> None:
+def _file_options(command: argparse.ArgumentParser, *, scenario: bool = True) -> None:
     """The files to read (the bundled sample when none is given)."""
     files = command.add_argument_group("data (default: the bundled sample)")
     files.add_argument(
@@ -95,14 +197,16 @@ def _file_options(command: argparse.ArgumentParser) -> None:
         "'ledger/*.parquet'",
     )
     files.add_argument(
-        "--revenue", type=Path, help="revenue table: parquet, CSV, JSON or JSON Lines"
-    )
-    files.add_argument(
-        "--scenario",
+        "--revenue",
         type=Path,
-        help="scenario JSON file (default: the sample's own scenario with the sample data, "
-        "else every default)",
+        help="revenue table: parquet, CSV, JSON or JSON Lines",
     )
+    if scenario:
+        files.add_argument(
+            "--scenario",
+            help="a scenario JSON file, or the name or id of a scenario saved for the data "
+            "(default: the sample's own scenario with the sample data, else every default)",
+        )
 
 
 def _reading_options(command: argparse.ArgumentParser) -> None:
@@ -133,8 +237,8 @@ def _reading_options(command: argparse.ArgumentParser) -> None:
 
 def _layout_options(reading: argparse._ArgumentGroup) -> None:
     """Which layout each file is, and how its columns map to the contract's."""
-    reading.add_argument("--usage-format", choices=["auto", *usage_formats()], default="auto")
-    reading.add_argument("--revenue-format", choices=["auto", *revenue_formats()], default="auto")
+    reading.add_argument("--usage-format", choices=["auto", *usage_formats()])
+    reading.add_argument("--revenue-format", choices=["auto", *revenue_formats()])
     reading.add_argument(
         "--customer", help="where usage rows name the customer, e.g. column:user_id"
     )
@@ -145,7 +249,6 @@ def _layout_options(reading: argparse._ArgumentGroup) -> None:
     reading.add_argument(
         "--map",
         action="append",
-        default=[],
         metavar="SIDE.COLUMN=FILE_COLUMN",
         help="map a contract column to a file column, e.g. usage.customer_id=account "
         "(repeatable; on top of a detected layout it replaces what the layout reads)",
@@ -261,9 +364,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
     return data
 
 
-def _scenario(path: Path | None, *, sample_data: bool) -> Scenario:
-    if path is None:
-        return sample_scenario() if sample_data else Scenario()
+def _scenario_file(path: Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -272,6 +373,54 @@ def _scenario(path: Path | None, *, sample_data: bool) -> Scenario:
         return Scenario.from_json(text)
     except ScenarioError as error:
         raise ScenarioError(f"{path}: {error}") from None
+
+
+def _looks_like_file(given: str) -> bool:
+    return given.lower().endswith(".json") or Path(given).exists() or "/" in given
+
+
+def _named(given: str, args: argparse.Namespace, data: Dataset) -> tuple[str, Scenario, str | None]:
+    """A scenario given on the command line: a JSON file, else a scenario saved for the data
+    (fitted to the data as it is now, what was dropped said on standard error). Returns its
+    name, the scenario and its saved id (``None`` for a file)."""
+    if _looks_like_file(given):
+        return Path(given).stem, _scenario_file(Path(given)), None
+    saved = ScenarioStore(DatasetStore().root).find(_dataset_id(args), given)
+    fitted = fit_scenario(saved.scenario, data)
+    for dropped in fitted.dropped:
+        sys.stderr.write(f"econ: warning: {saved.name!r} no longer fits the data: {dropped}\n")
+    for note in fitted.notes:
+        sys.stderr.write(f"econ: note: {saved.name!r}: {note}\n")
+    return saved.name, fitted.scenario, saved.scenario_id
+
+
+def _scenario(args: argparse.Namespace, data: Dataset) -> Scenario:
+    """The scenario in effect: ``--scenario`` (a file or a saved name), else the defaults."""
+    if args.scenario is None:
+        return sample_scenario() if args.usage is None else Scenario()
+    return _named(str(args.scenario), args, data)[1]
+
+
+def _dataset_id(args: argparse.Namespace) -> str:
+    """The dataset id the app gives these files read this way (``sample`` for the sample),
+    under which saved scenarios are kept.
+
+    Raises:
+        ScenarioError: for a folder or a glob (the app stores one upload of named files).
+    """
+    if args.usage is None:
+        return SAMPLE_DATASET
+    paths: list[Path] = [*args.usage, args.revenue]
+    if not all(path.is_file() for path in paths):
+        raise ScenarioError(
+            "saved scenarios belong to one dataset of named files, as the app stores an "
+            "upload: give --usage and --revenue as files, not a folder or a glob"
+        )
+    usage_spec, revenue_spec = _specs(args)
+    usage_hash = side_hash([bytes_hash(path.read_bytes()) for path in args.usage])
+    revenue_hash = bytes_hash(args.revenue.read_bytes())
+    specs = {"usage_spec": usage_spec.to_dict(), "revenue_spec": revenue_spec.to_dict()}
+    return dataset_id_for(usage_hash, revenue_hash, json.dumps(specs, sort_keys=True))
 
 
 def full_report(
@@ -332,20 +481,15 @@ REPORT_EXTRA = "econ report needs the report extra: pip install 'econ[report]'"
 def _share_query(args: argparse.Namespace, scenario: Scenario) -> tuple[str, str | None]:
     """The dataset id and the share link's query part, as the app would make them: for the
     sample, or for files the app's store holds (read the same way); else no link."""
-    if args.usage is None:
-        return SAMPLE_DATASET, "?" + urlencode(encode_link(SAMPLE_DATASET, scenario))
-    paths: list[Path] = [*args.usage, args.revenue]
-    if not all(path.is_file() for path in paths):
-        return "", None  # a folder or a glob: not one upload of the app
-    usage_spec, revenue_spec = _specs(args)
-    usage_hash = side_hash([bytes_hash(path.read_bytes()) for path in args.usage])
-    revenue_hash = bytes_hash(args.revenue.read_bytes())
-    specs = {"usage_spec": usage_spec.to_dict(), "revenue_spec": revenue_spec.to_dict()}
-    dataset_id = dataset_id_for(usage_hash, revenue_hash, json.dumps(specs, sort_keys=True))
     try:
-        DatasetStore().find(dataset_id)
-    except DatasetNotFoundError:
-        return dataset_id, None
+        dataset_id = _dataset_id(args)
+    except ScenarioError:
+        return "", None  # a folder or a glob: not one upload of the app
+    if dataset_id != SAMPLE_DATASET:
+        try:
+            DatasetStore().find(dataset_id)
+        except DatasetNotFoundError:
+            return dataset_id, None
     return dataset_id, "?" + urlencode(encode_link(dataset_id, scenario))
 
 
@@ -390,38 +534,128 @@ def _board_pack(args: argparse.Namespace, data: Dataset, scenario: Scenario, rep
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    try:
-        if args.command == "inspect":
-            sys.stdout.write(terminal_safe(_inspect(args.file, args.side)) + "\n")
-            return 0
-        scenario = _scenario(args.scenario, sample_data=args.usage is None)
+def _saved_action(args: argparse.Namespace) -> str:
+    """``econ scenario list|rename|delete``: what needs the dataset's id, not its data."""
+    store = ScenarioStore(DatasetStore().root)
+    dataset_id = _dataset_id(args)
+    if args.action == "list":
+        saved = store.list(dataset_id)
+        if args.format == "json":
+            return json.dumps(
+                [
+                    {key: value for key, value in item.to_dict().items() if key != "scenario"}
+                    for item in saved
+                ],
+                indent=2,
+            )
+        if not saved:
+            return "no scenario is saved for this data (econ scenario save NAME)"
+        width = max(len(item.name) for item in saved)
+        lines = [f"{'name':<{width}}  saved (UTC)       id"]
+        lines += [
+            f"{item.name:<{width}}  {item.saved_at:%Y-%m-%d %H:%M}  {item.scenario_id}"
+            for item in saved
+        ]
+        return "\n".join(lines)
+    found = store.find(dataset_id, args.name)
+    if args.action == "rename":
+        renamed = store.rename(dataset_id, found.scenario_id, args.new_name)
+        return f"renamed {found.name!r} to {renamed.name!r} (id {renamed.scenario_id})"
+    store.delete(dataset_id, found.scenario_id)
+    return f"deleted {found.name!r} (id {found.scenario_id})"
+
+
+def _scenario_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ scenario [show [NAME]] | save NAME``."""
+    if args.action == "save":
+        scenario = _scenario(args, data)
+        saved = ScenarioStore(DatasetStore().root).save(_dataset_id(args), args.name, scenario)
+        return f"saved {saved.name!r} (id {saved.scenario_id}) for this data"
+    if args.action == "show" and args.name is not None:
+        return _named(args.name, args, data)[1].to_json()
+    return analyze_dataset(data, _scenario(args, data)).scenario.to_json()
+
+
+def _compare_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ compare A B …``: the saved scenarios (or files) side by side."""
+    if not 2 <= len(args.scenarios) <= MAX_OPTIONS:
+        raise ScenarioError(
+            f"econ compare takes 2 to {MAX_OPTIONS} scenarios, the baseline first; got "
+            f"{len(args.scenarios)}"
+        )
+    named = [Named(*_named(given, args, data)) for given in args.scenarios]
+    comparison = compare_scenarios(data, named)
+    for name, notes in comparison.notes.items():
+        for note in notes:
+            sys.stderr.write(f"econ: note: {name!r}: {note}\n")
+    if args.format == "json":
+        return json.dumps(comparison.to_dict(), indent=2, allow_nan=False)
+    features = sorted(data.prepared.cells["feature_id"].unique().to_list())
+    return comparison_text(comparison, segment_by=comparison.segment_by, features=features)
+
+
+def _customer_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ customer ID``: one customer's P&L under the scenario in effect."""
+    report = analyze_dataset(data, _scenario(args, data))
+    book = report.scenario.price_book
+    pnl = customer_pnl(
+        report, args.customer_id, None if book.is_current_pricing else simulate(report)
+    )
+    if args.format == "json":
+        return json.dumps(pnl.to_dict(), indent=2, allow_nan=False)
+    return customer_text(pnl)
+
+
+def _analyze_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ analyze``: the report as tables or JSON."""
+    report = analyze_dataset(data, _scenario(args, data))
+    recommendations = recommend(report)
+    simulation = simulate(report)
+    if args.format == "json":
+        return json.dumps(
+            full_report(report, recommendations, simulation, data), indent=2, allow_nan=False
+        )
+    return report_text(report, recommendations, simulation, data.notes)
+
+
+_COMMANDS: Final = {
+    "analyze": _analyze_command,
+    "scenario": _scenario_command,
+    "compare": _compare_command,
+    "customer": _customer_command,
+}
+
+
+def _run(args: argparse.Namespace) -> int:
+    """Run the command; its text goes to ``--output`` or standard output."""
+    if args.command == "inspect":
+        text = _inspect(args.file, args.side)
+    elif (args.usage is None) != (args.revenue is None):
+        raise ScenarioError(
+            "give both --usage and --revenue, or neither to use the bundled sample data"
+        )
+    elif args.command == "scenario" and args.action in ("list", "rename", "delete"):
+        text = _saved_action(args)
+    elif args.command == "report":
         data = _dataset(args)
-        report = analyze_dataset(data, scenario)
-        if args.command == "report":
-            return _board_pack(args, data, scenario, report)
-        if args.command == "scenario":
-            text = report.scenario.to_json()
-        else:
-            recommendations = recommend(report)
-            simulation = simulate(report)
-            if args.format == "json":
-                text = json.dumps(
-                    full_report(report, recommendations, simulation, data),
-                    indent=2,
-                    allow_nan=False,
-                )
-            else:
-                text = report_text(report, recommendations, simulation, data.notes)
-        if args.output is None:
-            sys.stdout.write(terminal_safe(text) + "\n")
-        else:
-            args.output.write_text(text + "\n", encoding="utf-8")
+        scenario = _scenario(args, data)
+        return _board_pack(args, data, scenario, analyze_dataset(data, scenario))
+    else:
+        text = _COMMANDS[args.command](args, _dataset(args))
+    if getattr(args, "output", None) is None:
+        sys.stdout.write(terminal_safe(text) + "\n")
+    else:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
+    try:
+        return _run(args)
     except EconError as error:
         sys.stderr.write(f"econ: error: {terminal_safe(str(error))}\n")
         return EXIT_BAD_INPUT
     except OSError as error:
         sys.stderr.write(f"econ: error: {error}\n")
         return EXIT_BAD_INPUT
-    return 0

@@ -9,6 +9,8 @@ One base class, :class:`EconError`, so a caller can catch everything the package
     ├── ScenarioError(ValueError)         a scenario value is out of range, malformed, or does
     │                                     not fit the data
     ├── DatasetNotFoundError(LookupError) no stored dataset has that id
+    ├── SavedScenarioNotFoundError(LookupError)
+    │                                     no saved scenario of the dataset has that name or id
     ├── StoreWriteError                   an upload can be neither stored nor read from memory
     ├── UnknownNameError(KeyError)        a report has no segment or feature of that name
     ├── StaleCustomerMonthsError(ValueError)
@@ -93,6 +95,11 @@ class ScenarioError(EconError, ValueError):
 
 class DatasetNotFoundError(EconError, LookupError):
     """No dataset with that id is stored (it was deleted, or the link came from elsewhere)."""
+
+
+class SavedScenarioNotFoundError(EconError, LookupError):
+    """No scenario saved for the dataset has that name or id (it was deleted, renamed away, or
+    saved for other data); the message lists the names that are saved."""
 
 
 class StoreWriteError(EconError):

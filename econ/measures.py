@@ -253,6 +253,32 @@ def feature_status_expr(
     )
 
 
+@overload
+def spiral_gap(cost_growth: float | None, revenue_growth: float | None) -> float | None: ...
+@overload
+def spiral_gap(cost_growth: pl.Expr, revenue_growth: pl.Expr) -> pl.Expr: ...
+def spiral_gap(
+    cost_growth: float | pl.Expr | None, revenue_growth: float | pl.Expr | None
+) -> float | pl.Expr | None:
+    """How much faster a feature's inference cost grew than its allocated revenue over a month,
+    in points: cost growth − revenue growth, each the relative change (this month − last) ÷
+    last month. Article 000's "compute spiral" (usage grows, inference cost explodes before
+    pricing catches up) seen month by month, as article 002's monthly review looks for features
+    whose usage grows faster than pricing captures its cost. A month where the cost grew and
+    the gap is above 0 is a spiral month; a fall in revenue is a negative growth, so any cost
+    growth outgrows it. Undefined when either growth is (no cost, or no revenue, the month
+    before)."""
+    if isinstance(cost_growth, pl.Expr) or isinstance(revenue_growth, pl.Expr):
+        cost, revenue = (
+            x if isinstance(x, pl.Expr) else pl.lit(x, dtype=pl.Float64)
+            for x in (cost_growth, revenue_growth)
+        )
+        return cost - revenue
+    if cost_growth is None or revenue_growth is None:
+        return None
+    return cost_growth - revenue_growth
+
+
 # -- cost from tokens ---------------------------------------------------------------------------
 
 

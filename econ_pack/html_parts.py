@@ -21,7 +21,7 @@ from econ_pack import images
 ChartFormat = Literal["svg", "png"]
 """How charts are embedded: inline SVG (the HTML file) or PNG data URIs (the PDF)."""
 
-TEXT_KINDS: Final = frozenset({"text", "feature", "category", "status", "segment"})
+TEXT_KINDS: Final = frozenset({"text", "feature", "category", "status", "segment", "plan"})
 """Column kinds read as words (left-aligned); every other kind is a number (right-aligned)."""
 
 

@@ -1,7 +1,8 @@
 """The board pack: one self-contained HTML report of the current view (dataset + scenario).
 
 Sections, each a small function of :class:`PackInputs`: the cover with the headline figures,
-the executive summary, segment LTV (table and chart), feature margins (the margin stack, the
+the executive summary, the saved scenarios compared (only when the pack is made from a
+comparison), segment LTV (table and chart), feature margins (the margin stack, the
 feature table, margins plan by plan), the recommendations with their arithmetic, the simulated
 price book (only when the scenario sets one), the methods and every assumption, and the
 scenario itself as an appendix. A footer on every printed page names the dataset, the date the
@@ -46,6 +47,7 @@ from econ_pack.html_parts import (
     text_table,
 )
 from econ_pack.pack_assumptions import assumption_rows
+from econ_pack.pack_comparison import comparison_section
 from econ_pack.summary_charts import sparkline
 
 TITLE: Final = "Unit economics board pack"
@@ -75,6 +77,8 @@ class PackInputs:
         share_link: the link that reopens this view (a full URL, or from the command line the
             query part to append to the app's address); ``None`` when there is none.
         generated_on: the date printed on the pack.
+        comparison: saved scenarios compared (the Compare page's view), shown in a "Scenarios
+            compared" section; ``None`` leaves the section out.
     """
 
     dataset: econ.Dataset
@@ -85,6 +89,7 @@ class PackInputs:
     dataset_id: str
     share_link: str | None
     generated_on: dt.date
+    comparison: econ.Comparison | None = None
 
     @property
     def segment_by(self) -> str:
@@ -99,9 +104,11 @@ def pack_inputs(
     share_link: str | None,
     generated_on: dt.date,
     report: econ.Report | None = None,
+    comparison: econ.Comparison | None = None,
 ) -> PackInputs:
     """Analyze ``dataset`` under ``scenario`` (unless ``report`` is given) and gather the
-    pack's inputs; the simulation only when the price book changes anything."""
+    pack's inputs; the simulation only when the price book changes anything; ``comparison``
+    adds the "Scenarios compared" section."""
     report = report if report is not None else econ.analyze_dataset(dataset, scenario)
     book = report.scenario.price_book
     return PackInputs(
@@ -113,6 +120,7 @@ def pack_inputs(
         dataset_id=dataset_id,
         share_link=share_link,
         generated_on=generated_on,
+        comparison=comparison,
     )
 
 
@@ -678,6 +686,21 @@ def _simulation(inputs: PackInputs, draw: Draw) -> str:
     )
 
 
+# --- scenarios compared ---------------------------------------------------------------------
+
+
+def _comparison(inputs: PackInputs, draw: Draw) -> str:
+    """The saved scenarios compared (:mod:`econ_pack.pack_comparison`), when there are."""
+    if inputs.comparison is None:
+        return ""
+    return comparison_section(
+        inputs.comparison,
+        draw,
+        segment_by=inputs.comparison.segment_by,
+        features=inputs.report.features["feature_id"].to_list(),
+    )
+
+
 # --- methods and assumptions ----------------------------------------------------------------
 
 FORMULA_TITLES: Final = {
@@ -780,6 +803,7 @@ Section = Callable[[PackInputs, Draw], str]
 
 SECTIONS: Final[tuple[Section, ...]] = (
     _cover,
+    _comparison,
     _segments,
     _features,
     _recommendations,

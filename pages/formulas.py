@@ -3,7 +3,7 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import facts, labels, pricing_view
+from econ.present import company, facts, labels, pricing_view
 from econ.present.methods import FORMULA_BY_KEY, category_bands
 from ui import layout, session
 from ui.text import plain
@@ -255,7 +255,57 @@ st.markdown(
 )
 formula("finding_rank")
 
-st.subheader("14. Undefined values")
+st.subheader("14. The company month by month, and the compute spiral")
+company_now = company.company_months(report)
+st.markdown(
+    "A customer is new in its first active month of the window, returning when it comes back "
+    "after a month or more without one, and churned in the first month it is not active after "
+    "one that was; the window's first month has no month before it, so its flows are blank."
+)
+formula("customer_flows")
+latest = company_now.months.row(-1, named=True) if company_now.months.height else None
+if latest is not None and latest["new_customers"] is not None:
+    live(
+        f"{latest['month']:%Y-%m}: {formats.count(latest['customers'])} customers, "
+        f"{formats.count(latest['new_customers'])} new, "
+        f"{formats.count(latest['returning_customers'])} returning, "
+        f"{formats.count(latest['churned_customers'])} churned."
+    )
+st.markdown(
+    "The compute spiral (reference article 000): usage grows, inference cost grows faster than "
+    "the revenue the feature earns, and pricing has not caught up. A feature's month is called "
+    "out when its cost rose and grew faster than its allocated revenue."
+)
+formula("compute_spiral")
+live(
+    f"{formats.count(company_now.spiral.height)} feature-months in the spiral over "
+    f"{company_now.window_text}."
+)
+
+st.subheader("15. One customer's P&L")
+st.markdown(
+    "The customer's own active months with the same definitions as every segment: gross profit "
+    "is revenue − inference − AI infra, support and CS; its LTV is its mean monthly gross profit "
+    "÷ the churn of its latest segment (the simple LTV: one customer has no cohort to fit a "
+    "retention curve to), its payback that segment's CAC ÷ its monthly gross profit. Each "
+    "feature's cost per active month is set against the median customer of its latest plan, "
+    "counting $0 for those who never used the feature."
+)
+
+st.subheader("16. Comparing saved scenarios")
+st.markdown(
+    "Two to five saved scenarios, the first the baseline, each fitted to the data and given the "
+    "baseline's window and segmentation, then simulated on the same history. Every figure is "
+    "shown beside its difference from the baseline (dollars, or points for a margin); each "
+    "customer's bill over the window is set against its bill under the baseline."
+)
+formula("scenario_comparison")
+live(
+    f"bills above the churn-risk threshold are those rising by more than "
+    f"{percent(scenario.price_book.churn_risk_increase, digits=0)} (this scenario's threshold)."
+)
+
+st.subheader("17. Undefined values")
 st.markdown(
     "A figure that cannot be computed is left blank, never shown as infinity: churn from a "
     "single month, LTV when churn is 0 (an unbounded lifetime), LTV:CAC without a CAC, payback "

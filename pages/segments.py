@@ -8,7 +8,7 @@ from econ.present import facts, labels, retention, views
 from econ.present.facts import BLENDED
 from econ.schema import USAGE_TIER
 from econ_pack import charts, retention_charts
-from ui import controls, exports, layout, session, tables
+from ui import controls, drill, exports, layout, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -256,6 +256,7 @@ st.markdown("**Biggest loss-makers**")
 loss_makers = views.loss_makers(customers, segment_by=segment_by)
 if loss_makers.height:
     tables.show(loss_makers, spec.LOSS_MAKERS, name="loss-makers", segment_by=segment_by)
+    drill.customer_picker(loss_makers["customer_id"].to_list(), key="drill_loss_makers")
 else:
     st.markdown("No customer loses money.")
 

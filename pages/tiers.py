@@ -12,7 +12,7 @@ from econ.formats import money, percent
 from econ.present import columns as spec
 from econ.present import facts, labels, pricing_view, response, views
 from econ_pack import charts, pricing_charts
-from ui import controls, exports, layout, session, tables
+from ui import controls, drill, exports, layout, session, tables
 from ui.text import plain
 
 LAST_CHANGE = "tiers_last_change"
@@ -271,6 +271,11 @@ def bills() -> None:
             name="largest-bill-increases",
             segment_by=segment_by,
         )
+    drill.customer_picker(
+        simulation.customers["customer_id"].to_list(),
+        key="drill_bills",
+        label="Open a customer's P&L (the largest bill increases first)",
+    )
 
 
 def customer_response() -> None:

@@ -126,6 +126,7 @@ UI_MAY_IMPORT = (
     "econ.schema",
     "econ.present",
     "econ.storage.store",
+    "econ.storage.scenarios",
     "econ.scenario.link",
     "econ.scenario.edits",
     "econ.scenario.assumptions",

@@ -53,13 +53,16 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         "Re-open an ingested dataset",
         "Scenario recompute, median",
         "Scenario recompute, p95",
+        "Five scenarios compared",
+        "One customer's P&L from the prepared tables",
         "App first load",
         "App rerun after a control change",
+        "App, five saved scenarios compared",
         "Re-open in the running app",
         "Ingest + rollup of 2 parquet files",
     ):
         assert measure in text, measure
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 11  # the header and ten measures
+    assert len(rows) == 14  # the header and thirteen measures
     assert all(line.count("|") == 8 for line in rows)
     assert (tmp_path / "work" / "results.json").exists()

@@ -24,6 +24,7 @@ from locations import ROOT
 from markup import EVIL_HOST, HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset
 
 import econ
+from econ.present import views
 from econ.scenario.link import decode_link, encode_link
 from ui.text import WORD_JOINER
 
@@ -44,6 +45,9 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1400, "height": 2600}
 SUMMARY_TITLE = "Summary"
 WAIT_MS = 60_000
+STARTER_59 = econ.Scenario(
+    price_book=econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59.0)})
+)
 
 if not CHROMIUM.exists():
     pytest.skip(
@@ -61,9 +65,15 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of the app the browser tests drive (datasets, saved scenarios)."""
+    return tmp_path_factory.mktemp("econ-data")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory, app_data_dir: Path) -> Iterator[str]:
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("econ-data")
+    data_dir = app_data_dir
     log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
     env = {**os.environ, "ECON_DATA_DIR": str(data_dir)}
     server = subprocess.Popen(
@@ -205,6 +215,9 @@ def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser
         ("segment-ltv", "Compute-adjusted LTV by segment"),
         ("feature-margins", "Gross margin per AI feature"),
         ("tiers-pricing", "Tiers & pricing"),
+        ("company-by-month", "Company by month"),
+        ("customer-pnl", "Customer P&L"),
+        ("compare", "Compare scenarios"),
         ("projection-12-months", "Projection"),
         ("methods", "Methods"),
     ],
@@ -218,7 +231,7 @@ def test_every_page_in_the_browser(app_url: str, browser: object, path: str, tit
     assert page.locator("h1").first.inner_text().strip() == title
     assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid='stException']").count() == 0
-    if path not in {"summary", "data", "methods"}:
+    if path not in {"summary", "data", "methods", "customer-pnl", "compare"}:  # nothing chosen
         assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
     page.screenshot(path=str(SCREENSHOTS / f"{path}.png"), full_page=True)
     context.close()
@@ -397,10 +410,20 @@ def test_the_summary_opens_first_and_the_board_pack_downloads(
     context.close()
 
 
-FIRST_PAGES = ["summary", "segment-ltv", "feature-margins", "tiers-pricing", "projection-12-months"]
+FIRST_PAGES = [
+    "summary",
+    "segment-ltv",
+    "feature-margins",
+    "tiers-pricing",
+    "company-by-month",
+    "customer-pnl&customer=acme",
+    "projection-12-months",
+]
 
 
-def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_path: Path) -> None:
+def test_a_first_small_upload_in_the_browser(
+    app_url: str, app_data_dir: Path, browser: object, tmp_path: Path
+) -> None:
     """3 customers, 2 features, 3 months, uploaded as a new user would: every page renders its
     charts, and each is saved as a picture."""
     from builders import FIRST_REVENUE, FIRST_USAGE
@@ -429,7 +452,8 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
         assert page.get_by_text("bundled sample").count() == 0, path
         if path != "summary":
             assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
-        page.screenshot(path=str(SCREENSHOTS / f"first-upload-{path}.png"), full_page=True)
+        shot = path.split("&")[0]
+        page.screenshot(path=str(SCREENSHOTS / f"first-upload-{shot}.png"), full_page=True)
     # The segment table as a spreadsheet, named for what it holds, the upload and the day.
     page.goto(link.replace("page=data", "page=segment-ltv"))
     settled(page)
@@ -444,4 +468,84 @@ def test_a_first_small_upload_in_the_browser(app_url: str, browser: object, tmp_
     with zipfile.ZipFile(saved) as book:
         strings = book.read("xl/sharedStrings.xml").decode()
     assert ">Compute-adjusted LTV ($)<" in strings and ">All customers<" in strings
+    # Two options saved for this upload, compared.
+    dataset_id = dict(parse_qsl(urlsplit(link).query))["data"]
+    store = econ.ScenarioStore(app_data_dir)
+    ids = [
+        store.save(dataset_id, name, scenario).scenario_id
+        for name, scenario in (("Today", econ.Scenario()), ("Starter at $59", STARTER_59))
+    ]
+    page.goto(link.replace("page=data", f"page=compare&compare={'.'.join(ids)}"))
+    settled(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.get_by_text("Starter at $59").count() >= 1
+    assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "first-upload-compare.png"), full_page=True)
     context.close()
+
+
+ON_CUSTOMER_PNL = (
+    "() => [...document.querySelectorAll('h1')].some(h => h.innerText.includes('Customer P&L'))"
+)
+
+
+def test_a_comparison_link_in_a_fresh_browser_and_a_drill_to_a_pnl(
+    app_url: str, app_data_dir: Path, browser: object
+) -> None:
+    """Three options saved, compared on one screen, the comparison's link sent to someone who
+    opens it in a browser of their own, and a loss-maker drilled into its P&L."""
+    today = econ.sample_scenario()
+    options = [
+        ("Today", today),
+        ("Starter at $59", today.replace(price_book=STARTER_59.price_book)),
+        (
+            "Fair use on Pro",
+            today.replace(
+                price_book=econ.PriceBook(plans={"Pro": econ.PlanPrice(fair_use_usd=40.0)})
+            ),
+        ),
+    ]
+    store = econ.ScenarioStore(app_data_dir)
+    ids = [store.save("sample", name, scenario).scenario_id for name, scenario in options]
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{app_url}/?v=1&data=sample&page=compare&compare={'.'.join(ids)}")
+    settled(page)
+    assert page.locator("h1").first.inner_text().strip() == "Compare scenarios"
+    assert page.locator("[data-testid='stException']").count() == 0
+    winner = page.get_by_text("Fair use on Pro makes the most gross profit").first
+    winner.wait_for(timeout=WAIT_MS)
+    assert page.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 1
+    page.screenshot(path=str(SCREENSHOTS / "compare.png"), full_page=True)
+    link = share_link(page)
+    assert dict(parse_qsl(urlsplit(link).query))["compare"] == ".".join(ids)
+    context.close()
+
+    fresh = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    other = fresh.new_page()
+    other.goto(link)
+    settled(other)
+    assert other.locator("[data-testid='stException']").count() == 0
+    assert other.get_by_text("Fair use on Pro makes the most gross profit").count() >= 1
+    other.screenshot(path=str(SCREENSHOTS / "compare-from-link.png"), full_page=True)
+    # the customers most affected open their P&L
+    other.get_by_role("button", name="Open P&L").first.click()
+    other.wait_for_function(ON_CUSTOMER_PNL, timeout=WAIT_MS)
+    settled(other)
+    assert other.locator("[data-testid='stException']").count() == 0
+    assert "customer=" in share_link(other)
+    other.screenshot(path=str(SCREENSHOTS / "customer-from-compare.png"), full_page=True)
+    # and a loss-maker on Segment LTV opens its own
+    other.goto(f"{app_url}/?page=segment-ltv")
+    settled(other)
+    other.get_by_role("button", name="Open P&L").first.click()
+    other.wait_for_function(ON_CUSTOMER_PNL, timeout=WAIT_MS)
+    settled(other)
+    chosen = dict(parse_qsl(urlsplit(share_link(other)).query))["customer"]
+    losers = econ.analyze_dataset(econ.load_dataset(*econ.sample_paths()), today)
+    profit = views.customer_profits(losers.customer_months)
+    assert chosen in profit.filter(profit["gross_profit_usd"] < 0)["customer_id"].to_list()
+    assert other.locator("[data-testid='stVegaLiteChart'], .vega-embed").count() >= 2
+    other.screenshot(path=str(SCREENSHOTS / "customer-from-loss-maker.png"), full_page=True)
+    fresh.close()

@@ -15,6 +15,7 @@ from econ.errors import (
     InputError,
     Problem,
     ReportRenderError,
+    SavedScenarioNotFoundError,
     ScenarioError,
     StaleCustomerMonthsError,
     StoreWriteError,
@@ -38,6 +39,7 @@ def test_the_module_defines_the_errors_it_documents() -> None:
         UnknownNameError,
         StaleCustomerMonthsError,
         ReportRenderError,
+        SavedScenarioNotFoundError,
     }
     assert errors.__doc__ is not None
     for error in [EconError, *ERRORS]:

@@ -22,9 +22,10 @@ Nothing in between: not ``econ.scenario``, ``econ.inputs``, ``econ.model``,
 ``econ.present``). ``tests/ui/test_page_imports.py`` checks every page against this list.
 
 ``ui`` itself is the app's adapter to the package: besides everything a page may import, it
-uses the few modules that hold the app's state outside a report: the dataset store
-(:mod:`econ.storage.store`), share links and control edits (:mod:`econ.scenario.link`,
-:mod:`econ.scenario.edits`, :mod:`econ.scenario.assumptions`), and reading an upload before it
-becomes a dataset (:mod:`econ.inputs.readers`, :mod:`econ.inputs.cache`,
-:mod:`econ.inputs.imports`). ``tests/test_architecture.py`` checks that list.
+uses the few modules that hold the app's state outside a report: the dataset store and the
+saved scenarios (:mod:`econ.storage.store`, :mod:`econ.storage.scenarios`), share links and
+control edits (:mod:`econ.scenario.link`, :mod:`econ.scenario.edits`,
+:mod:`econ.scenario.assumptions`), and reading an upload before it becomes a dataset
+(:mod:`econ.inputs.readers`, :mod:`econ.inputs.cache`, :mod:`econ.inputs.imports`).
+``tests/test_architecture.py`` checks that list.
 """

@@ -4,6 +4,9 @@ and scenario) as HTML and PDF, then offers both files.
 Rendering takes a few seconds (every chart is drawn, the PDF typeset), so it happens when asked
 for, under a spinner, and is kept per dataset, scenario and day: asking again is instant, and a
 changed assumption shows the button again rather than a stale pack.
+
+On the Compare scenarios page the pack adds a "Scenarios compared" section: the saved
+scenarios compared there (their ids are part of the key, so another choice makes another pack).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from streamlit.navigation.page import StreamlitPage
 
 import econ
 from econ_pack import pack, pdf
-from ui import exports, session
+from ui import exports, saved, session
 from ui.text import plain
 
 PREPARED: Final = "board_pack_prepared"
@@ -24,12 +27,17 @@ PREPARED: Final = "board_pack_prepared"
 
 Format = Literal["html", "pdf"]
 
+COMPARE_PAGE: Final = "compare"
+"""The url path of the Compare scenarios page, whose pack includes the comparison."""
+
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def cached_board_pack(key: tuple[str, str, str, str, str], fmt: Format) -> bytes:
+def cached_board_pack(key: tuple[str, str, str, str, str, str], fmt: Format) -> bytes:
     """The board pack's file, from the report the app already holds for this scenario;
-    ``key`` is (dataset id, data folder, scenario JSON, share link, ISO day)."""
-    dataset_id, data_dir, scenario_json, share_link, day = key
+    ``key`` is (dataset id, data folder, scenario JSON, share link, ISO day, the compared
+    saved scenarios' ids joined by dots, empty for none)."""
+    dataset_id, data_dir, scenario_json, share_link, day, compared = key
+    comparison = saved.comparison(compared.split("."))[0] if compared else None
     inputs = pack.pack_inputs(
         session.cached_dataset(dataset_id, data_dir),
         econ.Scenario.from_json(scenario_json),
@@ -37,6 +45,7 @@ def cached_board_pack(key: tuple[str, str, str, str, str], fmt: Format) -> bytes
         share_link=share_link,
         generated_on=dt.date.fromisoformat(day),
         report=session.cached_report(dataset_id, data_dir, scenario_json),
+        comparison=comparison,
     )
     return pdf.board_pack(inputs, fmt)
 
@@ -49,12 +58,14 @@ def board_pack(page: StreamlitPage) -> None:
         session.current().scenario.to_json(indent=None),
         session.share_url(page),
         dt.date.today().isoformat(),
+        ".".join(session.compared()) if page.url_path == COMPARE_PAGE else "",
     )
     st.markdown("**Board pack**")
     if st.session_state.get(PREPARED) != key:
+        compared = "the scenarios compared, " if key[-1] else ""
         st.caption(
-            "This view as one report to send: summary, segment LTV, margins, recommendations, "
-            "methods and every assumption."
+            f"This view as one report to send: summary, {compared}segment LTV, margins, "
+            "recommendations, methods and every assumption."
         )
         if not st.button("Prepare HTML and PDF", key="board_pack_prepare", icon=":material/print:"):
             return

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from econ.scenario.link import SAMPLE_DATASET
-from ui import board, exports, session
+from ui import board, exports, saved, session
 from ui.text import plain
 
 T = TypeVar("T")
@@ -53,6 +53,7 @@ def sidebar(page: StreamlitPage) -> None:
             key="reset_scenario",
         )
         scenario_file()
+        saved.sidebar_section()
         board.board_pack(page)
 
 

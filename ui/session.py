@@ -41,6 +41,11 @@ NOTICES = "notices"
 STARTED = "started"
 LAST_UPLOAD = "last_upload"
 REQUESTED_PAGE = "requested_page"
+CUSTOMER = "customer"
+"""The customer whose P&L the customer view shows (``None``: none chosen yet)."""
+COMPARED = "compared"
+"""The saved scenarios the Compare page shows, the baseline first (their ids)."""
+CUSTOMER_PAGE = "pages/customer.py"
 SCENARIO_FILES = "scenario_files"
 """How many scenario files were opened: part of the scenario uploader's key, so a file opened
 is let go of (and the same file can be opened again after an edit)."""
@@ -176,6 +181,8 @@ def start() -> None:
     st.session_state[SCENARIO] = scenario
     st.session_state[NOTICES] = notices
     st.session_state[REQUESTED_PAGE] = link.page
+    st.session_state[CUSTOMER] = link.customer
+    st.session_state[COMPARED] = link.compare if dataset_id == link.dataset_id else ()
     st.session_state[STARTED] = True  # last: a start that failed part-way is tried again
 
 
@@ -202,6 +209,32 @@ def scenario() -> econ.Scenario:
 
 def set_scenario(new: econ.Scenario) -> None:
     st.session_state[SCENARIO] = new
+
+
+def customer_id() -> str | None:
+    """The customer the customer view shows (from a link or a table), if any."""
+    chosen = st.session_state.get(CUSTOMER)
+    return chosen if isinstance(chosen, str) else None
+
+
+def set_customer(customer: str | None) -> None:
+    st.session_state[CUSTOMER] = customer
+
+
+def open_customer(customer: str) -> None:
+    """Show one customer's P&L: the customer view, with this customer chosen."""
+    set_customer(customer)
+    st.switch_page(CUSTOMER_PAGE)
+
+
+def compared() -> tuple[str, ...]:
+    """The saved scenarios the Compare page shows (ids, the baseline first)."""
+    ids = st.session_state.get(COMPARED, ())
+    return tuple(ids) if isinstance(ids, tuple | list) else ()
+
+
+def set_compared(ids: tuple[str, ...]) -> None:
+    st.session_state[COMPARED] = tuple(ids)
 
 
 def reset_scenario() -> None:
@@ -278,7 +311,7 @@ def current() -> Current:
 
 def sync_url() -> None:
     """Write the dataset and scenario into the URL, so the address bar reproduces the view."""
-    params = encode_link(dataset_id(), scenario())
+    params = encode_link(dataset_id(), scenario(), customer=customer_id(), compare=compared())
     if {key: st.query_params.get(key) for key in st.query_params} != params:
         st.query_params.from_dict(params)
 
@@ -293,7 +326,15 @@ def share_url(page: StreamlitPage) -> str:
     suffix = f"/{page.url_path}"
     if page.url_path and base.endswith(suffix):
         base = base[: -len(suffix)]
-    query = urlencode(encode_link(dataset_id(), scenario(), page.url_path or None))
+    query = urlencode(
+        encode_link(
+            dataset_id(),
+            scenario(),
+            page.url_path or None,
+            customer=customer_id(),
+            compare=compared(),
+        )
+    )
     return f"{base}/?{query}"
 
 
@@ -353,6 +394,8 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
         if new_id != dataset_id():
             st.session_state[DATASET_ID] = new_id
             reset_scenario()
+            set_customer(None)
+            set_compared(())
     st.session_state[LAST_UPLOAD] = result
     return result
 
@@ -389,6 +432,8 @@ def use_sample() -> None:
     st.session_state[DATASET_ID] = SAMPLE_DATASET
     st.session_state[LAST_UPLOAD] = None
     reset_scenario()
+    set_customer(None)
+    set_compared(())
 
 
 def take_notices() -> list[str]:

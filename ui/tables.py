@@ -23,6 +23,10 @@ _STREAMLIT_FORMATS: Final[dict[str, str]] = {
     "count": "%,d",
     "number": "%,.1f",
     "parameter": "%.3f",
+    # Changes against a baseline carry their sign ("$+13,846", "+1.0 pp", "+0.3x").
+    "money_change": "$%+,.0f",
+    "points": "%+.1f pp",
+    "ratio_change": "%+.1fx",
 }
 """One printf format per column kind (percentages arrive as percent from ``for_display``)."""
 

@@ -13,7 +13,9 @@ LTV, CAC), ``money_cents`` keeps cents (an amount per customer-month or per bill
 keeps four significant digits (a cost per call), ``percent`` is a fraction shown to one decimal,
 ``ratio`` is "3.0x", ``months`` one decimal, ``count`` whole with thousands separators,
 ``number`` one decimal (an expected, fractional count), ``parameter`` three (a fitted
-model's parameter), ``text`` as written.
+model's parameter), ``text`` as written. A change against a baseline carries its sign:
+``money_change`` ("+$12,652", "no change"), ``points`` (a margin's change, a fraction shown in
+percentage points: "+1.2 pp"), ``ratio_change`` ("+0.3x").
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ Kind = Literal[
     "count",
     "number",
     "parameter",
+    "money_change",
+    "points",
+    "ratio_change",
 ]
 """How a column is read; ``feature``, ``category``, ``status``, ``segment`` and ``plan`` are
 text whose identifiers are shown as words (:mod:`econ.present.labels`)."""
@@ -92,6 +97,9 @@ _UNITS: Final[dict[Kind, str]] = {
     "percent": "%",
     "ratio": "x",
     "months": "months",
+    "money_change": "$",
+    "points": "pp",
+    "ratio_change": "x",
 }
 
 _EXPORT_DIGITS: Final[dict[Kind, int]] = {
@@ -103,6 +111,9 @@ _EXPORT_DIGITS: Final[dict[Kind, int]] = {
     "months": 1,
     "number": 1,
     "parameter": 4,
+    "money_change": 2,
+    "points": 1,
+    "ratio_change": 2,
 }
 """Decimals kept in a spreadsheet: cents for money (a reader re-adds the rows), six for a
 cost per call, and what each other kind is read to."""
@@ -138,6 +149,9 @@ _TEXT: Final[dict[Kind, Callable[[float | None], str]]] = {
     "count": _count,
     "number": _number,
     "parameter": _parameter,
+    "money_change": formats.money_change,
+    "points": formats.points,
+    "ratio_change": formats.ratio_change,
 }
 
 
@@ -145,12 +159,16 @@ def _present(frame: pl.DataFrame, table: Table) -> Table:
     return tuple(column for column in table if column.name in frame.columns)
 
 
+PERCENT_KINDS: Final = frozenset({"percent", "points"})
+"""Kinds held as fractions and shown as percent (a margin) or percentage points (its change)."""
+
+
 def for_display(
     frame: pl.DataFrame, table: Table, *, segment_by: str = s.USAGE_TIER
 ) -> pl.DataFrame:
     """The table's columns of ``frame``, in the table's order, with percentages as percent
-    (``0.843`` → ``84.3``: the app writes them ``84.3%``), undefined numbers as null and
-    identifiers as words (segments read as segments of ``segment_by``)."""
+    (``0.843`` → ``84.3``: the app writes them ``84.3%``), months as ``2026-03``, undefined
+    numbers as null and identifiers as words (segments read as segments of ``segment_by``)."""
     columns = _present(frame, table)
     shown = frame.select(_displayed(column, frame.schema[column.name]) for column in columns)
     return _readable(shown, columns, segment_by)
@@ -170,10 +188,12 @@ def _readable(frame: pl.DataFrame, columns: Table, segment_by: str) -> pl.DataFr
 
 
 def _displayed(column: Column, dtype: pl.DataType) -> pl.Expr:
+    if dtype == pl.Date():  # every date of a table is a month (its 1st): shown as 2026-03
+        return pl.col(column.name).dt.strftime("%Y-%m").alias(column.name)
     if not dtype.is_float():
         return pl.col(column.name)
     value = pl.col(column.name).cast(pl.Float64)
-    scaled = value * 100 if column.kind == "percent" else value
+    scaled = value * 100 if column.kind in PERCENT_KINDS else value
     return pl.when(scaled.is_finite()).then(scaled).otherwise(None).alias(column.name)
 
 
@@ -401,6 +421,329 @@ PROJECTION: Final[Table] = (
     Column("gross_margin_simulated", "Margin (simulated)", "percent", short="Margin (sim.)"),
 )
 
+CUSTOMER_MONTHS: Final[Table] = (
+    Column("month", "Month"),
+    Column("plan", "Plan", "plan"),
+    Column("segment", "Segment", "segment"),
+    Column("calls", "Calls", "count"),
+    Column("revenue_usd", "Revenue (MRR)", "money_cents"),
+    Column("inference_usd", "Inference cost", "money_cents", short="Inference"),
+    Column(
+        "burdens_usd",
+        "AI infra + support + CS",
+        "money_cents",
+        "The cost burdens of the customer-month besides inference",
+        short="Other costs",
+    ),
+    Column(
+        "gross_profit_usd",
+        "Gross profit",
+        "money_cents",
+        "Revenue − inference − AI infra − support − CS",
+    ),
+    Column("gross_margin", "Margin", "percent"),
+    Column(
+        "simulated_bill_usd",
+        "Simulated bill",
+        "money_cents",
+        "What the scenario's price book would have billed this month",
+    ),
+)
+
+CUSTOMER_HISTORY: Final[Table] = (
+    Column("from_month", "From"),
+    Column("to_month", "To"),
+    Column("months", "Months", "count"),
+    Column("plan", "Plan", "plan"),
+    Column("segment", "Segment", "segment"),
+)
+
+CUSTOMER_FEATURES: Final[Table] = (
+    Column("feature_id", "Feature", "feature"),
+    Column("calls", "Calls", "count"),
+    Column("cost_usd", "Inference cost", "money_cents", "Over the window"),
+    Column(
+        "cost_per_month_usd",
+        "Cost / active month",
+        "money_cents",
+        "Inference cost ÷ the customer's active months",
+        short="Cost / month",
+    ),
+    Column(
+        "plan_median_usd",
+        "Plan median / month",
+        "money_cents",
+        "The median customer of its latest plan: cost per month on the plan ($0 if unused)",
+        short="Plan median",
+    ),
+    Column(
+        "ratio_to_median",
+        "× plan median",
+        "ratio",
+        "Cost / active month ÷ the plan's median; blank when the median is $0",
+    ),
+    Column("inference_share", "Share of its inference", "percent", short="Share"),
+)
+
+COMPANY_MONTHS: Final[Table] = (
+    Column("month", "Month"),
+    Column("revenue_usd", "Revenue", "money"),
+    Column("inference_usd", "Inference cost", "money", short="Inference"),
+    Column("inference_share", "Inference share", "percent", "Inference cost ÷ revenue"),
+    Column(
+        "gross_profit_usd",
+        "Gross profit",
+        "money",
+        "Revenue − inference − AI infra − support − CS",
+    ),
+    Column("gross_margin", "Gross margin", "percent", short="Margin"),
+    Column("customers", "Customers", "count", "Paying customers active in the month"),
+    Column(
+        "new_customers",
+        "New customers",
+        "count",
+        "First active month in the window; blank in the window's first month",
+        short="New",
+    ),
+    Column(
+        "returning_customers",
+        "Returning customers",
+        "count",
+        "Back after a pause: active now, not the month before, but earlier in the window",
+        short="Returning",
+    ),
+    Column(
+        "churned_customers",
+        "Churned customers",
+        "count",
+        "Active the month before and not this month",
+        short="Churned",
+    ),
+)
+
+COMPANY_SPIRAL: Final[Table] = (
+    Column("month", "Month"),
+    Column("feature_id", "Feature", "feature"),
+    Column("cost_growth", "Cost growth", "percent", "Inference cost against the month before"),
+    Column(
+        "revenue_growth",
+        "Revenue growth",
+        "percent",
+        "Revenue allocated to the feature against the month before",
+    ),
+    Column(
+        "growth_gap",
+        "Cost growth − revenue growth",
+        "percent",
+        "In percentage points: how much faster cost grew than revenue",
+        short="Gap",
+    ),
+    Column("cost_usd", "Inference cost", "money", short="Cost"),
+    Column("revenue_usd", "Revenue", "money"),
+)
+
+_VS: Final = "against the baseline"
+
+COMPARE_TOTALS: Final[Table] = (
+    Column("scenario", "Scenario"),
+    Column(
+        "role",
+        "Role",
+        help="The baseline every other option is measured against, and "
+        "the option with the most gross profit once the customers expected to leave go",
+    ),
+    Column("revenue_usd", "Revenue / month", "money", short="Revenue"),
+    Column("revenue_change_usd", "Revenue change", "money_change", _VS, short="Δ revenue"),
+    Column("inference_usd", "Inference / month", "money", short="Inference"),
+    Column("inference_change_usd", "Inference change", "money_change", _VS, short="Δ inference"),
+    Column(
+        "gross_profit_usd",
+        "Gross profit / month",
+        "money",
+        "Revenue − inference − AI infra − support − CS, per month of the window",
+        short="Gross profit",
+    ),
+    Column(
+        "gross_profit_change_usd",
+        "Gross profit change",
+        "money_change",
+        _VS,
+        short="Δ gross profit",
+    ),
+    Column("gross_margin", "Gross margin", "percent", short="Margin"),
+    Column(
+        "gross_margin_change",
+        "Margin change",
+        "points",
+        f"In percentage points, {_VS}",
+        short="Δ margin",
+    ),
+    Column(
+        "customers_expected_lost",
+        "Expected to leave",
+        "number",
+        "Customers expected to leave at their new bill (the option's customer response)",
+    ),
+    Column(
+        "gross_profit_after_response_usd",
+        "Gross profit after response / month",
+        "money",
+        "Gross profit a month less what the customers expected to leave bring",
+        short="GP after response",
+    ),
+    Column(
+        "gross_profit_after_response_change_usd",
+        "Gross profit after response, change",
+        "money_change",
+        _VS,
+        short="Δ GP after response",
+    ),
+)
+
+COMPARE_MONTHLY: Final[Table] = (
+    Column("month", "Month"),
+    Column("scenario", "Scenario"),
+    Column("revenue_usd", "Revenue", "money"),
+    Column("inference_usd", "Inference cost", "money", short="Inference"),
+    Column("gross_profit_usd", "Gross profit", "money"),
+    Column("gross_margin", "Gross margin", "percent", short="Margin"),
+    Column(
+        "gross_profit_change_usd",
+        "Gross profit change",
+        "money_change",
+        f"{_VS}, the same month",
+        short="Δ gross profit",
+    ),
+)
+
+COMPARE_SEGMENTS: Final[Table] = (
+    Column("segment", "Segment", "segment"),
+    Column("scenario", "Scenario"),
+    Column("customers", "Customers", "count"),
+    Column("gross_margin", "Gross margin", "percent", short="Margin"),
+    Column(
+        "gross_margin_change",
+        "Margin change",
+        "points",
+        f"In percentage points, {_VS}",
+        short="Δ margin",
+    ),
+    Column(
+        "ltv_simple_usd",
+        "LTV, simple",
+        "money",
+        "Compute-adjusted: monthly gross profit ÷ monthly churn",
+    ),
+    Column("ltv_simple_change_usd", "LTV, simple: change", "money_change", _VS, short="Δ"),
+    Column("ltv_cac_simple", "LTV:CAC, simple", "ratio"),
+    Column(
+        "ltv_cac_simple_change",
+        "LTV:CAC, simple: change",
+        "ratio_change",
+        _VS,
+        short="Δ LTV:CAC",
+    ),
+    Column(
+        "ltv_sbg_usd",
+        "LTV, sBG",
+        "money",
+        "Monthly gross profit × the discounted expected lifetime of the segment's fitted "
+        "shifted-beta-geometric retention curve; blank without a fit",
+    ),
+    Column("ltv_sbg_change_usd", "LTV, sBG: change", "money_change", _VS, short="Δ sBG"),
+    Column("ltv_cac_sbg", "LTV:CAC, sBG", "ratio"),
+    Column(
+        "ltv_cac_sbg_change",
+        "LTV:CAC, sBG: change",
+        "ratio_change",
+        _VS,
+        short="Δ LTV:CAC sBG",
+    ),
+    Column("cac_usd", "CAC", "money"),
+    Column(
+        "ltv_method",
+        "LTV method in use",
+        help="The method the option's scenario reads LTV with (its other pages and LTV:CAC)",
+        short="Method in use",
+    ),
+)
+
+COMPARE_PLANS: Final[Table] = (
+    Column("plan", "Plan", "plan"),
+    Column("scenario", "Scenario"),
+    Column("revenue_usd", "Revenue / month", "money", short="Revenue"),
+    Column("revenue_change_usd", "Revenue change", "money_change", _VS, short="Δ revenue"),
+    Column("gross_profit_usd", "Gross profit / month", "money", short="Gross profit"),
+    Column(
+        "gross_profit_change_usd",
+        "Gross profit change",
+        "money_change",
+        _VS,
+        short="Δ gross profit",
+    ),
+    Column("gross_margin", "Gross margin", "percent", short="Margin"),
+    Column(
+        "gross_margin_change",
+        "Margin change",
+        "points",
+        f"In percentage points, {_VS}",
+        short="Δ margin",
+    ),
+)
+
+COMPARE_BILLS: Final[Table] = (
+    Column("scenario", "Scenario"),
+    Column("customers", "Customers", "count"),
+    Column("paying_more", "Paying more", "count"),
+    Column("paying_less", "Paying less", "count"),
+    Column(
+        "at_risk",
+        "Churn risk",
+        "count",
+        "Customers whose bill rises by more than the option's churn-risk threshold",
+    ),
+    Column(
+        "at_risk_threshold",
+        "Risk above",
+        "percent",
+        "The option's churn-risk threshold: a rise above it puts a customer at risk",
+    ),
+    Column(
+        "change_p10",
+        "Change p10",
+        "percent",
+        "The 10th percentile of the change of each customer's bill over the window against "
+        "the baseline's, as a share of it",
+        short="p10",
+    ),
+    Column("change_p50", "Change p50", "percent", "The median change", short="p50"),
+    Column("change_p90", "Change p90", "percent", "The 90th percentile", short="p90"),
+    Column(
+        "change_max",
+        "Largest change",
+        "percent",
+        "The largest rise (or smallest fall)",
+        short="Max",
+    ),
+    Column(
+        "change_usd",
+        "Bills change / month",
+        "money_change",
+        f"Every customer's bill, summed, {_VS}, per month",
+        short="Δ bills / month",
+    ),
+)
+
+COMPARE_AFFECTED: Final[Table] = (
+    Column("customer_id", "Customer"),
+    Column("segment", "Segment", "segment"),
+    Column("plan", "Plan", "plan"),
+    Column("bill_baseline_usd", "Bill, baseline (window)", "money_cents", short="Baseline bill"),
+    Column("bill_usd", "Bill, this option (window)", "money_cents", short="Bill"),
+    Column("change_usd", "Change", "money_change"),
+    Column("change_share", "Change %", "percent"),
+)
+
 TABLES: Final[dict[str, Table]] = {
     "segments": SEGMENTS,
     "features": FEATURES,
@@ -411,5 +754,16 @@ TABLES: Final[dict[str, Table]] = {
     "segment_comparison": SEGMENT_COMPARISON,
     "bills": BILLS,
     "projection": PROJECTION,
+    "company_months": COMPANY_MONTHS,
+    "company_spiral": COMPANY_SPIRAL,
+    "customer_months": CUSTOMER_MONTHS,
+    "customer_history": CUSTOMER_HISTORY,
+    "customer_features": CUSTOMER_FEATURES,
+    "compare_totals": COMPARE_TOTALS,
+    "compare_monthly": COMPARE_MONTHLY,
+    "compare_segments": COMPARE_SEGMENTS,
+    "compare_plans": COMPARE_PLANS,
+    "compare_bills": COMPARE_BILLS,
+    "compare_affected": COMPARE_AFFECTED,
 }
 """Every table by name (the tests check each against the frame that fills it)."""

@@ -174,11 +174,14 @@ def window_months(window: Window) -> pl.Series:
     return pl.date_range(window.first, window.last, interval="1mo", eager=True).alias(s.MONTH)
 
 
-def _ratios(frame: pl.DataFrame) -> pl.DataFrame:
-    """Gross margin and inference share of each row of sums, by their one definitions."""
+def with_ratios(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` (rows of ``revenue_usd``, ``inference_usd`` and ``burdens_usd`` sums) with the
+    gross profit, gross margin and inference share of each row, by their one definitions (a
+    month's, or a quarter's from its sums)."""
     revenue, inference = pl.col("revenue_usd"), pl.col("inference_usd")
     profit = m.gross_profit(revenue, inference, pl.col("burdens_usd"))
     return frame.with_columns(
+        profit.alias("gross_profit_usd"),
         m.gross_margin(profit, revenue).alias("gross_margin"),
         m.inference_share(inference, revenue).alias("inference_share"),
     )
@@ -191,25 +194,40 @@ _COLUMNS: Final[tuple[tuple[str, str, KpiKind, bool], ...]] = (
     (INFERENCE_SHARE, "inference_share", "percent", False),
     (CUSTOMERS, "customers", "count", True),
 )
-"""Each card: its name, the column of :func:`_ratios`' frame it reads, its kind, and whether a
+"""Each card: its name, the column of :func:`with_ratios`' frame it reads, its kind, and whether a
 rise is good news."""
 
 
 def kpis_of(monthly: pl.DataFrame) -> tuple[Kpi, ...]:
     """The five KPI cards from :data:`MONTHLY_SCHEMA` rows (sorted here by month)."""
-    frame = _ratios(monthly.sort(s.MONTH))
-    quarters = _quarters(monthly.sort(s.MONTH))
+    ordered = monthly.sort(s.MONTH)
+    frame, quarters = with_ratios(ordered), with_ratios(quarter_sums(ordered))
     return tuple(
-        Kpi(
-            name=name,
-            kind=kind,
-            series=frame.select(s.MONTH, pl.col(column).cast(pl.Float64).alias("value")),
-            latest=_at(frame, column, -1),
-            mom=change(_at(frame, column, -2), _at(frame, column, -1), kind),
-            qoq=change(_at(quarters, column, 0), _at(quarters, column, 1), kind),
-            rising_is_good=good,
-        )
+        kpi_of(frame, quarters, name, column, kind, rising_is_good=good)
         for name, column, kind, good in _COLUMNS
+    )
+
+
+def kpi_of(
+    frame: pl.DataFrame,
+    quarters: pl.DataFrame,
+    name: str,
+    column: str,
+    kind: KpiKind,
+    *,
+    rising_is_good: bool = True,
+) -> Kpi:
+    """One card from ``frame``'s ``column`` (one row per month, sorted by month): its series,
+    its last value, its change against the month before, and the change of ``quarters``'
+    ``column`` (:func:`quarter_sums`, a ratio recomputed from the sums) from row 0 to row 1."""
+    return Kpi(
+        name=name,
+        kind=kind,
+        series=frame.select(s.MONTH, pl.col(column).cast(pl.Float64).alias("value")),
+        latest=_at(frame, column, -1),
+        mom=change(_at(frame, column, -2), _at(frame, column, -1), kind),
+        qoq=change(_at(quarters, column, 0), _at(quarters, column, 1), kind),
+        rising_is_good=rising_is_good,
     )
 
 
@@ -218,19 +236,21 @@ def kpis(cms: CustomerMonths) -> tuple[Kpi, ...]:
     return kpis_of(monthly_totals(cms))
 
 
-def _quarters(monthly: pl.DataFrame) -> pl.DataFrame:
-    """The sums of the three months before the last three (row 0) and of the last three (row
-    1), with their ratios; no rows with fewer than six months."""
+def quarter_sums(monthly: pl.DataFrame) -> pl.DataFrame:
+    """Every column of ``monthly`` (one row per month, sorted by month) but the month, summed
+    over the three months before the last three (row 0) and over the last three (row 1); no
+    rows with fewer than six months. A quarter with an undefined month (a null) has an
+    undefined sum."""
+    sums = [name for name in monthly.columns if name != s.MONTH]
     if monthly.height < 2 * QUARTER:
-        return _ratios(monthly.clear())
+        return monthly.select(sums).clear()
     last_six = monthly.tail(2 * QUARTER).with_row_index("_row")
-    sums = (
+    return (
         last_six.group_by((pl.col("_row") // QUARTER).alias("_quarter"))
-        .agg(pl.exclude(s.MONTH, "_row").sum())
+        .agg(pl.when(pl.col(name).null_count() == 0).then(pl.col(name).sum()) for name in sums)
         .sort("_quarter")
-        .drop("_quarter")
+        .select(sums)
     )
-    return _ratios(sums)
 
 
 def _at(frame: pl.DataFrame, column: str, index: int) -> float | None:

@@ -209,6 +209,19 @@ FORMULAS: Final = (
         ("econ.present.kpis.change", "econ.present.kpis.kpis_of"),
     ),
     Formula(
+        "customer_flows",
+        r"\text{customers}_t = \text{customers}_{t-1} + \text{new}_t + \text{returning}_t"
+        r" - \text{churned}_t",
+        ("econ.present.company.customer_flows",),
+    ),
+    Formula(
+        "compute_spiral",
+        r"g = \frac{x_t - x_{t-1}}{x_{t-1}} \qquad \text{gap}_{f,t} = g^\text{cost}_{f,t}"
+        r" - g^\text{revenue}_{f,t} \qquad \text{spiral when }\text{cost}_{f,t} >"
+        r" \text{cost}_{f,t-1}\text{ and }\text{gap}_{f,t} > 0",
+        (_m("spiral_gap"), "econ.present.company.feature_costs"),
+    ),
+    Formula(
         "finding_rank",
         r"\text{at stake}_{<3:1} = \frac{3\,\text{CAC} - \text{LTV}}{L}"
         r" \times \frac{\text{customer-months}}{\text{months}} \qquad "
@@ -220,6 +233,14 @@ FORMULAS: Final = (
         r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
         r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}",
         ("econ.decisions.pricing.simulated_customer_months", _m("fair_use_charge")),
+    ),
+    Formula(
+        "scenario_comparison",
+        r"\Delta x_k = x_k - x_\text{baseline} \qquad "
+        r"c_i = \frac{\text{bill}_{i,k} - \text{bill}_{i,\text{baseline}}}"
+        r"{\text{bill}_{i,\text{baseline}}} \qquad "
+        r"\text{at risk}_k = \text{customers with } c_i > \text{threshold}_k",
+        ("econ.decisions.compare.compare", "econ.decisions.compare.compare_scenarios"),
     ),
 )
 """Every formula of the Methods page, in its order."""

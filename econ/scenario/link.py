@@ -2,7 +2,9 @@
 
 A link carries ``v`` (the link format version), ``data`` (a dataset id), ``s`` (the scenario's
 JSON, without the keys that hold their defaults, zlib-compressed and base64url-encoded) and,
-optionally, ``page`` (the page to open, so links can point at the app's root URL). Fields
+optionally, ``page`` (the page to open, so links can point at the app's root URL), ``customer``
+(the customer whose P&L the customer view shows) and ``compare`` (the saved scenarios a
+comparison shows, the baseline first, as their ids joined by ``.``). Fields
 added to the scenario later take their defaults when an old link is opened; a link from a
 newer format is refused with a message rather than misread.
 """
@@ -27,11 +29,18 @@ VERSION_PARAM: Final = "v"
 DATASET_PARAM: Final = "data"
 SCENARIO_PARAM: Final = "s"
 PAGE_PARAM: Final = "page"
+CUSTOMER_PARAM: Final = "customer"
+COMPARE_PARAM: Final = "compare"
+MAX_COMPARED: Final = 5
+"""The most saved scenarios a comparison shows (the baseline included)."""
+MAX_CUSTOMER_ID: Final = 200
+"""The longest customer id a link may carry (ids are free text from the revenue table)."""
 
 SAMPLE_DATASET: Final = "sample"
 _DATASET_ID: Final = re.compile(r"sample|[0-9a-f]{32}")
 _PAGE: Final = re.compile(r"[a-z0-9-]{1,40}")
 _VERSION: Final = re.compile(r"[0-9]{1,6}")
+_SAVED_ID: Final = re.compile(r"[0-9a-f]{32}")
 """Each parameter's whole text must match (``fullmatch``: no trailing newline, ASCII only)."""
 _MAX_SCENARIO_BYTES: Final = 256 * 1024
 """Decompressed scenarios larger than this are refused (a link cannot hold a zip bomb)."""
@@ -45,6 +54,8 @@ class DecodedLink:
     scenario: Scenario | None
     problems: tuple[str, ...]
     page: str | None = None
+    customer: str | None = None
+    compare: tuple[str, ...] = ()
 
 
 def encode_scenario(scenario: Scenario) -> str:
@@ -77,8 +88,16 @@ def decode_scenario(token: str) -> Scenario:
     return Scenario.from_dict(data)
 
 
-def encode_link(dataset_id: str, scenario: Scenario, page: str | None = None) -> dict[str, str]:
-    """Query parameters that reproduce this dataset and scenario (and page, if given)."""
+def encode_link(
+    dataset_id: str,
+    scenario: Scenario,
+    page: str | None = None,
+    *,
+    customer: str | None = None,
+    compare: tuple[str, ...] = (),
+) -> dict[str, str]:
+    """Query parameters that reproduce this dataset and scenario (and page, customer and
+    comparison, if given)."""
     params = {
         VERSION_PARAM: str(LINK_VERSION),
         DATASET_PARAM: dataset_id,
@@ -86,6 +105,10 @@ def encode_link(dataset_id: str, scenario: Scenario, page: str | None = None) ->
     }
     if page:
         params[PAGE_PARAM] = page
+    if customer is not None:
+        params[CUSTOMER_PARAM] = customer
+    if compare:
+        params[COMPARE_PARAM] = ".".join(compare)
     return params
 
 
@@ -114,6 +137,13 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
         problems.append("This link's page is malformed; opening the first page instead.")
         page = None
 
+    customer = params.get(CUSTOMER_PARAM)
+    if customer is not None and not 0 < len(customer) <= MAX_CUSTOMER_ID:
+        problems.append("This link's customer id is empty or too long; no customer is opened.")
+        customer = None
+
+    compare = _compared(params.get(COMPARE_PARAM), problems)
+
     scenario: Scenario | None = None
     token = params.get(SCENARIO_PARAM)
     if token:
@@ -121,4 +151,18 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
             scenario = decode_scenario(token)
         except ScenarioError as error:
             problems.append(f"This link's scenario could not be used ({error}); showing defaults.")
-    return DecodedLink(dataset_id, scenario, tuple(problems), page)
+    return DecodedLink(dataset_id, scenario, tuple(problems), page, customer, compare)
+
+
+def _compared(text: str | None, problems: list[str]) -> tuple[str, ...]:
+    """The saved-scenario ids of a ``compare`` parameter (each once, in order)."""
+    if text is None:
+        return ()
+    ids = tuple(dict.fromkeys(text.split(".")))
+    if not all(_SAVED_ID.fullmatch(item) for item in ids) or len(ids) > MAX_COMPARED:
+        problems.append(
+            f"This link's comparison is malformed (up to {MAX_COMPARED} saved-scenario ids "
+            "joined by dots); no comparison is opened."
+        )
+        return ()
+    return ids

@@ -6,6 +6,8 @@ Layout under the data directory::
     datasets/<dataset id>.json         which usage and revenue blobs form a dataset (one or
                                        several a side, e.g. API pages), and how they are read
                                        (their import specs)
+    scenarios/<dataset id>/            the scenarios saved for a dataset
+                                       (:mod:`econ.storage.scenarios`), dropped with it
     rollups/<cache key>/               the dataset as loaded (:mod:`econ.inputs.cache`), so opening
                                        it again skips reading the ledger
 
@@ -62,6 +64,8 @@ MAX_DATASETS_ENV: Final = "ECON_MAX_DATASETS"
 MAX_STORE_MB_ENV: Final = "ECON_MAX_STORE_MB"
 DEFAULT_MAX_DATASETS: Final = 100
 DEFAULT_MAX_STORE_MB: Final = 10_240
+SAVED_SCENARIOS: Final = "scenarios"
+"""The folder of saved scenarios (:mod:`econ.storage.scenarios`), one subfolder per dataset."""
 HELD_IN_MEMORY: Final = 4
 """How many datasets that could not be stored are held in memory (the oldest go first)."""
 DatasetNotFoundError = errors.DatasetNotFoundError
@@ -297,7 +301,7 @@ class DatasetStore:
                     if blob.exists():
                         _touch(blob)
                     else:
-                        _write_atomically(blob, part)
+                        write_atomically(blob, part)
             self._write_manifest(dataset_id, manifest)
             self._evict(keep=dataset_id)
         return dataset_id
@@ -388,7 +392,7 @@ class DatasetStore:
 
     def _write_manifest(self, dataset_id: str, manifest: dict[str, Any]) -> None:
         path = self._datasets / f"{dataset_id}.json"
-        _write_atomically(path, json.dumps(manifest, indent=2).encode())
+        write_atomically(path, json.dumps(manifest, indent=2).encode())
         with contextlib.suppress(OSError):  # it is written: a use not recorded is no failure
             _mark_used(path)
 
@@ -459,6 +463,7 @@ class DatasetStore:
             dropped |= digests
             with contextlib.suppress(OSError):
                 (self._datasets / f"{dataset_id}.json").unlink(missing_ok=True)
+            shutil.rmtree(self.root / SAVED_SCENARIOS / dataset_id, ignore_errors=True)
         cutoff = time.time() - STALE_TEMP_SECONDS
         for digest, (_, modified) in sizes.items():
             if digest not in kept and (digest in dropped or modified < cutoff):
@@ -638,7 +643,8 @@ def _write_temporary(folder: Path, name: str, content: bytes) -> Path:
     return Path(temporary)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through a temporary file renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = _write_temporary(path.parent, path.name, content)
     try:

@@ -30,6 +30,9 @@ PAGES: Final = {
     "projection": "pages/projection.py",
     "data": "pages/home.py",
     "summary": "pages/summary.py",
+    "company": "pages/company.py",
+    "customer": "pages/customer.py",
+    "compare": "pages/compare_scenarios.py",
 }
 TIMEOUT: Final = 60
 

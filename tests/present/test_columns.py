@@ -13,7 +13,7 @@ from tiny_report import tiny_report
 
 import econ
 from econ.present import columns as spec
-from econ.present import response, views
+from econ.present import company, compare_view, customer, response, views
 from econ.present.projection import projection_table
 
 
@@ -26,6 +26,10 @@ def priced() -> econ.Report:
 def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
     """Each table's frame, from the functions the pages fill it with."""
     simulation = econ.simulate(report)
+    trends = company.company_months(report)
+    pnl = customer.customer_pnl(report, "b", simulation)
+    option = econ.Option("Today", report, simulation)
+    compared = econ.compare([option, econ.Option("Again", report, simulation)])
     return {
         "segments": report.segments,
         "features": report.features,
@@ -36,6 +40,17 @@ def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
         "segment_comparison": response.segments_with_response(simulation),
         "bills": simulation.customers,
         "projection": projection_table(econ.project(report, simulation)),
+        "company_months": company.table_rows(trends.months),
+        "company_spiral": company.table_rows(trends.spiral),
+        "customer_months": pnl.months,
+        "customer_history": pnl.history,
+        "customer_features": pnl.features,
+        "compare_totals": compare_view.totals_table(compared),
+        "compare_monthly": compare_view.monthly_table(compared),
+        "compare_segments": compare_view.segments_table(compared),
+        "compare_plans": compare_view.plans_table(compared),
+        "compare_bills": compare_view.bill_summary_table(compared),
+        "compare_affected": compared.bills,
     }
 
 
