@@ -230,17 +230,26 @@ def econ_recompute(usage: str, revenue: str, cache_dir: str, count: str) -> dict
 
 
 def five_options(data: Any) -> list[Any]:
-    """Today's pricing and four of its recommendations, each as its own scenario: the five
-    options a pricing review would set side by side."""
+    """Today's pricing and four others, each as its own scenario: the five options a pricing
+    review would set side by side. The others are today's recommendations, topped up (on a
+    ledger too small to recommend much) with the Pro plan at 10%, 20%, … more."""
     import econ
 
     today = econ.sample_scenario()
     report = econ.analyze_dataset(data, today)
-    patches = [item for item in econ.recommend(report) if item.patch is not None][:4]
-    return [econ.Named("Today", today)] + [
+    changes = [
         econ.Named(item.title, today.replace(price_book=item.patch.apply(today.price_book)))
-        for item in patches
+        for item in econ.recommend(report)
+        if item.patch is not None
     ]
+    options = [econ.Named("Today", today), *changes[:4]]
+    rise = 1
+    while len(options) < 5:
+        price = econ.PlanPrice(base_usd=199.0 * (1 + rise / 10))
+        book = econ.PriceBook(plans={"Pro": price})
+        options.append(econ.Named(f"Pro +{rise * 10}%", today.replace(price_book=book)))
+        rise += 1
+    return options
 
 
 def econ_compare(usage: str, revenue: str, cache_dir: str, count: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from econ.decisions.compare import MAX_OPTIONS, Named, compare_scenarios
+from econ.decisions.compare import MAX_OPTIONS, Comparison, Named, compare_scenarios
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
@@ -98,6 +98,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_options(report)
     report.add_argument("--format", choices=("html", "pdf"), default="html")
+    report.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="SCENARIO",
+        help="add the section comparing 2 to 5 saved scenarios (names, ids or JSON files; the "
+        "first is the baseline), as econ compare prints them",
+    )
     look = commands.add_parser(
         "inspect", help="how a file would be read: its layout, columns and the choices it offers"
     )
@@ -122,6 +129,7 @@ DEFAULTS: Final[dict[str, Any]] = {
     "output": None,
     "action": None,
     "name": None,
+    "compare": None,
     "usage_format": "auto",
     "revenue_format": "auto",
     "customer": None,
@@ -478,9 +486,12 @@ def _inspect(path: Path, side: str) -> str:
 REPORT_EXTRA = "econ report needs the report extra: pip install 'econ[report]'"
 
 
-def _share_query(args: argparse.Namespace, scenario: Scenario) -> tuple[str, str | None]:
+def _share_query(
+    args: argparse.Namespace, scenario: Scenario, comparison: Comparison | None = None
+) -> tuple[str, str | None]:
     """The dataset id and the share link's query part, as the app would make them: for the
-    sample, or for files the app's store holds (read the same way); else no link."""
+    sample, or for files the app's store holds (read the same way); else no link. With a
+    comparison of saved scenarios only, the link opens it on the Compare page."""
     try:
         dataset_id = _dataset_id(args)
     except ScenarioError:
@@ -490,6 +501,11 @@ def _share_query(args: argparse.Namespace, scenario: Scenario) -> tuple[str, str
             DatasetStore().find(dataset_id)
         except DatasetNotFoundError:
             return dataset_id, None
+    ids = tuple(option for option in comparison.scenario_ids if option) if comparison else ()
+    if comparison is not None and len(ids) == len(comparison.names):
+        return dataset_id, "?" + urlencode(
+            encode_link(dataset_id, scenario, "compare", compare=ids)
+        )
     return dataset_id, "?" + urlencode(encode_link(dataset_id, scenario))
 
 
@@ -504,7 +520,8 @@ def _board_pack(args: argparse.Namespace, data: Dataset, scenario: Scenario, rep
     except ImportError:
         sys.stderr.write(f"econ: error: {REPORT_EXTRA}\n")
         return EXIT_BAD_INPUT
-    dataset_id, link = _share_query(args, scenario)
+    comparison = None if args.compare is None else _comparison(args.compare, args, data)
+    dataset_id, link = _share_query(args, scenario, comparison)
     inputs = pack_inputs(
         data,
         scenario,
@@ -512,6 +529,7 @@ def _board_pack(args: argparse.Namespace, data: Dataset, scenario: Scenario, rep
         share_link=link,
         generated_on=dt.date.today(),
         report=report,
+        comparison=comparison,
     )
     if args.format == "html":
         args.output.write_text(board_pack_html(inputs, charts="svg"), encoding="utf-8")
@@ -576,18 +594,23 @@ def _scenario_command(args: argparse.Namespace, data: Dataset) -> str:
     return analyze_dataset(data, _scenario(args, data)).scenario.to_json()
 
 
-def _compare_command(args: argparse.Namespace, data: Dataset) -> str:
-    """``econ compare A B …``: the saved scenarios (or files) side by side."""
-    if not 2 <= len(args.scenarios) <= MAX_OPTIONS:
+def _comparison(given: Sequence[str], args: argparse.Namespace, data: Dataset) -> Comparison:
+    """Saved scenarios (or files) side by side, the first the baseline; the notes on what was
+    changed so that each fits go to standard error."""
+    if not 2 <= len(given) <= MAX_OPTIONS:
         raise ScenarioError(
-            f"econ compare takes 2 to {MAX_OPTIONS} scenarios, the baseline first; got "
-            f"{len(args.scenarios)}"
+            f"a comparison takes 2 to {MAX_OPTIONS} scenarios, the baseline first; got {len(given)}"
         )
-    named = [Named(*_named(given, args, data)) for given in args.scenarios]
-    comparison = compare_scenarios(data, named)
+    comparison = compare_scenarios(data, [Named(*_named(item, args, data)) for item in given])
     for name, notes in comparison.notes.items():
         for note in notes:
             sys.stderr.write(f"econ: note: {name!r}: {note}\n")
+    return comparison
+
+
+def _compare_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ compare A B …``: the saved scenarios (or files) side by side."""
+    comparison = _comparison(args.scenarios, args, data)
     if args.format == "json":
         return json.dumps(comparison.to_dict(), indent=2, allow_nan=False)
     features = sorted(data.prepared.cells["feature_id"].unique().to_list())

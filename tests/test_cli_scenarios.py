@@ -173,3 +173,25 @@ def test_customer_prints_one_customers_pnl(
     assert code == 2
     assert "acme" in err  # the close id is named
     assert "Traceback" not in err
+
+
+def test_report_with_a_comparison_adds_its_section_and_links_to_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    store = econ.ScenarioStore(DatasetStore().root)
+    today = econ.sample_scenario()
+    first = store.save("sample", "Today", today)
+    raised = today.replace(
+        price_book=econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59.0)})
+    )
+    second = store.save("sample", "Starter at $59", raised)
+    out_file = tmp_path / "pack.html"
+    code, out, err = run(
+        capsys, "report", "--compare", "Today", "Starter at $59", "--output", str(out_file)
+    )
+    assert code == 0, err
+    html = out_file.read_text()
+    assert "Scenarios compared" in html
+    assert "Starter at $59 makes the most gross profit" in html
+    assert f"compare={first.scenario_id}.{second.scenario_id}" in out
+    assert "page=compare" in out

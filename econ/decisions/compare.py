@@ -201,6 +201,7 @@ class Comparison:
         applied: per option besides the baseline, what it changes.
         notes: per option name, what was changed so that it fits (may be empty).
         segment_by: the segmentation every option takes from the baseline.
+        scenario_ids: each option's saved id (``None`` for one that is not saved), in order.
         best: the name of the option with the most gross profit a month after the customer
             response (the baseline when none beats it).
     """
@@ -216,6 +217,7 @@ class Comparison:
     applied: tuple[Applied, ...]
     notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     segment_by: str = s.USAGE_TIER
+    scenario_ids: tuple[str | None, ...] = ()
 
     @property
     def baseline(self) -> str:
@@ -384,6 +386,7 @@ def compare(
         ),
         notes={name: option.notes for name, option in named if option.notes},
         segment_by=baseline.report.scenario.segment_by,
+        scenario_ids=tuple(option.scenario_id for option in options),
     )
 
 
