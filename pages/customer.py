@@ -47,7 +47,10 @@ def picker(chosen: str | None) -> None:
         on_change=choose_from_list,
     )
     right.text_input(
-        "Or type a customer id", key=TYPED, on_change=choose_typed, placeholder="acct_00042"
+        "Or type a customer id",
+        key=TYPED,
+        on_change=choose_typed,
+        placeholder=f"e.g. {ids[-1]}" if ids else "",
     )
 
 

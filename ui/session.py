@@ -292,11 +292,7 @@ def current() -> Current:
     try:
         report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
     except econ.ScenarioError as error:
-        st.session_state.setdefault(NOTICES, []).append(
-            f"The scenario does not fit this dataset ({error}); the defaults are shown."
-        )
-        reset_scenario()
-        report = cached_report(dataset_id(), root, scenario().to_json(indent=None))
+        report = _refitted(error, root)
     except (econ.InputError, DatasetNotFoundError) as error:
         if dataset_id() == SAMPLE_DATASET:
             st.error(f"The bundled sample data cannot be read: {plain(error)}")
@@ -307,6 +303,30 @@ def current() -> Current:
         use_sample()
         return current()
     return Current(dataset_id(), dataset(), scenario(), report)
+
+
+def _refitted(error: econ.ScenarioError, root: str) -> econ.Report:
+    """The report of the scenario without what the data no longer has (said in a notice); or,
+    when that does not fit either, of the defaults."""
+    fitted = econ.fit_scenario(scenario(), dataset())
+    if fitted.dropped:
+        try:
+            report = cached_report(dataset_id(), root, fitted.scenario.to_json(indent=None))
+        except econ.ScenarioError:
+            pass
+        else:
+            set_scenario(fitted.scenario)
+            st.session_state.setdefault(NOTICES, []).append(
+                "The scenario does not fit this dataset in full; dropped: "
+                + "; ".join(fitted.dropped)
+                + "."
+            )
+            return report
+    st.session_state.setdefault(NOTICES, []).append(
+        f"The scenario does not fit this dataset ({error}); the defaults are shown."
+    )
+    reset_scenario()
+    return cached_report(dataset_id(), root, scenario().to_json(indent=None))
 
 
 def sync_url() -> None:
@@ -462,7 +482,13 @@ def use_scenario_file() -> None:
             f"{name} could not be used as a scenario ({error}); the scenario is unchanged."
         )
         return
-    set_scenario(opened)
+    fitted = econ.fit_scenario(opened, dataset())
+    set_scenario(fitted.scenario)
+    dropped = (
+        f" It no longer fits this data in full; dropped: {'; '.join(fitted.dropped)}."
+        if fitted.dropped
+        else ""
+    )
     st.session_state.setdefault(NOTICES, []).append(
-        f"Opened the scenario in {name}: every page now shows its assumptions."
+        f"Opened the scenario in {name}: every page now shows its assumptions.{dropped}"
     )

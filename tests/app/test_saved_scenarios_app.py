@@ -7,10 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from app_support import open_app, own_data_dir, row, scenario_of
+from app_support import land, open_app, own_data_dir, row, scenario_of
 from streamlit.testing.v1 import AppTest
 
 import econ
+from econ.scenario.link import encode_scenario
 from ui import saved, session
 
 pytestmark = pytest.mark.app
@@ -91,3 +92,19 @@ def test_a_saved_scenario_the_data_no_longer_fits_opens_without_what_is_gone(
     said = _warnings(at)
     assert "Opened 'Old pricing', which no longer fits the data in full" in said
     assert "'Enterprise'" in said
+
+
+def test_a_linked_scenario_that_no_longer_fits_drops_what_is_gone_and_says_so() -> None:
+    stale = econ.sample_scenario().replace(
+        segment_by="company_size", churn={"enterprise": 0.01}, prices={"Enterprise": 999.0}
+    )
+    at = land({"v": "1", "data": "sample", "page": "segment-ltv", "s": encode_scenario(stale)})
+    assert not at.exception
+    kept = scenario_of(at)
+    assert kept.segment_by == "usage_tier"
+    assert kept.churn is None or dict(kept.churn) == {}  # type: ignore[arg-type]
+    assert dict(kept.prices) == {}
+    assert kept.cac_usd == stale.cac_usd  # what still fits is kept
+    said = _warnings(at)
+    assert "does not fit this dataset in full; dropped" in said
+    assert "'company_size'" in said
