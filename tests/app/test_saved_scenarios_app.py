@@ -96,7 +96,7 @@ def test_a_saved_scenario_the_data_no_longer_fits_opens_without_what_is_gone(
 
 def test_a_linked_scenario_that_no_longer_fits_drops_what_is_gone_and_says_so() -> None:
     stale = econ.sample_scenario().replace(
-        segment_by="company_size", churn={"enterprise": 0.01}, prices={"Enterprise": 999.0}
+        segment_by="territory", churn={"emea": 0.01}, prices={"Enterprise": 999.0}
     )
     at = land({"v": "1", "data": "sample", "page": "segment-ltv", "s": encode_scenario(stale)})
     assert not at.exception
@@ -107,4 +107,4 @@ def test_a_linked_scenario_that_no_longer_fits_drops_what_is_gone_and_says_so() 
     assert kept.cac_usd == stale.cac_usd  # what still fits is kept
     said = _warnings(at)
     assert "does not fit this dataset in full; dropped" in said
-    assert "'company_size'" in said
+    assert "'territory'" in said
