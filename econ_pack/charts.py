@@ -479,13 +479,21 @@ def feature_trend(trend: pl.DataFrame, every_feature: list[str]) -> LayerChart:
     return LayerChart(layer=[lines, _zero_rule(trend, "y"), crossed], height=340)
 
 
+CUSTOMER_PICK: Final = "customer"
+"""The point selection of a chart of customers: clicking a point selects its ``customer_id``
+(the app opens that customer's P&L)."""
+
+
 def bill_changes(customers: pl.DataFrame, diagonal: pl.DataFrame) -> LayerChart:
     """Each customer's bill over the window, current against simulated, by segment, on log
-    scales spanning ``diagonal``; points above the dashed line pay more."""
+    scales spanning ``diagonal``; points above the dashed line pay more. A click on a point
+    selects its customer (:data:`CUSTOMER_PICK`)."""
     scale = alt.Scale(type="log", domain=diagonal["bill_usd"].to_list(), clamp=True, nice=True)
+    pick = alt.selection_point(name=CUSTOMER_PICK, fields=["customer_id"], on="click")
     points = (
         alt.Chart(customers)
         .mark_circle(size=38, opacity=0.65)
+        .add_params(pick)
         .encode(
             x=alt.X("bill_current_usd:Q", scale=scale, axis=_money_axis("Current bill")),
             y=alt.Y("bill_simulated_usd:Q", scale=scale, axis=_money_axis("Simulated bill")),

@@ -263,6 +263,14 @@ def bills() -> None:
         ),
         name="bill-changes",
     )
+    if not scenario.price_book.is_current_pricing:
+        st.markdown("**Each customer's bill, now against simulated** (click one to open its P&L)")
+        clicked = exports.chart(
+            charts.bill_changes(simulation.customers, views.bill_diagonal(simulation.customers)),
+            name="bills-now-against-simulated",
+            select=charts.CUSTOMER_PICK,
+        )
+        drill.open_picked(clicked, charts.CUSTOMER_PICK)
     if simulation.bills.paying_more:
         st.markdown("**Largest increases**")
         tables.show(

@@ -63,9 +63,17 @@ def table_downloads(
 Figure = images.Drawable
 
 
-def chart(figure: Figure, *, name: str) -> None:
-    """Show ``figure`` across the page, with a menu to download it as PNG or SVG."""
-    st.altair_chart(figure, width="stretch")
+def chart(figure: Figure, *, name: str, select: str | None = None) -> Any:
+    """Show ``figure`` across the page, with a menu to download it as PNG or SVG; with
+    ``select`` (the name of a selection the chart defines), a click reruns the page and the
+    selection is returned (Streamlit's chart event)."""
+    if select is None:
+        st.altair_chart(figure, width="stretch")
+        event: Any = None
+    else:
+        event = st.altair_chart(
+            figure, width="stretch", on_select="rerun", selection_mode=select, key=f"chart_{name}"
+        )
     with st.popover("Download chart", icon=":material/download:"):
         st.download_button(
             "PNG",
@@ -83,6 +91,7 @@ def chart(figure: Figure, *, name: str) -> None:
             on_click="ignore",
             key=f"svg_{name}",
         )
+    return event
 
 
 def _svg(figure: Figure) -> bytes:

@@ -238,3 +238,21 @@ def test_compact_money_labels() -> None:
         "+$2.50B",
         "+$1.00M",
     }
+
+
+def test_the_bill_scatter_selects_the_customer_clicked(small: econ.Report) -> None:
+    """Each customer's bill, now against simulated: a click selects the customer's id (the app
+    opens its P&L), and the chart still draws to SVG for the downloads."""
+    book = econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59.0)})
+    report = econ.analyze_dataset(
+        econ.load_dataset(FIRST_USAGE, FIRST_REVENUE), econ.Scenario(price_book=book)
+    )
+    customers = econ.simulate(report).customers
+    chart = charts.bill_changes(customers, views.bill_diagonal(customers))
+    spec = spec_of(chart)
+    points = spec["layer"][1]
+    (param,) = spec.get("params") or points["params"]  # Altair lifts a layer's to the top
+    assert param["name"] == charts.CUSTOMER_PICK
+    assert param["select"] == {"type": "point", "fields": ["customer_id"], "on": "click"}
+    assert sorted(row["customer_id"] for row in rows_of(spec, points)) == ["acme", "bolt", "cove"]
+    assert "Simulated bill" in " ".join(drawn_text(chart))
