@@ -272,7 +272,13 @@ def assert_reads_well(at: AppTest) -> None:
     identifier, no undefined value and no zero written as a change."""
     assert not at.exception, [e.value for e in at.exception]
     drawn = charts_drawn(at)
-    assert len(drawn) == 3  # margins now, simulated, and the bill histogram
+    # margins now, simulated, and the bill histogram; and, once the price book changes
+    # anything, each customer's bill now against simulated (a click opens its P&L)
+    repriced = not scenario_of(at).price_book.is_current_pricing
+    assert len(drawn) == (4 if repriced else 3)
+    if repriced:
+        (scatter,) = [spec for spec, _ in drawn if spec.get("params")]
+        assert scatter["params"][0]["name"] == "customer"
     for spec, frames in drawn:
         assert frames, spec
         assert frames[0].height, spec
