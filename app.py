@@ -50,6 +50,12 @@ pages = {
             url_path="tiers-pricing",
         ),
         st.Page(
+            "pages/scorecard.py",
+            title="AI scorecard",
+            icon=":material/speed:",
+            url_path="ai-scorecard",
+        ),
+        st.Page(
             "pages/company.py",
             title="Company by month",
             icon=":material/calendar_month:",

@@ -9,6 +9,7 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 """
 
 from econ.decisions.compare import Comparison, Named, Option, compare, compare_scenarios
+from econ.decisions.estimate import Estimate, estimate
 from econ.decisions.pricing import BillChanges, Simulation, simulate
 from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
 from econ.decisions.recommend import Recommendation, recommend
@@ -39,6 +40,7 @@ from econ.inputs.ingest import (
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
 from econ.measures import LTV_CAC_BENCHMARK
+from econ.model.acquisition import AI_ADJUSTED_CAC_SCHEMA, AiAdjustedCac, ai_adjusted_cac
 from econ.model.customer_months import CustomerMonths, Window, build_customer_months, shaping
 from econ.model.features import FEATURE_SCHEMA, feature_table
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
@@ -47,17 +49,20 @@ from econ.model.retention.value import RETENTION_SCHEMA
 from econ.model.scenario_fit import FittedScenario, fit_scenario
 from econ.model.segments import SEGMENT_SCHEMA
 from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
+from econ.scenario.launch import Launch
 from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
 from econ.schema import CATEGORY_BANDS, Band
 from econ.storage.scenarios import SavedScenario, ScenarioStore
 
 __all__ = [
+    "AI_ADJUSTED_CAC_SCHEMA",
     "CATEGORY_BANDS",
     "FEATURE_SCHEMA",
     "LTV_CAC_BENCHMARK",
     "PROJECTION_SCHEMA",
     "RETENTION_SCHEMA",
     "SEGMENT_SCHEMA",
+    "AiAdjustedCac",
     "Allocation",
     "Band",
     "BillChanges",
@@ -67,10 +72,12 @@ __all__ = [
     "Dataset",
     "DatasetNotFoundError",
     "EconError",
+    "Estimate",
     "FittedScenario",
     "ImportSpec",
     "IngestOptions",
     "InputError",
+    "Launch",
     "Levers",
     "ModelPrice",
     "Named",
@@ -101,12 +108,14 @@ __all__ = [
     "UnknownNameError",
     "UsageLoad",
     "Window",
+    "ai_adjusted_cac",
     "analyze",
     "analyze_customer_months",
     "analyze_dataset",
     "build_customer_months",
     "compare",
     "compare_scenarios",
+    "estimate",
     "feature_table",
     "fit_sbg",
     "fit_scenario",

@@ -4,8 +4,9 @@
 file would be read and which choices it offers, ``econ scenario`` prints the scenario in effect
 and saves, lists, shows, renames and deletes named scenarios (the same files the app keeps next
 to the dataset), ``econ compare`` sets saved scenarios side by side, ``econ customer`` prints one
-customer's P&L, and ``econ report`` writes the board pack. Any bad input or scenario exits with
-code 2 and a readable message, never a traceback.
+customer's P&L, ``econ report`` writes the board pack, and ``econ check`` checks margin alert
+rules (exit 1 when one fires). Any bad input or scenario exits with code 2 and a readable
+message, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.error import HTTPError, URLError
+from urllib.parse import urlencode, urlsplit
+from urllib.request import Request, urlopen
 
 from econ.decisions.compare import MAX_OPTIONS, Comparison, Named, compare_scenarios
+from econ.decisions.estimate import estimate, estimate_text
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
@@ -38,19 +42,27 @@ from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
 from econ.inputs.readers import Limits, Source, default_name, open_table
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
+from econ.model.acquisition import ai_adjusted_cac
 from econ.model.report import Report, analyze_dataset, records
 from econ.model.scenario_fit import fit_scenario
+from econ.present.alerts import check, check_text, read_rules
 from econ.present.compare_view import comparison_text
 from econ.present.customer import customer_pnl, customer_text
 from econ.present.display import report_text, terminal_safe
+from econ.present.scorecard import scorecard
 from econ.present.views import features_by_plan
 from econ.scenario.assumptions import Scenario
+from econ.scenario.launch import Launch
 from econ.scenario.link import SAMPLE_DATASET, encode_link
 from econ.scenario.values import known_keys, mapping, parse_json
 from econ.storage.scenarios import ScenarioStore
 from econ.storage.store import DATA_DIR_ENV, DatasetStore, dataset_id_for, side_hash
 
 EXIT_BAD_INPUT = 2
+EXIT_FIRED = 1
+"""``econ check``: a rule fired (and the alert, if a webhook was given, was delivered)."""
+WEBHOOK_TIMEOUT_S = 10.0
+"""How long ``econ check --webhook`` waits for the webhook to answer."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_options(compared, scenario=False)
     compared.add_argument("--format", choices=("table", "json"), default="table")
+    _estimate_command_parser(commands)
     customer = commands.add_parser(
         "customer",
         help="one customer's P&L: monthly revenue against inference by feature, gross profit, "
@@ -105,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="add the section comparing 2 to 5 saved scenarios (names, ids or JSON files; the "
         "first is the baseline), as econ compare prints them",
     )
+    _check_command_parser(commands)
     look = commands.add_parser(
         "inspect", help="how a file would be read: its layout, columns and the choices it offers"
     )
@@ -130,6 +144,17 @@ DEFAULTS: Final[dict[str, Any]] = {
     "action": None,
     "name": None,
     "compare": None,
+    "launch": None,
+    "category": None,
+    "value_weight": None,
+    "cost_per_use": None,
+    "model": None,
+    "input_tokens": None,
+    "output_tokens": None,
+    "uses": None,
+    "uses_plan": None,
+    "like": None,
+    "like_share": None,
     "usage_format": "auto",
     "revenue_format": "auto",
     "customer": None,
@@ -143,6 +168,7 @@ DEFAULTS: Final[dict[str, Any]] = {
     "drop_invalid": False,
     "dropped_out": None,
     "no_cache": False,
+    "webhook": None,
 }
 """What a data option is when the command line does not give it."""
 
@@ -153,6 +179,59 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         if not hasattr(args, key):
             setattr(args, key, list(value) if isinstance(value, list) else value)
     return args
+
+
+def _check_command_parser(commands: Any) -> None:
+    """``econ check --rules FILE``: margin alerts as code (:mod:`econ.present.alerts`)."""
+    checked = commands.add_parser(
+        "check",
+        help="check margin alert rules (a TOML or JSON file) against the data: prints what "
+        "fired with the numbers; exits 1 when a rule fires, 0 when none, 2 on bad input or a "
+        "failed webhook",
+    )
+    checked.add_argument(
+        "--rules", type=Path, required=True, help="the rules file: TOML, or JSON if it ends .json"
+    )
+    checked.add_argument("--format", choices=("table", "json"), default="table")
+    checked.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="also POST the result's JSON (as --format json prints it) to this http(s) URL",
+    )
+    _data_options(checked)
+
+
+def _estimate_command_parser(commands: Any) -> None:
+    """``econ estimate``: a new feature's margins before it launches."""
+    estimate = commands.add_parser(
+        "estimate",
+        help="a new feature's margin per plan before it launches, its effect on each plan's "
+        "margin and LTV, and the allowance and overage a recommendation would set",
+    )
+    launch = estimate.add_argument_group("the new feature (or --launch NAME from the scenario)")
+    launch.add_argument("--launch", help="a launch the scenario holds (its launches), by name")
+    launch.add_argument("--name", help="the new feature's id")
+    launch.add_argument("--category", choices=("core", "value_add", "premium", "commodity"))
+    launch.add_argument(
+        "--value-weight", type=float, help="its share of each plan's price (0 to under 1)"
+    )
+    launch.add_argument("--cost-per-use", type=float, help="inference cost of one use ($)")
+    launch.add_argument("--model", help="price a use from this model's list price instead")
+    launch.add_argument("--input-tokens", type=float, help="input tokens per use (with --model)")
+    launch.add_argument("--output-tokens", type=float, help="output tokens per use (with --model)")
+    launch.add_argument("--uses", type=float, help="uses per customer-month on every plan")
+    launch.add_argument(
+        "--uses-plan",
+        action="append",
+        metavar="PLAN=USES",
+        help="uses per customer-month on one plan (repeatable; overrides --uses there)",
+    )
+    launch.add_argument("--like", help="follow an existing feature's use instead of --uses")
+    launch.add_argument(
+        "--like-share", type=float, help="the share of that feature's use (default 1)"
+    )
+    _data_options(estimate)
+    estimate.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def _scenario_commands(commands: Any) -> None:
@@ -443,6 +522,8 @@ def full_report(
         "recommendations": [item.to_dict() for item in recommendations],
         "simulation": simulation.to_dict(),
         "projection": project(report, simulation).to_dict(),
+        "ai_adjusted_cac": ai_adjusted_cac(report).to_dict(),
+        "scorecard": scorecard(report).to_dict(),
     }
     if data is not None:
         out["import"] = {
@@ -617,6 +698,51 @@ def _compare_command(args: argparse.Namespace, data: Dataset) -> str:
     return comparison_text(comparison, segment_by=comparison.segment_by, features=features)
 
 
+def _launch(args: argparse.Namespace, scenario: Scenario) -> Launch:
+    """The launch to estimate: ``--launch NAME`` from the scenario, else one built from the
+    flags (each left out takes its default)."""
+    if args.launch is not None:
+        if args.launch not in scenario.launches:
+            known = ", ".join(map(repr, scenario.launches)) or "none"
+            raise ScenarioError(
+                f"the scenario has no launch {args.launch!r} (its launches: {known})"
+            )
+        return scenario.launches[args.launch]
+    if args.name is None:
+        raise ScenarioError("econ estimate needs --name NAME (or --launch NAME from a scenario)")
+    uses: dict[str, float] = {} if args.uses is None else {"all": args.uses}
+    for item in args.uses_plan or []:
+        plan, _, value = item.partition("=")
+        try:
+            uses[plan] = float(value)
+        except ValueError:
+            raise ScenarioError(f"--uses-plan takes PLAN=USES, got {item!r}") from None
+    given = {
+        "name": args.name,
+        "category": args.category,
+        "value_weight": args.value_weight,
+        "cost_per_use_usd": args.cost_per_use,
+        "model": args.model,
+        "input_tokens": args.input_tokens,
+        "output_tokens": args.output_tokens,
+        "uses": uses,
+        "like_feature": args.like,
+        "like_share": args.like_share,
+    }
+    return Launch.from_dict(
+        {key: value for key, value in given.items() if value is not None}, "the launch"
+    )
+
+
+def _estimate_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ estimate``: the new feature's estimate under the scenario in effect."""
+    report = analyze_dataset(data, _scenario(args, data))
+    result = estimate(report, _launch(args, report.scenario))
+    if args.format == "json":
+        return json.dumps(result.to_dict(), indent=2, allow_nan=False)
+    return estimate_text(result)
+
+
 def _customer_command(args: argparse.Namespace, data: Dataset) -> str:
     """``econ customer ID``: one customer's P&L under the scenario in effect."""
     report = analyze_dataset(data, _scenario(args, data))
@@ -641,11 +767,67 @@ def _analyze_command(args: argparse.Namespace, data: Dataset) -> str:
     return report_text(report, recommendations, simulation, data.notes)
 
 
+def _webhook_url(url: str) -> str:
+    """``url`` if it is an http or https URL with a host.
+
+    Raises:
+        ScenarioError: any other URL (a file: or ftp: one, a bare host).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ScenarioError(f"--webhook takes an http:// or https:// URL, got {url!r}")
+    return url
+
+
+def _post(url: str, payload: str) -> str | None:
+    """POST ``payload`` (JSON) to ``url``; ``None`` when delivered, else why not."""
+    request = Request(
+        url,
+        data=payload.encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    try:
+        with urlopen(request, timeout=WEBHOOK_TIMEOUT_S) as response:
+            response.read()
+    except HTTPError as error:  # the webhook answered 4xx or 5xx
+        return f"it answered HTTP {error.code} {error.reason}"
+    except URLError as error:  # no connection: refused, unknown host
+        return str(error.reason)
+    except (OSError, ValueError) as error:  # a timeout, a reset connection, a bad URL
+        return str(error)
+    return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    """``econ check``: the rules checked against the data; exit 1 when one fired, 0 when none.
+
+    With ``--webhook`` the JSON result (exactly what ``--format json`` prints) is POSTed after
+    it is printed; a failed POST is a warning on standard error and exit code 2, whether or not
+    a rule fired, so a monitoring job notices that its alert did not arrive."""
+    rules = read_rules(args.rules)
+    url = None if args.webhook is None else _webhook_url(args.webhook)
+    data = _dataset(args)
+    result = check(analyze_dataset(data, _scenario(args, data)), rules)
+    payload = json.dumps(result.to_dict(), indent=2, allow_nan=False)
+    _write(args, payload if args.format == "json" else check_text(result))
+    if url is not None:
+        problem = _post(url, payload)
+        if problem is not None:
+            sys.stderr.write(
+                f"econ: warning: the webhook {url} did not take the alert: "
+                f"{terminal_safe(problem)}\n"
+            )
+            return EXIT_BAD_INPUT
+    return EXIT_FIRED if result.fired else 0
+
+
 _COMMANDS: Final = {
     "analyze": _analyze_command,
     "scenario": _scenario_command,
     "compare": _compare_command,
     "customer": _customer_command,
+    "estimate": _estimate_command,
 }
 
 
@@ -659,17 +841,24 @@ def _run(args: argparse.Namespace) -> int:
         )
     elif args.command == "scenario" and args.action in ("list", "rename", "delete"):
         text = _saved_action(args)
+    elif args.command == "check":
+        return _check(args)
     elif args.command == "report":
         data = _dataset(args)
         scenario = _scenario(args, data)
         return _board_pack(args, data, scenario, analyze_dataset(data, scenario))
     else:
         text = _COMMANDS[args.command](args, _dataset(args))
+    _write(args, text)
+    return 0
+
+
+def _write(args: argparse.Namespace, text: str) -> None:
+    """``text`` to ``--output``, else to standard output."""
     if getattr(args, "output", None) is None:
         sys.stdout.write(terminal_safe(text) + "\n")
     else:
         args.output.write_text(text + "\n", encoding="utf-8")
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -279,6 +279,19 @@ def spiral_gap(
     return cost_growth - revenue_growth
 
 
+def trend_margin(
+    cost: float, revenue: float, cost_growth: float, revenue_growth: float, months: int
+) -> float | None:
+    """The margin after inference ``months`` ahead if a cost and a revenue per customer-month
+    keep their monthly growth rates: revenue r(1 + g_r)^h, cost c(1 + g_c)^h, margin =
+    (revenue − cost) ÷ revenue by :func:`gross_margin`. Article 000's compute spiral as a
+    trend: a cost compounding faster than its revenue takes the margin down month after month.
+    Undefined (None) without revenue."""
+    ahead_revenue = revenue * (1.0 + revenue_growth) ** months
+    ahead_cost = cost * (1.0 + cost_growth) ** months
+    return gross_margin(gross_profit(ahead_revenue, ahead_cost, 0.0), ahead_revenue)
+
+
 # -- cost from tokens ---------------------------------------------------------------------------
 
 
@@ -355,3 +368,62 @@ def optimization_roi(
         return None
     roi = (cost_per_use - cost_per_use_after) * monthly_calls * 12 / investment
     return roi if math.isfinite(roi) else None
+
+
+@overload
+def inference_margin_per_call(revenue: float, cost: float, calls: float) -> float | None: ...
+@overload
+def inference_margin_per_call(revenue: pl.Expr, cost: pl.Expr, calls: pl.Expr) -> pl.Expr: ...
+def inference_margin_per_call(
+    revenue: float | pl.Expr, cost: float | pl.Expr, calls: float | pl.Expr
+) -> float | pl.Expr | None:
+    """Inference margin per call = revenue per call − cost per call = (revenue − inference
+    cost) ÷ calls, of the revenue allocated to a feature (article 000 §7's AI scorecard);
+    undefined for a feature that made no calls."""
+    return share(revenue - cost, calls)  # type: ignore[arg-type]
+
+
+@overload
+def tokens_per_dollar(tokens: float, cost: float) -> float | None: ...
+@overload
+def tokens_per_dollar(tokens: pl.Expr, cost: pl.Expr) -> pl.Expr: ...
+def tokens_per_dollar(tokens: float | pl.Expr, cost: float | pl.Expr) -> float | pl.Expr | None:
+    """Tokens per dollar = (input + output tokens) ÷ inference cost of the calls whose tokens
+    are known (article 000 §7's AI scorecard: how much model work a dollar buys, which a
+    cheaper model or prompt caching raises); undefined without a cost."""
+    return share(tokens, cost)  # type: ignore[arg-type]
+
+
+HIGH_SPEND_VARIATION: Final = 1.0
+"""Customers' monthly inference spend varies "highly" when its coefficient of variation (standard
+deviation ÷ mean) is above this: one customer's cost then differs from the average by more than
+the average itself, as heavy and light users do in article 001's example. A threshold this
+project chose; the articles give none."""
+
+
+def spend_variation(spend: Sequence[float]) -> float | None:
+    """Coefficient of variation of customers' mean monthly inference spend: population standard
+    deviation ÷ mean; undefined for fewer than two customers or a mean of 0."""
+    if len(spend) < 2:
+        return None
+    mean = sum(spend) / len(spend)
+    if mean <= 0:
+        return None
+    variance = sum((value - mean) ** 2 for value in spend) / len(spend)
+    return math.sqrt(variance) / mean
+
+
+def compute_adjustment_diagnosis(
+    inference_share_value: float | None, variation: float | None
+) -> bool | None:
+    """Whether compute-adjusted LTV matters (article 001's rule, with the spread of costs
+    across customers it motivates): True when inference is above 10% of revenue or customers'
+    spend varies highly (:data:`HIGH_SPEND_VARIATION`), False when inference is under 5% and
+    spend varies little (standard gross-margin LTV is enough), None otherwise or unknown."""
+    high = variation is not None and variation > HIGH_SPEND_VARIATION
+    if high or compute_adjustment_matters(inference_share_value) is True:
+        return True
+    low = variation is not None and not high
+    if low and compute_adjustment_matters(inference_share_value) is False:
+        return False
+    return None

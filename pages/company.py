@@ -5,10 +5,10 @@ and the months where a feature's cost grew faster than its revenue (the compute 
 import streamlit as st
 
 from econ.present import columns as spec
-from econ.present import company
+from econ.present import company, spiral
 from econ.present.kpis import CUSTOMERS, GROSS_MARGIN, INFERENCE, INFERENCE_SHARE, REVENUE
 from econ_pack import company_charts
-from ui import exports, layout, session, summary, tables
+from ui import controls, exports, layout, session, summary, tables
 from ui.text import plain
 
 CARD_ROWS = (
@@ -101,6 +101,37 @@ else:
     st.caption(f"Months where cost outgrew revenue, by feature: {plain(by_feature)}.")
     with st.expander(f"Every spiral month ({result.spiral.height})"):
         tables.show(company.table_rows(result.spiral), spec.COMPANY_SPIRAL, name="compute-spiral")
+
+st.markdown("**The spiral as a trend**")
+st.slider(
+    "Trend over the last N months",
+    min_value=2,
+    max_value=24,
+    step=1,
+    help="The months at the end of the window the growth of cost and revenue per "
+    "customer-month is fitted on (log-linear least squares).",
+    **controls.bind(
+        "retention:trend_months", now.scenario.retention.trend_months, controls.trend_months
+    ),
+)
+trends = spiral.spiral_trends(now.report)
+st.caption(
+    f"Over the last {trends.months} months: each feature's inference cost and allocated revenue "
+    "per customer-month, and each acquisition cohort's (customers by the quarter of their first "
+    "active month), as monthly growth rates by a log-linear least-squares fit (capped at ±25% a "
+    "month). A spiral: the cost grows, and faster than the revenue. Margins 6 and 12 months ahead "
+    "if both trends continue."
+)
+spiral_sentences = trends.sentences()
+if not spiral_sentences:
+    st.success(
+        f"No feature's or cohort's cost per customer-month outgrew its revenue over the last "
+        f"{trends.months} months.",
+        icon=":material/check_circle:",
+    )
+for sentence in spiral_sentences:
+    st.warning(plain(sentence), icon=":material/trending_up:")
+tables.show(spiral.table_rows(trends.trends), spec.COMPANY_SPIRAL_TRENDS, name="spiral-trends")
 
 st.markdown("**Inference cost per customer-month, by feature**")
 costs = result.feature_costs

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import econ
 from econ import formats
 from econ.present import columns as spec
 from econ.present import facts, labels, views
@@ -133,6 +134,182 @@ with band_column:
         "Grey bar: the category's target band. Orange tick: the action threshold. A margin "
         "beyond ±100% is drawn at the edge; its label gives the real figure."
     )
+
+st.subheader("Before a feature launches")
+st.caption(
+    "No feature should launch to a tier without a documented gross margin estimate. Give its "
+    "expected uses per customer-month, its cost per use and the share of each plan's price its "
+    "value justifies; the existing features share the rest of the price as before."
+)
+launch_names = sorted(scenario.launches)
+if not launch_names:
+    st.button(
+        "Estimate a new feature",
+        key="launch:add",
+        on_click=controls.change(controls.launch_setting, "new_feature", "new_feature", "name"),
+    )
+else:
+    launch = scenario.launches[launch_names[0]]
+    try:
+        result: econ.Estimate | None = econ.estimate(report, launch)
+    except econ.ScenarioError as error:
+        result = None
+        st.warning(f"No estimate: {plain(error)}.", icon=":material/block:")
+    with st.container(border=True):
+        first, second, third = st.columns(3)
+        first.text_input(
+            "Feature name",
+            **controls.bind(
+                "launch:name", launch.name, controls.launch_setting, launch.name, "name"
+            ),
+        )
+        second.selectbox(
+            "Category",
+            CATEGORIES,
+            format_func=labels.category_label,
+            **controls.bind(
+                "launch:category", launch.category, controls.launch_setting, launch.name, "category"
+            ),
+        )
+        third.number_input(
+            "Value weight (% of each plan's price)",
+            min_value=0.0,
+            max_value=99.0,
+            step=1.0,
+            **controls.bind(
+                "launch:value_weight",
+                controls.percent_value(launch.value_weight),
+                controls.launch_setting,
+                launch.name,
+                "value_weight",
+            ),
+        )
+        first, second, third = st.columns(3)
+        first.number_input(
+            "Cost per use ($)",
+            min_value=0.0,
+            step=0.01,
+            format="%.4f",
+            **controls.bind(
+                "launch:cost_per_use_usd",
+                launch.cost_per_use_usd,
+                controls.launch_setting,
+                launch.name,
+                "cost_per_use_usd",
+            ),
+        )
+        second.number_input(
+            "Uses per customer-month (every plan)",
+            min_value=0.0,
+            step=1.0,
+            **controls.bind(
+                "launch:uses",
+                launch.uses.get("all", 0.0),
+                controls.launch_setting,
+                launch.name,
+                "uses",
+            ),
+        )
+        third.button(
+            "Remove this estimate",
+            key="launch:remove",
+            on_click=controls.change(controls.remove_launch, launch.name),
+        )
+        first, second = st.columns(2)
+        first.selectbox(
+            "Or follow an existing feature's use",
+            [None, *feature_ids],
+            format_func=lambda f: "No: the uses typed" if f is None else labels.feature_label(f),
+            **controls.bind("launch:like", launch.like_feature, controls.launch_like, launch.name),
+        )
+        second.number_input(
+            "Share of that feature's use (%)",
+            min_value=0.0,
+            max_value=1000.0,
+            step=5.0,
+            disabled=launch.like_feature is None,
+            **controls.bind(
+                "launch:like_share",
+                controls.percent_value(launch.like_share),
+                controls.launch_like_share,
+                launch.name,
+            ),
+        )
+        with st.expander("Price each use from a model's tokens (list prices)"):
+            first, second, third = st.columns(3)
+            first.text_input(
+                "Model (empty: the cost per use typed)",
+                **controls.bind(
+                    "launch:model",
+                    launch.model or "",
+                    controls.launch_setting,
+                    launch.name,
+                    "model",
+                ),
+            )
+            second.number_input(
+                "Input tokens per use",
+                min_value=0.0,
+                step=100.0,
+                **controls.bind(
+                    "launch:input_tokens",
+                    launch.input_tokens,
+                    controls.launch_setting,
+                    launch.name,
+                    "input_tokens",
+                ),
+            )
+            third.number_input(
+                "Output tokens per use",
+                min_value=0.0,
+                step=100.0,
+                **controls.bind(
+                    "launch:output_tokens",
+                    launch.output_tokens,
+                    controls.launch_setting,
+                    launch.name,
+                    "output_tokens",
+                ),
+            )
+        plans = [] if result is None else [planned.plan for planned in result.plans]
+        st.caption("Uses per customer-month of one plan (empty: the number for every plan)")
+        columns = st.columns(4)
+        for index, plan in enumerate(layout.capped(plans, "plans")):
+            columns[index % 4].number_input(
+                plain(plan),
+                min_value=0.0,
+                step=1.0,
+                value=None,
+                placeholder="every plan's",
+                **controls.bind(
+                    f"launch:uses:{plan}",
+                    launch.uses.get(plan),
+                    controls.launch_plan_uses,
+                    launch.name,
+                    plan,
+                ),
+            )
+    if result is not None:
+        for planned in result.plans:
+            if planned.gross_profit_usd is None:
+                continue
+            line = (
+                f"**{plain(planned.plan)}**: {formats.number(planned.uses)} uses × "
+                f"{formats.money(result.cost_per_use_usd)} = "
+                f"{formats.money(planned.cost_usd)} against "
+                f"{formats.money(planned.revenue_usd)} of revenue: "
+                f"{formats.money_change(planned.gross_profit_usd)} a customer-month "
+                f"(margin {formats.percent(planned.gross_margin)}); the plan's margin goes from "
+                f"{formats.percent(planned.plan_margin_before)} to "
+                f"{formats.percent(planned.plan_margin_after)}."
+            )
+            (st.error if planned.gross_profit_usd < 0 else st.info)(line)
+        st.caption(
+            f"Target margin {formats.percent(result.target)}, the low end of the "
+            f"{labels.category_label(launch.category)} band: the allowance and overage are what a "
+            "recommendation would set to meet it."
+        )
+        tables.show(result.frame(), spec.LAUNCH_ESTIMATE, name="launch-estimate")
 
 st.subheader("Month by month")
 trend = views.feature_trend(report)

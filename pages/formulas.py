@@ -3,7 +3,7 @@
 import streamlit as st
 
 from econ import formats
-from econ.present import company, facts, labels, pricing_view
+from econ.present import company, facts, labels, pricing_view, scorecard
 from econ.present.methods import FORMULA_BY_KEY, category_bands
 from ui import layout, session
 from ui.text import plain
@@ -277,10 +277,34 @@ st.markdown(
     "out when its cost rose and grew faster than its allocated revenue."
 )
 formula("compute_spiral")
+st.markdown(
+    "As a trend: over the last N months (the Company by month page's control), the monthly "
+    "growth of a feature's (or an acquisition cohort's) inference cost per customer-month and of "
+    "its revenue per customer-month, by a log-linear least-squares fit; where both trends take "
+    "its margin in 6 and 12 months."
+)
+formula("spiral_trend")
 live(
     f"{formats.count(company_now.spiral.height)} feature-months in the spiral over "
     f"{company_now.window_text}."
 )
+
+st.markdown(
+    "**Before a feature launches** (article 002), a new feature takes its value weight of each "
+    "plan's revenue and costs its uses at its cost per use. "
+    "**AI-adjusted CAC and the AI scorecard** (article 000): trial compute is added to CAC "
+    "per segment (customers who never paid shared over the month's acquisitions). Per "
+    "feature, what a call costs and earns from the revenue allocated to the feature, the "
+    "margin left per call, and how many tokens a dollar of inference buys. Whether "
+    "compute-adjusted LTV matters reads the inference share with the spread of customers' "
+    "inference spend."
+)
+formula("launch_estimate")
+formula("ai_adjusted_cac")
+formula("scorecard")
+formula("ltv_diagnosis")
+card = scorecard.scorecard(report)
+live(plain(card.diagnosis()))
 
 st.subheader("15. One customer's P&L")
 st.markdown(

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+import econ
 from econ import formats
 from econ.present import columns as spec
 from econ.present import facts, labels, retention, views
@@ -226,6 +227,29 @@ if blanks:
     with st.expander("Why some figures are blank"):
         for sentence in blanks:
             st.markdown(f"- {plain(sentence)}")
+
+st.subheader("AI-adjusted CAC: the compute burned in trials")
+trials = econ.ai_adjusted_cac(report)
+st.caption(
+    "A trial's inference is a cost of acquiring the customers it converts (reference article "
+    "000): each acquired customer's usage before its first paid month, plus a share of the "
+    "usage of customers who never paid (spread over the customers acquired that month), is "
+    "added to the CAC. Customers paying in the window's first month are not counted as "
+    "acquired: they may have paid before it."
+)
+tables.show(trials.table, spec.AI_ADJUSTED_CAC, name="ai-adjusted-cac", segment_by=segment_by)
+st.markdown(
+    plain(
+        f"Customers who never paid used {formats.money(trials.non_converting_usd, cents=False)} "
+        "of inference in the window"
+        + (
+            f", of which {formats.money(trials.unattributed_usd, cents=False)} in months "
+            "nobody was acquired (in no segment's CAC)."
+            if trials.unattributed_usd > 0.005
+            else "."
+        )
+    )
+)
 
 st.subheader("Who loses money")
 customers = now.customer_profits()

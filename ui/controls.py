@@ -15,15 +15,16 @@ rate, an emptied input for 0), so pages need nothing but this module to change a
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import Concatenate, Final, ParamSpec, TypedDict, TypeVar
+from typing import Concatenate, Final, Literal, ParamSpec, TypedDict, TypeVar, cast
 
 import streamlit as st
 
 import econ
 from econ.scenario import edits
-from econ.scenario.assumptions import PerSegment
+from econ.scenario.assumptions import ALL, PerSegment
 from econ.scenario.edits import BookSetting, FeatureField, PlanField
 from econ.schema import Category
 from ui import session
@@ -34,6 +35,7 @@ __all__ = [
     "Binding",
     "BookSetting",
     "FeatureField",
+    "LaunchField",
     "PlanField",
     "allocation_method",
     "apply_patch",
@@ -52,10 +54,15 @@ __all__ = [
     "clear_price_book",
     "discount_percent",
     "feature_price",
+    "launch_like",
+    "launch_like_share",
+    "launch_plan_uses",
+    "launch_setting",
     "ltv_method",
     "new_customers",
     "percent_value",
     "plan_price",
+    "remove_launch",
     "reset_churn",
     "segment_by",
     "segment_value",
@@ -280,8 +287,93 @@ def new_customers(scenario: econ.Scenario, value: float | None) -> econ.Scenario
     return edits.with_retention_setting(scenario, "new_customers_per_month", value)
 
 
+def trend_months(scenario: econ.Scenario, months: int) -> econ.Scenario:
+    """The months the compute-spiral trends are fitted on (the last N of the window)."""
+    return edits.with_retention_setting(scenario, "trend_months", int(months))
+
+
 apply_patch: Final = edits.with_patch
 """Apply a recommendation's change to the simulated price book."""
 
 clear_price_book: Final = edits.without_price_book
 """Back to current pricing: an empty price book."""
+
+
+# The pre-launch estimate of the Feature margins page (a Launch in ``Scenario.launches``).
+
+LaunchField = Literal[
+    "name",
+    "category",
+    "value_weight",
+    "cost_per_use_usd",
+    "uses",
+    "model",
+    "input_tokens",
+    "output_tokens",
+]
+"""What a launch control sets: the weight as a percentage, the uses for every plan, the model
+whose tokens price each use (emptied: the typed cost)."""
+
+
+def launch_setting(
+    scenario: econ.Scenario, value: object, launch: str, name: LaunchField
+) -> econ.Scenario:
+    """One setting of the launch ``launch`` (added if new): a renamed launch keeps its other
+    settings; the value weight is a percentage; the uses are those of every plan."""
+    current = scenario.launches.get(launch, econ.Launch(name=launch))
+    if name == "name":
+        changed = dataclasses.replace(current, name=str(value or "").strip() or current.name)
+    elif name == "value_weight":
+        changed = dataclasses.replace(current, value_weight=as_rate(_number(value)) or 0.0)
+    elif name == "uses":
+        changed = dataclasses.replace(current, uses={**current.uses, ALL: _number(value)})
+    elif name == "cost_per_use_usd":
+        changed = dataclasses.replace(current, cost_per_use_usd=_number(value))
+    elif name == "input_tokens":
+        changed = dataclasses.replace(current, input_tokens=_number(value))
+    elif name == "output_tokens":
+        changed = dataclasses.replace(current, output_tokens=_number(value))
+    elif name == "model":
+        changed = dataclasses.replace(current, model=str(value or "").strip() or None)
+    else:
+        changed = dataclasses.replace(current, category=cast(Category, value))
+    launches = {key: item for key, item in scenario.launches.items() if key != launch}
+    return scenario.replace(launches={**launches, changed.name: changed})
+
+
+def launch_plan_uses(
+    scenario: econ.Scenario, value: float | None, launch: str, plan: str
+) -> econ.Scenario:
+    """A plan's own uses per customer-month for the launch ``launch`` (an emptied input: the
+    plan takes the every-plan number)."""
+    current = scenario.launches.get(launch, econ.Launch(name=launch))
+    uses = {key: number for key, number in current.uses.items() if key != plan}
+    if value is not None:
+        uses[plan] = float(value)
+    changed = dataclasses.replace(current, uses=uses)
+    return scenario.replace(launches={**scenario.launches, launch: changed})
+
+
+def launch_like(scenario: econ.Scenario, feature: str | None, launch: str) -> econ.Scenario:
+    """Follow an existing feature's use (``None``: the uses typed per plan)."""
+    current = scenario.launches.get(launch, econ.Launch(name=launch))
+    changed = dataclasses.replace(current, like_feature=feature or None)
+    return scenario.replace(launches={**scenario.launches, launch: changed})
+
+
+def launch_like_share(scenario: econ.Scenario, percent: float | None, launch: str) -> econ.Scenario:
+    """The share of the followed feature's use, from a percentage (emptied: 0%)."""
+    current = scenario.launches.get(launch, econ.Launch(name=launch))
+    changed = dataclasses.replace(current, like_share=(percent or 0.0) / 100)
+    return scenario.replace(launches={**scenario.launches, launch: changed})
+
+
+def _number(value: object) -> float:
+    """A number input's value (an emptied input is 0)."""
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def remove_launch(scenario: econ.Scenario, launch: str) -> econ.Scenario:
+    """The scenario without the launch ``launch``."""
+    kept = {key: item for key, item in scenario.launches.items() if key != launch}
+    return scenario.replace(launches=kept)

@@ -22,6 +22,7 @@ PAGE_FILES: Final[dict[str, str]] = {
     "segment-ltv": "pages/segments.py",
     "feature-margins": "pages/features.py",
     "tiers-pricing": "pages/tiers.py",
+    "ai-scorecard": "pages/scorecard.py",
     "company-by-month": "pages/company.py",
     "customer-pnl": "pages/customer.py",
     "compare": "pages/compare_scenarios.py",

@@ -29,6 +29,7 @@ and segmentation (:func:`aligned`); an option saved with another says so in its 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -414,7 +415,13 @@ def _difference(value: pl.Expr, baseline: pl.Expr) -> pl.Expr:
     value, baseline = value.cast(pl.Float64), baseline.cast(pl.Float64)
     difference = value - baseline
     scale = pl.max_horizontal(value.abs(), baseline.abs(), pl.lit(1.0))
-    return pl.when(difference.abs() <= NOISE * scale).then(0.0).otherwise(difference)
+    return (
+        pl.when(~difference.is_finite())
+        .then(None)
+        .when(difference.abs() <= NOISE * scale)
+        .then(0.0)
+        .otherwise(difference)
+    )
 
 
 def _order(names: Sequence[str]) -> pl.Expr:
@@ -534,7 +541,10 @@ def _segments(named: Sequence[tuple[str, Option]]) -> pl.DataFrame:
 def _ratios(frame: pl.DataFrame, ltv: str) -> pl.Series:
     """LTV:CAC per row (:func:`econ.measures.ltv_cac`): null without an LTV or a CAC."""
     return pl.Series(
-        [m.ltv_cac(value, cac)[0] for value, cac in zip(frame[ltv], frame["cac_usd"], strict=True)],
+        [
+            m.ltv_cac(value if value is not None and math.isfinite(value) else None, cac)[0]
+            for value, cac in zip(frame[ltv], frame["cac_usd"], strict=True)
+        ],
         dtype=pl.Float64,
     )
 

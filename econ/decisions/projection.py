@@ -461,6 +461,15 @@ def _fit(ts: Sequence[float], ys: Sequence[float]) -> dict[str, Any]:
     }
 
 
+def log_linear_trend(ts: Sequence[float], ys: Sequence[float]) -> dict[str, Any]:
+    """The least-squares trend ln u = a + b t of the points (t, ln u), with b capped at
+    ±ln(1 + :data:`MAX_MONTHLY_GROWTH`) (see the module docstring): ``months_fitted``,
+    ``cost_per_cm_usd`` (e^a, the level at t = 0), ``fitted_growth`` (e^b − 1 uncapped; None
+    from one month), ``monthly_growth`` (capped; 0 from one month) and ``capped``. ``ys`` are
+    logarithms; at least one point."""
+    return _fit(ts, ys)
+
+
 def _inference_per_cm(trends: pl.DataFrame, months: int) -> dict[str, list[float]]:
     """Per segment, for k = 1 … months: Σ over features of the trend's cost per customer-month
     u(k) = u(0) × (1 + growth)^k."""

@@ -332,6 +332,76 @@ LOSS_MAKERS: Final[Table] = (
     Column("monthly_gross_profit_usd", "Gross profit / month", "money_cents"),
 )
 
+AI_ADJUSTED_CAC: Final[Table] = (
+    Column("segment", "Segment", "segment"),
+    Column("customers_acquired", "Customers acquired", "count", short="Acquired"),
+    Column(
+        "trial_compute_usd",
+        "Trial compute of those acquired",
+        "money",
+        help="Their inference before their first paid month",
+        short="Their trials",
+    ),
+    Column(
+        "non_converting_compute_usd",
+        "Share of non-converting trials",
+        "money",
+        help="Inference of customers who never paid, spread over the month's acquisitions",
+        short="Never-paid trials",
+    ),
+    Column(
+        "trial_cost_per_customer_usd",
+        "Trial cost per acquired customer",
+        "money_cents",
+        short="Trial cost / customer",
+    ),
+    Column("cac_usd", "CAC", "money"),
+    Column("ai_adjusted_cac_usd", "AI-adjusted CAC", "money"),
+    Column("ltv_cac", "LTV:CAC", "ratio"),
+    Column("ltv_cac_ai_adjusted", "LTV:AI-adjusted CAC", "ratio", short="LTV:CAC, AI-adjusted"),
+    Column("payback_months", "Payback", "months"),
+    Column(
+        "payback_months_ai_adjusted",
+        "Payback on AI-adjusted CAC",
+        "months",
+        short="Payback, AI-adjusted",
+    ),
+)
+
+SCORECARD_FEATURES: Final[Table] = (
+    Column("feature_id", "Feature", "feature"),
+    Column("calls", "Calls", "count"),
+    Column("cost_per_call_usd", "Cost per call", "price"),
+    Column("revenue_per_call_usd", "Revenue per call", "price"),
+    Column(
+        "inference_margin_per_call_usd",
+        "Inference margin per call",
+        "price",
+        help="Revenue per call − cost per call, of the revenue allocated to the feature",
+        short="Margin / call",
+    ),
+    Column(
+        "tokens_per_dollar",
+        "Tokens per dollar",
+        "count",
+        help="Input + output tokens ÷ the cost of the calls whose tokens are recorded",
+    ),
+    Column(
+        "cost_per_customer_month_usd",
+        "Cost per customer-month",
+        "money_cents",
+        help="The feature's inference ÷ every active customer-month",
+        short="Cost / customer-month",
+    ),
+)
+
+SCORECARD_MONTHLY: Final[Table] = (
+    Column("month", "Month"),
+    Column("feature_id", "Feature", "feature"),
+    Column("customer_months", "Customer-months", "count"),
+    *SCORECARD_FEATURES[1:],
+)
+
 RETENTION: Final[Table] = (
     Column("segment", "Segment", "segment"),
     Column("customers", "Customers acquired", "count"),
@@ -542,6 +612,41 @@ COMPANY_SPIRAL: Final[Table] = (
     Column("revenue_usd", "Revenue", "money"),
 )
 
+COMPANY_SPIRAL_TRENDS: Final[Table] = (
+    Column("name", "Feature or cohort"),
+    Column(
+        "cost_growth",
+        "Cost growth a month",
+        "percent",
+        "Inference cost per customer-month, log-linear trend over the last N months",
+        short="Cost growth",
+    ),
+    Column(
+        "revenue_growth",
+        "Revenue growth a month",
+        "percent",
+        "Revenue (allocated, for a feature) per customer-month, log-linear trend over the last "
+        "N months",
+        short="Revenue growth",
+    ),
+    Column(
+        "started",
+        "Spiral since",
+        help="The first month of the latest run of months where "
+        "cost per customer-month grew faster than revenue month over month",
+    ),
+    Column("margin_now", "Margin now", "percent", "The trends' margin after inference today"),
+    Column("margin_6", "Margin in 6 months", "percent", short="In 6 months"),
+    Column("margin_12", "Margin in 12 months", "percent", short="In 12 months"),
+    Column(
+        "at_stake_usd",
+        "Gross profit a month lost in 6 months",
+        "money",
+        "Against a cost that kept pace with its revenue, at today's customer-months",
+        short="At stake",
+    ),
+)
+
 _VS: Final = "against the baseline"
 
 COMPARE_TOTALS: Final[Table] = (
@@ -744,6 +849,41 @@ COMPARE_AFFECTED: Final[Table] = (
     Column("change_share", "Change %", "percent"),
 )
 
+LAUNCH_ESTIMATE: Final[Table] = (
+    Column("plan", "Plan", "plan"),
+    Column("uses", "Uses / customer-month", "number", short="Uses / month"),
+    Column("cost_usd", "Cost / customer-month", "money_cents", short="Cost / month"),
+    Column(
+        "revenue_usd",
+        "Allocated revenue / customer-month",
+        "money_cents",
+        help="The value weight's share of the plan's revenue per customer-month",
+        short="Revenue / month",
+    ),
+    Column("gross_profit_usd", "Gross profit / customer-month", "money_cents", short="Profit"),
+    Column("gross_margin", "Feature margin", "percent"),
+    Column("status", "Status", "status"),
+    Column("plan_margin_before", "Plan margin before", "percent"),
+    Column("plan_margin_after", "Plan margin after", "percent"),
+    Column("ltv_before_usd", "Compute-adjusted LTV before", "money", short="LTV before"),
+    Column("ltv_after_usd", "Compute-adjusted LTV after", "money", short="LTV after"),
+    Column(
+        "included_uses",
+        "Included uses",
+        "count",
+        help="The allowance a recommendation would set at the category's target margin",
+    ),
+    Column("overage_usd", "Overage / use", "price"),
+    Column(
+        "minimum_price_usd",
+        "Lowest plan price at target",
+        "money_cents",
+        help="The plan price at which the feature meets its target margin",
+        short="Price at target",
+    ),
+)
+"""A new feature's pre-launch estimate per plan (:func:`econ.decisions.estimate.estimate`)."""
+
 TABLES: Final[dict[str, Table]] = {
     "segments": SEGMENTS,
     "features": FEATURES,
@@ -756,6 +896,7 @@ TABLES: Final[dict[str, Table]] = {
     "projection": PROJECTION,
     "company_months": COMPANY_MONTHS,
     "company_spiral": COMPANY_SPIRAL,
+    "company_spiral_trends": COMPANY_SPIRAL_TRENDS,
     "customer_months": CUSTOMER_MONTHS,
     "customer_history": CUSTOMER_HISTORY,
     "customer_features": CUSTOMER_FEATURES,
@@ -765,5 +906,9 @@ TABLES: Final[dict[str, Table]] = {
     "compare_plans": COMPARE_PLANS,
     "compare_bills": COMPARE_BILLS,
     "compare_affected": COMPARE_AFFECTED,
+    "ai_adjusted_cac": AI_ADJUSTED_CAC,
+    "scorecard_features": SCORECARD_FEATURES,
+    "scorecard_monthly": SCORECARD_MONTHLY,
+    "launch_estimate": LAUNCH_ESTIMATE,
 }
 """Every table by name (the tests check each against the frame that fills it)."""

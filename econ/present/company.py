@@ -61,8 +61,7 @@ from econ.model.customer_months import CustomerMonths, Window
 from econ.model.customer_months.runs import month_index
 from econ.model.report import Report, records
 from econ.present import kpis as k
-from econ.present.kpis import Kpi, KpiKind
-from econ.present.summary import window_text
+from econ.present.kpis import Kpi, KpiKind, window_text
 from econ.present.views import feature_trend
 
 NEW: Final = "new_customers"

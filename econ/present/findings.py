@@ -1,7 +1,7 @@
 """The Summary's headline findings: plain sentences with their numbers, ranked by the dollars a
 month each puts at stake.
 
-Seven kinds of finding, each only where it applies, each from figures the report already holds
+Eight kinds of finding, each only where it applies, each from figures the report already holds
 (every number by its one definition in :mod:`econ.measures`, every name by
 :mod:`econ.present.labels`):
 
@@ -29,6 +29,11 @@ recommendations    the top 3 recommendations (distinct plan and   the first one'
                    feature), each with its monthly impact         impact (each is measured
                                                                   alone, so they are not
                                                                   added)
+compute_spiral     the feature whose inference cost per           the gross profit a month it
+                   customer-month grows fastest ahead of its      loses in 6 months if both
+                   revenue over the last N months (article 000's  trends continue
+                   compute spiral as a trend), since when, and    (:mod:`econ.present.spiral`)
+                   where its margin heads in 6 and 12 months
 inference_share    whether compute-adjusted LTV matters here:     none (a rule, not an amount)
                    above 10% of revenue it does, below 5% the
                    standard gross-margin LTV is enough
@@ -38,7 +43,7 @@ inference_share    whether compute-adjusted LTV matters here:     none (a rule, 
 A month's amount is the window's amount ÷ the window's months. **Ranking**: by dollars a month,
 largest first (to the cent); findings without an amount after them, in the order of the table
 above; then by key. **Choice**: at most :data:`MAX_FINDINGS`: the best finding of every kind
-that applies first (there are seven kinds, so each that applies is shown), then the next best of
+that applies first (there are eight kinds, so each that applies is shown), then the next best of
 any kind. Segments below 3:1 that are not a finding of their own are named in the ``details`` of
 the best one shown.
 
@@ -66,7 +71,9 @@ from econ.inputs.dataset import Dataset
 from econ.model.customer_months import TIER_LIGHT, TIER_POWER
 from econ.model.report import Report, analyze_dataset
 from econ.present import facts, labels, views
+from econ.present.company import signed_percent
 from econ.present.kpis import monthly_totals
+from econ.present.spiral import spiral_trend_sentence, spiral_trends
 from econ.scenario.assumptions import ALL, Scenario
 from econ.scenario.edits import with_segmentation
 
@@ -77,6 +84,7 @@ FindingKind = Literal[
     "losing_plans",
     "loss_concentration",
     "recommendations",
+    "compute_spiral",
     "inference_share",
 ]
 
@@ -87,11 +95,12 @@ KIND_ORDER: Final[tuple[FindingKind, ...]] = (
     "losing_plans",
     "loss_concentration",
     "recommendations",
+    "compute_spiral",
     "inference_share",
 )
 """The kinds of finding, in the order findings without a dollar amount (and ties) are ranked."""
 
-MAX_FINDINGS: Final = 7
+MAX_FINDINGS: Final = 8
 """The most findings a summary shows: one screen."""
 
 TOP_RECOMMENDATIONS: Final = 3
@@ -105,6 +114,7 @@ PAGE_TITLES: Final[Mapping[str, str]] = {
     "feature-margins": "Feature margins",
     "tiers-pricing": "Tiers & pricing",
     "projection-12-months": "Projection",
+    "company-by-month": "Company by month",
     "methods": "Methods",
     "data": "Data",
 }
@@ -117,6 +127,7 @@ _PAGE_OF: Final[Mapping[FindingKind, str]] = {
     "losing_plans": "tiers-pricing",
     "loss_concentration": "segment-ltv",
     "recommendations": "tiers-pricing",
+    "compute_spiral": "company-by-month",
     "inference_share": "segment-ltv",
 }
 """The page that explains each kind of finding."""
@@ -248,6 +259,7 @@ def findings(
         *losing_plans(report, by.get(s.PLAN)),
         *loss_concentration(report),
         *top_recommendations(recommendations, report),
+        *compute_spiral(report),
         inference_verdict(report),
     ]
     return choose(candidates)
@@ -668,6 +680,28 @@ def _title(rec: Recommendation) -> str:
 
 
 # -- whether compute-adjusted LTV matters --------------------------------------------------------
+
+
+def compute_spiral(report: Report) -> list[Finding]:
+    """The worst compute spiral among the features (:func:`econ.present.spiral.spiral_trends`
+    over the scenario's ``retention.trend_months``): the one with the most gross profit a month
+    lost in 6 months if its cost and revenue trends continue; none without a spiral."""
+    spirals = spiral_trends(report).spirals.filter(
+        (pl.col("group") == "feature") & (pl.col("at_stake_usd") > 0)
+    )
+    if spirals.is_empty():
+        return []
+    worst = spirals.sort("at_stake_usd", "key", descending=[True, False]).row(0, named=True)
+    impact = float(worst["at_stake_usd"])
+    others = spirals.height - 1
+    verb = "also outgrows its" if others == 1 else "also outgrow their"
+    also = f"; {formats.count_of(others, 'other feature')} {verb} revenue" if others else ""
+    headline = (
+        f"{spiral_trend_sentence(worst)}: {per_month(impact)} less gross profit in 6 months if "
+        f"the trends continue{also}."
+    )
+    brief = f"{worst['name']} cost {signed_percent(worst['cost_growth'])} a month"
+    return [finding("compute_spiral", headline, impact, brief=brief)]
 
 
 def inference_verdict(report: Report) -> Finding:

@@ -169,6 +169,12 @@ def monthly_totals(cms: CustomerMonths) -> pl.DataFrame:
     )
 
 
+def window_text(window: Window) -> str:
+    """The months a window covers: "Aug 2025 – Oct 2026", or "Jan 2026" for one month."""
+    first, last = f"{window.first:%b %Y}", f"{window.last:%b %Y}"
+    return first if first == last else f"{first} \u2013 {last}"
+
+
 def window_months(window: Window) -> pl.Series:
     """The first of every month of ``window``, in order."""
     return pl.date_range(window.first, window.last, interval="1mo", eager=True).alias(s.MONTH)

@@ -222,6 +222,13 @@ FORMULAS: Final = (
         (_m("spiral_gap"), "econ.present.company.feature_costs"),
     ),
     Formula(
+        "spiral_trend",
+        r"\ln u_t = a + b\,t \qquad g = e^{b} - 1 \qquad \text{spiral when } g^\text{cost} > 0"
+        r"\text{ and } g^\text{cost} - g^\text{revenue} > 0 \qquad"
+        r" \text{margin}_h = 1 - \frac{c\,(1 + g^\text{cost})^h}{r\,(1 + g^\text{revenue})^h}",
+        (_m("trend_margin"), "econ.present.spiral.spiral_trends"),
+    ),
+    Formula(
         "finding_rank",
         r"\text{at stake}_{<3:1} = \frac{3\,\text{CAC} - \text{LTV}}{L}"
         r" \times \frac{\text{customer-months}}{\text{months}} \qquad "
@@ -233,6 +240,31 @@ FORMULAS: Final = (
         r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
         r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}",
         ("econ.decisions.pricing.simulated_customer_months", _m("fair_use_charge")),
+    ),
+    Formula(
+        "launch_estimate",
+        r"R_\text{new} = w \times \text{ARPA}_p \qquad C_\text{new} = n_p \times u "
+        r"\qquad m_p^\text{after} = \frac{\text{GP}_p - C_\text{new}}{\text{ARPA}_p}",
+        ("econ.decisions.estimate.estimate",),
+    ),
+    Formula(
+        "ai_adjusted_cac",
+        r"\text{CAC}_\text{AI} = \text{CAC} + \frac{\text{trial compute}_s + "
+        r"\sum_t F_t \frac{a_{s,t}}{a_t}}{a_s}",
+        ("econ.model.acquisition.ai_adjusted_cac",),
+    ),
+    Formula(
+        "scorecard",
+        r"\text{margin per call} = \frac{R_f - C_f}{n_f} \qquad "
+        r"\text{tokens per dollar} = \frac{t_\text{in} + t_\text{out}}{C_{f,\text{tokens known}}}",
+        (_m("inference_margin_per_call"), _m("tokens_per_dollar"), _m("cost_per_call")),
+    ),
+    Formula(
+        "ltv_diagnosis",
+        r"\text{CV} = \frac{\text{std}(c_i)}{\text{mean}(c_i)} \qquad "
+        r"\text{matters if } \frac{C}{R} > 10\% \text{ or CV} > 1;\ "
+        r"\text{enough if } \frac{C}{R} < 5\% \text{ and CV} \le 1",
+        (_m("compute_adjustment_diagnosis"), _m("spend_variation")),
     ),
     Formula(
         "scenario_comparison",

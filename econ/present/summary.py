@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from econ import formats
 from econ.decisions.recommend import Recommendation
 from econ.inputs.dataset import Dataset
-from econ.model.customer_months import Window
 from econ.model.report import Report
 from econ.present.findings import (
     KIND_ORDER,
@@ -26,7 +25,7 @@ from econ.present.findings import (
     findings,
     verdict,
 )
-from econ.present.kpis import GROSS_MARGIN, Kpi, kpis
+from econ.present.kpis import GROSS_MARGIN, Kpi, kpis, window_text
 from econ.scenario.assumptions import Scenario
 
 __all__ = [
@@ -102,12 +101,6 @@ def margins_text(report: Report, kpis: Sequence[Kpi]) -> str:
         f"{formats.percent(totals.inference_margin)} for the AI features after inference "
         "alone."
     )
-
-
-def window_text(window: Window) -> str:
-    """The months a window covers: "Aug 2025 – Oct 2026", or "Jan 2026" for one month."""
-    first, last = f"{window.first:%b %Y}", f"{window.last:%b %Y}"
-    return first if first == last else f"{first} \u2013 {last}"
 
 
 def executive_summary(

@@ -29,8 +29,16 @@ from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 from econ.errors import ScenarioError
 from econ.scenario.codec import Record, read_fields, to_plain
+from econ.scenario.launch import Launch
 from econ.scenario.levers import Levers, PriceBook
-from econ.scenario.values import LARGEST, freeze, number, number_map, parse_json
+from econ.scenario.values import (
+    LARGEST,
+    freeze,
+    number,
+    number_map,
+    parse_json,
+    record_map,
+)
 from econ.schema import (
     CATEGORIES,
     CATEGORY_BANDS,
@@ -120,13 +128,26 @@ class Retention(Record):
             the value of the existing base (converted to a monthly rate).
         new_customers_per_month: new customers a month in the 12-month projection; ``None``
             uses the recent acquisition rate of the data.
+        trend_months: the months at the end of the window the compute-spiral trends are fitted
+            on (:mod:`econ.present.spiral`), 2 to 24.
     """
 
     ltv_method: LtvMethod = "simple"
     discount_rate: float = 0.10
     new_customers_per_month: float | None = None
+    trend_months: int = 6
 
     def __post_init__(self) -> None:
+        if isinstance(self.trend_months, bool) or not isinstance(self.trend_months, int | float):
+            raise ScenarioError(
+                f"retention.trend_months must be a whole number, got {self.trend_months!r}"
+            )
+        if self.trend_months != int(self.trend_months) or not 2 <= self.trend_months <= 24:
+            raise ScenarioError(
+                "retention.trend_months must be a whole number from 2 to 24, "
+                f"got {self.trend_months!r}"
+            )
+        object.__setattr__(self, "trend_months", int(self.trend_months))
         if self.ltv_method not in LTV_METHODS:
             raise ScenarioError(
                 f"retention.ltv_method must be 'simple' or 'sbg', got {self.ltv_method!r}"
@@ -163,7 +184,10 @@ class Scenario:
             the low end of their category's band.
         price_book: the pricing the simulator applies to history (see :mod:`econ.scenario.levers`).
         levers: inputs of the recommendations (routing, optimization, fair use).
-        retention: the LTV method, the discount rate and the projection's acquisition rate.
+        retention: the LTV method, the discount rate, the projection's acquisition rate and
+            the compute-spiral trend's months.
+        launches: ``{name: Launch}``, features not launched yet, for their pre-launch estimate
+            (see :mod:`econ.scenario.launch`).
     """
 
     segment_by: str = USAGE_TIER
@@ -179,6 +203,7 @@ class Scenario:
     price_book: PriceBook = field(default_factory=PriceBook)
     levers: Levers = field(default_factory=Levers)
     retention: Retention = field(default_factory=Retention)
+    launches: Mapping[str, Launch] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not isinstance(self.segment_by, str) or not self.segment_by:
@@ -201,6 +226,13 @@ class Scenario:
             object.__setattr__(self, "levers", Levers.from_dict(self.levers, "levers"))
         if not isinstance(self.retention, Retention):
             object.__setattr__(self, "retention", Retention.from_dict(self.retention, "retention"))
+        launches = record_map(self.launches, "launches", Launch, Launch.from_dict)
+        for key, launch in launches.items():
+            if launch.name != key:
+                raise ScenarioError(
+                    f"launches[{key!r}] is named {launch.name!r}; a launch is keyed by its name"
+                )
+        object.__setattr__(self, "launches", launches)
 
     def _check_percentiles(self) -> None:
         pair = self.usage_tier_percentiles
@@ -264,6 +296,7 @@ SHAPES_CUSTOMER_MONTHS: Final[Mapping[str, bool]] = MappingProxyType(
         "price_book": False,
         "levers": False,
         "retention": False,
+        "launches": False,
     }
 )
 """Whether each field of :class:`Scenario` shapes the customer-months built from it

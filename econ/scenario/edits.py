@@ -195,7 +195,7 @@ def with_book_setting(scenario: Scenario, name: BookSetting, value: float) -> Sc
     return scenario.replace(price_book=replace(scenario.price_book, **change))
 
 
-RetentionSetting = Literal["ltv_method", "discount_rate", "new_customers_per_month"]
+RetentionSetting = Literal["ltv_method", "discount_rate", "new_customers_per_month", "trend_months"]
 
 
 def with_retention_setting(

@@ -31,6 +31,7 @@ PAGES: Final = {
     "data": "pages/home.py",
     "summary": "pages/summary.py",
     "company": "pages/company.py",
+    "scorecard": "pages/scorecard.py",
     "customer": "pages/customer.py",
     "compare": "pages/compare_scenarios.py",
 }

@@ -21,6 +21,7 @@ from app_support import (
     many_app,
     open_app,
     own_data_dir,
+    scenario_of,
     shown,
     table,
 )
@@ -29,8 +30,9 @@ from markup import shown_text
 from streamlit.testing.v1 import AppTest
 
 import econ
-from econ.present import company
+from econ.present import company, spiral
 from econ.present.company import CompanyMonths
+from econ.scenario.link import decode_link
 
 pytestmark = pytest.mark.app
 
@@ -62,7 +64,15 @@ def expected_sample() -> CompanyMonths:
 
 
 def warnings(at: AppTest) -> list[str]:
-    return [shown_text(warning.value) for warning in at.main.warning]
+    """The month-by-month spiral callouts (the trend's sentences left out)."""
+    texts = [shown_text(warning.value) for warning in at.main.warning]
+    return [text for text in texts if "cost per customer-month" not in text]
+
+
+def trend_warnings(at: AppTest) -> list[str]:
+    """The compute spiral as a trend, in words."""
+    texts = [shown_text(warning.value) for warning in at.main.warning]
+    return [text for text in texts if "cost per customer-month" in text]
 
 
 @pytest.fixture(scope="module")
@@ -171,3 +181,31 @@ def test_many_features_draw_a_bounded_number_of_lines(tmp_path: Path) -> None:
     assert not at.exception
     assert any(f"The {company.MOST_LINES} features" in c.value for c in at.main.caption)
     assert any("no feature" in s.value.lower() for s in at.main.success)
+
+
+class TestTheSpiralTrend:
+    """The N-month control: bound to the scenario, written into the link, and the trends table
+    and sentences those of :func:`econ.present.spiral.spiral_trends` at that N."""
+
+    @staticmethod
+    def expected(months: int) -> spiral.SpiralTrends:
+        usage, revenue = econ.sample_paths()
+        report = econ.analyze_dataset(econ.load_dataset(usage, revenue), econ.sample_scenario())
+        return spiral.spiral_trends(report, months)
+
+    def test_the_default_six_months(self, sample: AppTest) -> None:
+        assert sample.slider(key="retention:trend_months").value == 6
+        want = self.expected(6)
+        assert trend_warnings(sample) == list(want.sentences())
+        assert trend_warnings(sample)[0].startswith("Deep research: cost per customer-month")
+        rows = table(sample, -1)
+        assert len(rows) == want.trends.height
+
+    def test_moving_the_slider(self) -> None:
+        at = open_app("company")
+        at.slider(key="retention:trend_months").set_value(12).run()
+        assert not at.exception
+        assert scenario_of(at).retention.trend_months == 12
+        assert trend_warnings(at) == list(self.expected(12).sentences())
+        params = {k: v[0] if isinstance(v, list) else v for k, v in at.query_params.items()}
+        assert decode_link(params).scenario.retention.trend_months == 12

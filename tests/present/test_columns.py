@@ -12,9 +12,12 @@ from hypothesis import strategies as st
 from tiny_report import tiny_report
 
 import econ
+from econ.decisions.estimate import estimate
+from econ.model.acquisition import ai_adjusted_cac
 from econ.present import columns as spec
-from econ.present import company, compare_view, customer, response, views
+from econ.present import company, compare_view, customer, response, scorecard, spiral, views
 from econ.present.projection import projection_table
+from econ.scenario.launch import Launch
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +45,7 @@ def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
         "projection": projection_table(econ.project(report, simulation)),
         "company_months": company.table_rows(trends.months),
         "company_spiral": company.table_rows(trends.spiral),
+        "company_spiral_trends": spiral.table_rows(spiral.spiral_trends(report).trends),
         "customer_months": pnl.months,
         "customer_history": pnl.history,
         "customer_features": pnl.features,
@@ -51,6 +55,10 @@ def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
         "compare_plans": compare_view.plans_table(compared),
         "compare_bills": compare_view.bill_summary_table(compared),
         "compare_affected": compared.bills,
+        "ai_adjusted_cac": ai_adjusted_cac(report).table,
+        "scorecard_features": scorecard.scorecard(report).features,
+        "scorecard_monthly": scorecard.scorecard(report).monthly,
+        "launch_estimate": estimate(report, Launch(name="new", uses={"all": 3.0})).frame(),
     }
 
 

@@ -165,6 +165,7 @@ class TestTheSample:
         assert list(sample_findings) == [
             "below_benchmark:plan:Starter",
             "power_users",
+            "compute_spiral",
             "recommendations",
             "loss_concentration",
             "losing_plans",
@@ -248,6 +249,7 @@ class TestTheFirstSmallUpload:
             "losing_plans",
             "recommendations",
             "power_users",
+            "compute_spiral",
             "loss_concentration",
             "inference_share",
         ]
@@ -285,13 +287,14 @@ class TestChoosing:
             "below_benchmark:plan:p1",
             "below_benchmark:plan:p2",
             "below_benchmark:plan:p3",
+            "below_benchmark:plan:p4",
             "power_users",
             "losing_features",
             "inference_share",
         ]
         assert chosen[0].details == (
-            "Also below 3:1: below_benchmark:plan:p4, below_benchmark:plan:p5, "
-            "below_benchmark:plan:p6, below_benchmark:plan:p7 and below_benchmark:plan:p8.",
+            "Also below 3:1: below_benchmark:plan:p5, below_benchmark:plan:p6, "
+            "below_benchmark:plan:p7 and below_benchmark:plan:p8.",
         )
 
     def test_findings_without_an_amount_rank_last_in_kind_order(self) -> None:

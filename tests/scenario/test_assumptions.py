@@ -63,6 +63,7 @@ def test_json_keys_are_the_documented_fields() -> None:
         "price_book",
         "levers",
         "retention",
+        "launches",
     }
     assert set(data["cogs"]) == {"ai_infra_usd", "support_usd", "cs_usd", "hosting_usd"}
 

@@ -18,6 +18,7 @@ from strategies import any_scenarios
 import econ
 from econ.scenario.assumptions import SHAPES_CUSTOMER_MONTHS, SHAPING_FIELDS
 from econ.scenario.codec import Record
+from econ.scenario.launch import Launch
 from econ.scenario.link import decode_link, decode_scenario, encode_link
 
 Scenario = econ.Scenario
@@ -36,6 +37,7 @@ PLACES: dict[type, Callable[[Any], econ.Scenario]] = {
         levers=econ.Levers(optimize=record, optimize_by_feature={"chat": record})
     ),
     econ.Retention: lambda record: Scenario(retention=record),
+    Launch: lambda record: Scenario(launches={record.name: record}),
 }
 """Where each record of the tree sits in a scenario (maps of records hold one too)."""
 
@@ -54,8 +56,20 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (Scenario, "levers"): {"levers": econ.Levers(fair_use_percentile=90.0)},
     (Scenario, "retention"): {"retention": econ.Retention(ltv_method="sbg")},
     (econ.Retention, "ltv_method"): {"ltv_method": "sbg"},
+    (Scenario, "launches"): {"launches": {"briefs": Launch(name="briefs", uses={"all": 5.0})}},
+    (Launch, "name"): {"name": "briefs"},
+    (Launch, "category"): {"category": "premium"},
+    (Launch, "value_weight"): {"value_weight": 0.15},
+    (Launch, "cost_per_use_usd"): {"cost_per_use_usd": 0.9},
+    (Launch, "uses"): {"uses": {"all": 20.0, "Pro": 30.0}},
+    (Launch, "like_feature"): {"like_feature": "deep_research"},
+    (Launch, "like_share"): {"like_share": 0.5},
+    (Launch, "model"): {"model": "gpt-4o"},
+    (Launch, "input_tokens"): {"input_tokens": 1_000.0},
+    (Launch, "output_tokens"): {"output_tokens": 500.0},
     (econ.Retention, "discount_rate"): {"discount_rate": 0.12},
     (econ.Retention, "new_customers_per_month"): {"new_customers_per_month": 40.0},
+    (econ.Retention, "trend_months"): {"trend_months": 9},
     (econ.Allocation, "method"): {"method": "custom", "weights": {"chat": 1.0}},
     (econ.Allocation, "weights"): {"weights": {"chat": 3.0, "search": 1.0}},
     (econ.Cogs, "ai_infra_usd"): {"ai_infra_usd": 1.5},
@@ -126,6 +140,7 @@ def test_the_tree_is_every_record_the_scenario_holds() -> None:
         econ.Route,
         econ.Optimize,
         econ.Retention,
+        Launch,
     } == TREE
     assert set(PLACES) == TREE
 
@@ -233,9 +248,12 @@ def _inflated(token: str) -> bytes:
 
 RETENTION_ADDED = (
     ', "retention": {"ltv_method": "simple", "discount_rate": 0.1, '
-    '"new_customers_per_month": null}}'
+    '"new_customers_per_month": null, "trend_months": 6}}'
 )
 """What the first release's JSON gains since: the retention record, at its defaults."""
+
+LAUNCHES_ADDED = ', "launches": {}}'
+"""What the JSON gains after the retention record: no launches, the default."""
 
 RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0'
 """What the first release's price book gains since: the customer response, at its defaults."""
@@ -257,7 +275,9 @@ def _link_json_now(token: str) -> bytes:
 def test_saved_json_and_old_links_read_the_same_and_are_written_the_same() -> None:
     assert Scenario.from_json(RICH_JSON) == RICH
     # Written the same, with the fields added since appended at their defaults.
-    assert RICH.to_json(indent=None) == _with_response_added(RICH_JSON[:-1] + RETENTION_ADDED)
+    assert RICH.to_json(indent=None) == _with_response_added(
+        RICH_JSON[:-1] + RETENTION_ADDED[:-1] + LAUNCHES_ADDED
+    )
     assert decode_scenario(RICH_LINK) == RICH
     # the link's JSON byte for byte: it leaves out fields at their defaults (the compressed
     # bytes may differ between zlib builds); a record it writes gains the fields added since
