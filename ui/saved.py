@@ -18,7 +18,6 @@ import streamlit as st
 import econ
 from econ.storage.scenarios import MAX_NAME
 from ui import session
-from ui.text import plain
 
 NAME_KEY: Final = "saved:name"
 CHOSEN_KEY: Final = "saved:chosen"
@@ -157,9 +156,8 @@ def _replace_compared(old: str, new: str | None) -> None:
     """Keep the comparison pointing at a renamed scenario, or drop a deleted one from it."""
     ids = session.compared()
     if old in ids:
-        session.set_compared(
-            tuple(new for new in (new if item == old else item for item in ids) if new)
-        )
+        replaced = (new if item == old else item for item in ids)
+        session.set_compared(tuple(item for item in replaced if item is not None))
 
 
 def label(saved: econ.SavedScenario) -> str:
@@ -191,7 +189,7 @@ def sidebar_section() -> None:
         st.selectbox(
             "Saved for this dataset",
             list(by_id),
-            format_func=lambda scenario_id: plain(label(by_id[scenario_id])),
+            format_func=lambda scenario_id: label(by_id[scenario_id]),  # options are plain text
             key=CHOSEN_KEY,
         )
         left, middle, right = st.columns(3)

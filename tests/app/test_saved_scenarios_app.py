@@ -108,3 +108,22 @@ def test_a_linked_scenario_that_no_longer_fits_drops_what_is_gone_and_says_so() 
     said = _warnings(at)
     assert "does not fit this dataset in full; dropped" in said
     assert "'territory'" in said
+
+
+def test_a_renamed_or_deleted_scenario_follows_into_the_comparison(data_dir: Path) -> None:
+    store = econ.ScenarioStore(data_dir)
+    first = store.save("sample", "A", econ.sample_scenario())
+    second = store.save("sample", "B", econ.sample_scenario().replace(cac_usd=99.0))
+    at = open_app("segments")
+    at.session_state[session.COMPARED] = (first.scenario_id, second.scenario_id)
+    at.sidebar.selectbox(key=saved.CHOSEN_KEY).set_value(first.scenario_id)
+    at.sidebar.text_input(key=saved.RENAME_KEY).input("A, renamed")
+    at.sidebar.button(key="saved:rename_button").click()
+    at = at.run()
+    renamed = store.find("sample", "A, renamed")
+    assert at.session_state[session.COMPARED] == (renamed.scenario_id, second.scenario_id)
+    at.sidebar.selectbox(key=saved.CHOSEN_KEY).set_value(second.scenario_id)
+    at.sidebar.button(key="saved:delete").click()
+    at = at.run()
+    assert at.session_state[session.COMPARED] == (renamed.scenario_id,)
+    assert not at.exception
