@@ -251,7 +251,7 @@ st.markdown(
     "and CAC over its customer-months a month; for power users, the gross profit the "
     "traditional view credits them with; for losing features, plans and customers, their loss "
     "a month; for recommendations, the best one's gain. The best finding of each kind is shown "
-    "first, at most seven; the inference-share rule closes the list."
+    "first, at most eight; the inference-share rule closes the list."
 )
 formula("finding_rank")
 
