@@ -40,7 +40,13 @@ from econ.inputs.ingest import (
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
 from econ.measures import LTV_CAC_BENCHMARK
-from econ.model.acquisition import AI_ADJUSTED_CAC_SCHEMA, AiAdjustedCac, ai_adjusted_cac
+from econ.model.acquisition import (
+    AI_ADJUSTED_CAC_SCHEMA,
+    AiAdjustedCac,
+    TrialCompute,
+    ai_adjusted_cac,
+    trial_compute,
+)
 from econ.model.customer_months import CustomerMonths, Window, build_customer_months, shaping
 from econ.model.features import FEATURE_SCHEMA, feature_table
 from econ.model.report import Report, Totals, analyze, analyze_customer_months, analyze_dataset
@@ -105,6 +111,7 @@ __all__ = [
     "Source",
     "StaleCustomerMonthsError",
     "Totals",
+    "TrialCompute",
     "UnknownNameError",
     "UsageLoad",
     "Window",
@@ -129,4 +136,5 @@ __all__ = [
     "sample_scenario",
     "shaping",
     "simulate",
+    "trial_compute",
 ]

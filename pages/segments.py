@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-import econ
 from econ import formats
 from econ.present import columns as spec
 from econ.present import facts, labels, retention, views
@@ -229,7 +228,7 @@ if blanks:
             st.markdown(f"- {plain(sentence)}")
 
 st.subheader("AI-adjusted CAC: the compute burned in trials")
-trials = econ.ai_adjusted_cac(report)
+trials = now.ai_adjusted_cac()
 st.caption(
     "A trial's inference is a cost of acquiring the customers it converts (reference article "
     "000): each acquired customer's usage before its first paid month, plus a share of the "

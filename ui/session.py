@@ -119,6 +119,13 @@ def cached_customer_profits(dataset_id: str, data_dir: str, shaping_json: str) -
     return views.customer_profits(cached_customer_months(dataset_id, data_dir, shaping_json))
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def cached_trial_compute(dataset_id: str, data_dir: str, shaping_json: str) -> econ.TrialCompute:
+    """Trial compute per acquisition segment, which only the shaping part of the scenario
+    changes: a CAC or churn change recomputes AI-adjusted CAC from it, not from the ledger."""
+    return econ.trial_compute(cached_customer_months(dataset_id, data_dir, shaping_json))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_recommendations(
     dataset_id: str, data_dir: str, scenario_json: str
@@ -268,6 +275,12 @@ class Current:
     def customer_profits(self) -> pl.DataFrame:
         shaping_json = econ.shaping(self.scenario).to_json(indent=None)
         return cached_customer_profits(self.dataset_id, str(store().root), shaping_json)
+
+    def ai_adjusted_cac(self) -> econ.AiAdjustedCac:
+        """Trial compute (kept per customer-months) added to each segment's CAC."""
+        shaping_json = econ.shaping(self.scenario).to_json(indent=None)
+        trials = cached_trial_compute(self.dataset_id, str(store().root), shaping_json)
+        return econ.ai_adjusted_cac(self.report, trials)
 
     def simulation(self) -> econ.Simulation:
         return cached_simulation(*self._key())

@@ -90,9 +90,27 @@ class AiAdjustedCac:
         return dt.date(year, month, 1)
 
 
-def ai_adjusted_cac(report: Report) -> AiAdjustedCac:
-    """Trial compute added to each segment's CAC (see the module docstring)."""
-    cms = report.customer_months
+@dataclass(frozen=True)
+class TrialCompute:
+    """The trial compute of a set of customer-months, per acquisition segment: what
+    :func:`ai_adjusted_cac` adds to CAC. It depends on the customer-months alone, so a change of
+    CAC or churn reuses it (the app caches it with them).
+
+    Attributes:
+        segments: ``segment, customers_acquired, trial_compute_usd, non_converting`` (the
+            segment's share of non-converting trial compute).
+        non_converting_usd, unattributed_usd, left_out_month: as in :class:`AiAdjustedCac`.
+    """
+
+    segments: pl.DataFrame
+    non_converting_usd: float
+    unattributed_usd: float
+    left_out_month: dt.date
+
+
+def trial_compute(cms: CustomerMonths) -> TrialCompute:
+    """Each acquisition segment's trial compute and share of non-converting trial compute (see
+    the module docstring); one pass over the ledger rollup."""
     window = cms.window
     first = _acquisitions(cms)
     acquired = first.filter(pl.col("cohort") > window.first)
@@ -116,15 +134,33 @@ def ai_adjusted_cac(report: Report) -> AiAdjustedCac:
         .group_by("segment")
         .agg((pl.col("free_usd") / pl.col("month_acquired")).sum().alias("non_converting"))
     )
-    counts = acquired.group_by("segment").agg(pl.len().cast(pl.Int64).alias("customers_acquired"))
+    segments = (
+        acquired.group_by("segment")
+        .agg(pl.len().cast(pl.Int64).alias("customers_acquired"))
+        .join(trial, on="segment", how="full", coalesce=True)
+        .join(shares, on="segment", how="full", coalesce=True)
+        .with_columns(pl.exclude("segment").fill_null(0))
+        .sort("segment")
+    )
     non_converting = float(never_paid["free_usd"].sum())
-    attributed = float(shares["non_converting"].sum())
-    rows = [_row(row, counts, trial, shares) for row in report.segments.iter_rows(named=True)]
+    return TrialCompute(
+        segments=segments,
+        non_converting_usd=non_converting,
+        unattributed_usd=max(0.0, non_converting - float(shares["non_converting"].sum())),
+        left_out_month=window.first,
+    )
+
+
+def ai_adjusted_cac(report: Report, trials: TrialCompute | None = None) -> AiAdjustedCac:
+    """Trial compute (``trials``, else computed from the report's customer-months) added to
+    each segment's CAC (see the module docstring)."""
+    found = trials if trials is not None else trial_compute(report.customer_months)
+    rows = [_row(row, found.segments) for row in report.segments.iter_rows(named=True)]
     return AiAdjustedCac(
         table=pl.DataFrame(rows, schema=AI_ADJUSTED_CAC_SCHEMA, orient="row"),
-        non_converting_usd=non_converting,
-        unattributed_usd=max(0.0, non_converting - attributed),
-        left_out_month=window.first,
+        non_converting_usd=found.non_converting_usd,
+        unattributed_usd=found.unattributed_usd,
+        left_out_month=found.left_out_month,
     )
 
 
@@ -136,18 +172,16 @@ def _acquisitions(cms: CustomerMonths) -> pl.DataFrame:
     )
 
 
-def _row(
-    segment: dict[str, Any], counts: pl.DataFrame, trial: pl.DataFrame, shares: pl.DataFrame
-) -> dict[str, Any]:
+def _row(segment: dict[str, Any], trials: pl.DataFrame) -> dict[str, Any]:
     """One segment's (or the blended row's) CACs, LTV:CACs and paybacks."""
     name = segment["segment"]
+    rows = trials if name == ALL else trials.filter(pl.col("segment") == name)
 
-    def summed(frame: pl.DataFrame, column: str) -> float:
-        rows = frame if name == ALL else frame.filter(pl.col("segment") == name)
+    def summed(column: str) -> float:
         return float(rows[column].sum())
 
-    acquired = int(summed(counts, "customers_acquired"))
-    trial_usd, free_usd = summed(trial, "trial_compute_usd"), summed(shares, "non_converting")
+    acquired = int(summed("customers_acquired"))
+    trial_usd, free_usd = summed("trial_compute_usd"), summed("non_converting")
     reasons: list[str] = []
     per_customer = (trial_usd + free_usd) / acquired if acquired else None
     if per_customer is None:

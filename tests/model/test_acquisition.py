@@ -79,3 +79,16 @@ def test_customers_paying_from_the_first_month_are_not_acquisitions() -> None:
     assert found.table["ltv_cac"].to_list() == report.segments["ltv_cac"].to_list()
     assert found.table["segment"].to_list() == report.segments["segment"].to_list()
     assert found.table.filter(pl.col("customers_acquired") == 0)["null_reasons"].list.len().min()
+
+
+def test_trial_compute_kept_per_customer_months_gives_the_same_table() -> None:
+    """A CAC or churn change reuses the trial compute of the same customer-months."""
+    scenario = econ.Scenario(segment_by="plan", cac_usd=100.0)
+    base = econ.analyze(USAGE, REVENUE, scenario)
+    kept = econ.trial_compute(base.customer_months)
+    moved = econ.analyze_customer_months(
+        base.customer_months, scenario.replace(cac_usd=250.0, churn=0.04)
+    )
+    assert ai_adjusted_cac(moved, kept).table.equals(ai_adjusted_cac(moved).table)
+    solo = ai_adjusted_cac(moved, kept).table.filter(pl.col("segment") == "Solo").row(0, named=True)
+    assert solo["ai_adjusted_cac_usd"] == pytest.approx(261.0)
