@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any, Final, Literal, TypeAlias, cast, get_args
 
 from econ.errors import ScenarioError
+from econ.scenario.ai import AiRevenue, AiUnitCosts
 from econ.scenario.codec import Record, read_fields, to_plain
 from econ.scenario.launch import Launch
 from econ.scenario.levers import Levers, PriceBook
@@ -188,6 +189,10 @@ class Scenario:
             the compute-spiral trend's months.
         launches: ``{name: Launch}``, features not launched yet, for their pre-launch estimate
             (see :mod:`econ.scenario.launch`).
+        ai_revenue: what counts as AI revenue: all MRR, the direct AI revenue column, or an AI
+            plan's attributed uplift (see :mod:`econ.scenario.ai`).
+        ai_costs: the AI unit-profit inputs no ledger holds (model-efficiency value, data
+            acquisition, model maintenance), per month; 0 by default.
     """
 
     segment_by: str = USAGE_TIER
@@ -204,6 +209,8 @@ class Scenario:
     levers: Levers = field(default_factory=Levers)
     retention: Retention = field(default_factory=Retention)
     launches: Mapping[str, Launch] = field(default_factory=dict)
+    ai_revenue: AiRevenue = field(default_factory=AiRevenue)
+    ai_costs: AiUnitCosts = field(default_factory=AiUnitCosts)
 
     def __post_init__(self) -> None:
         if not isinstance(self.segment_by, str) or not self.segment_by:
@@ -233,6 +240,12 @@ class Scenario:
                     f"launches[{key!r}] is named {launch.name!r}; a launch is keyed by its name"
                 )
         object.__setattr__(self, "launches", launches)
+        if not isinstance(self.ai_revenue, AiRevenue):
+            object.__setattr__(
+                self, "ai_revenue", AiRevenue.from_dict(self.ai_revenue, "ai_revenue")
+            )
+        if not isinstance(self.ai_costs, AiUnitCosts):
+            object.__setattr__(self, "ai_costs", AiUnitCosts.from_dict(self.ai_costs, "ai_costs"))
 
     def _check_percentiles(self) -> None:
         pair = self.usage_tier_percentiles
@@ -297,6 +310,8 @@ SHAPES_CUSTOMER_MONTHS: Final[Mapping[str, bool]] = MappingProxyType(
         "levers": False,
         "retention": False,
         "launches": False,
+        "ai_revenue": True,  # which part of each customer-month's revenue is AI revenue
+        "ai_costs": False,
     }
 )
 """Whether each field of :class:`Scenario` shapes the customer-months built from it

@@ -64,6 +64,8 @@ def test_json_keys_are_the_documented_fields() -> None:
         "levers",
         "retention",
         "launches",
+        "ai_revenue",
+        "ai_costs",
     }
     assert set(data["cogs"]) == {"ai_infra_usd", "support_usd", "cs_usd", "hosting_usd"}
 

@@ -38,6 +38,8 @@ PLACES: dict[type, Callable[[Any], econ.Scenario]] = {
     ),
     econ.Retention: lambda record: Scenario(retention=record),
     Launch: lambda record: Scenario(launches={record.name: record}),
+    econ.AiRevenue: lambda record: Scenario(ai_revenue=record),
+    econ.AiUnitCosts: lambda record: Scenario(ai_costs=record),
 }
 """Where each record of the tree sits in a scenario (maps of records hold one too)."""
 
@@ -57,6 +59,14 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (Scenario, "retention"): {"retention": econ.Retention(ltv_method="sbg")},
     (econ.Retention, "ltv_method"): {"ltv_method": "sbg"},
     (Scenario, "launches"): {"launches": {"briefs": Launch(name="briefs", uses={"all": 5.0})}},
+    (Scenario, "ai_revenue"): {"ai_revenue": econ.AiRevenue(basis="direct")},
+    (Scenario, "ai_costs"): {"ai_costs": econ.AiUnitCosts(data_acquisition_usd=900.0)},
+    (econ.AiRevenue, "basis"): {"basis": "attributed", "uplift_usd": {"AI": 75.0}},
+    (econ.AiRevenue, "uplift_over"): {"uplift_over": {"AI": "Standard"}},
+    (econ.AiRevenue, "uplift_usd"): {"uplift_usd": {"AI": 75.0}},
+    (econ.AiUnitCosts, "model_efficiency_value_usd"): {"model_efficiency_value_usd": 500.0},
+    (econ.AiUnitCosts, "data_acquisition_usd"): {"data_acquisition_usd": 900.0},
+    (econ.AiUnitCosts, "model_maintenance_usd"): {"model_maintenance_usd": 2_000.0},
     (Launch, "name"): {"name": "briefs"},
     (Launch, "category"): {"category": "premium"},
     (Launch, "value_weight"): {"value_weight": 0.15},
@@ -141,6 +151,8 @@ def test_the_tree_is_every_record_the_scenario_holds() -> None:
         econ.Optimize,
         econ.Retention,
         Launch,
+        econ.AiRevenue,
+        econ.AiUnitCosts,
     } == TREE
     assert set(PLACES) == TREE
 
@@ -252,8 +264,13 @@ RETENTION_ADDED = (
 )
 """What the first release's JSON gains since: the retention record, at its defaults."""
 
-LAUNCHES_ADDED = ', "launches": {}}'
-"""What the JSON gains after the retention record: no launches, the default."""
+LAUNCHES_ADDED = (
+    ', "launches": {}, "ai_revenue": {"basis": "all", "uplift_over": {}, "uplift_usd": {}}, '
+    '"ai_costs": {"model_efficiency_value_usd": 0.0, "data_acquisition_usd": 0.0, '
+    '"model_maintenance_usd": 0.0}}'
+)
+"""What the JSON gains after the retention record: no launches, all revenue counted as AI
+revenue and no AI unit costs, the defaults."""
 
 RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0'
 """What the first release's price book gains since: the customer response, at its defaults."""
