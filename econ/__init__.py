@@ -54,7 +54,7 @@ from econ.model.retention.sbg import SbgFit, fit_sbg
 from econ.model.retention.value import RETENTION_SCHEMA
 from econ.model.scenario_fit import FittedScenario, fit_scenario
 from econ.model.segments import SEGMENT_SCHEMA
-from econ.scenario.ai import AiRevenue, AiUnitCosts
+from econ.scenario.ai import AiRevenue, AiRevenueBasis, AiUnitCosts
 from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
 from econ.scenario.launch import Launch
 from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
@@ -62,8 +62,6 @@ from econ.schema import CATEGORY_BANDS, Band
 from econ.storage.scenarios import SavedScenario, ScenarioStore
 
 __all__ = [
-    "AiRevenue",
-    "AiUnitCosts",
     "AI_ADJUSTED_CAC_SCHEMA",
     "CATEGORY_BANDS",
     "FEATURE_SCHEMA",
@@ -72,6 +70,9 @@ __all__ = [
     "RETENTION_SCHEMA",
     "SEGMENT_SCHEMA",
     "AiAdjustedCac",
+    "AiRevenue",
+    "AiRevenueBasis",
+    "AiUnitCosts",
     "Allocation",
     "Band",
     "BillChanges",

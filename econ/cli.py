@@ -45,6 +45,7 @@ from econ.inputs.token_prices import ModelPrice
 from econ.model.acquisition import ai_adjusted_cac
 from econ.model.report import Report, analyze_dataset, records
 from econ.model.scenario_fit import fit_scenario
+from econ.present.ai_revenue import ai_revenue_buckets
 from econ.present.alerts import check, check_text, read_rules
 from econ.present.compare_view import comparison_text
 from econ.present.customer import customer_pnl, customer_text
@@ -163,6 +164,7 @@ DEFAULTS: Final[dict[str, Any]] = {
     "amounts": None,
     "through": None,
     "include_prorations": False,
+    "ai_lines": None,
     "prices": None,
     "import_spec": None,
     "drop_invalid": False,
@@ -350,6 +352,12 @@ def _layout_options(reading: argparse._ArgumentGroup) -> None:
     reading.add_argument(
         "--include-prorations", action="store_true", help="count Stripe proration lines"
     )
+    reading.add_argument(
+        "--ai-lines",
+        metavar="REGEX",
+        help="revenue lines (invoice lines, subscription items) whose plan or product matches "
+        "this pattern (case-insensitive) are direct AI revenue, e.g. 'AI|assistant'",
+    )
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -402,6 +410,7 @@ def _specs(args: argparse.Namespace) -> tuple[ImportSpec, ImportSpec]:
         amounts_in=args.amounts or revenue.amounts_in,
         through=args.through or revenue.through,
         include_prorations=args.include_prorations or revenue.include_prorations,
+        ai_lines=args.ai_lines or revenue.ai_lines,
     )
     return usage, revenue
 
@@ -524,6 +533,7 @@ def full_report(
         "projection": project(report, simulation).to_dict(),
         "ai_adjusted_cac": ai_adjusted_cac(report).to_dict(),
         "scorecard": scorecard(report).to_dict(),
+        "ai_revenue": ai_revenue_buckets(report).to_dict(),
     }
     if data is not None:
         out["import"] = {

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final, TypeVar, overload
 
 import polars as pl
@@ -352,6 +353,15 @@ def fair_use_charge(
     return max(0.0, inference - threshold) / (1 - margin)
 
 
+def attributed_uplift(ai_plan_price: float, base_plan_price: float) -> float | None:
+    """AI-attributed revenue of an AI plan's customer-month: its price minus the price of the
+    plan it extends ("if your standard plan is $200 per month and your AI plan is $275 per month,
+    the $75 uplift may be treated as AI-attributed revenue", article 001). ``None`` when the AI
+    plan is not priced above its base: it has no uplift to attribute."""
+    uplift = ai_plan_price - base_plan_price
+    return uplift if uplift > 0 else None
+
+
 def routed_cost_factor(routed_share: float, relative_cost: float) -> float:
     """Cost multiplier of sending a share σ of a feature's calls to a model at relative cost ρ:
     1 − σ + σρ (article 002's model routing)."""
@@ -392,6 +402,69 @@ def tokens_per_dollar(tokens: float | pl.Expr, cost: float | pl.Expr) -> float |
     are known (article 000 §7's AI scorecard: how much model work a dollar buys, which a
     cheaper model or prompt caching raises); undefined without a cost."""
     return share(tokens, cost)  # type: ignore[arg-type]
+
+
+@overload
+def cost_per_outcome(cost: float, outcomes: float) -> float | None: ...
+@overload
+def cost_per_outcome(cost: pl.Expr, outcomes: pl.Expr) -> pl.Expr: ...
+def cost_per_outcome(cost: float | pl.Expr, outcomes: float | pl.Expr) -> float | pl.Expr | None:
+    """Cost per outcome = inference cost ÷ the calls that reached a successful outcome (the
+    ledger's ``outcome`` column): what a result costs, where cost per call is what an attempt
+    costs. Article 000 asks for the user outcome bought per dollar of compute (§7's
+    intelligence ROI) and for pricing by outcome ("pay per accurate prediction", §6); this is
+    the cost side of both. Undefined without outcomes (none recorded, or no outcome column)."""
+    return share(cost, outcomes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class AiUnitProfit:
+    """AI unit profit per active customer and its terms (see :func:`ai_unit_profit`), each in
+    dollars over the expected lifetime ``lifetime_months``."""
+
+    lifetime_months: float
+    ltv_before_compute: float
+    model_efficiency_value: float
+    compute: float
+    data_acquisition: float
+    model_maintenance: float
+    profit: float
+
+
+def ai_unit_profit(
+    margin_before_compute: float,
+    compute: float,
+    churn: float | None,
+    active_customers: int,
+    *,
+    model_efficiency_value: float = 0.0,
+    data_acquisition: float = 0.0,
+    model_maintenance: float = 0.0,
+) -> tuple[AiUnitProfit | None, str | None]:
+    """AI unit profit = LTV + model-efficiency value − compute − data acquisition − model
+    maintenance, per active customer (article 000 §2: "(LTV + MEV − CC − DAC − MMC) ÷ Active
+    Users").
+
+    This project's reading: every term is per active customer over the expected lifetime
+    L = 1 ÷ monthly churn (:func:`lifetime_value`). ``margin_before_compute`` is revenue −
+    support − CS per customer-month and ``compute`` inference + AI infrastructure per
+    customer-month, so LTV = margin_before_compute × L and compute cost = compute × L; the
+    three company-wide amounts a month (the user's estimates, 0 when not set) are shared over
+    the ``active_customers`` N: MEV, DAC and MMC = amount ÷ N × L. With the three at 0 it is
+    the compute-adjusted LTV (gross profit ÷ churn). Undefined when churn is unknown or 0, or
+    when an amount is set and there is no active customer to share it over.
+    """
+    lifetime, reason = lifetime_value(1.0, churn)
+    if lifetime is None:
+        return None, reason
+    amounts = (model_efficiency_value, data_acquisition, model_maintenance)
+    if active_customers <= 0 and any(amounts):
+        return None, "no active customer to share the AI costs over"
+    per_customer = [amount / active_customers * lifetime if amount else 0.0 for amount in amounts]
+    value, data, maintenance = per_customer
+    ltv, cost = margin_before_compute * lifetime, compute * lifetime
+    profit = ltv + value - cost - data - maintenance
+    return AiUnitProfit(lifetime, ltv, value, cost, data, maintenance, profit), None
 
 
 HIGH_SPEND_VARIATION: Final = 1.0

@@ -17,13 +17,24 @@ column                required   meaning
 ``input_tokens``      no*        prompt tokens, cached ones included (integer ≥ 0)
 ``output_tokens``     no*        completion tokens (integer ≥ 0)
 ``cached_input_tokens`` no       prompt tokens read from cache (integer ≥ 0)
+``outcome``           no         how many of the row's calls reached a successful outcome: true
+                                 / false (also yes / no, 1 / 0) for one call, a whole number from
+                                 0 to ``calls`` for an aggregated row; empty = none did
 
 \* a row without ``cost_usd`` is priced from ``model`` and its tokens
 (:mod:`econ.inputs.token_prices`).
 ====================  =========  ==============================================================
 
 Revenue table (one row per customer per month): ``customer_id``, ``month``, ``mrr_usd`` (≥ 0,
-finite), ``plan`` are required; every other text column is a segment dimension.
+finite), ``plan`` are required; every other text column is a segment dimension. Two optional
+money columns name article 001's AI revenue buckets:
+
+=====================  ==============================================================
+``ai_revenue_usd``     direct AI revenue inside the month's MRR (an AI add-on, seat,
+                       credit bundle, overage): ≥ 0 and at most ``mrr_usd``; empty = $0
+``ai_influenced_usd``  revenue AI helped win or keep (≥ 0; empty = $0): reported beside
+                       the others, never counted in LTV or margins
+=====================  ==============================================================
 """
 
 from __future__ import annotations
@@ -47,8 +58,16 @@ MODEL: Final = "model"
 INPUT_TOKENS: Final = "input_tokens"
 OUTPUT_TOKENS: Final = "output_tokens"
 CACHED_INPUT_TOKENS: Final = "cached_input_tokens"
+OUTCOME: Final = "outcome"
+"""The ledger's optional per-row count of calls that succeeded (a flag for one call)."""
+OUTCOMES: Final = "outcomes"
+"""The rollup's sum of :data:`OUTCOME`: null when the ledger has no outcome column."""
 MRR_USD: Final = "mrr_usd"
 PLAN: Final = "plan"
+AI_REVENUE_USD: Final = "ai_revenue_usd"
+"""Direct AI revenue of a customer-month, part of its MRR (article 001's first bucket)."""
+AI_INFLUENCED_USD: Final = "ai_influenced_usd"
+"""Revenue AI influenced (article 001's third bucket): tracked, never in unit economics."""
 
 UNKNOWN_CUSTOMER: Final = "(unknown)"
 """The customer of a call whose source names none: its usage is unbilled."""
@@ -60,8 +79,18 @@ USAGE_TIER: Final = "usage_tier"
 
 USAGE_REQUIRED: Final = (CUSTOMER_ID, FEATURE_ID)
 USAGE_TIME_COLUMNS: Final = (TIMESTAMP, MONTH)
-USAGE_OPTIONAL: Final = (COST_USD, CALLS, MODEL, INPUT_TOKENS, OUTPUT_TOKENS, CACHED_INPUT_TOKENS)
+USAGE_OPTIONAL: Final = (
+    COST_USD,
+    CALLS,
+    MODEL,
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    CACHED_INPUT_TOKENS,
+    OUTCOME,
+)
 REVENUE_REQUIRED: Final = (CUSTOMER_ID, MONTH, MRR_USD, PLAN)
+REVENUE_MONEY: Final = (AI_REVENUE_USD, AI_INFLUENCED_USD)
+"""The revenue table's optional money columns (AI revenue buckets)."""
 
 ID_MAX_LENGTH: Final = 256
 """Ids longer than this are refused: no real id is, and hostile ones bloat every table."""
@@ -130,6 +159,9 @@ class UsageSchema(dy.Schema):
     input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     output_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     cached_input_tokens = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
+    outcome = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
+    """Null only when the ledger has no outcome column (an empty value is read as 0); at most
+    the row's calls, which reading checks as it converts the column."""
 
 
 class RevenueSchema(dy.Schema):
@@ -141,12 +173,33 @@ class RevenueSchema(dy.Schema):
     plan = dy.String(nullable=False, min_length=1, check=_ID_CHECKS)
 
 
-def revenue_schema(segment_columns: tuple[str, ...]) -> type[RevenueSchema]:
-    """The revenue contract for a file with these segment columns (nullable text)."""
-    if not segment_columns:
+WITHIN_MRR: Final = "within_mrr"
+"""The name of the rule holding direct AI revenue to at most the month's MRR."""
+
+
+def revenue_schema(
+    segment_columns: tuple[str, ...], money_columns: tuple[str, ...] = ()
+) -> type[RevenueSchema]:
+    """The revenue contract for a file with these segment columns (nullable text) and these
+    of the optional money columns (:data:`REVENUE_MONEY`: nullable dollars, ≥ 0, finite; direct
+    AI revenue at most the month's MRR)."""
+    if not segment_columns and not money_columns:
         return RevenueSchema
-    members = {name: dy.String(nullable=True, check=_ID_CHECKS) for name in segment_columns}
+    members: dict[str, object] = {
+        name: dy.String(nullable=True, check=_ID_CHECKS) for name in segment_columns
+    }
+    for name in money_columns:
+        checks = {AT_MOST: _at_most_money}
+        if name == AI_REVENUE_USD:
+            checks[WITHIN_MRR] = _within_mrr
+        members[name] = dy.Float64(nullable=True, min=0.0, check=checks)
     return type("RevenueWithSegments", (RevenueSchema,), members)
+
+
+def _within_mrr(value: pl.Expr) -> pl.Expr:
+    """Direct AI revenue is part of the month's MRR, so at most it (a cent of rounding allowed);
+    an empty value passes."""
+    return value.is_null() | (value <= pl.col(MRR_USD) + 0.005)
 
 
 ROLLUP_SCHEMA: Final = pl.Schema(
@@ -159,9 +212,11 @@ ROLLUP_SCHEMA: Final = pl.Schema(
         INPUT_TOKENS: pl.Int64(),
         OUTPUT_TOKENS: pl.Int64(),
         CACHED_INPUT_TOKENS: pl.Int64(),
+        OUTCOMES: pl.Int64(),
     }
 )
-"""The ledger rolled up to one row per customer × feature × month (tokens null when unknown)."""
+"""The ledger rolled up to one row per customer × feature × month (tokens null when unknown;
+outcomes null when the ledger has no outcome column)."""
 
 Category = Literal["core", "value_add", "premium", "commodity"]
 CATEGORIES: Final[tuple[Category, ...]] = ("core", "value_add", "premium", "commodity")

@@ -30,7 +30,7 @@ from econ import formats
 from econ.formats import money, percent, ratio
 from econ.present import columns as spec
 from econ.present import facts, labels, methods, pricing_view, response, views
-from econ.present.summary import ExecutiveSummary, executive_summary
+from econ.present.summary import ExecutiveSummary, ai_revenue_text, executive_summary
 from econ.schema import PLAN
 from econ_pack import charts, pricing_charts
 from econ_pack.formula_text import formula_html
@@ -204,6 +204,14 @@ def _footer_link(link: str | None) -> str:
 # --- cover ----------------------------------------------------------------------------------
 
 
+def _revenue_label(report: econ.Report) -> str:
+    """The cover's revenue figure: all revenue, or the AI revenue the scenario counts."""
+    basis = report.scenario.ai_revenue.basis
+    if basis == "all":
+        return "Revenue over the window"
+    return f"{'Direct' if basis == 'direct' else 'Attributed'} AI revenue over the window"
+
+
 def _cover(inputs: PackInputs, draw: Draw) -> str:
     report = inputs.report
     t = report.totals
@@ -211,7 +219,7 @@ def _cover(inputs: PackInputs, draw: Draw) -> str:
     data = inputs.dataset
     figures = Figures(
         [
-            ("Revenue over the window", money(t.revenue_usd, cents=False)),
+            (_revenue_label(report), money(t.revenue_usd, cents=False)),
             ("Inference cost", money(t.inference_usd, cents=False)),
             ("Gross margin over the window, after every cost", percent(t.gross_margin)),
             ("Feature margin, after inference only", percent(t.inference_margin)),
@@ -237,6 +245,7 @@ def _cover(inputs: PackInputs, draw: Draw) -> str:
             "lead",
         )
         + figures.html()
+        + paragraph(text(ai_revenue_text(report)), "note")
         + _summary(inputs, draw)
         + "</section>"
     )

@@ -53,6 +53,12 @@ _LTV_METHOD: Final = {
     "sbg": "shifted-beta-geometric retention, discounted",
 }
 
+_AI_BASIS: Final = {
+    "all": "all revenue (AI-native product)",
+    "direct": "direct AI revenue (add-ons, seats, credits, overage)",
+    "attributed": "AI-attributed revenue (each AI plan's uplift over its base plan)",
+}
+
 # (path, label, how the value is written); "*" matches any key of a map, named in the label.
 _KNOWN: Final[tuple[tuple[tuple[str, ...], str, Write], ...]] = (
     (("segment_by",), "Customers segmented by", labels.segmentation_label),
@@ -114,6 +120,24 @@ _KNOWN: Final[tuple[tuple[tuple[str, ...], str, Write], ...]] = (
     ),
     (("retention", "ltv_method"), "LTV used for LTV:CAC and payback", lambda v: _LTV_METHOD[v]),
     (("retention", "discount_rate"), "Discount rate a year (sBG LTV)", _share),
+    (("ai_revenue", "basis"), "What counts as AI revenue", lambda v: _AI_BASIS[str(v)]),
+    (("ai_revenue", "uplift_over", "*"), "AI plan {0}: uplift over plan", _plain),
+    (("ai_revenue", "uplift_usd", "*"), "AI plan {0}: uplift a customer-month", _money),
+    (
+        ("ai_costs", "model_efficiency_value_usd"),
+        "Model-efficiency value a month (AI unit profit; 0 = not set)",
+        _money,
+    ),
+    (
+        ("ai_costs", "data_acquisition_usd"),
+        "Data acquisition a month (AI unit profit; 0 = not set)",
+        _money,
+    ),
+    (
+        ("ai_costs", "model_maintenance_usd"),
+        "Model maintenance a month (AI unit profit; 0 = not set)",
+        _money,
+    ),
     (("retention", "new_customers_per_month"), "New customers a month (projection)", _plain),
 )
 
@@ -126,6 +150,8 @@ _UNSET: Final[dict[tuple[str, ...], tuple[str, str]]] = {
     ("targets",): ("Target margins", "the low end of each feature's category band"),
     ("allocation", "weights"): ("Value weights", "none (usage-weighted split)"),
     ("price_book", "plans"): ("Price book", "none: current pricing"),
+    ("ai_revenue", "uplift_over"): ("AI plans priced over a base plan", "none"),
+    ("ai_revenue", "uplift_usd"): ("AI plan uplifts given in dollars", "none"),
     ("price_book", "cost_multipliers"): ("Cost factors per feature", "none (costs as observed)"),
     ("levers", "route_by_feature"): ("Routing per feature", "the same for every feature"),
     ("levers", "optimize_by_feature"): ("Optimization per feature", "the same for every feature"),

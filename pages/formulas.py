@@ -5,6 +5,7 @@ import streamlit as st
 from econ import formats
 from econ.present import company, facts, labels, pricing_view, scorecard
 from econ.present.methods import FORMULA_BY_KEY, category_bands
+from econ.present.summary import ai_revenue_text
 from ui import layout, session
 from ui.text import plain
 
@@ -65,6 +66,18 @@ st.markdown(
     "months, Σ inference ÷ customer-months); the burdens come from the assumptions. Because "
     "every figure is per customer-month, segments recombine to the blended row."
 )
+st.markdown(
+    "**What counts as AI revenue** (article 001). ARPA is of the revenue the scenario counts: "
+    "all MRR (an AI-native product, the default); direct AI revenue (the revenue table's "
+    "`ai_revenue_usd`: AI add-ons, seats, credits, overage), at most the month's MRR; or an AI "
+    "plan's uplift over the plan it extends, on that plan's months, at most their MRR (other "
+    "plans count none, and their inference still counts as cost). AI-influenced revenue "
+    "(`ai_influenced_usd`) is reported beside these and never counted. Every revenue figure of "
+    "the economics uses it; a customer-month is active, churn is measured and bills are "
+    "simulated on its whole MRR."
+)
+formula("ai_revenue")
+live(plain(ai_revenue_text(report)))
 formula("gross_margin")
 live(
     f"inference is {percent(totals.inference_share)} of revenue"
@@ -305,6 +318,26 @@ formula("scorecard")
 formula("ltv_diagnosis")
 card = scorecard.scorecard(report)
 live(plain(card.diagnosis()))
+st.markdown(
+    "**Cost per outcome** needs an `outcome` column in the usage ledger (how many of a row's "
+    "calls succeeded): inference cost ÷ successful outcomes, beside the success rate. "
+    "**AI unit profit** (article 000 §2) puts every term per active customer over the expected "
+    "lifetime L = 1 ÷ churn: LTV before compute (ARPA − support − CS), plus the model-efficiency "
+    "value, minus compute (inference + AI infra), data acquisition and model maintenance. The "
+    "last three are your estimates, company-wide dollars a month shared over the N customers "
+    "active in the window's last month (0 until set): at 0 it is the compute-adjusted LTV."
+)
+formula("cost_per_outcome")
+formula("ai_unit_profit")
+unit = card.blended_unit_profit()
+live(
+    f"AI unit profit is {formats.money(unit['ai_unit_profit_usd'])} per active customer "
+    f"over {formats.count(card.active_customers)} active customers"
+    + ("" if card.ai_costs.all_zero else ", with your estimates")
+    + "."
+    if unit["ai_unit_profit_usd"] is not None
+    else f"AI unit profit is blank: {plain(unit['null_reason'])}."
+)
 
 st.subheader("15. One customer's P&L")
 st.markdown(

@@ -6,9 +6,10 @@ from econ import formats
 from econ.present import columns as spec
 from econ.present import facts, labels, retention, views
 from econ.present.facts import BLENDED
+from econ.present.summary import ai_revenue_text
 from econ.schema import USAGE_TIER
 from econ_pack import charts, retention_charts
-from ui import controls, drill, exports, layout, session, tables
+from ui import ai_revenue, controls, drill, exports, layout, session, tables
 from ui.text import plain
 
 now = session.current()
@@ -29,6 +30,11 @@ st.caption(
     "monthly gross profit per customer after inference and AI costs, divided by monthly churn."
 )
 layout.notices()
+if scenario.ai_revenue.basis != "all":
+    st.info(
+        plain(ai_revenue_text(report)) + " ARPA, gross profit and LTV below are of that revenue.",
+        icon=":material/payments:",
+    )
 
 with st.container(border=True):
     st.markdown("##### Assumptions")
@@ -55,9 +61,11 @@ with st.container(border=True):
                 f"{formats.money(q2)} and more"
             )
 
-    churn_tab, cac_tab, cogs_tab, price_tab = st.tabs(
-        ["Churn", "CAC", "Cost burdens", "Plan prices"]
+    churn_tab, cac_tab, cogs_tab, price_tab, ai_tab = st.tabs(
+        ["Churn", "CAC", "Cost burdens", "Plan prices", "AI revenue"]
     )
+    with ai_tab:
+        ai_revenue.section(now)
     with churn_tab:
         st.caption(
             "Monthly revenue churn. Each slider starts at the rate estimated from the data "
@@ -249,6 +257,8 @@ st.markdown(
         )
     )
 )
+
+ai_revenue.buckets(now)
 
 st.subheader("Who loses money")
 customers = now.customer_profits()

@@ -52,6 +52,7 @@ for column, kpi in zip(st.columns(len(result.kpis)), result.kpis, strict=True):
         )
         st.caption(kpi.qoq_text if kpi.qoq is not None else "— QoQ (needs 6 months)")
 st.caption(plain(margins_text(now.report, result.kpis)))
+st.caption(plain(result.ai_revenue))
 
 for number, found in enumerate(result.findings, start=1):
     text, link = st.columns([11, 2], vertical_alignment="center")

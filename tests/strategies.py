@@ -33,8 +33,14 @@ def datasets(draw: st.DrawFn) -> econ.Dataset:
             ],
             "plan": [draw(st.sampled_from(PLANS)) for _ in cells_sorted],
             "region": [draw(st.sampled_from(["EU", "US", None])) for _ in cells_sorted],
+            "ai_influenced_usd": [draw(st.sampled_from([0.0, 12.5])) for _ in cells_sorted],
         },
         schema_overrides={"region": pl.String},
+    )
+    # Direct AI revenue: none, a quarter or all of each month's MRR.
+    shares = [draw(st.sampled_from([0.0, 0.25, 1.0])) for _ in cells_sorted]
+    revenue = revenue.with_columns(
+        (pl.col("mrr_usd") * pl.Series(shares, dtype=pl.Float64)).alias("ai_revenue_usd")
     )
     rows = draw(
         st.lists(
@@ -80,6 +86,16 @@ def scenarios(draw: st.DrawFn) -> econ.Scenario:
         ),
         prices=draw(
             st.dictionaries(st.sampled_from(PLANS), st.sampled_from([0.0, 10.0, 80.0]), max_size=2)
+        ),
+        ai_revenue=draw(
+            st.sampled_from(
+                [
+                    econ.AiRevenue(),
+                    econ.AiRevenue(basis="direct"),
+                    econ.AiRevenue(basis="attributed", uplift_over={PLANS[1]: PLANS[0]}),
+                    econ.AiRevenue(basis="attributed", uplift_usd={PLANS[0]: 20.0}),
+                ]
+            )
         ),
     )
 
@@ -167,5 +183,43 @@ def any_scenarios(draw: st.DrawFn) -> econ.Scenario:
             ltv_method=draw(st.sampled_from(["simple", "sbg"])),
             discount_rate=draw(st.floats(0, 1)),
             new_customers_per_month=draw(st.one_of(st.none(), money)),
+            trend_months=draw(st.integers(2, 24)),
+        ),
+        launches={launch.name: launch for launch in draw(st.lists(launches(), max_size=2))},
+        ai_revenue=draw(ai_revenues()),
+        ai_costs=draw(
+            st.builds(
+                econ.AiUnitCosts,
+                model_efficiency_value_usd=money,
+                data_acquisition_usd=money,
+                model_maintenance_usd=money,
+            )
         ),
     )
+
+
+@st.composite
+def launches(draw: st.DrawFn) -> econ.Launch:
+    return econ.Launch(
+        name=draw(names),
+        category=draw(st.sampled_from(CATEGORIES)),
+        value_weight=draw(st.floats(0, 0.99)),
+        cost_per_use_usd=draw(money),
+        uses=draw(st.dictionaries(names, st.floats(0, 1000), max_size=3)),
+        like_feature=draw(st.one_of(st.none(), names)),
+        like_share=draw(st.floats(0, 10)),
+        model=draw(st.one_of(st.none(), names)),
+        input_tokens=draw(st.floats(0, 1e6)),
+        output_tokens=draw(st.floats(0, 1e6)),
+    )
+
+
+@st.composite
+def ai_revenues(draw: st.DrawFn) -> econ.AiRevenue:
+    over = draw(st.dictionaries(names, names, max_size=3))
+    over = {plan: base for plan, base in over.items() if plan != base}
+    given = draw(st.dictionaries(names, money, max_size=2))
+    basis = draw(st.sampled_from(["all", "direct", "attributed"]))
+    if basis == "attributed" and not (over or given):
+        given = {"ai": 75.0}
+    return econ.AiRevenue(basis=basis, uplift_over=over, uplift_usd=given)

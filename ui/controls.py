@@ -32,11 +32,13 @@ from ui import session
 __all__ = [
     "BURDEN_TITLES",
     "FEATURE_PRICE_STEPS",
+    "AiCostField",
     "Binding",
     "BookSetting",
     "FeatureField",
     "LaunchField",
     "PlanField",
+    "ai_cost",
     "allocation_method",
     "apply_patch",
     "as_rate",
@@ -190,6 +192,16 @@ def cac(
 ) -> econ.Scenario:
     """One segment's CAC (an emptied input unsets it)."""
     return edits.with_cac(scenario, segment, value, segments)
+
+
+AiCostField = Literal["model_efficiency_value_usd", "data_acquisition_usd", "model_maintenance_usd"]
+"""An AI unit-profit input of the scenario (:class:`econ.AiUnitCosts`), dollars a month."""
+
+
+def ai_cost(scenario: econ.Scenario, value: float | None, name: AiCostField) -> econ.Scenario:
+    """One of the AI unit-profit inputs no ledger holds (an emptied input is $0: not set)."""
+    changed = dataclasses.replace(scenario.ai_costs, **{name: float(value or 0)})
+    return scenario.replace(ai_costs=changed)
 
 
 def burden(scenario: econ.Scenario, value: float | None, name: str) -> econ.Scenario:

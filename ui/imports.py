@@ -9,7 +9,7 @@ the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 import streamlit as st
@@ -125,11 +125,25 @@ def spec_controls(
         if format_id in ("stripe_invoices", "chartmogul")
         else False
     )
-    return econ.ImportSpec(
+    ai_lines = st.text_input(
+        "AI revenue lines",
+        key=f"{key}:ai_lines",
+        placeholder="e.g. AI|assistant|credits",
+        help="Lines whose plan or product name matches this pattern (a regular expression, "
+        "any case) are direct AI revenue: an AI add-on, seat, credit bundle or overage. They "
+        "fill the revenue table's ai_revenue_usd, which the 'Direct' AI revenue basis uses. "
+        "Leave it empty when no line is AI revenue of its own.",
+    )
+    spec = econ.ImportSpec(
         format=format_id,
         amounts_in="dollars" if amounts == "dollars" else "cents" if amounts == "cents" else "auto",
         include_prorations=prorations,
     )
+    try:
+        return replace(spec, ai_lines=ai_lines or None)
+    except econ.ScenarioError as error:
+        st.error(f"{error}. No line is tagged as AI revenue until the pattern reads.")
+        return spec
 
 
 def _source_box(

@@ -41,7 +41,7 @@ from econ import schema as s
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.recommend import Recommendation, recommend
 from econ.inputs.ingest import Dataset
-from econ.model.customer_months import INFERENCE_USD
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.model.report import Report, analyze_dataset, clean, records
 from econ.model.retention.value import fits_of, retention_table
 from econ.model.scenario_fit import fit_scenario
@@ -435,7 +435,7 @@ def _monthly(named: Sequence[tuple[str, Option]]) -> pl.DataFrame:
     for name, option in named:
         frame = option.simulation.simulated.frame
         sums = frame.group_by(s.MONTH).agg(
-            pl.col(s.MRR_USD).sum().alias("revenue_usd"),
+            pl.col(COUNTED_REVENUE_USD).sum().alias("revenue_usd"),
             pl.col(INFERENCE_USD).sum().alias("inference_usd"),
             m.compute_burdens().sum().alias("_burdens"),
         )

@@ -32,11 +32,14 @@ from econ import schema as s
 from econ.decisions.response import Response, respond
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
+    COUNTED_REVENUE_USD,
     DIRECT_REVENUE_USD,
     INFERENCE_USD,
     SEGMENT,
     CustomerMonths,
+    counted_revenue,
     per_customer,
+    uplifts,
 )
 from econ.model.features import feature_table
 from econ.model.report import Report, clean, records
@@ -278,9 +281,12 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
             pl.col("_calls").fill_null(0).alias(s.CALLS),
             pl.coalesce(pl.col("_base_usd"), pl.col(s.MRR_USD)).alias("_base"),
         )
-        .with_columns(fair_use.alias("_fair_use"))
+        .with_columns(fair_use.alias("_fair_use"), _simulated_ai(cms, book).alias("_ai_base"))
         .with_columns(
-            (pl.col("_base") + pl.col("_fair_use")).alias(ALLOCATABLE_USD),
+            (pl.col("_ai_base") + pl.col("_fair_use")).alias(ALLOCATABLE_USD),
+            (
+                pl.col("_ai_base") + pl.col("_fair_use") + pl.col("_metered_usd").fill_null(0.0)
+            ).alias(COUNTED_REVENUE_USD),
             (pl.col("_base") + pl.col("_fair_use") + pl.col("_metered_usd").fill_null(0.0)).alias(
                 s.MRR_USD
             ),
@@ -292,6 +298,24 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
     # simulated frame, now carrying what each row is billed per use.
     ledger = usage.select(*s.ROLLUP_SCHEMA.names(), DIRECT_REVENUE_USD)
     return replace(cms, frame=frame, ledger_source=ledger, feature_cells=None)
+
+
+def _simulated_ai(cms: CustomerMonths, book: PriceBook) -> pl.Expr:
+    """The AI revenue of a simulated customer-month's subscription (``_base``), before its
+    fair-use and per-use charges, which are AI revenue under every basis (usage billing of AI).
+
+    All revenue: the whole base. Direct: the recorded direct AI revenue, at most the new base
+    (the price book prices plans, not add-ons). Attributed: the AI plan's uplift at the
+    simulated prices (a plan's new base price, else its list price), at most the new base.
+    """
+    ai_revenue = cms.shaped_by.ai_revenue
+    found = None
+    if ai_revenue.basis == "attributed":
+        simulated = {
+            plan: price.base_usd for plan, price in book.plans.items() if price.base_usd is not None
+        }
+        found = uplifts(ai_revenue, {**cms.list_prices, **simulated}).amounts
+    return counted_revenue(ai_revenue.basis, pl.col("_base"), found)
 
 
 def _terms(book: PriceBook) -> pl.DataFrame:
@@ -353,7 +377,7 @@ def _per_plan(cms: CustomerMonths, scenario: Scenario, history: CustomerMonths) 
     sums = frame.group_by(s.PLAN).agg(
         pl.col(s.CUSTOMER_ID).n_unique().alias("customers"),
         pl.len().alias("customer_months"),
-        pl.col(s.MRR_USD).sum().alias("revenue"),
+        pl.col(COUNTED_REVENUE_USD).sum().alias("revenue"),
         pl.col(INFERENCE_USD).sum().alias("inference"),
         m.compute_burdens().sum().alias("burdens"),
     )
@@ -414,7 +438,7 @@ def _compare_segments(current: pl.DataFrame, simulated: pl.DataFrame) -> pl.Data
 def _totals(current: CustomerMonths, simulated: CustomerMonths, months: int) -> pl.DataFrame:
     def figures(cms: CustomerMonths) -> dict[str, float | None]:
         frame = cms.frame
-        revenue = float(frame[s.MRR_USD].sum())
+        revenue = float(frame[COUNTED_REVENUE_USD].sum())
         inference = float(frame[INFERENCE_USD].sum())
         burdens = float(frame.select(m.compute_burdens().sum()).item())
         profit = m.gross_profit(revenue, inference, burdens)

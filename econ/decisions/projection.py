@@ -56,7 +56,7 @@ import polars as pl
 from econ import measures as m
 from econ import schema as s
 from econ.decisions.pricing import Simulation
-from econ.model.customer_months import SEGMENT, CustomerMonths, Window
+from econ.model.customer_months import COUNTED_REVENUE_USD, SEGMENT, CustomerMonths, Window
 from econ.model.customer_months.runs import index_of, month_index
 from econ.model.report import Report, clean, records
 from econ.model.retention.sbg import SbgFit, retention_rate
@@ -394,7 +394,7 @@ def _unit_economics(cms: CustomerMonths) -> _Unit:
         cms.frame.filter(month_index(s.MONTH) >= start)
         .group_by(pl.col(SEGMENT).cast(pl.String))
         .agg(
-            pl.col(s.MRR_USD).mean().alias("arpa"),
+            pl.col(COUNTED_REVENUE_USD).mean().alias("arpa"),
             m.compute_burdens().mean().alias("burdens"),
         )
     )

@@ -50,7 +50,13 @@ import polars as pl
 
 from econ import measures as m
 from econ import schema as s
-from econ.model.customer_months import INFERENCE_USD, SEGMENT, CustomerMonths, per_customer
+from econ.model.customer_months import (
+    COUNTED_REVENUE_USD,
+    INFERENCE_USD,
+    SEGMENT,
+    CustomerMonths,
+    per_customer,
+)
 from econ.model.report import clean, records
 from econ.scenario.assumptions import ALL
 from econ.scenario.levers import PriceBook
@@ -238,7 +244,7 @@ def _by_customer(simulated: CustomerMonths, bills: pl.DataFrame, book: PriceBook
     figures = per_customer(
         simulated.frame,
         {
-            "revenue_usd": pl.col(s.MRR_USD),
+            "revenue_usd": pl.col(COUNTED_REVENUE_USD),
             "inference_usd": pl.col(INFERENCE_USD),
             "burdens_usd": m.compute_burdens(),
         },
@@ -253,7 +259,7 @@ def _by_customer(simulated: CustomerMonths, bills: pl.DataFrame, book: PriceBook
 def _sums(frame: pl.DataFrame) -> tuple[float, float, float, int]:
     """The window's revenue, inference and burdens, and its customers."""
     return (
-        float(frame[s.MRR_USD].sum()),
+        float(frame[COUNTED_REVENUE_USD].sum()),
         float(frame[INFERENCE_USD].sum()),
         float(frame.select(m.compute_burdens().sum()).item()),
         frame[s.CUSTOMER_ID].n_unique(),

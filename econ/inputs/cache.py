@@ -52,7 +52,7 @@ from econ.inputs.imports import ImportSpec
 from econ.inputs.prepare import Prepared
 from econ.inputs.readers import Source, source_files
 
-CACHE_VERSION: Final = 2
+CACHE_VERSION: Final = 3
 """Bump when the layout or the meaning of a cached file changes."""
 DEFAULT_MAX_ENTRIES: Final = 16
 _BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")

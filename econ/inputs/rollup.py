@@ -12,6 +12,12 @@ Stage 1 spends nearly all its time here, so there are two ways in:
   in doubt it returns ``None`` and the caller takes the general path, which finds and names the
   offending rows. Both paths give the same rollup for the same rows (the tests hold them to it).
 
+Outcomes (the ledger's optional ``outcome`` column, see :mod:`econ.schema`) are summed per group
+as ``outcomes``: null when the ledger has no outcome column, an empty value counting as 0. The
+vouched path takes a column of flags or whole numbers of at least zero, and counts in the same
+pass the rows whose outcomes exceed their calls (a rule no statistic answers): any such row
+sends the file down the general path, which names it.
+
 Two details keep the pass cheap: the month of a timestamp is looked up in a table of days
 (built from the file's time range) rather than computed per row, and rows are grouped by the
 file's own id types (integers, categoricals), converted to text only once per group.
@@ -44,13 +50,15 @@ _EPOCH: Final = dt.date(1970, 1, 1)
 
 
 def rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
-    """Contract-typed ledger rows (with ``month``) rolled up; tokens summed where known (and
-    each count's largest value per group, for :func:`check_totals`)."""
+    """Contract-typed ledger rows (with ``month``) rolled up; tokens summed where known,
+    outcomes where the ledger has them (and each count's largest value per group, for
+    :func:`check_totals`)."""
     counts = (s.CALLS, *s.TOKEN_COLUMNS)
     return usage.group_by(s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH).agg(
         pl.col(s.CALLS).sum().cast(pl.Int64),
         pl.col(s.COST_USD).sum(),
         *(_known_sum(column) for column in s.TOKEN_COLUMNS),
+        _known_sum(s.OUTCOME).alias(s.OUTCOMES),
         pl.len().alias(ROWS_READ),
         *(pl.col(column).max().alias(f"{_SEEN}{column}_max") for column in counts),
     )
@@ -171,10 +179,10 @@ def _vouched_keys(columns: _Columns) -> list[pl.Expr] | None:
 
 
 def _vouched_sums(columns: _Columns) -> list[pl.Expr] | None:
-    """Each group's cost, rows, calls and tokens (and the values seen, to check the statistics
-    on the rollup), or ``None`` when a rule on any of them is in doubt."""
+    """Each group's cost, rows, calls, tokens and outcomes (and the values seen, to check the
+    statistics on the rollup), or ``None`` when a rule on any of them is in doubt."""
     aggregations: list[pl.Expr] = []
-    for sums in (_cost_sums, _calls_sums, _token_sums):
+    for sums in (_cost_sums, _calls_sums, _token_sums, _outcome_sums):
         found = sums(columns)
         if found is None:
             return None
@@ -217,6 +225,30 @@ def _token_sums(columns: _Columns) -> list[pl.Expr] | None:
         tokens = pl.col(source).cast(pl.Int64, strict=False)
         aggregations += [_known_sum(tokens).alias(name), *_seen(name, tokens)]
     return aggregations
+
+
+_OVER_CALLS: Final = f"{_SEEN}{s.OUTCOME}_over_calls"
+"""How many of a group's rows count more outcomes than calls (checked on the rollup)."""
+
+
+def _outcome_sums(columns: _Columns) -> list[pl.Expr] | None:
+    """A group's outcomes (null where the file has no outcome column; an empty value counts as
+    0), when every value is a flag, or a whole number of at least zero; and how many of its
+    rows count more outcomes than calls."""
+    if s.OUTCOME not in columns.sources:
+        return [pl.lit(None, pl.Int64).alias(s.OUTCOMES)]
+    source, dtype, fact = columns[s.OUTCOME]
+    flags = dtype == pl.Boolean
+    if not (flags or (_is_count(dtype) and (fact.nulls == fact.rows or _at_least_zero(fact)))):
+        return None
+    outcome = pl.col(source).cast(pl.Int64, strict=False).fill_null(0)
+    calls = (
+        pl.col(columns.sources[s.CALLS]).cast(pl.Int64, strict=False)
+        if s.CALLS in columns.sources
+        else pl.lit(1, pl.Int64)
+    )
+    over = (outcome > calls).fill_null(False).sum().alias(_OVER_CALLS)
+    return [outcome.sum().alias(s.OUTCOMES), over, *_seen(s.OUTCOME, outcome)]
 
 
 def _seen(name: str, value: pl.Expr) -> list[pl.Expr]:
@@ -301,7 +333,9 @@ def _rollup_holds(rollup: pl.DataFrame, rows: int | None) -> bool:
         pl.col(ROWS_READ).sum() == rows,
     ]
     checks += [s.valid_id(pl.col(name)).all() for name in s.USAGE_REQUIRED]
-    for name in (s.COST_USD, s.CALLS, *s.TOKEN_COLUMNS):
+    if _OVER_CALLS in rollup.columns:
+        checks.append((pl.col(_OVER_CALLS) == 0).all())
+    for name in (s.COST_USD, s.CALLS, *s.TOKEN_COLUMNS, s.OUTCOME):
         low = f"{_SEEN}{name}_min"
         if low not in rollup.columns:
             continue

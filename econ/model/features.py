@@ -25,6 +25,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
+    COUNTED_REVENUE_USD,
     DIRECT_REVENUE_USD,
     USAGE_REVENUE_USD,
     CustomerMonths,
@@ -82,9 +83,9 @@ def feature_table(
         table, warnings = _custom_weighted(cms, scenario, keys, per_feature)
     table = table.select(*keys, s.FEATURE_ID, s.CALLS, s.COST_USD, "revenue_usd")
     group_revenue = (
-        cms.frame.group_by(keys).agg(pl.col(s.MRR_USD).sum().alias(_GROUP_REVENUE))
+        cms.frame.group_by(keys).agg(pl.col(COUNTED_REVENUE_USD).sum().alias(_GROUP_REVENUE))
         if keys
-        else cms.frame.select(pl.col(s.MRR_USD).sum().alias(_GROUP_REVENUE))
+        else cms.frame.select(pl.col(COUNTED_REVENUE_USD).sum().alias(_GROUP_REVENUE))
     )
     return _finish(table, scenario, keys, group_revenue), tuple(warnings)
 

@@ -11,7 +11,10 @@ in words (never a silent guess), so the scenario opens rather than failing:
   ``prices``, ``price_book``, ``allocation.weights``, ``feature_categories``, ``targets`` and the
   levers' per-feature overrides;
 - a custom allocation left with no weight: the usage allocation;
-- a window (``months``) the data no longer reaches: every month of the data.
+- a window (``months``) the data no longer reaches: every month of the data;
+- direct AI revenue on a revenue table without ``ai_revenue_usd``: all revenue counts; an AI
+  plan (or its base) that is gone: its attributed uplift, and all revenue counts when no AI
+  plan is left.
 
 A window that still fits but ends before the data's last month is kept, with a note: the
 scenario then looks at fewer months than the data now holds.
@@ -29,6 +32,7 @@ import polars as pl
 from econ import schema as s
 from econ.inputs.ingest import Dataset
 from econ.model.customer_months.runs import TIERS
+from econ.scenario.ai import AiRevenue
 from econ.scenario.assumptions import ALL, BURDENS, PerSegment, Scenario
 from econ.scenario.levers import PlanPrice, PriceBook
 
@@ -112,6 +116,7 @@ def fit_scenario(scenario: Scenario, data: Dataset) -> FittedScenario:
         price_book=_fit_book(scenario.price_book, plans, features, dropped),
         levers=levers,
         months=_fit_window(scenario.months, data.prepared.months, dropped, notes),
+        ai_revenue=_fit_ai_revenue(scenario.ai_revenue, data, plans, dropped),
     )
     return FittedScenario(fitted, tuple(dropped), tuple(notes))
 
@@ -157,6 +162,33 @@ def _fit_book(
             fitted[plan] = plan_price
     multipliers = _kept(book.cost_multipliers, features, "cost changes for features", dropped)
     return replace(book, plans=fitted, cost_multipliers=multipliers)
+
+
+def _fit_ai_revenue(
+    ai_revenue: AiRevenue, data: Dataset, plans: set[str], dropped: list[str]
+) -> AiRevenue:
+    """The AI revenue basis, when the data still has what it reads; else all revenue."""
+    if ai_revenue.basis == "direct" and s.AI_REVENUE_USD not in data.revenue.columns:
+        dropped.append(
+            f"direct AI revenue: {data.revenue_name} has no {s.AI_REVENUE_USD} column, so all "
+            "revenue counts as AI revenue"
+        )
+        return AiRevenue()
+    over = {
+        plan: base
+        for plan, base in ai_revenue.uplift_over.items()
+        if plan in plans and base in plans
+    }
+    if len(over) < len(ai_revenue.uplift_over):
+        gone = sorted(set(ai_revenue.uplift_over) - set(over))
+        dropped.append(
+            "AI plan uplifts over plans the data no longer has: " + ", ".join(map(repr, gone))
+        )
+    given = _kept(ai_revenue.uplift_usd, plans, "AI plan uplifts for plans", dropped)
+    if ai_revenue.basis == "attributed" and not (over or given):
+        dropped.append("attributed AI revenue has no AI plan left: all revenue counts")
+        return AiRevenue()
+    return replace(ai_revenue, uplift_over=over, uplift_usd=given)
 
 
 def _fit_window(

@@ -55,6 +55,7 @@ from econ import formats
 from econ import measures as m
 from econ import schema as s
 from econ.errors import ScenarioError
+from econ.model.customer_months import COUNTED_REVENUE_USD
 from econ.model.report import Report
 from econ.present.company import company_months, spiral_sentence
 
@@ -384,7 +385,7 @@ def plan_months(report: Report) -> pl.DataFrame:
     (:func:`econ.measures.gross_profit`, article 001) and gross margin per month."""
     frame = report.customer_months.frame
     sums = frame.group_by(s.PLAN, s.MONTH).agg(
-        pl.col(s.MRR_USD).sum().alias("revenue_usd"),
+        pl.col(COUNTED_REVENUE_USD).sum().alias("revenue_usd"),
         pl.col("inference_usd").sum().alias("_inference"),
         m.compute_burdens().sum().alias("_burdens"),
     )

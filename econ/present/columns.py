@@ -368,6 +368,21 @@ AI_ADJUSTED_CAC: Final[Table] = (
     ),
 )
 
+AI_REVENUE_BUCKETS: Final[Table] = (
+    Column("bucket", "AI revenue bucket", short="Bucket"),
+    Column("total_usd", "Total over the window", "money", short="Total"),
+    Column("per_month_usd", "Per month", "money"),
+    Column("per_customer_month_usd", "Per customer-month", "money_cents"),
+    Column("share_of_mrr", "Share of MRR", "percent"),
+    Column(
+        "in_ltv",
+        "In LTV and margins",
+        help="The one bucket segment LTV, feature margins and recommendations count",
+        short="In LTV",
+    ),
+    Column("note", "How it is measured", short="How"),
+)
+
 SCORECARD_FEATURES: Final[Table] = (
     Column("feature_id", "Feature", "feature"),
     Column("calls", "Calls", "count"),
@@ -393,7 +408,28 @@ SCORECARD_FEATURES: Final[Table] = (
         help="The feature's inference ÷ every active customer-month",
         short="Cost / customer-month",
     ),
+    Column(
+        "outcomes",
+        "Successful outcomes",
+        "count",
+        help="Calls the usage ledger's outcome column marks as successful",
+        short="Outcomes",
+    ),
+    Column("success_rate", "Success rate", "percent", help="Successful outcomes ÷ calls"),
+    Column(
+        "cost_per_outcome_usd",
+        "Cost per outcome",
+        "price",
+        help="Inference cost ÷ successful outcomes: what a result costs, where cost per call is "
+        "what an attempt costs",
+        short="Cost / outcome",
+    ),
 )
+"""The last three columns come from the usage ledger's outcome column: the page leaves them out
+when it has none (:data:`SCORECARD_OUTCOME_COLUMNS`)."""
+
+SCORECARD_OUTCOME_COLUMNS: Final = ("outcomes", "success_rate", "cost_per_outcome_usd")
+"""The scorecard's columns that need an outcome column in the usage ledger."""
 
 SCORECARD_MONTHLY: Final[Table] = (
     Column("month", "Month"),
@@ -401,6 +437,61 @@ SCORECARD_MONTHLY: Final[Table] = (
     Column("customer_months", "Customer-months", "count"),
     *SCORECARD_FEATURES[1:],
 )
+
+SCORECARD_UNIT_PROFIT: Final[Table] = (
+    Column("segment", "Segment", "segment"),
+    Column("lifetime_months", "Expected lifetime", "months", help="1 ÷ the segment's churn"),
+    Column(
+        "ltv_before_compute_usd",
+        "LTV before compute",
+        "money_cents",
+        help="(ARPA − support − CS) × lifetime",
+        short="LTV before compute",
+    ),
+    Column(
+        "model_efficiency_value_usd",
+        "Model-efficiency value",
+        "money_cents",
+        help="Your estimate a month ÷ active customers × lifetime (0 = not set)",
+        short="+ Model value",
+    ),
+    Column(
+        "compute_usd",
+        "Compute",
+        "money_cents",
+        help="(Inference + AI infra) per customer-month × lifetime",
+        short="− Compute",
+    ),
+    Column(
+        "data_acquisition_usd",
+        "Data acquisition",
+        "money_cents",
+        help="Your estimate a month ÷ active customers × lifetime (0 = not set)",
+        short="− Data",
+    ),
+    Column(
+        "model_maintenance_usd",
+        "Model maintenance",
+        "money_cents",
+        help="Your estimate a month ÷ active customers × lifetime (0 = not set)",
+        short="− Maintenance",
+    ),
+    Column(
+        "ai_unit_profit_usd",
+        "AI unit profit",
+        "money_cents",
+        help="LTV + model-efficiency value − compute − data acquisition − model maintenance, "
+        "per active customer (article 000)",
+    ),
+    Column(
+        "ltv_compute_adjusted_usd",
+        "Compute-adjusted LTV",
+        "money_cents",
+        help="Gross profit ÷ churn: the AI unit profit with the three estimates at 0",
+        short="Compute-adj. LTV",
+    ),
+)
+"""AI unit profit per segment (:func:`econ.present.scorecard.unit_profit_table`)."""
 
 RETENTION: Final[Table] = (
     Column("segment", "Segment", "segment"),
@@ -907,8 +998,10 @@ TABLES: Final[dict[str, Table]] = {
     "compare_bills": COMPARE_BILLS,
     "compare_affected": COMPARE_AFFECTED,
     "ai_adjusted_cac": AI_ADJUSTED_CAC,
+    "ai_revenue_buckets": AI_REVENUE_BUCKETS,
     "scorecard_features": SCORECARD_FEATURES,
     "scorecard_monthly": SCORECARD_MONTHLY,
+    "scorecard_unit_profit": SCORECARD_UNIT_PROFIT,
     "launch_estimate": LAUNCH_ESTIMATE,
 }
 """Every table by name (the tests check each against the frame that fills it)."""

@@ -40,7 +40,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.pricing import Simulation
 from econ.errors import UnknownNameError
-from econ.model.customer_months import INFERENCE_USD, SEGMENT, CustomerMonths
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD, SEGMENT, CustomerMonths
 from econ.model.customer_months.runs import month_index
 from econ.model.report import Report, clean, records
 from econ.present import columns as spec
@@ -289,7 +289,7 @@ def _months(rows: pl.DataFrame) -> pl.DataFrame:
             pl.col(s.PLAN).cast(pl.String),
             pl.col(SEGMENT).cast(pl.String),
             pl.col(s.CALLS).cast(pl.Int64),
-            pl.col(s.MRR_USD).alias("revenue_usd"),
+            pl.col(COUNTED_REVENUE_USD).alias("revenue_usd"),
             pl.col(INFERENCE_USD),
             m.compute_burdens().alias("burdens_usd"),
         )

@@ -15,7 +15,7 @@ from econ.measures import RECOMMENDATIONS_PRINTED
 from econ.model.report import Report
 from econ.present.facts import null_reasons, reasons_by_cause
 from econ.present.response import response_summary
-from econ.present.summary import unset_assumptions
+from econ.present.summary import ai_revenue_text, unset_assumptions
 
 _SEGMENT_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
@@ -188,13 +188,15 @@ def report_text(
     """The report as plain text: a summary line, the segment and feature tables, the
     recommendations, the simulated price book (when it changes anything), and warnings."""
     t = report.totals
+    revenue = "revenue" if report.scenario.ai_revenue.basis == "all" else "AI revenue counted"
     lines = [
         f"Window {t.first_month} to {t.last_month}: {t.customers:,} paying customers, "
-        f"{t.customer_months:,} customer-months, revenue {money(t.revenue_usd)}, "
+        f"{t.customer_months:,} customer-months, {revenue} {money(t.revenue_usd)}, "
         f"inference {money(t.inference_usd)} ({percent(t.inference_share)} of revenue), "
         f"gross margin {percent(t.gross_margin)}.",
         f"Unbilled usage (trials, churned or unknown customers): "
         f"{money(t.unbilled_inference_usd)} over {t.unbilled_calls:,} calls.",
+        ai_revenue_text(report),
         "",
         f"Segments by {report.scenario.segment_by} (per customer-month; blended row 'all' last)",
         _table(formatted(report.segments, _SEGMENT_COLUMNS)),

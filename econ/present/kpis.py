@@ -32,7 +32,7 @@ import polars as pl
 from econ import formats
 from econ import measures as m
 from econ import schema as s
-from econ.model.customer_months import INFERENCE_USD, CustomerMonths, Window
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD, CustomerMonths, Window
 
 KpiKind = Literal["usd", "percent", "count"]
 
@@ -154,7 +154,7 @@ def monthly_totals(cms: CustomerMonths) -> pl.DataFrame:
     customer-month has zero sums), sorted by month."""
     frame = cms.frame
     sums = frame.group_by(s.MONTH).agg(
-        pl.col(s.MRR_USD).sum().cast(pl.Float64).alias("revenue_usd"),
+        pl.col(COUNTED_REVENUE_USD).sum().cast(pl.Float64).alias("revenue_usd"),
         pl.col(INFERENCE_USD).sum().cast(pl.Float64).alias("inference_usd"),
         m.compute_burdens().sum().cast(pl.Float64).alias("burdens_usd"),
         pl.len().cast(pl.Int64).alias("customers"),

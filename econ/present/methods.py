@@ -66,6 +66,16 @@ FORMULAS: Final = (
         (_m("gross_profit"), _m("compute_burdens")),
     ),
     Formula(
+        "ai_revenue",
+        r"R_\text{AI} = \min(P_\text{AI plan} - P_\text{base plan},\ \text{MRR}) \qquad "
+        r"R_\text{AI} = \min(\text{direct AI revenue},\ \text{MRR})",
+        (
+            _m("attributed_uplift"),
+            "econ.model.customer_months.ai_revenue.counted_revenue",
+            "econ.model.customer_months.ai_revenue.uplifts",
+        ),
+    ),
+    Formula(
         "gross_margin",
         r"\text{gross margin} = \frac{\text{GP}}{\text{ARPA}} \qquad "
         r"\text{inference share} = \frac{\text{inference}}{\text{ARPA}}",
@@ -258,6 +268,19 @@ FORMULAS: Final = (
         r"\text{margin per call} = \frac{R_f - C_f}{n_f} \qquad "
         r"\text{tokens per dollar} = \frac{t_\text{in} + t_\text{out}}{C_{f,\text{tokens known}}}",
         (_m("inference_margin_per_call"), _m("tokens_per_dollar"), _m("cost_per_call")),
+    ),
+    Formula(
+        "cost_per_outcome",
+        r"\text{cost per outcome}_f = \frac{C_f}{o_f} \qquad "
+        r"\text{success rate}_f = \frac{o_f}{n_f}",
+        (_m("cost_per_outcome"), _m("share")),
+    ),
+    Formula(
+        "ai_unit_profit",
+        r"\text{AI unit profit} = L\,(R - S - \text{CS}) + \frac{\text{MEV}}{N}L"
+        r" - L\,(I + \text{AI infra}) - \frac{\text{DAC}}{N}L - \frac{\text{MMC}}{N}L"
+        r" \qquad L = \frac{1}{\text{churn}}",
+        (_m("ai_unit_profit"), "econ.present.scorecard.unit_profit_table"),
     ),
     Formula(
         "ltv_diagnosis",

@@ -54,7 +54,7 @@ from econ import formats
 from econ import measures as m
 from econ import schema as s
 from econ.decisions.projection import log_linear_trend
-from econ.model.customer_months import INFERENCE_USD
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.model.customer_months.runs import index_of
 from econ.model.report import Report, records
 from econ.present.company import SPIRAL_GAP_MIN, feature_costs, monthly_figures, signed_percent
@@ -184,7 +184,7 @@ def _cohort_months(report: Report) -> pl.DataFrame:
         .agg(
             pl.len().cast(pl.Int64).alias("customer_months"),
             pl.col(INFERENCE_USD).sum().cast(pl.Float64).alias("cost_usd"),
-            pl.col(s.MRR_USD).sum().cast(pl.Float64).alias("revenue_usd"),
+            pl.col(COUNTED_REVENUE_USD).sum().cast(pl.Float64).alias("revenue_usd"),
         )
     )
     grid = (

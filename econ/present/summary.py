@@ -16,6 +16,7 @@ from econ import formats
 from econ.decisions.recommend import Recommendation
 from econ.inputs.dataset import Dataset
 from econ.model.report import Report
+from econ.present.ai_revenue import BUCKETS, ai_revenue_buckets
 from econ.present.findings import (
     KIND_ORDER,
     MAX_FINDINGS,
@@ -52,6 +53,9 @@ class ExecutiveSummary:
         verdict: the inference-share rule sentence for this dataset (the headline of the
             ``inference_share`` finding).
         window: the months covered, "Aug 2025 – Oct 2026".
+        unset: the assumptions left unset that the figures depend on.
+        ai_revenue: what the figures count as AI revenue (article 001's buckets), and the
+            AI-influenced revenue tracked beside it when the revenue table records it.
     """
 
     findings: tuple[Finding, ...]
@@ -59,6 +63,7 @@ class ExecutiveSummary:
     verdict: str
     window: str
     unset: tuple[str, ...] = ()
+    ai_revenue: str = ""
 
 
 def unset_assumptions(scenario: Scenario, report: Report) -> tuple[str, ...]:
@@ -123,4 +128,22 @@ def executive_summary(
         verdict=verdict(report),
         window=window_text(report.customer_months.window),
         unset=unset_assumptions(scenario, report),
+        ai_revenue=ai_revenue_text(report),
     )
+
+
+def ai_revenue_text(report: Report) -> str:
+    """What LTV, margins and recommendations count as AI revenue, and how much of MRR it is;
+    with the AI-influenced revenue the table records, which none of them counts."""
+    buckets = ai_revenue_buckets(report)
+    text = buckets.sentence
+    if buckets.basis != "all":
+        row = buckets.table.row(BUCKETS.index(buckets.basis), named=True)
+        text += f" It is {formats.percent(row['share_of_mrr'])} of MRR over the window."
+    if buckets.influenced_usd is not None:
+        months = report.customer_months.window.months
+        text += (
+            f" AI-influenced revenue, tracked and never counted: "
+            f"{formats.money(buckets.influenced_usd / months)} a month."
+        )
+    return text

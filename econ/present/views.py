@@ -17,7 +17,13 @@ import polars as pl
 from econ import schema as s
 from econ.inputs.ingest import Dataset
 from econ.measures import LTV_CAC_BENCHMARK, compute_burdens, gross_profit
-from econ.model.customer_months import INFERENCE_USD, CustomerMonths, Window, per_customer
+from econ.model.customer_months import (
+    INFERENCE_USD,
+    CustomerMonths,
+    Window,
+    list_prices,
+    per_customer,
+)
 from econ.model.features import feature_table
 from econ.model.report import Report
 from econ.present.labels import feature_label, labelled, segment_label
@@ -476,12 +482,4 @@ def losing_by_plan(by_plan: pl.DataFrame) -> pl.DataFrame:
 
 def observed_prices(data: Dataset, window: Window) -> dict[str, float]:
     """Each plan's most common recorded MRR in the window (ties: the higher price)."""
-    counted = (
-        data.revenue.filter(window.contains(), pl.col(s.MRR_USD) > 0)
-        .group_by(s.PLAN, s.MRR_USD)
-        .len()
-        .sort(s.PLAN, "len", s.MRR_USD, descending=[False, True, True])
-        .group_by(s.PLAN, maintain_order=True)
-        .first()
-    )
-    return dict(zip(counted[s.PLAN].to_list(), counted[s.MRR_USD].to_list(), strict=True))
+    return list_prices(data.revenue.filter(window.contains()), {})

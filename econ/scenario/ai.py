@@ -67,9 +67,7 @@ class AiRevenue(Record):
                     "would always be $0"
                 )
         object.__setattr__(self, "uplift_over", freeze(dict(over)))
-        object.__setattr__(
-            self, "uplift_usd", number_map(self.uplift_usd, "ai_revenue.uplift_usd")
-        )
+        object.__setattr__(self, "uplift_usd", number_map(self.uplift_usd, "ai_revenue.uplift_usd"))
         if self.basis == "attributed" and not (self.uplift_over or self.uplift_usd):
             raise ScenarioError(
                 "ai_revenue.basis 'attributed' needs at least one AI plan: give its base plan "
@@ -106,5 +104,7 @@ class AiUnitCosts(Record):
     @property
     def all_zero(self) -> bool:
         return not (
-            self.model_efficiency_value_usd or self.data_acquisition_usd or self.model_maintenance_usd
+            self.model_efficiency_value_usd
+            or self.data_acquisition_usd
+            or self.model_maintenance_usd
         )

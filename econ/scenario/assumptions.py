@@ -225,14 +225,7 @@ class Scenario:
             object.__setattr__(self, "months", _check_months(self.months))
         object.__setattr__(self, "feature_categories", _check_categories(self.feature_categories))
         object.__setattr__(self, "targets", number_map(self.targets, "targets", high=0.99))
-        if not isinstance(self.price_book, PriceBook):
-            object.__setattr__(
-                self, "price_book", PriceBook.from_dict(self.price_book, "price_book")
-            )
-        if not isinstance(self.levers, Levers):
-            object.__setattr__(self, "levers", Levers.from_dict(self.levers, "levers"))
-        if not isinstance(self.retention, Retention):
-            object.__setattr__(self, "retention", Retention.from_dict(self.retention, "retention"))
+        self._read_records()
         launches = record_map(self.launches, "launches", Launch, Launch.from_dict)
         for key, launch in launches.items():
             if launch.name != key:
@@ -240,12 +233,20 @@ class Scenario:
                     f"launches[{key!r}] is named {launch.name!r}; a launch is keyed by its name"
                 )
         object.__setattr__(self, "launches", launches)
-        if not isinstance(self.ai_revenue, AiRevenue):
-            object.__setattr__(
-                self, "ai_revenue", AiRevenue.from_dict(self.ai_revenue, "ai_revenue")
-            )
-        if not isinstance(self.ai_costs, AiUnitCosts):
-            object.__setattr__(self, "ai_costs", AiUnitCosts.from_dict(self.ai_costs, "ai_costs"))
+
+    def _read_records(self) -> None:
+        """The nested records, read from plain values when they were given as such."""
+        records: tuple[tuple[str, type[Record]], ...] = (
+            ("price_book", PriceBook),
+            ("levers", Levers),
+            ("retention", Retention),
+            ("ai_revenue", AiRevenue),
+            ("ai_costs", AiUnitCosts),
+        )
+        for name, kind in records:
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                object.__setattr__(self, name, kind.from_dict(value, name))
 
     def _check_percentiles(self) -> None:
         pair = self.usage_tier_percentiles

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
 
+from econ.scenario.ai import AiRevenueBasis
 from econ.scenario.assumptions import (
     ALL,
     BURDENS,
@@ -214,3 +215,44 @@ def with_patch(scenario: Scenario, patch: Patch) -> Scenario:
 
 def without_price_book(scenario: Scenario) -> Scenario:
     return scenario.replace(price_book=PriceBook())
+
+
+def with_ai_basis(
+    scenario: Scenario, basis: AiRevenueBasis, plans_by_price: Sequence[str]
+) -> Scenario:
+    """What counts as AI revenue. Choosing the attributed basis before any AI plan is named
+    names one, for the reader to check: the dearest plan, priced over the plan just below it
+    (``plans_by_price`` runs from the cheapest up); with a single plan there is nothing to
+    price it over, and the basis is refused with the record's message."""
+    current = scenario.ai_revenue
+    over = dict(current.uplift_over)
+    if basis == "attributed" and not current.ai_plans and len(plans_by_price) >= 2:
+        over = {plans_by_price[-1]: plans_by_price[-2]}
+    return scenario.replace(ai_revenue=replace(current, basis=basis, uplift_over=over))
+
+
+def with_ai_uplift_base(scenario: Scenario, plan: str, base: str | None) -> Scenario:
+    """The plan an AI plan is priced over (``None``: not an AI plan by its price)."""
+    current = scenario.ai_revenue
+    over = {key: value for key, value in current.uplift_over.items() if key != plan}
+    if base is not None:
+        over[plan] = base
+    return scenario.replace(ai_revenue=replace(current, uplift_over=over))
+
+
+def with_ai_uplift_usd(scenario: Scenario, plan: str, amount: float | None) -> Scenario:
+    """An AI plan's uplift in dollars a customer-month (``None``: from the plans' prices)."""
+    current = scenario.ai_revenue
+    given = {key: value for key, value in current.uplift_usd.items() if key != plan}
+    if amount is not None:
+        given[plan] = amount
+    return scenario.replace(ai_revenue=replace(current, uplift_usd=given))
+
+
+AiCost = Literal["model_efficiency_value_usd", "data_acquisition_usd", "model_maintenance_usd"]
+
+
+def with_ai_cost(scenario: Scenario, name: AiCost, amount: float | None) -> Scenario:
+    """One of the AI unit-profit inputs, in dollars a month (``None``: not set, $0)."""
+    change: dict[str, Any] = {name: float(amount or 0.0)}
+    return scenario.replace(ai_costs=replace(scenario.ai_costs, **change))

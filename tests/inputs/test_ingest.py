@@ -381,3 +381,45 @@ def test_an_id_holding_a_control_character_is_refused_either_way(
     (problem,) = problems_of(error)
     assert problem.column == "customer_id" and problem.count == 1
     assert "must not hold control characters" in problem.rule
+
+
+class TestAiRevenueColumns:
+    """The revenue table's optional AI revenue buckets: money, never segments."""
+
+    def test_read_as_money_with_empty_cells_counting_zero(self, tmp_path: Path) -> None:
+        path = tmp_path / "revenue.csv"
+        path.write_text(
+            "customer_id,month,mrr_usd,plan,ai_revenue_usd,ai_influenced_usd,region\n"
+            "c1,2026-01-01,100,Pro,25,,eu\n"
+            "c1,2026-02-01,100,Pro,,40,eu\n"
+        )
+        load = econ.load_revenue(path)
+        assert load.frame["ai_revenue_usd"].to_list() == [25.0, 0.0]
+        assert load.frame["ai_influenced_usd"].to_list() == [0.0, 40.0]
+        notes = " ".join(load.notes)
+        assert "ai_revenue_usd is empty in 1 of 2 customer-months; they count $0 of it" in notes
+        data = econ.load_dataset(USAGE, load.frame)
+        assert data.segment_columns == ("region",)
+
+    def test_direct_ai_revenue_above_the_mrr_is_refused_with_the_row(self, tmp_path: Path) -> None:
+        path = tmp_path / "revenue.csv"
+        path.write_text(
+            "customer_id,month,mrr_usd,plan,ai_revenue_usd\n"
+            "c1,2026-01-01,100,Pro,25\n"
+            "c1,2026-02-01,100,Pro,300\n"
+        )
+        with pytest.raises(InputError) as error:
+            econ.load_revenue(path)
+        (problem,) = problems_of(error)
+        assert problem.column == "ai_revenue_usd"
+        assert "at most the month's mrr_usd" in problem.rule
+        assert problem.count == 1 and problem.example is not None
+        assert problem.example["month"] == "2026-02-01"
+
+    def test_text_that_is_not_a_number_is_refused(self, tmp_path: Path) -> None:
+        path = tmp_path / "revenue.csv"
+        path.write_text(
+            "customer_id,month,mrr_usd,plan,ai_influenced_usd\nc1,2026-01-01,100,Pro,n/a\n"
+        )
+        with pytest.raises(InputError, match=r"ai_influenced_usd.*plain number"):
+            econ.load_revenue(path)

@@ -72,7 +72,24 @@ def ledgers(draw: st.DrawFn) -> pl.DataFrame:
         frame = frame.with_columns(pl.Series("input_tokens", values, dtype=pl.Int64))
     if draw(st.booleans()):
         frame = frame.with_columns(pl.col("cost_usd").cast(pl.Float32))
-    return frame
+    return _with_outcomes(draw, frame)
+
+
+def _with_outcomes(draw: st.DrawFn, frame: pl.DataFrame) -> pl.DataFrame:
+    """No outcome column, per-call flags, or counts of successful calls (each at most the row's
+    calls; some empty, or a narrower integer type)."""
+    kind = draw(st.sampled_from(["none", "flags", "counts", "some_empty", "int32"]))
+    if kind == "none":
+        return frame
+    calls = frame["calls"].to_list() if "calls" in frame.columns else [1] * frame.height
+    parts = draw(st.lists(st.floats(0, 1), min_size=frame.height, max_size=frame.height))
+    counts: list[int | None] = [int(c * part) for c, part in zip(calls, parts, strict=True)]
+    if kind == "flags":
+        return frame.with_columns(pl.Series("outcome", [bool(c) for c in counts]))
+    if kind == "some_empty":
+        counts = [c if i % 2 else None for i, c in enumerate(counts)]
+    dtype = pl.Int32 if kind == "int32" else pl.Int64
+    return frame.with_columns(pl.Series("outcome", counts, dtype=dtype))
 
 
 def spy(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
@@ -127,6 +144,10 @@ def test_statistics_and_row_checks_give_the_same_rollup(
         ),
         (lambda f: f.with_columns(pl.lit(-2).alias("calls")), "negative calls"),
         (lambda f: f.with_columns(pl.col("customer_id").cast(pl.Float64)), "float ids"),
+        (lambda f: f.with_columns(pl.Series("outcome", [1, 3])), "more outcomes than calls"),
+        (lambda f: f.with_columns(pl.lit(-1).alias("outcome")), "negative outcomes"),
+        (lambda f: f.with_columns(pl.lit(0.5).alias("outcome")), "fractional outcomes"),
+        (lambda f: f.with_columns(pl.lit("yes").alias("outcome")), "outcomes as text"),
     ],
 )
 def test_anything_in_doubt_goes_row_by_row(
@@ -152,6 +173,38 @@ def test_anything_in_doubt_goes_row_by_row(
     with contextlib.suppress(econ.InputError):  # the general path names the problem
         econ.load_usage(path)
     assert taken == [False], reason
+
+
+def test_outcomes_roll_up_alike_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["101", "101", "102", "102"],
+            "feature_id": ["chat", "chat", "chat", "search"],
+            "timestamp": [START, START + dt.timedelta(days=1), START, START],
+            "cost_usd": [0.5, 0.25, 0.25, 1.0],
+            "calls": [4, 3, 2, 0],
+            "outcome": [4, None, 1, 0],
+        }
+    )
+    path = tmp_path / "usage.parquet"
+    frame.write_parquet(path)
+    taken = spy(monkeypatch)
+    fast = econ.load_usage(path)
+    slow = econ.load_usage(path, options=econ.IngestOptions(use_statistics=False))
+    assert taken == [True]
+    assert sorted_rollup(fast.rollup).equals(sorted_rollup(slow.rollup))
+    outcomes = dict(
+        zip(
+            sorted_rollup(fast.rollup)["feature_id"] + sorted_rollup(fast.rollup)["customer_id"],
+            sorted_rollup(fast.rollup)["outcomes"],
+            strict=True,
+        )
+    )
+    assert outcomes == {"chat101": 4, "chat102": 1, "search102": 0}  # empty counts as 0
+    without = econ.load_usage(frame.drop("outcome"))
+    assert without.rollup["outcomes"].null_count() == without.rollup.height
 
 
 def test_parquet_statistics_cover_every_row_group_and_file(tmp_path: Path) -> None:

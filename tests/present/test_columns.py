@@ -14,8 +14,17 @@ from tiny_report import tiny_report
 import econ
 from econ.decisions.estimate import estimate
 from econ.model.acquisition import ai_adjusted_cac
+from econ.present import (
+    ai_revenue,
+    company,
+    compare_view,
+    customer,
+    response,
+    scorecard,
+    spiral,
+    views,
+)
 from econ.present import columns as spec
-from econ.present import company, compare_view, customer, response, scorecard, spiral, views
 from econ.present.projection import projection_table
 from econ.scenario.launch import Launch
 
@@ -56,8 +65,10 @@ def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
         "compare_bills": compare_view.bill_summary_table(compared),
         "compare_affected": compared.bills,
         "ai_adjusted_cac": ai_adjusted_cac(report).table,
+        "ai_revenue_buckets": ai_revenue.table_rows(ai_revenue.ai_revenue_buckets(report)),
         "scorecard_features": scorecard.scorecard(report).features,
         "scorecard_monthly": scorecard.scorecard(report).monthly,
+        "scorecard_unit_profit": scorecard.scorecard(report).unit_profit,
         "launch_estimate": estimate(report, Launch(name="new", uses={"all": 3.0})).frame(),
     }
 

@@ -110,6 +110,7 @@ def test_the_whole_report(report: econ.Report) -> None:
             "Window 2026-01 to 2026-02: 3 paying customers, 5 customer-months, revenue $850.00, "
             "inference $747.00 (87.9% of revenue), gross margin 12.1%.",
             "Unbilled usage (trials, churned or unknown customers): $1.00 over 5 calls.",
+            "AI revenue counted: all revenue (an AI-native product).",
             "",
             SEGMENTS,
             "",

@@ -17,13 +17,13 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, percent
-from econ.model.customer_months import INFERENCE_USD
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.scenario.levers import Patch
 
 
 def fair_use(context: Context) -> list[Recommendation]:
     """A fair-use threshold for every plan with customers who cost more than they pay."""
-    profit = m.gross_profit(pl.col(s.MRR_USD), pl.col(INFERENCE_USD), m.compute_burdens())
+    profit = m.gross_profit(pl.col(COUNTED_REVENUE_USD), pl.col(INFERENCE_USD), m.compute_burdens())
     frame = context.report.customer_months.frame.with_columns(profit.alias("profit"))
     found = []
     for plan in context.plans[s.PLAN].to_list():

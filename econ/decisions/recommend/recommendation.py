@@ -20,7 +20,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.response import Losses, losses, with_leave_probability
 from econ.formats import money, percent
-from econ.model.customer_months import INFERENCE_USD, per_customer
+from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD, per_customer
 from econ.model.features import feature_table
 from econ.model.report import Report, clean
 from econ.scenario.levers import Patch
@@ -116,7 +116,7 @@ def context_of(report: Report) -> Context:
     cms = report.customer_months
     months = cms.window.months
     frame = cms.frame
-    revenue = float(frame[s.MRR_USD].sum())
+    revenue = float(frame[COUNTED_REVENUE_USD].sum())
     inference = float(frame[INFERENCE_USD].sum())
     burdens = float(frame.select(m.compute_burdens().sum()).item())
     gross_profit = m.gross_profit(revenue, inference, burdens)
@@ -130,7 +130,7 @@ def context_of(report: Report) -> Context:
     customers = per_customer(
         frame,
         {
-            "revenue_usd": pl.col(s.MRR_USD),
+            "revenue_usd": pl.col(COUNTED_REVENUE_USD),
             "inference_usd": pl.col(INFERENCE_USD),
             "burdens_usd": m.compute_burdens(),
         },

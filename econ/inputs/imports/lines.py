@@ -235,10 +235,23 @@ def months_covered(lines: pl.DataFrame) -> int:
     return int(lines.select(pl.col("_months").clip(0, None).cast(pl.Int64).sum()).item() or 0)
 
 
+AI_LINE: Final = "_ai_line"
+"""Whether a line is AI revenue (:attr:`~econ.inputs.imports.spec.ImportSpec.ai_lines`)."""
+
+
+def tag_ai_lines(lines: pl.DataFrame, pattern: str | None) -> pl.DataFrame:
+    """Lines with :data:`AI_LINE`: whether their plan matches ``pattern`` (case-insensitive);
+    unchanged when there is no pattern."""
+    if pattern is None:
+        return lines
+    matches = pl.col(s.PLAN).str.contains(f"(?i){pattern}").fill_null(False)
+    return lines.with_columns(matches.alias(AI_LINE))
+
+
 def spread(lines: pl.DataFrame, last: dt.date | None = None) -> pl.DataFrame:
     """One row per line per month it covers, each with its share of the amount (months after
-    ``last`` left out)."""
-    extra = [c for c in lines.columns if c == BILLING_INTERVAL]
+    ``last`` left out); an AI line's share is also its month's direct AI revenue."""
+    extra = [c for c in lines.columns if c in (BILLING_INTERVAL, AI_LINE)]
     out = (
         lines.filter(pl.col("_months") > 0)
         .with_columns(pl.int_ranges(0, pl.col("_months")).alias("_offset"))
@@ -256,17 +269,49 @@ def spread(lines: pl.DataFrame, last: dt.date | None = None) -> pl.DataFrame:
 
 
 def customer_months(rows: pl.DataFrame) -> pl.LazyFrame:
-    """Sum each customer-month; its plan (and interval) is that of its largest line."""
+    """Sum each customer-month; its plan (and interval) is that of its largest line. With AI
+    lines tagged, the month's AI lines add up to its ``ai_revenue_usd`` and its plan is that of
+    its largest other line (an AI add-on is not the plan), or of its largest AI line when it
+    has no other."""
     extra = [c for c in rows.columns if c == BILLING_INTERVAL]
+    tagged = AI_LINE in rows.columns
+    first = [AI_LINE] if tagged else []
+    ai = (
+        [
+            pl.when(pl.col(AI_LINE))
+            .then(pl.col(s.MRR_USD))
+            .otherwise(0.0)
+            .sum()
+            .alias(s.AI_REVENUE_USD)
+        ]
+        if tagged
+        else []
+    )
     return (
-        rows.sort(s.CUSTOMER_ID, s.MONTH, s.MRR_USD, ROW, descending=[False, False, True, False])
+        rows.sort(
+            s.CUSTOMER_ID,
+            s.MONTH,
+            *first,
+            s.MRR_USD,
+            ROW,
+            descending=[False, False, *(False for _ in first), True, False],
+        )
         .group_by(s.CUSTOMER_ID, s.MONTH, maintain_order=True)
         .agg(
             pl.col(ROW).first(),
             pl.col(s.MRR_USD).sum(),
             pl.col(s.PLAN).first(),
+            *ai,
             *(pl.col(c).first() for c in extra),
         )
-        .select(ROW, s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN, *extra)
+        .select(
+            ROW,
+            s.CUSTOMER_ID,
+            s.MONTH,
+            s.MRR_USD,
+            s.PLAN,
+            *((s.AI_REVENUE_USD,) if tagged else ()),
+            *extra,
+        )
         .lazy()
     )

@@ -66,8 +66,11 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
         "input_cached_tokens",
         "cache_read_input_tokens",
     ),
+    s.OUTCOME: ("outcome", "outcomes", "success", "successes", "succeeded"),
     s.MRR_USD: ("mrr_usd", "mrr", "revenue", "amount_usd", "amount", "monthly_revenue"),
     s.PLAN: ("plan", "plan_name", "tier", "product", "package", "price_nickname"),
+    s.AI_REVENUE_USD: ("ai_revenue_usd", "ai_revenue", "ai_mrr", "ai_addon_usd"),
+    s.AI_INFLUENCED_USD: ("ai_influenced_usd", "ai_influenced_revenue", "ai_influenced"),
 }
 USAGE_TARGETS: Final = (
     s.CUSTOMER_ID,
@@ -80,8 +83,9 @@ USAGE_TARGETS: Final = (
     s.INPUT_TOKENS,
     s.OUTPUT_TOKENS,
     s.CACHED_INPUT_TOKENS,
+    s.OUTCOME,
 )
-REVENUE_TARGETS: Final = (s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN)
+REVENUE_TARGETS: Final = (s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN, *s.REVENUE_MONEY)
 
 
 def targets(side: Side) -> tuple[str, ...]:
@@ -164,7 +168,7 @@ def _require(
     groups = (
         [[s.CUSTOMER_ID], [s.FEATURE_ID], [s.TIMESTAMP, s.MONTH]]
         if side == "usage"
-        else [[target] for target in REVENUE_TARGETS]
+        else [[target] for target in s.REVENUE_REQUIRED]
     )
     missing = [" or ".join(group) for group in groups if not any(t in renames for t in group)]
     if not missing:

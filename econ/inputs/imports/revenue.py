@@ -26,11 +26,13 @@ from econ.errors import InputError, Problem, ScenarioError
 from econ.inputs.imports.fields import Fields
 from econ.inputs.imports.layout import ROW, Check, Layout, Lines, RevenueContext, report
 from econ.inputs.imports.lines import (
+    AI_LINE,
     MAX_CUSTOMER_MONTHS,
     customer_months,
     month_of,
     months_covered,
     spread,
+    tag_ai_lines,
 )
 from econ.inputs.imports.registry import LAYOUT_BY_ID
 from econ.inputs.imports.spec import MAPPED, NATIVE, ImportSpec
@@ -95,6 +97,7 @@ def revenue_to_contract(
     frame_lines = lines.frame
     for _, bad in rejected:
         frame_lines = frame_lines.join(bad.select(ROW).collect(), on=ROW, how="anti")
+    frame_lines = tag_ai_lines(frame_lines, spec.ai_lines)
     # A prepaid year spreads past the data: keep only months up to the last one shown.
     last = month_of(through) if through is not None else None
     notes = (
@@ -102,6 +105,7 @@ def revenue_to_contract(
         *amount_notes,
         *(f"{label}: {note}" for note in lines.notes),
         *tally_notes,
+        *_ai_line_notes(frame_lines, spec.ai_lines, label),
     )
     warnings = (
         *amount_warnings,
@@ -130,6 +134,24 @@ def revenue_to_contract(
         warnings,
         problems=tuple(problem for problem, _ in rejected),
         dropped=tuple(bad.collect() for _, bad in rejected),
+    )
+
+
+def _ai_line_notes(lines: pl.DataFrame, pattern: str | None, label: str) -> tuple[str, ...]:
+    """What tagging AI lines found: how many lines, how much, and which plan names matched."""
+    if pattern is None:
+        return ()
+    tagged = lines.filter(pl.col(AI_LINE))
+    if tagged.height == 0:
+        return (
+            f"{label}: no line's plan or product matches the AI lines pattern {pattern!r}, so "
+            "direct AI revenue is $0 everywhere.",
+        )
+    names = sorted(tagged[s.PLAN].unique().to_list())
+    shown = ", ".join(repr(name) for name in names[:5]) + (" …" if len(names) > 5 else "")
+    return (
+        f"{label}: {formats.count_of(tagged.height, 'line')} tagged as AI revenue by "
+        f"{pattern!r} ({shown}): their amounts are the months' direct AI revenue.",
     )
 
 

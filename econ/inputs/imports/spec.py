@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
@@ -39,6 +40,11 @@ class ImportSpec:
             the usage ledger's last month).
         include_prorations: count proration lines as revenue.
         price_overrides: ``{model: ModelPrice}`` for rows priced from tokens.
+        ai_lines: a regular expression (case-insensitive) for the revenue lines of a billing
+            export (invoice lines, subscription items) that are AI revenue: an AI add-on, seat,
+            credit bundle or overage. Lines whose plan or product name matches it fill the
+            customer-month's ``ai_revenue_usd`` (direct AI revenue), and a customer-month's
+            plan is then that of its largest other line. ``None``: no line is tagged.
     """
 
     format: str = AUTO
@@ -49,8 +55,11 @@ class ImportSpec:
     through: str | None = None
     include_prorations: bool = False
     price_overrides: Mapping[str, ModelPrice] = field(default_factory=dict)
+    ai_lines: str | None = None
 
     def __post_init__(self) -> None:
+        if self.ai_lines is not None:
+            object.__setattr__(self, "ai_lines", _ai_lines(self.ai_lines))
         object.__setattr__(self, "mapping", freeze(_text_map(self.mapping, "mapping")))
         if self.amounts_in not in AMOUNTS:
             raise ScenarioError(
@@ -74,6 +83,7 @@ class ImportSpec:
             "through": self.through,
             "include_prorations": self.include_prorations,
             "price_overrides": {k: v.to_dict() for k, v in self.price_overrides.items()},
+            "ai_lines": self.ai_lines,
         }
 
     @classmethod
@@ -81,6 +91,21 @@ class ImportSpec:
         allowed = list(cls.__dataclass_fields__)
         values = known_keys(data, what, allowed)
         return cls(**{k: v for k, v in values.items() if v is not None})
+
+
+def _ai_lines(value: object) -> str | None:
+    """The AI-lines pattern, checked to be a regular expression (blank means none)."""
+    if not isinstance(value, str):
+        raise ScenarioError(f"ai_lines must be a regular expression, got {value!r}")
+    if not value.strip():
+        return None
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ScenarioError(
+            f"ai_lines {value!r} is not a regular expression ({error}); e.g. 'AI|assistant'"
+        ) from None
+    return value
 
 
 def _is_month(value: object) -> bool:

@@ -177,4 +177,8 @@ def _assembled(
 
 def segment_columns_of(revenue: pl.DataFrame) -> tuple[str, ...]:
     """The segment dimensions of a validated revenue table."""
-    return tuple(name for name in revenue.columns if name not in s.REVENUE_REQUIRED)
+    return tuple(
+        name
+        for name in revenue.columns
+        if name not in s.REVENUE_REQUIRED and name not in s.REVENUE_MONEY
+    )

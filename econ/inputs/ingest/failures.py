@@ -35,6 +35,9 @@ _RULE_TEXT: Final[dict[str, str]] = {
     "inf": "must be finite (infinity found)",
     f"check__{s.MAX_CHARS}": f"must be at most {s.ID_MAX_LENGTH} characters long",
     f"check__{s.NO_CONTROLS}": "must not hold control characters (a NUL, an escape, a line break)",
+    f"check__{s.WITHIN_MRR}": (
+        "must be at most the month's mrr_usd (direct AI revenue is part of the month's MRR)"
+    ),
     "min_length": "must not be empty text",
 }
 
@@ -135,7 +138,7 @@ def _describe(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
 
 def at_most(column: str) -> str:
     """The rule for a value too large to be real, or to be added up."""
-    if column in (s.COST_USD, s.MRR_USD):
+    if column in (s.COST_USD, s.MRR_USD, *s.REVENUE_MONEY):
         return f"must be at most ${s.MAX_MONEY:,.0f} (no real row is; larger sums overflow)"
     return f"must be at most {s.MAX_COUNT:,} (no real row is; larger sums overflow)"
 

@@ -1,7 +1,8 @@
 """The revenue table read: one row per customer-month, held to the revenue contract.
 
 Money comes out as float64 dollars and ``month`` on the 1st; every text column other than the
-required ones is kept as a segment dimension.
+required ones and the optional AI revenue columns (:data:`econ.schema.REVENUE_MONEY`) is kept as a
+segment dimension.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from econ.errors import InputError, Problem
 from econ.inputs.dataset import IngestOptions
 from econ.inputs.imports import ROW, ImportSpec, revenue_to_contract
 from econ.inputs.imports.usage import Converted
-from econ.inputs.ingest.coerce import coerce_id, coerce_time, convert, is_text
+from econ.inputs.ingest.coerce import coerce_id, coerce_money, coerce_time, convert, is_text
 from econ.inputs.ingest.failures import Dropped, listed, row_failures
 from econ.inputs.ingest.refusals import (
     readable,
@@ -69,17 +70,25 @@ def _load_revenue(
     columns = frame.collect_schema()
     refuse_missing(columns, [c for c in s.REVENUE_REQUIRED if c not in columns], label)
     segments = _segments(columns)
-    used = (*s.REVENUE_REQUIRED, *segments)
+    money = tuple(c for c in s.REVENUE_MONEY if c in columns)
+    used = (*s.REVENUE_REQUIRED, *money, *segments)
     refuse_nested(columns, used, label)
     if table.kind == "parquet":
         refuse_overlong_text(frame, columns, used, label)
     good, dropped = _checked_rows(
-        frame.select(ROW, *used), columns, segments, converted, label=label, options=options
+        frame.select(ROW, *used),
+        columns,
+        (segments, money),
+        converted,
+        label=label,
+        options=options,
     )
     out = good.sort(s.CUSTOMER_ID, s.MONTH)
+    empty = _empty_money_notes(out, money, label)
+    out = out.with_columns(pl.col(money).fill_null(0.0))
     if out.height == 0:
         raise InputError(dropped.problems or [Problem(label, None, "has no rows")])
-    notes = list(converted.notes)
+    notes = [*converted.notes, *empty]
     if dropped.problems:
         notes.append(dropped.kept_note(label, out.height))
     return RevenueLoad(
@@ -98,14 +107,28 @@ def _segments(columns: pl.Schema) -> tuple[str, ...]:
     return tuple(
         column
         for column, dtype in columns.items()
-        if column not in (*s.REVENUE_REQUIRED, ROW) and is_text(dtype) and column != s.USAGE_TIER
+        if column not in (*s.REVENUE_REQUIRED, *s.REVENUE_MONEY, ROW, s.USAGE_TIER)
+        and is_text(dtype)
     )
+
+
+def _empty_money_notes(out: pl.DataFrame, money: tuple[str, ...], label: str) -> list[str]:
+    """A note per AI revenue column with empty values, which count as $0."""
+    notes = []
+    for column in money:
+        empty = out[column].null_count()
+        if empty:
+            notes.append(
+                f"{label}: {column} is empty in {empty:,} of {out.height:,} customer-months; "
+                "they count $0 of it."
+            )
+    return notes
 
 
 def _checked_rows(
     selected: pl.LazyFrame,
     columns: pl.Schema,
-    segments: tuple[str, ...],
+    kept: tuple[tuple[str, ...], tuple[str, ...]],
     converted: Converted,
     *,
     label: str,
@@ -114,8 +137,10 @@ def _checked_rows(
     """The rows converted and held to the revenue contract, and every row left out: by the
     import, for a value that cannot be converted, or for a broken rule (with ``options`` that
     refuse such rows, the file is refused)."""
+    segments, money = kept
     coercions = [coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
     coercions.append(coerce_time(s.MONTH, columns[s.MONTH]))
+    coercions.extend(coerce_money(c, columns[c]) for c in money)
     prepared, unconvertible, _ = convert(
         selected, selected.collect_schema(), coercions, label, options
     )
@@ -126,7 +151,7 @@ def _checked_rows(
     dropped = Dropped(
         (*converted.problems, *unconvertible.problems), (*unconvertible.rows, *imported)
     )
-    good, broken = row_failures(prepared.collect(), s.revenue_schema(segments), label)
+    good, broken = row_failures(prepared.collect(), s.revenue_schema(segments, money), label)
     if broken.problems:
         if options.on_invalid == "raise":
             raise InputError(broken.problems)

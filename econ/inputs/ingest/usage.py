@@ -27,6 +27,7 @@ from econ.inputs.ingest.coerce import (
     coerce_money,
     coerce_time,
     convert,
+    is_text,
 )
 from econ.inputs.ingest.failures import Dropped, row_failures, rule_breaks
 from econ.inputs.ingest.pricing import given_pricing, price_or_drop, pricing_notes, pricing_query
@@ -189,6 +190,8 @@ def _coercions(columns: pl.Schema, time_column: str) -> tuple[list[Coercion], pl
     if s.MODEL in columns:
         coercions.append(coerce_id(s.MODEL, columns[s.MODEL]))
     coercions += [coerce_count(c, columns[c]) for c in (s.CALLS, *s.TOKEN_COLUMNS) if c in columns]
+    if s.OUTCOME in columns:
+        coercions.append(coerce_outcome(columns))
     cost: pl.Expr = pl.lit(None, pl.Float64)
     if s.COST_USD in columns:
         money = coerce_money(s.COST_USD, columns[s.COST_USD])
@@ -196,6 +199,41 @@ def _coercions(columns: pl.Schema, time_column: str) -> tuple[list[Coercion], pl
         cost = money.expr
     coercions.append(coerce_time(time_column, columns[time_column]))
     return coercions, cost
+
+
+_OUTCOME_WORDS: Final = {"true": 1, "yes": 1, "false": 0, "no": 0, "": 0}
+OUTCOME_RULE: Final = (
+    "must be true or false (yes / no, 1 / 0) for one call, or how many of the row's calls "
+    "succeeded: a whole number no larger than its calls"
+)
+
+
+def coerce_outcome(columns: pl.Schema) -> Coercion:
+    """``outcome`` as the number of the row's calls that succeeded (see :mod:`econ.schema`): a
+    flag (true / false, yes / no, 1 / 0) for one call, a whole number for an aggregated row; an
+    empty value is 0. A value that is neither, or more than the row's calls, is refused (a
+    negative one breaks the contract's own rule)."""
+    value, dtype = pl.col(s.OUTCOME), columns[s.OUTCOME]
+    if dtype == pl.Boolean or dtype.is_integer():
+        count = value.cast(pl.Int64, strict=False)
+    elif dtype.is_float():
+        count = pl.when(value.is_finite() & (value == value.round(0))).then(value)
+    elif is_text(dtype):
+        text = value.cast(pl.String).str.strip_chars().str.to_lowercase()
+        words = text.replace_strict(_OUTCOME_WORDS, default=None, return_dtype=pl.Int64)
+        number = text.cast(pl.Float64, strict=False)
+        whole = pl.when(number.is_finite() & (number == number.round(0))).then(number)
+        count = pl.coalesce(words, whole)
+        value = pl.when(text != "").then(text)
+    else:
+        count = pl.lit(None, pl.Int64)
+    count = count.cast(pl.Int64, strict=False)
+    calls = pl.col(s.CALLS).cast(pl.Float64, strict=False) if s.CALLS in columns else pl.lit(1.0)
+    unreadable = value.is_not_null() & count.is_null()
+    over = count.cast(pl.Float64) > calls
+    return Coercion(
+        s.OUTCOME, count.fill_null(0), (unreadable | over).fill_null(False), OUTCOME_RULE
+    )
 
 
 def _to_price(columns: pl.Schema, cost: pl.Expr) -> pl.Expr:
@@ -212,6 +250,7 @@ def _with_defaults(prepared: pl.LazyFrame) -> pl.LazyFrame:
         s.CALLS: pl.lit(1, pl.Int64),
         s.MODEL: pl.lit(None, pl.String),
         **{c: pl.lit(None, pl.Int64) for c in s.TOKEN_COLUMNS},
+        s.OUTCOME: pl.lit(None, pl.Int64),
     }
     return prepared.with_columns(
         expr.alias(c) for c, expr in defaults.items() if c not in prepared.collect_schema()

@@ -11,9 +11,20 @@ active cm (free trials, churned or unknown customers, zero-MRR months) is *unbil
 - :mod:`.runs`: per-customer figures as sums over each customer's run of rows
   (:func:`per_customer`), and the usage tiers cut from them.
 - :mod:`.cells`: feature cells, usage summed per plan × month × feature (:func:`cells_of`).
+- :mod:`.ai_revenue`: the revenue unit economics count (all MRR, direct or attributed AI
+  revenue: :data:`COUNTED_REVENUE_USD`).
 - :mod:`.columns`: the column names the three share.
 """
 
+from econ.model.customer_months.ai_revenue import (
+    BASIS_TEXT,
+    COUNTED_REVENUE_USD,
+    Uplifts,
+    basis_sentence,
+    counted_revenue,
+    list_prices,
+    uplifts,
+)
 from econ.model.customer_months.build import (
     CustomerMonths,
     Window,
@@ -48,10 +59,12 @@ from econ.model.customer_months.runs import (
 __all__ = [
     "ALLOCATABLE_USD",
     "AT_RISK",
+    "BASIS_TEXT",
     "CELL_COLUMNS",
     "CHURNED",
     "CM_CALLS",
     "COHORT",
+    "COUNTED_REVENUE_USD",
     "CURRENT_SPELL",
     "CUSTOMER_SPELLS_SCHEMA",
     "DIRECT_REVENUE_USD",
@@ -65,11 +78,16 @@ __all__ = [
     "TIER_POWER",
     "USAGE_REVENUE_USD",
     "CustomerMonths",
+    "Uplifts",
     "Window",
+    "basis_sentence",
     "build_customer_months",
     "cells_of",
+    "counted_revenue",
+    "list_prices",
     "per_customer",
     "resolve_window",
     "shaping",
+    "uplifts",
     "usage_in_customer_months",
 ]

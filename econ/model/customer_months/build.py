@@ -10,12 +10,14 @@ month is not an active cm.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final
 
 import polars as pl
 
+from econ import formats
 from econ import schema as s
 from econ.errors import ScenarioError
 from econ.inputs.dataset import Dataset, Frame, resolve
@@ -26,6 +28,14 @@ from econ.inputs.prepare import (
     ROW_INFERENCE,
     UNBILLED_INFERENCE,
     Prepared,
+)
+from econ.model.customer_months.ai_revenue import (
+    COUNTED_REVENUE_USD,
+    Uplifts,
+    check_basis,
+    counted_revenue,
+    list_prices,
+    uplifts,
 )
 from econ.model.customer_months.cells import (
     cells_in_window,
@@ -71,10 +81,12 @@ class CustomerMonths:
 
     Attributes:
         frame: one row per active cm: ``customer_id, month, plan, mrr_usd``, the segment
-            columns, ``calls``, ``inference_usd``, ``segment`` (categorical, as every scenario
-            groups by it), one column per burden, ``at_risk``, ``churned``,
-            ``allocatable_usd`` and ``_customer_code`` (a dense integer per customer, cheaper
-            to count than the id); sorted by customer and month.
+            columns (and the AI revenue columns the revenue table has), ``calls``,
+            ``inference_usd``, ``segment`` (categorical, as every scenario groups by it), one
+            column per burden, ``at_risk``, ``churned``, ``counted_revenue_usd`` (the AI revenue
+            unit economics count, :mod:`.ai_revenue`), ``allocatable_usd`` and
+            ``_customer_code`` (a dense integer per customer, cheaper to count than the id);
+            sorted by customer and month.
         ledger_source: ledger rollup rows, among them those of the active cms (:attr:`usage`
             keeps only those), with ``direct_revenue_usd`` when a simulated price book bills
             uses; or a function returning them (the dataset's rollup is only read when needed).
@@ -87,6 +99,9 @@ class CustomerMonths:
             known (from the dataset's prepared cells); otherwise :attr:`cells` sums them from
             :attr:`usage`.
         shaped_by: the part of the scenario they were built with (:func:`shaping`).
+        list_prices: each plan's price per customer-month (the scenario's, else its most common
+            MRR in the window): what attributed AI revenue is worked out from.
+        uplifts: each AI plan's attributed uplift, under the attributed basis.
     """
 
     frame: pl.DataFrame
@@ -98,6 +113,8 @@ class CustomerMonths:
     warnings: tuple[str, ...]
     feature_cells: pl.DataFrame | None = None
     shaped_by: Scenario = field(default_factory=Scenario)
+    list_prices: Mapping[str, float] = field(default_factory=dict)
+    uplifts: Uplifts | None = None
 
     @cached_property
     def usage(self) -> pl.DataFrame:
@@ -113,7 +130,8 @@ class CustomerMonths:
     @cached_property
     def segment_sums(self) -> pl.DataFrame:
         """Per segment: ``customers``, ``customer_months``, and the sums segment figures and
-        totals are made of: ``revenue``, ``inference``, one per burden, ``at_risk_mrr``,
+        totals are made of: ``revenue`` (the counted AI revenue), ``inference``, one per burden,
+        ``at_risk_mrr``,
         ``churned_mrr``, ``calls`` and ``idle_usd`` (allocatable revenue of cms without calls).
         """
         return _segment_sums(self.frame)
@@ -155,7 +173,7 @@ def _segment_sums(frame: pl.DataFrame) -> pl.DataFrame:
     sums = flagged.group_by(SEGMENT).agg(
         pl.col("_first").sum().cast(pl.UInt32).alias("customers"),
         pl.len().alias("customer_months"),
-        mrr.sum().alias("revenue"),
+        pl.col(COUNTED_REVENUE_USD).sum().alias("revenue"),
         pl.col(INFERENCE_USD).sum().alias("inference"),
         *(pl.col(name).sum() for name in BURDENS),
         pl.col("at_risk_mrr").sum(),
@@ -201,13 +219,25 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
     segments are usage tiers and then carry their burdens; usage outside them is unbilled.
     """
     _check_segment_by(data, scenario)
+    check_basis(scenario.ai_revenue, data.revenue.columns, data.revenue_name)
     prepared = data.prepared
     window = resolve_window(prepared.months, scenario.months)
     warnings = [*data.warnings, *_unknown_plan_warnings(prepared, scenario)]
     every_row = _flagged_revenue_rows(data, scenario, window)
     frame, thresholds = _segmented(_active(every_row), scenario)
+    prices = list_prices(frame, scenario.prices)
+    found = uplifts(scenario.ai_revenue, prices)
+    if scenario.ai_revenue.basis == "attributed":
+        warnings.extend(found.warnings)
+    frame = frame.with_columns(
+        counted_revenue(scenario.ai_revenue.basis, pl.col(s.MRR_USD), found.amounts).alias(
+            COUNTED_REVENUE_USD
+        )
+    )
+    warnings.extend(_uncounted_inference(frame, scenario))
     frame = _in_frame_order(_with_burdens(frame, scenario.cogs, warnings), data.revenue.columns)
     unbilled_inference, unbilled_calls = _unbilled(every_row, prepared, window)
+    every_month_counted = scenario.ai_revenue.basis == "all"
     return CustomerMonths(
         frame=frame,
         ledger_source=lambda: data.usage,
@@ -216,9 +246,32 @@ def build_customer_months(data: Dataset, scenario: Scenario) -> CustomerMonths:
         unbilled_inference_usd=unbilled_inference,
         unbilled_calls=unbilled_calls,
         warnings=tuple(warnings),
-        feature_cells=cells_in_window(prepared.cells, window, scenario.prices),
+        # The prepared cells split MRR; any other basis is split from the usage rows.
+        feature_cells=(
+            cells_in_window(prepared.cells, window, scenario.prices)
+            if every_month_counted
+            else None
+        ),
         shaped_by=shaping(scenario),
+        list_prices=prices,
+        uplifts=found if scenario.ai_revenue.basis == "attributed" else None,
     )
+
+
+def _uncounted_inference(frame: pl.DataFrame, scenario: Scenario) -> list[str]:
+    """Under a basis other than all revenue: a note of the inference of customer-months that
+    count no AI revenue (it still counts as cost), so nobody reads their margin as an error."""
+    if scenario.ai_revenue.basis == "all":
+        return []
+    uncounted = frame.filter(pl.col(COUNTED_REVENUE_USD) <= 0)
+    inference = float(uncounted[INFERENCE_USD].sum())
+    if uncounted.height == 0 or inference <= 0:
+        return []
+    return [
+        f"AI revenue: {uncounted.height:,} customer-months count no AI revenue under the "
+        f"{scenario.ai_revenue.basis} basis; their inference ({formats.money(inference)}) "
+        "still counts as cost"
+    ]
 
 
 def _check_segment_by(data: Dataset, scenario: Scenario) -> None:
@@ -313,8 +366,8 @@ def _burden_expr(name: str, value: PerSegment, segments: list[str], warnings: li
 
 
 def _in_frame_order(frame: pl.DataFrame, revenue_columns: list[str]) -> pl.DataFrame:
-    """The cm frame's columns, in order, with all of each cm's revenue allocatable."""
-    return frame.with_columns(pl.col(s.MRR_USD).alias(ALLOCATABLE_USD)).select(
+    """The cm frame's columns, in order, with all of each cm's counted revenue allocatable."""
+    return frame.with_columns(pl.col(COUNTED_REVENUE_USD).alias(ALLOCATABLE_USD)).select(
         *revenue_columns,
         s.CALLS,
         INFERENCE_USD,
@@ -322,6 +375,7 @@ def _in_frame_order(frame: pl.DataFrame, revenue_columns: list[str]) -> pl.DataF
         *BURDENS,
         AT_RISK,
         CHURNED,
+        COUNTED_REVENUE_USD,
         ALLOCATABLE_USD,
         CUSTOMER_CODE,
     )

@@ -42,7 +42,13 @@ import polars as pl
 from econ import measures as m
 from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE
-from econ.model.customer_months import CURRENT_SPELL, INFERENCE_USD, SEGMENT, CustomerMonths
+from econ.model.customer_months import (
+    COUNTED_REVENUE_USD,
+    CURRENT_SPELL,
+    INFERENCE_USD,
+    SEGMENT,
+    CustomerMonths,
+)
 from econ.model.retention.cohorts import (
     TENURE,
     customer_spells,
@@ -108,7 +114,7 @@ def _current_base(cms: CustomerMonths, spells: pl.DataFrame) -> pl.DataFrame:
     and gross profit that month."""
     frame = cms.frame
     burdens = m.compute_burdens()
-    profit = m.gross_profit(pl.col(s.MRR_USD), pl.col(INFERENCE_USD), burdens)
+    profit = m.gross_profit(pl.col(COUNTED_REVENUE_USD), pl.col(INFERENCE_USD), burdens)
     last = frame.filter(pl.col(s.MONTH) == cms.window.last).select(
         CUSTOMER_CODE, profit.alias(_GROSS_PROFIT)
     )

@@ -146,3 +146,50 @@ def test_a_dashboard_export_with_fewer_columns(tmp_path: Path) -> None:
     assert table[("c1", "2026-03")] == (98.0, "Pro")
     assert table[("c2", "2026-02")] == (100.0, "Team")  # five seats at $20
     assert table[("c2", "2026-03")] == (100.0, "Team")  # canceled on the 10th: March counts
+
+
+def _with_ai_addon(tmp_path: Path) -> Path:
+    """The basil export with an AI add-on line ($25 a month) on each of Acme's billed invoices
+    (not its trial's), shaped as its Pro line (a second item of the same subscription)."""
+    data = json.loads((FIXTURES / "stripe_invoices_basil.json").read_text())
+    for invoice in data["data"]:
+        lines = invoice["lines"]["data"]
+        if invoice["customer"] != "cus_acme" or lines[0]["amount"] == 0:
+            continue
+        addon = json.loads(json.dumps(lines[0]))
+        addon["id"] = lines[0]["id"] + "_ai"
+        addon["amount"] = 2500
+        addon["description"] = "1 × AI Assistant (at $25.00 / month)"
+        addon["pricing"]["price_details"] = {"price": "price_ai_assistant", "product": "prod_ai"}
+        addon["pricing"]["unit_amount_decimal"] = "2500"
+        lines.append(addon)
+    path = tmp_path / "stripe_invoices_ai.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_lines_tagged_as_ai_fill_direct_ai_revenue_and_keep_the_plan(tmp_path: Path) -> None:
+    spec = econ.ImportSpec(through=truth.THROUGH, ai_lines="assistant")
+    load = econ.load_revenue(_with_ai_addon(tmp_path), spec=spec)
+    acme = load.frame.filter(pl.col("customer_id") == "cus_acme").sort("month")
+    billed = acme.filter(pl.col("mrr_usd") > 0)
+    assert billed["plan"].unique().to_list() == ["Pro"]
+    assert billed["ai_revenue_usd"].to_list() == [25.0] * billed.height
+    assert billed["mrr_usd"].to_list() == [224.0] * billed.height
+    others = load.frame.filter(pl.col("customer_id") != "cus_acme")
+    assert others["ai_revenue_usd"].sum() == 0
+    assert "tagged as AI revenue by 'assistant' ('AI Assistant')" in " ".join(load.notes)
+
+
+def test_an_ai_lines_pattern_that_matches_nothing_says_so(tmp_path: Path) -> None:
+    spec = econ.ImportSpec(through=truth.THROUGH, ai_lines="copilot")
+    load = econ.load_revenue(_with_ai_addon(tmp_path), spec=spec)
+    assert load.frame["ai_revenue_usd"].sum() == 0
+    assert "no line's plan or product matches" in " ".join(load.notes)
+
+
+def test_an_ai_lines_pattern_must_be_a_regular_expression() -> None:
+    with pytest.raises(econ.ScenarioError, match="not a regular expression"):
+        econ.ImportSpec(ai_lines="AI(")
+    assert econ.ImportSpec(ai_lines="  ").ai_lines is None
+    assert econ.ImportSpec.from_dict({"ai_lines": "AI"}).to_dict()["ai_lines"] == "AI"
