@@ -194,14 +194,13 @@ def cac(
     return edits.with_cac(scenario, segment, value, segments)
 
 
-AiCostField = Literal["model_efficiency_value_usd", "data_acquisition_usd", "model_maintenance_usd"]
+AiCostField = edits.AiCost
 """An AI unit-profit input of the scenario (:class:`econ.AiUnitCosts`), dollars a month."""
 
 
 def ai_cost(scenario: econ.Scenario, value: float | None, name: AiCostField) -> econ.Scenario:
     """One of the AI unit-profit inputs no ledger holds (an emptied input is $0: not set)."""
-    changed = dataclasses.replace(scenario.ai_costs, **{name: float(value or 0)})
-    return scenario.replace(ai_costs=changed)
+    return edits.with_ai_cost(scenario, name, value)
 
 
 def burden(scenario: econ.Scenario, value: float | None, name: str) -> econ.Scenario:

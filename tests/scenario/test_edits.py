@@ -80,3 +80,32 @@ def test_all_zero_weights_are_refused() -> None:
 def test_category() -> None:
     scenario = edits.with_category(econ.Scenario(), "deep_research", "premium")
     assert scenario.category_of("deep_research") == "premium"
+
+
+class TestAiRevenueEdits:
+    def test_the_attributed_basis_names_the_dearest_plan_over_the_next(self) -> None:
+        scenario = edits.with_ai_basis(econ.Scenario(), "attributed", ("Lite", "Pro", "Max"))
+        assert scenario.ai_revenue.basis == "attributed"
+        assert scenario.ai_revenue.uplift_over == {"Max": "Pro"}
+        # Named AI plans are kept when the basis changes and back.
+        kept = edits.with_ai_basis(edits.with_ai_basis(scenario, "all", ()), "attributed", ())
+        assert kept.ai_revenue.uplift_over == {"Max": "Pro"}
+
+    def test_a_single_plan_cannot_be_priced_over_another(self) -> None:
+        with pytest.raises(econ.ScenarioError, match="needs at least one AI plan"):
+            edits.with_ai_basis(econ.Scenario(), "attributed", ("Pro",))
+
+    def test_base_plans_and_uplifts_are_set_and_cleared(self) -> None:
+        scenario = edits.with_ai_uplift_base(econ.Scenario(), "AI", "Standard")
+        assert scenario.ai_revenue.uplift_over == {"AI": "Standard"}
+        scenario = edits.with_ai_uplift_usd(scenario, "AI", 75.0)
+        assert scenario.ai_revenue.uplift_usd == {"AI": 75.0}
+        scenario = edits.with_ai_uplift_usd(
+            edits.with_ai_uplift_base(scenario, "AI", None), "AI", None
+        )
+        assert scenario.ai_revenue == econ.AiRevenue()
+
+    def test_ai_costs_are_dollars_a_month_and_empty_is_zero(self) -> None:
+        scenario = edits.with_ai_cost(econ.Scenario(), "data_acquisition_usd", 900.0)
+        assert scenario.ai_costs.data_acquisition_usd == 900.0
+        assert edits.with_ai_cost(scenario, "data_acquisition_usd", None).ai_costs.all_zero
