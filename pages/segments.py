@@ -30,8 +30,11 @@ st.caption(
     "monthly gross profit per customer after inference and AI costs, divided by monthly churn."
 )
 layout.notices()
+# One slot whether or not it shows, so the tabs below keep their place (and the open tab)
+# when the basis changes.
+basis_note = st.empty()
 if scenario.ai_revenue.basis != "all":
-    st.info(
+    basis_note.info(
         plain(ai_revenue_text(report)) + " ARPA, gross profit and LTV below are of that revenue.",
         icon=":material/payments:",
     )

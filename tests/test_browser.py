@@ -207,6 +207,32 @@ def test_slider_moves_numbers_and_the_link_reproduces_them(app_url: str, browser
     context.close()
 
 
+def test_choosing_what_counts_as_ai_revenue(app_url: str, browser: object) -> None:
+    """A reader opens the AI revenue tab, picks the attributed basis, and sees the figures move
+    and the plan uplift they count; the Summary then says which revenue it used."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=VIEWPORT)  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{app_url}/?page=segment-ltv")
+    settled(page)
+    before = metric(page, "Compute-adjusted LTV (blended)")
+    page.get_by_role("tab", name="AI revenue").click()
+    page.get_by_text("AI-attributed: an AI plan's uplift over its base plan").click()
+    page.wait_for_function(
+        "() => document.body.innerText.includes('Business $799 − $199 (Pro)')", timeout=WAIT_MS
+    )
+    settled(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert metric(page, "Compute-adjusted LTV (blended)") != before
+    page.screenshot(path=str(SCREENSHOTS / "segment-ltv-ai-revenue.png"), full_page=False)
+    link = share_link(page)
+    summary = context.new_page()
+    summary.goto(link.replace("page=segment-ltv", "page=summary"))
+    settled(summary)
+    assert summary.get_by_text("AI revenue counted: AI-attributed revenue").count() >= 1
+    context.close()
+
+
 @pytest.mark.parametrize(
     ("path", "title"),
     [

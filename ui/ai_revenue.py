@@ -75,7 +75,8 @@ def section(now: Current) -> None:
         )
     if current.basis == "attributed":
         _ai_plans(scenario, plans, observed)
-    st.markdown(plain(ai_revenue.ai_revenue_buckets(report).sentence))
+        # Beside the plans, what their uplifts come to (also said above the assumptions).
+        st.markdown(plain(ai_revenue.ai_revenue_buckets(report).sentence))
 
 
 def buckets(now: Current) -> None:

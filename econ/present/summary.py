@@ -140,6 +140,11 @@ def ai_revenue_text(report: Report) -> str:
     if buckets.basis != "all":
         row = buckets.table.row(BUCKETS.index(buckets.basis), named=True)
         text += f" It is {formats.percent(row['share_of_mrr'])} of MRR over the window."
+    else:
+        text += (
+            " To count only direct or attributed AI revenue, choose it on the Segment LTV page "
+            "(AI revenue), or ai_revenue in a scenario file."
+        )
     if buckets.influenced_usd is not None:
         months = report.customer_months.window.months
         text += (

@@ -110,7 +110,9 @@ def test_the_whole_report(report: econ.Report) -> None:
             "Window 2026-01 to 2026-02: 3 paying customers, 5 customer-months, revenue $850.00, "
             "inference $747.00 (87.9% of revenue), gross margin 12.1%.",
             "Unbilled usage (trials, churned or unknown customers): $1.00 over 5 calls.",
-            "AI revenue counted: all revenue (an AI-native product).",
+            "AI revenue counted: all revenue, as for an AI-native product. To count only direct "
+            "or attributed AI revenue, choose it on the Segment LTV page (AI revenue), or "
+            "ai_revenue in a scenario file.",
             "",
             SEGMENTS,
             "",

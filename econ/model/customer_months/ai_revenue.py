@@ -36,7 +36,7 @@ COUNTED_REVENUE_USD: Final = "counted_revenue_usd"
 count (all of its MRR under the default basis)."""
 
 BASIS_TEXT: Final[Mapping[str, str]] = {
-    "all": "all revenue (an AI-native product)",
+    "all": "all revenue, as for an AI-native product",
     "direct": "direct AI revenue (the revenue table's ai_revenue_usd)",
     "attributed": "AI-attributed revenue (each AI plan's uplift over its base plan)",
 }
