@@ -446,3 +446,59 @@ def test_analyze_fits_the_published_sbg_parameters(
     assert blended["cohorts"] == 4
     assert blended["alpha"] == pytest.approx(3.80, abs=0.05)
     assert blended["beta"] == pytest.approx(15.19, abs=0.2)
+
+
+def test_a_scenario_file_chooses_what_counts_as_ai_revenue(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "attributed.json"
+    scenario.write_text(
+        json.dumps({"ai_revenue": {"basis": "attributed", "uplift_over": {"Pro": "Starter"}}})
+    )
+    code, out, err = run(capsys, "analyze", "--scenario", str(scenario), "--format", "json")
+    assert code == 0, err
+    ai_revenue = json.loads(out)["ai_revenue"]
+    assert ai_revenue["basis"] == "attributed"
+    assert "Pro $199 − $49 (Starter)" in ai_revenue["sentence"]
+    counted = {row["bucket"]: row["counted"] for row in ai_revenue["buckets"]}
+    assert counted == {"all": False, "direct": False, "attributed": True, "influenced": False}
+    code, out, _ = run(capsys, "analyze", "--scenario", str(scenario))
+    assert code == 0 and "AI revenue counted $" in out.splitlines()[0]
+    assert "AI revenue counted: AI-attributed revenue" in out
+
+
+def test_direct_ai_revenue_on_data_without_it_exits_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = tmp_path / "direct.json"
+    scenario.write_text(json.dumps({"ai_revenue": {"basis": "direct"}}))
+    code, out, err = run(capsys, "analyze", "--scenario", str(scenario))
+    assert code == 2 and out == ""
+    assert "has no ai_revenue_usd column" in err and "Traceback" not in err
+
+
+def test_ai_lines_tag_a_billing_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    usage = tmp_path / "u.parquet"
+    usage_frame([("cus_acme", "chat", "2026-08", 4, 2.0)]).write_parquet(usage)
+    revenue = FIXTURES / "stripe_invoices_basil.json"
+    code, out, err = run(
+        capsys,
+        "analyze",
+        "--usage",
+        str(usage),
+        "--revenue",
+        str(revenue),
+        "--ai-lines",
+        "Pro",
+        "--through",
+        "2026-09",
+        "--format",
+        "json",
+    )
+    assert code == 0, err
+    buckets = {row["bucket"]: row for row in json.loads(out)["ai_revenue"]["buckets"]}
+    assert buckets["direct"]["total_usd"] > 0
+    code, _, err = run(
+        capsys, "analyze", "--revenue", str(revenue), "--usage", str(usage), "--ai-lines", "AI("
+    )
+    assert code == 2 and "not a regular expression" in err
