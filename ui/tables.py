@@ -3,11 +3,13 @@ Streamlit column settings, each table with its CSV and Excel downloads."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final, Literal
 
 import polars as pl
 import streamlit as st
 
+from econ import formats
 from econ.present import columns as spec
 from ui import exports
 
@@ -31,10 +33,51 @@ _STREAMLIT_FORMATS: Final[dict[str, str]] = {
 """One printf format per column kind (percentages arrive as percent from ``for_display``)."""
 
 
-def column_config(table: spec.Table) -> dict[str, Any]:
-    """Streamlit's settings for each column of ``table``: its label, help and number format."""
+def _signed_dollars(value: float) -> str:
+    """A change in whole dollars with its sign before the dollar sign: +$13,846, −$49."""
+    text = formats.money(abs(value), cents=False)
+    return text if text == "$0" else ("+" if value > 0 else "−") + text
+
+
+def _cents(value: float) -> str:
+    return ("-" if value < 0 else "") + f"${abs(value):,.2f}"
+
+
+def _price(value: float) -> str:
+    return ("-" if value < 0 else "") + f"${abs(value):.4f}"
+
+
+MONEY_TEXT: Final[dict[str, Callable[[float], str]]] = {
+    "money": lambda value: formats.money(value, cents=False),
+    "money_cents": _cents,
+    "price": _price,
+    "money_change": _signed_dollars,
+}
+"""How a money cell reads when a table holds a loss: printf formats put the minus after the
+dollar sign ("$-15,995"), so such tables are written cell by cell instead ("-$15,995")."""
+MAX_WRITTEN_CELLS: Final = 100_000
+"""Above this many money cells a table keeps the printf formats (writing every cell costs
+more than the minus sign is worth)."""
+
+
+def written_columns(frame: pl.DataFrame, table: spec.Table) -> list[spec.Column]:
+    """The money columns of ``frame`` to write cell by cell: all of them when one holds a
+    negative amount and the table is not too large; else none."""
+    money = [c for c in table if c.kind in MONEY_TEXT and c.name in frame.columns]
+    if not money or frame.height * len(money) > MAX_WRITTEN_CELLS:
+        return []
+    negative = frame.select(pl.any_horizontal((pl.col(c.name) < 0).any() for c in money)).item()
+    return money if negative else []
+
+
+def column_config(table: spec.Table, written: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Streamlit's settings for each column of ``table``: its label, help and number format
+    (none for the ``written`` columns, whose cells carry their own text)."""
     config: dict[str, Any] = {}
     for column in table:
+        if column.name in written:
+            config[column.name] = st.column_config.NumberColumn(column.on_screen, help=column.help)
+            continue
         number_format = _STREAMLIT_FORMATS.get(column.kind)
         config[column.name] = (
             st.column_config.TextColumn(column.on_screen, help=column.help)
@@ -57,9 +100,16 @@ def show(
     """Show ``frame`` as ``table`` reads it, with a download of the same rows as CSV and Excel
     (``name`` says what the file holds: "segment-ltv", "feature-margins")."""
     by = {} if segment_by is None else {"segment_by": segment_by}
+    shown = spec.for_display(frame, table, **by)
+    written = written_columns(shown, table)
+    data: Any = shown
+    if written:
+        # Numbers stay numbers (the column sorts by amount); each cell shows its own text.
+        writers = {c.name: MONEY_TEXT[c.kind] for c in written}
+        data = shown.to_pandas().style.format(writers, na_rep=formats.NULL_TEXT)
     st.dataframe(
-        spec.for_display(frame, table, **by),
-        column_config=column_config(table),
+        data,
+        column_config=column_config(table, frozenset(c.name for c in written)),
         hide_index=True,
         width="stretch",
         height=height,
