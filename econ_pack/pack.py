@@ -245,7 +245,7 @@ def _cover(inputs: PackInputs, draw: Draw) -> str:
             "lead",
         )
         + figures.html()
-        + paragraph(text(ai_revenue_text(report)), "note")
+        + paragraph(text(ai_revenue_text(report, how_to_change=False)), "note")
         + _summary(inputs, draw)
         + "</section>"
     )

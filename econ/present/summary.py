@@ -132,15 +132,17 @@ def executive_summary(
     )
 
 
-def ai_revenue_text(report: Report) -> str:
+def ai_revenue_text(report: Report, *, how_to_change: bool = True) -> str:
     """What LTV, margins and recommendations count as AI revenue, and how much of MRR it is;
-    with the AI-influenced revenue the table records, which none of them counts."""
+    with the AI-influenced revenue the table records, which none of them counts. Under the
+    default basis, ``how_to_change`` adds where to count only AI revenue (the app and the CLI
+    say it; a board pack does not)."""
     buckets = ai_revenue_buckets(report)
     text = buckets.sentence
     if buckets.basis != "all":
         row = buckets.table.row(BUCKETS.index(buckets.basis), named=True)
         text += f" It is {formats.percent(row['share_of_mrr'])} of MRR over the window."
-    else:
+    elif how_to_change:
         text += (
             " To count only direct or attributed AI revenue, choose it on the Segment LTV page "
             "(AI revenue), or ai_revenue in a scenario file."

@@ -183,3 +183,15 @@ def test_every_assumption_has_words_and_a_value() -> None:
     assert rows["Price book"] == "none: current pricing"
     assert all(label and value for label, value in assumption_rows(scenario))
     assert not any("None" in value or "nan" in value for value in rows.values())
+
+
+def test_the_cover_says_what_counts_as_ai_revenue(sample_html: str) -> None:
+    text = Tags(sample_html).text
+    assert "AI revenue counted: all revenue, as for an AI-native product." in text
+    assert "Segment LTV page" not in text[: text.index("What matters most")]
+    attributed = econ.AiRevenue(basis="attributed", uplift_usd={"Pro": 30.0})
+    priced = first_upload(econ.Scenario(ai_revenue=attributed))
+    cover = Tags(board_pack_html(priced)).text
+    assert "Attributed AI revenue over the window" in cover
+    assert "AI revenue counted: AI-attributed revenue" in cover and "Pro $30 as given" in cover
+    assert "What counts as AI revenue AI-attributed revenue" in cover  # the assumptions table
