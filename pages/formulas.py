@@ -352,7 +352,8 @@ st.markdown(
 st.subheader("16. Comparing saved scenarios")
 st.markdown(
     "Two to five saved scenarios, the first the baseline, each fitted to the data and given the "
-    "baseline's window and segmentation, then simulated on the same history. Every figure is "
+    "baseline's window, segmentation and AI revenue basis, then simulated on the same history. "
+    "Every figure is "
     "shown beside its difference from the baseline (dollars, or points for a margin); each "
     "customer's bill over the window is set against its bill under the baseline."
 )

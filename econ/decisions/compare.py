@@ -41,20 +41,21 @@ from econ import schema as s
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.recommend import Recommendation, recommend
 from econ.inputs.ingest import Dataset
-from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
+from econ.model.customer_months import BASIS_TEXT, COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.model.report import Report, analyze_dataset, clean, records
 from econ.model.retention.value import fits_of, retention_table
 from econ.model.scenario_fit import fit_scenario
 from econ.model.segments import segment_table
+from econ.scenario.ai import AiRevenue
 from econ.scenario.assumptions import Scenario
 
 MAX_OPTIONS: Final = 5
 """The most scenarios one comparison shows, the baseline included."""
 MOST_AFFECTED: Final = 10
 """How many customers a comparison lists per option, largest bill change first."""
-ALIGNED_FIELDS: Final = ("months", "segment_by", "usage_tier_percentiles")
+ALIGNED_FIELDS: Final = ("months", "segment_by", "usage_tier_percentiles", "ai_revenue")
 """What every option takes from the baseline, so that all cover the same customer-months in
-the same segments."""
+the same segments and count the same revenue as AI revenue."""
 
 MONTHLY_SCHEMA: Final = pl.Schema(
     {
@@ -260,8 +261,9 @@ class Comparison:
 
 
 def aligned(baseline: Scenario, option: Scenario) -> tuple[Scenario, tuple[str, ...]]:
-    """``option`` with the baseline's window and segmentation, and a note for each it had of
-    its own (a comparison is of the same customer-months, in the same segments)."""
+    """``option`` with the baseline's window, segmentation and AI revenue basis, and a note for
+    each it had of its own (a comparison is of the same customer-months, in the same segments,
+    counting the same revenue)."""
     notes: list[str] = []
     changes: dict[str, Any] = {}
     for name in ALIGNED_FIELDS:
@@ -270,7 +272,7 @@ def aligned(baseline: Scenario, option: Scenario) -> tuple[Scenario, tuple[str, 
             changes[name] = theirs
             notes.append(
                 f"its {_FIELD_WORDS[name]} ({_shown(own)}) is replaced by the baseline's "
-                f"({_shown(theirs)}), so every option covers the same customers"
+                f"({_shown(theirs)}), so every option {_SAME[name]}"
             )
     return (option.replace(**changes) if changes else option), tuple(notes)
 
@@ -279,10 +281,19 @@ _FIELD_WORDS: Final = {
     "months": "window",
     "segment_by": "segmentation",
     "usage_tier_percentiles": "usage-tier split",
+    "ai_revenue": "AI revenue",
+}
+_SAME: Final = {
+    "months": "covers the same customers",
+    "segment_by": "covers the same customers",
+    "usage_tier_percentiles": "covers the same customers",
+    "ai_revenue": "counts the same revenue",
 }
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, AiRevenue):
+        return BASIS_TEXT[value.basis]
     if value is None:
         return "every month"
     if isinstance(value, tuple):

@@ -164,6 +164,17 @@ def test_every_option_takes_the_baseline_window_and_segments_and_says_so() -> No
     assert any("segmentation" in note for note in options[1].notes)
 
 
+def test_every_option_counts_the_baselines_ai_revenue() -> None:
+    attributed = econ.AiRevenue(basis="attributed", uplift_usd={"Pro": 30.0})
+    scenario, notes = aligned(econ.Scenario(), econ.Scenario(ai_revenue=attributed))
+    assert scenario.ai_revenue == econ.AiRevenue()
+    assert notes == (
+        "its AI revenue (AI-attributed revenue (each AI plan's uplift over its base plan)) is "
+        "replaced by the baseline's (all revenue, as for an AI-native product), so every "
+        "option counts the same revenue",
+    )
+
+
 def test_compare_takes_two_to_five_options() -> None:
     report = econ.analyze_dataset(first_data(), econ.Scenario())
     option = econ.Option("x", report, econ.simulate(report))
