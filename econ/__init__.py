@@ -10,6 +10,7 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 
 from econ.decisions.compare import Comparison, Named, Option, compare, compare_scenarios
 from econ.decisions.estimate import Estimate, estimate
+from econ.decisions.model_swap import ModelSwap, swap_model
 from econ.decisions.pricing import BillChanges, Simulation, simulate
 from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
 from econ.decisions.recommend import Recommendation, recommend
@@ -90,6 +91,7 @@ __all__ = [
     "Launch",
     "Levers",
     "ModelPrice",
+    "ModelSwap",
     "Named",
     "Optimize",
     "Option",
@@ -140,5 +142,6 @@ __all__ = [
     "sample_scenario",
     "shaping",
     "simulate",
+    "swap_model",
     "trial_compute",
 ]

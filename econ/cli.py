@@ -4,8 +4,9 @@
 file would be read and which choices it offers, ``econ scenario`` prints the scenario in effect
 and saves, lists, shows, renames and deletes named scenarios (the same files the app keeps next
 to the dataset), ``econ compare`` sets saved scenarios side by side, ``econ customer`` prints one
-customer's P&L, ``econ report`` writes the board pack, and ``econ check`` checks margin alert
-rules (exit 1 when one fires). Any bad input or scenario exits with code 2 and a readable
+customer's P&L, ``econ report`` writes the board pack, ``econ swap`` re-prices a feature's past
+calls at another model's list rates, and ``econ check`` checks margin alert rules (exit 1 when
+one fires). Any bad input or scenario exits with code 2 and a readable
 message, never a traceback.
 """
 
@@ -25,6 +26,7 @@ from urllib.request import Request, urlopen
 
 from econ.decisions.compare import MAX_OPTIONS, Comparison, Named, compare_scenarios
 from econ.decisions.estimate import estimate, estimate_text
+from econ.decisions.model_swap import swap_model, swap_text
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
@@ -43,6 +45,7 @@ from econ.inputs.readers import Limits, Source, default_name, open_table
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
 from econ.model.acquisition import ai_adjusted_cac
+from econ.model.customer_months import resolve_window
 from econ.model.report import Report, analyze_dataset, records
 from econ.model.scenario_fit import fit_scenario
 from econ.present.ai_revenue import ai_revenue_buckets
@@ -97,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     _data_options(compared, scenario=False)
     compared.add_argument("--format", choices=("table", "json"), default="table")
     _estimate_command_parser(commands)
+    _swap_command_parser(commands)
     customer = commands.add_parser(
         "customer",
         help="one customer's P&L: monthly revenue against inference by feature, gross profit, "
@@ -234,6 +238,25 @@ def _estimate_command_parser(commands: Any) -> None:
     )
     _data_options(estimate)
     estimate.add_argument("--format", choices=("table", "json"), default="table")
+
+
+def _swap_command_parser(commands: Any) -> None:
+    """``econ swap FEATURE --model MODEL``: a feature's history re-priced at another model."""
+    swap = commands.add_parser(
+        "swap",
+        help="a feature's past calls re-priced at another model's list rates (genai-prices, "
+        "month by month): recorded against re-priced cost per month and the cost multiplier "
+        "the routing lever and the price book's model_swaps apply",
+    )
+    swap.add_argument("swap_feature", metavar="FEATURE", help="the feature whose calls to re-price")
+    swap.add_argument(
+        "--model",
+        required=True,
+        help="the model to re-price them at, as genai-prices names it (gpt-4o-mini, or "
+        "provider/model), or a model --prices gives a price",
+    )
+    _data_options(swap)
+    swap.add_argument("--format", choices=("table", "json"), default="table")
 
 
 def _scenario_commands(commands: Any) -> None:
@@ -753,12 +776,26 @@ def _estimate_command(args: argparse.Namespace, data: Dataset) -> str:
     return estimate_text(result)
 
 
+def _swap_command(args: argparse.Namespace, data: Dataset) -> str:
+    """``econ swap FEATURE --model MODEL``: the feature's calls in the scenario's window
+    re-priced at the model's rates (:func:`econ.decisions.model_swap.swap_model`)."""
+    scenario = _scenario(args, data)
+    window = resolve_window(data.prepared.months, scenario.months)
+    overrides = _specs(args)[0].price_overrides
+    swap = swap_model(data, args.swap_feature, args.model, window, overrides=overrides)
+    if args.format == "json":
+        return json.dumps(swap.to_dict(), indent=2, allow_nan=False)
+    return swap_text(swap)
+
+
 def _customer_command(args: argparse.Namespace, data: Dataset) -> str:
     """``econ customer ID``: one customer's P&L under the scenario in effect."""
     report = analyze_dataset(data, _scenario(args, data))
     book = report.scenario.price_book
     pnl = customer_pnl(
-        report, args.customer_id, None if book.is_current_pricing else simulate(report)
+        report,
+        args.customer_id,
+        None if book.is_current_pricing else simulate(report, model_usage=data.model_usage),
     )
     if args.format == "json":
         return json.dumps(pnl.to_dict(), indent=2, allow_nan=False)
@@ -768,8 +805,8 @@ def _customer_command(args: argparse.Namespace, data: Dataset) -> str:
 def _analyze_command(args: argparse.Namespace, data: Dataset) -> str:
     """``econ analyze``: the report as tables or JSON."""
     report = analyze_dataset(data, _scenario(args, data))
-    recommendations = recommend(report)
-    simulation = simulate(report)
+    recommendations = recommend(report, model_usage=data.model_usage)
+    simulation = simulate(report, model_usage=data.model_usage)
     if args.format == "json":
         return json.dumps(
             full_report(report, recommendations, simulation, data), indent=2, allow_nan=False
@@ -838,6 +875,7 @@ _COMMANDS: Final = {
     "compare": _compare_command,
     "customer": _customer_command,
     "estimate": _estimate_command,
+    "swap": _swap_command,
 }
 
 

@@ -115,8 +115,10 @@ def pack_inputs(
         dataset=dataset,
         scenario=scenario,
         report=report,
-        recommendations=econ.recommend(report),
-        simulation=None if book.is_current_pricing else econ.simulate(report),
+        recommendations=econ.recommend(report, model_usage=dataset.model_usage),
+        simulation=None
+        if book.is_current_pricing
+        else econ.simulate(report, model_usage=dataset.model_usage),
         dataset_id=dataset_id,
         share_link=share_link,
         generated_on=generated_on,

@@ -155,12 +155,16 @@ formula("minimum_price")
 formula("allowance")
 formula("optimization_roi")
 formula("routing")
+formula("model_swap")
 st.markdown(
     "A feature is removed from a lower plan when not even one use a month pays for itself "
     "(⌊R ÷ u⌋ < 1 after optimization). Fair use bills inference above a percentile threshold "
     "at cost ÷ (1 − margin). Routing a share σ of calls to a model at relative cost ρ "
-    "multiplies cost by 1 − σ + σρ. Every impact is measured alone, per month, on the window's "
-    "usage; the Tiers & pricing page applies any of them to the simulated price book."
+    "multiplies cost by 1 − σ + σρ; a route that names its model derives ρ (and a price book's "
+    "model swap the feature's cost factor) from the feature's own tokens re-priced month by "
+    "month at that model's list rates, over their recorded cost. Every impact is "
+    "measured alone, per month, on the window's usage; the Tiers & pricing page applies any of "
+    "them to the simulated price book."
 )
 recommendations = now.recommendations()
 if recommendations:

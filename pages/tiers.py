@@ -1,6 +1,7 @@
 """Tiers & pricing: what to gate, include, meter, reroute or reprice, and a price simulator.
 
-The controls (recommendations to apply, the price book, routing and the customer response) sit
+The controls (recommendations to apply, the price book, model swaps, routing and the customer
+response) sit
 on the left and current pricing against the simulated price book on the right, so a change and
 what it did are on one screen; the detail (margins by plan, bills, response, plans, segments)
 follows in tabs.
@@ -11,6 +12,7 @@ import streamlit as st
 from econ.formats import money, percent
 from econ.present import columns as spec
 from econ.present import facts, labels, pricing_view, response, views
+from econ.present import model_swaps as swap_view
 from econ_pack import charts, pricing_charts
 from ui import controls, drill, exports, layout, session, tables
 from ui.text import plain
@@ -181,6 +183,59 @@ def price_book() -> None:
         feature_rows(plan, shown)
 
 
+def model_swap_control() -> None:
+    """Pick a feature and a model: its recorded calls re-priced at the model's list rates, the
+    derived multiplier, and a button that applies it to the simulation."""
+    st.markdown("**Swap a feature's model**")
+    st.caption(
+        "Re-prices a feature's recorded tokens at another model's list rates (genai-prices), "
+        "month by month: the cost multiplier is derived from your own calls, not typed, and "
+        "replaces the feature's cost factor in the simulation."
+    )
+    for line in swap_view.applied_lines(simulation):
+        st.caption(plain(line))
+    why_not = swap_view.why_not(data)
+    if why_not is not None:
+        st.info(plain(why_not), icon=":material/swap_horiz:")
+        return
+    left, right = st.columns(2)
+    feature = left.selectbox(
+        "Feature",
+        swap_view.swap_features(data),
+        key="swap_feature",
+        format_func=labels.feature_label,
+    )
+    current = book.model_swaps.get(feature)
+    model = right.selectbox(
+        "Model (this data's own first)",
+        swap_view.swap_models(data, current),
+        key=f"swap_model:{feature}",
+    )
+    panel = swap_view.swap_panel(data, feature, model, report.customer_months.window)
+    if panel.problem is not None:
+        st.warning(plain(panel.problem), icon=":material/warning:")
+        return
+    cells = st.columns(3)
+    cells[0].metric("Recorded, over the window", panel.recorded)
+    cells[1].metric("Re-priced", panel.repriced)
+    cells[2].metric("Cost ×", panel.factor)
+    st.caption(plain(panel.sentence))
+    applied = current == model
+    buttons = st.columns(2)
+    buttons[0].button(
+        "Applied to the simulation" if applied else "Apply to the simulation",
+        key="swap:apply",
+        disabled=applied or not panel.applies,
+        on_click=controls.change(controls.book_model_swap, model, feature),
+    )
+    if current is not None:
+        buttons[1].button(
+            "Take the swap out",
+            key="swap:remove",
+            on_click=controls.change(controls.book_model_swap, None, feature),
+        )
+
+
 def routing_and_response() -> None:
     st.caption(
         "A cost factor per feature: 0.6 means 40% cheaper (say, half the calls routed to a model "
@@ -196,6 +251,10 @@ def routing_and_response() -> None:
             min_value=0.0,
             max_value=10.0,
             step=0.05,
+            help="Swapped to another model: its derived multiplier applies instead, while it "
+            "has one."
+            if feature in book.model_swaps
+            else None,
             **controls.bind(
                 f"book:cost:{feature}",
                 book.cost_multipliers.get(feature, 1.0),
@@ -325,6 +384,7 @@ with edit_side:
     with book_tab:
         price_book()
     with levers_tab:
+        model_swap_control()
         routing_and_response()
     st.button(
         "Clear the price book",

@@ -46,6 +46,7 @@ __all__ = [
     "book_cost_factor",
     "book_feature_price",
     "book_feature_removed",
+    "book_model_swap",
     "book_plan_price",
     "book_setting",
     "burden",
@@ -276,6 +277,16 @@ def book_feature_removed(
 def book_cost_factor(scenario: econ.Scenario, factor: float, feature: str) -> econ.Scenario:
     """A feature's inference cost factor."""
     return edits.with_cost_multiplier(scenario, feature, float(factor))
+
+
+def book_model_swap(scenario: econ.Scenario, model: str | None, feature: str) -> econ.Scenario:
+    """Swap a feature's calls to ``model`` in the simulated price book, its cost multiplier
+    derived from its own tokens (``None`` takes the swap out)."""
+    swaps = {key: item for key, item in scenario.price_book.model_swaps.items() if key != feature}
+    if model:
+        swaps[feature] = model
+    book = dataclasses.replace(scenario.price_book, model_swaps=swaps)
+    return scenario.replace(price_book=book)
 
 
 def book_setting(scenario: econ.Scenario, value: float, name: BookSetting) -> econ.Scenario:

@@ -130,12 +130,16 @@ def cached_trial_compute(dataset_id: str, data_dir: str, shaping_json: str) -> e
 def cached_recommendations(
     dataset_id: str, data_dir: str, scenario_json: str
 ) -> list[econ.Recommendation]:
-    return econ.recommend(cached_report(dataset_id, data_dir, scenario_json))
+    data = cached_dataset(dataset_id, data_dir)
+    report = cached_report(dataset_id, data_dir, scenario_json)
+    return econ.recommend(report, model_usage=data.model_usage)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def cached_simulation(dataset_id: str, data_dir: str, scenario_json: str) -> econ.Simulation:
-    return econ.simulate(cached_report(dataset_id, data_dir, scenario_json))
+    data = cached_dataset(dataset_id, data_dir)
+    report = cached_report(dataset_id, data_dir, scenario_json)
+    return econ.simulate(report, model_usage=data.model_usage)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

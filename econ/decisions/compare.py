@@ -317,7 +317,7 @@ Run = Callable[[Scenario], tuple[Report, Simulation]]
 def _run(data: Dataset) -> Run:
     def run(scenario: Scenario) -> tuple[Report, Simulation]:
         report = analyze_dataset(data, scenario)
-        return report, simulate(report)
+        return report, simulate(report, model_usage=data.model_usage)
 
     return run
 

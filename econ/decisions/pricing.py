@@ -7,7 +7,9 @@ For each active customer-month (cm) of the window, on the plan it was on:
   + Σ over features of per-use price × uses (usage-based or hybrid pricing)
   + fair use: (inference cost − threshold)⁺ ÷ (1 − fair-use margin);
 - **inference cost** = the observed cost × the feature's cost multiplier, without the usage of
-  features taken off the plan;
+  features taken off the plan; a feature the price book swaps to another model
+  (``model_swaps``) takes the multiplier derived from its own tokens
+  (:func:`econ.decisions.model_swap.swap_model`) instead of a typed one;
 - usage stays as observed, except that ``metered_usage_drop`` of every use that becomes billed
   per use goes away (and its cost with it).
 
@@ -22,6 +24,7 @@ at their new bill, and the revenue, gross profit and LTV left after they do.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any, Final
 
@@ -29,6 +32,7 @@ import polars as pl
 
 from econ import measures as m
 from econ import schema as s
+from econ.decisions.model_swap import ModelSwap, model_swaps
 from econ.decisions.response import Response, respond
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
@@ -169,6 +173,10 @@ class Simulation:
         simulated: the simulated customer-months (for further views).
         response: the customers expected to leave at their new bill, and the revenue, gross
             profit and LTV after they do (:mod:`econ.decisions.response`).
+        model_swaps: each of the price book's model swaps re-priced on the window
+            (:class:`~econ.decisions.model_swap.ModelSwap`), by feature: its derived multiplier
+            is the feature's cost multiplier; one without (its ``reason`` says why) leaves the
+            typed ``cost_multipliers`` factor, if any, in place.
     """
 
     months: int
@@ -181,6 +189,7 @@ class Simulation:
     bills: BillChanges
     simulated: CustomerMonths
     response: Response
+    model_swaps: tuple[ModelSwap, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -192,14 +201,23 @@ class Simulation:
             "bills": {key: clean(value) for key, value in asdict(self.bills).items()},
             "largest_increases": records(self.customers.head(10)),
             "response": self.response.to_dict(),
+            "model_swaps": [swap.to_dict() for swap in self.model_swaps],
         }
 
 
-def simulate(report: Report) -> Simulation:
-    """Apply the report's scenario's price book to the report's customer-months."""
+def simulate(report: Report, *, model_usage: pl.DataFrame | None = None) -> Simulation:
+    """Apply the report's scenario's price book to the report's customer-months.
+
+    ``model_usage`` is the dataset's per-model token summary
+    (:attr:`econ.inputs.dataset.Dataset.model_usage`), from which the price book's model swaps
+    derive their multipliers on the report's window; without it they have none (and say so).
+    """
     scenario = report.scenario
     current = report.customer_months
-    simulated = simulated_customer_months(current, scenario.price_book)
+    swaps = model_swaps(model_usage, scenario.price_book.model_swaps, current.window)
+    derived = {f: swap.multiplier for f, swap in swaps.items() if swap.multiplier is not None}
+    multipliers = {**scenario.price_book.cost_multipliers, **derived}
+    simulated = simulated_customer_months(current, scenario.price_book, multipliers=multipliers)
     months = current.window.months
     current_plans = _per_plan(current, scenario, current)
     simulated_plans = _per_plan(simulated, scenario, current)
@@ -221,11 +239,16 @@ def simulate(report: Report) -> Simulation:
         bills=_bill_changes(customers, scenario.price_book.churn_risk_increase),
         simulated=simulated,
         response=respond(current, simulated, customers, segments, scenario.price_book),
+        model_swaps=tuple(swaps.values()),
     )
 
 
-def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerMonths:
-    """The customer-months as the price book would have billed and cost them."""
+def simulated_customer_months(
+    cms: CustomerMonths, book: PriceBook, *, multipliers: Mapping[str, float] | None = None
+) -> CustomerMonths:
+    """The customer-months as the price book would have billed and cost them; ``multipliers``
+    (each feature's inference cost factor, the typed ones with the derived ones of model swaps)
+    replace the book's ``cost_multipliers`` when given."""
     if book.is_current_pricing:
         return cms
     terms = _terms(book)
@@ -247,7 +270,11 @@ def simulated_customer_months(cms: CustomerMonths, book: PriceBook) -> CustomerM
     cost_per_call = m.cost_per_call(pl.col(s.COST_USD), calls).fill_null(0.0)
     usage = (
         cms.usage.join(terms, on=[s.PLAN, s.FEATURE_ID], how="left")
-        .join(_multipliers(book), on=s.FEATURE_ID, how="left")
+        .join(
+            _multipliers(book.cost_multipliers if multipliers is None else multipliers),
+            on=s.FEATURE_ID,
+            how="left",
+        )
         .with_columns(pl.col("_removed").fill_null(False), metered.alias(_METERED))
         .with_columns((pl.col(_METERED) * drop).alias(_DROPPED))
         .with_columns(
@@ -360,11 +387,11 @@ def _plan_terms(book: PriceBook) -> pl.DataFrame:
     )
 
 
-def _multipliers(book: PriceBook) -> pl.DataFrame:
+def _multipliers(multipliers: Mapping[str, float]) -> pl.DataFrame:
     return pl.DataFrame(
         {
-            s.FEATURE_ID: list(book.cost_multipliers),
-            "_multiplier": list(book.cost_multipliers.values()),
+            s.FEATURE_ID: list(multipliers),
+            "_multiplier": list(multipliers.values()),
         },
         schema={s.FEATURE_ID: pl.String, "_multiplier": pl.Float64},
     )

@@ -52,8 +52,9 @@ from econ.inputs.imports import ImportSpec
 from econ.inputs.prepare import Prepared
 from econ.inputs.readers import Source, source_files
 
-CACHE_VERSION: Final = 3
-"""Bump when the layout or the meaning of a cached file changes."""
+CACHE_VERSION: Final = 4
+"""Bump when the layout or the meaning of a cached file changes (4: the per-model token summary,
+``model_usage.parquet``, which entries of 3 lack: they are read again from their files)."""
 DEFAULT_MAX_ENTRIES: Final = 16
 _BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")
 STALE_TEMP_SECONDS: Final = 30 * 60
@@ -70,6 +71,9 @@ _FRAMES: Final = (
     "unbilled",
     "segment_values",
 )
+_MODEL_USAGE: Final = "model_usage"
+"""The per-model token summary (:mod:`econ.inputs.model_usage`): written when the dataset has
+one; an entry without it loads as a dataset without it."""
 
 
 def content_hash(source: Source) -> str | None:
@@ -162,7 +166,9 @@ class RollupCache:
             # shows it whole.
             pl.read_parquet_schema(folder / "usage.parquet")
             rollup = _BACKGROUND.submit(pl.read_parquet, folder / "usage.parquet")
-            data = _dataset(manifest, frames, rollup.result)
+            models = folder / f"{_MODEL_USAGE}.parquet"
+            model_usage = pl.read_parquet(models) if models.exists() else None
+            data = _dataset(manifest, frames, rollup.result, model_usage)
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
             # Damaged or outdated: drop it, so that the files are read and it is written anew.
             shutil.rmtree(folder, ignore_errors=True)
@@ -281,7 +287,7 @@ def _version(package: str) -> str:
 
 def _frames(data: Dataset) -> dict[str, pl.DataFrame]:
     prepared = data.prepared
-    return {
+    frames = {
         "usage": data.usage,
         "revenue": data.revenue,
         "dropped": data.dropped,
@@ -291,6 +297,9 @@ def _frames(data: Dataset) -> dict[str, pl.DataFrame]:
         "unbilled": prepared.unbilled,
         "segment_values": prepared.segment_values,
     }
+    if data.model_usage is not None:
+        frames[_MODEL_USAGE] = data.model_usage
+    return frames
 
 
 def _manifest(data: Dataset) -> dict[str, Any]:
@@ -312,7 +321,10 @@ def _manifest(data: Dataset) -> dict[str, Any]:
 
 
 def _dataset(
-    manifest: Mapping[str, Any], frames: Mapping[str, pl.DataFrame], rollup: Frame
+    manifest: Mapping[str, Any],
+    frames: Mapping[str, pl.DataFrame],
+    rollup: Frame,
+    model_usage: pl.DataFrame | None = None,
 ) -> Dataset:
     first, last = (dt.date.fromisoformat(month) for month in manifest["months"])
     prepared = Prepared(
@@ -339,6 +351,7 @@ def _dataset(
         pricing=frames["pricing"],
         unpriced_models=tuple(manifest["unpriced_models"]),
         warnings=tuple(manifest["warnings"]),
+        model_usage=model_usage,
     )
 
 

@@ -84,6 +84,11 @@ class Dataset:
         warnings: assumptions reading made that change numbers (an amount unit told from the
             amounts, calls without a customer, a source standing in for a missing one, …);
             every report of the dataset repeats them.
+        model_usage: the ledger's calls, cost and tokens per feature × month × model
+            (:data:`econ.inputs.model_usage.MODEL_USAGE_SCHEMA`), what a model swap re-prices
+            (:mod:`econ.decisions.model_swap`); empty when the ledger names no model and logs no
+            tokens; ``None`` for a dataset loaded before the table existed (read its ledger
+            again to re-price its models).
     """
 
     usage_source: Frame = field(repr=False)
@@ -101,6 +106,7 @@ class Dataset:
     pricing: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=PRICING_SCHEMA))
     unpriced_models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    model_usage: pl.DataFrame | None = field(default=None, repr=False)
 
     @cached_property
     def usage(self) -> pl.DataFrame:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -114,8 +114,12 @@ def _known_sum(column: str | pl.Expr) -> pl.Expr:
 
 
 def vouched_rollup(
-    frame: pl.LazyFrame, facts: Mapping[str, ColumnFacts], sources: Mapping[str, str]
-) -> pl.DataFrame | None:
+    frame: pl.LazyFrame,
+    facts: Mapping[str, ColumnFacts],
+    sources: Mapping[str, str],
+    *,
+    also: Callable[[pl.LazyFrame, pl.Expr], pl.LazyFrame] | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame | None] | None:
     """The rollup of ``frame`` with its rows' checks answered by ``facts``, or ``None``.
 
     Args:
@@ -123,8 +127,11 @@ def vouched_rollup(
         facts: the file's statistics per column.
         sources: contract column → the file column holding it (only the contract columns the
             file has).
+        also: another query of the same rows, given ``frame`` and each row's month, collected
+            in the same pass (the per-model token summary, :mod:`econ.inputs.model_usage`).
 
-    Returns the rollup with :data:`ROWS_READ`, or ``None`` when a rule is in doubt.
+    Returns the rollup with :data:`ROWS_READ` and what ``also`` collected (``None`` without
+    it), or ``None`` when a rule is in doubt.
     """
     columns = _Columns(frame.collect_schema(), facts, sources)
     time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in sources), None)
@@ -140,14 +147,16 @@ def vouched_rollup(
     aggregations = _vouched_sums(columns)
     if aggregations is None:
         return None
-    rollup = (
+    query = (
         frame.group_by(*keys, month.alias(s.MONTH))
         .agg(aggregations)
         .with_columns(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String))
-        .collect()
     )
+    rollup, *other = pl.collect_all([query, *([] if also is None else [also(frame, month)])])
     rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
-    return rollup if rollup.height and _rollup_holds(rollup, rows) else None
+    if not (rollup.height and _rollup_holds(rollup, rows)):
+        return None
+    return rollup, (other[0] if other else None)
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,13 @@ FORMULAS: Final = (
         (_m("routed_cost_factor"),),
     ),
     Formula(
+        "model_swap",
+        r"\text{swap multiplier} = \frac{\sum_t \Big[(n_\text{in} - n_\text{cached})\,"
+        r"p_\text{in}(M, t) + n_\text{cached}\,p_\text{cached}(M, t) + n_\text{out}\,"
+        r"p_\text{out}(M, t)\Big]}{\sum_t \text{recorded cost}_t}",
+        ("econ.decisions.model_swap.swap_model", _m("token_cost")),
+    ),
+    Formula(
         "grr_nrr",
         r"\text{GRR} = \frac{\text{start} - \text{churned} - \text{contraction}}{\text{start}}"
         r"\qquad \text{NRR} = \frac{\text{start} - \text{churned} - \text{contraction}"

@@ -5,10 +5,11 @@ A :class:`PriceBook` is applied to every historical customer-month to simulate a
 (see :mod:`econ.decisions.pricing`). Per plan it can set a base price, monthly allowances with
 per-use overage, per-use prices from the first use (usage-based or hybrid), features taken off the
 plan, and a fair-use threshold on monthly inference cost. Cost multipliers model routing to a
-cheaper model or an optimization. Usage stays as observed unless ``metered_usage_drop`` says
-what share of newly metered uses customers stop making. ``churn_elasticity`` and
-``tolerated_increase`` set how customers respond to a higher bill by leaving (see
-:mod:`econ.decisions.response`).
+cheaper model or an optimization; a model swap moves a feature to another model with the
+multiplier derived from its own tokens (:mod:`econ.decisions.model_swap`). Usage stays as
+observed unless ``metered_usage_drop`` says what share of newly metered uses customers stop
+making. ``churn_elasticity`` and ``tolerated_increase`` set how customers respond to a higher
+bill by leaving (see :mod:`econ.decisions.response`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Final
 
+from econ.errors import ScenarioError
 from econ.scenario.codec import Record
-from econ.scenario.values import names, number, number_map, record_map
+from econ.scenario.values import freeze, mapping, names, number, number_map, record_map
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,13 @@ class PriceBook(Record):
             0 turns the response off. The default 0.5 is an assumption to set from your own
             past price changes (see :mod:`econ.decisions.response`).
         tolerated_increase: the share a bill may rise by before anyone leaves.
+        model_swaps: ``{feature: model}``: the feature's calls as if they had run on that model.
+            Its cost multiplier is derived, not typed: its recorded tokens re-priced at the
+            model's list rates month by month ÷ their recorded cost
+            (:func:`econ.decisions.model_swap.swap_model`, computed with the data where the
+            simulation runs). It replaces the feature's ``cost_multipliers`` factor, which
+            stays the fallback while no multiplier can be derived (no tokens logged, or a
+            dataset without its per-model summary).
     """
 
     plans: Mapping[str, PlanPrice] = field(default_factory=dict)
@@ -83,6 +92,7 @@ class PriceBook(Record):
     churn_risk_increase: float = 0.2
     churn_elasticity: float = 0.5
     tolerated_increase: float = 0.0
+    model_swaps: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(
@@ -118,6 +128,9 @@ class PriceBook(Record):
             "tolerated_increase",
             number(self.tolerated_increase, "price_book.tolerated_increase", high=100.0),
         )
+        object.__setattr__(
+            self, "model_swaps", model_map(self.model_swaps, "price_book.model_swaps")
+        )
 
     def plan(self, name: str) -> PlanPrice:
         return self.plans.get(name, EMPTY_PLAN)
@@ -131,24 +144,57 @@ class PriceBook(Record):
     @property
     def is_current_pricing(self) -> bool:
         """True when it changes nothing (the simulation then equals the current view)."""
-        return not self.plans and not self.cost_multipliers
+        return not self.plans and not self.cost_multipliers and not self.model_swaps
 
 
 EMPTY_PLAN: Final = PlanPrice()
 
+MODEL_NAME_LENGTH: Final = 256
+"""The longest model name a scenario takes (as long as the ledger's longest id)."""
+
+
+def model_name(value: object, what: str) -> str:
+    """A model's name as ``genai-prices`` or a ledger spells it (``gpt-4o-mini``,
+    ``anthropic/claude-sonnet-4``), without surrounding spaces; whether a price is known for
+    it is checked where it is priced, with the data."""
+    if not isinstance(value, str) or not value.strip():
+        raise ScenarioError(f"{what} must be a model name, got {value!r}")
+    name = value.strip()
+    if len(name) > MODEL_NAME_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise ScenarioError(
+            f"{what} must be a model name of at most {MODEL_NAME_LENGTH} printable characters"
+        )
+    return name
+
+
+def model_map(value: object, what: str) -> Mapping[str, str]:
+    """A read-only ``{feature: model}`` map."""
+    items = mapping(value, what)
+    return freeze({key: model_name(item, f"{what}[{key!r}]") for key, item in items.items()})
+
 
 @dataclass(frozen=True)
 class Route(Record):
-    """Send ``share`` of a feature's calls to a model costing ``relative_cost`` of today's."""
+    """Send ``share`` of a feature's calls to a model costing ``relative_cost`` of today's.
+
+    With ``model``, the calls go to that model and its relative cost is derived rather than
+    typed: the feature's recorded tokens re-priced at the model's list rates ÷ their recorded
+    cost (:func:`econ.decisions.model_swap.swap_model`, computed with the data where the
+    recommendations run); ``relative_cost`` is the fallback while none can be derived, and the
+    recommendation says which it used.
+    """
 
     share: float = 0.5
     relative_cost: float = 0.2
+    model: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "share", number(self.share, "route.share", high=1.0))
         object.__setattr__(
             self, "relative_cost", number(self.relative_cost, "route.relative_cost", high=1.0)
         )
+        if self.model is not None:
+            object.__setattr__(self, "model", model_name(self.model, "route.model"))
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (econ.PriceBook, "churn_risk_increase"): {"churn_risk_increase": 0.3},
     (econ.PriceBook, "churn_elasticity"): {"churn_elasticity": 0.8},
     (econ.PriceBook, "tolerated_increase"): {"tolerated_increase": 0.05},
+    (econ.PriceBook, "model_swaps"): {"model_swaps": {"chat": "gpt-4o-mini"}},
     (econ.PlanPrice, "base_usd"): {"base_usd": 219.0},
     (econ.PlanPrice, "included"): {"included": {"deep_research": 10.0}},
     (econ.PlanPrice, "overage_usd"): {"overage_usd": {"deep_research": 0.5}},
@@ -108,6 +109,7 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     },
     (econ.Route, "share"): {"share": 0.7},
     (econ.Route, "relative_cost"): {"relative_cost": 0.1},
+    (econ.Route, "model"): {"model": "gpt-4o-mini"},
     (econ.Optimize, "cost_reduction"): {"cost_reduction": 0.5},
     (econ.Optimize, "investment_usd"): {"investment_usd": 20_000.0},
 }
@@ -272,20 +274,32 @@ LAUNCHES_ADDED = (
 """What the JSON gains after the retention record: no launches, all revenue counted as AI
 revenue and no AI unit costs, the defaults."""
 
-RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0'
-"""What the first release's price book gains since: the customer response, at its defaults."""
+RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0, "model_swaps": {}'
+"""What the first release's price book gains since: the customer response and no model swaps,
+at their defaults."""
+
+ROUTE_ADDED = ', "model": null'
+"""What the first release's routes gain since: no model named (the typed relative cost)."""
 
 
 def _with_response_added(text: str) -> str:
-    """The price book's fields added since, after its last field of the first release."""
+    """The price book's and the routes' fields added since, after their last field of the
+    first release."""
     last = '"churn_risk_increase": 0.3'
-    return text.replace(last, last + RESPONSE_ADDED)
+    text = text.replace(last, last + RESPONSE_ADDED)
+    for cost in ('"relative_cost": 0.1', '"relative_cost": 0.2'):
+        text = text.replace(cost, cost + ROUTE_ADDED)
+    return text
 
 
 def _link_json_now(token: str) -> bytes:
-    """An old link's JSON as written now: its price book with the response at its defaults."""
+    """An old link's JSON as written now: its price book with the response and no model swaps,
+    and its routes with no model, at their defaults."""
     data = json.loads(_inflated(token))
     data["price_book"] |= json.loads("{" + RESPONSE_ADDED.removeprefix(", ") + "}")
+    levers = data["levers"]
+    for route in [levers["route"], *levers["route_by_feature"].values()]:
+        route.update(json.loads("{" + ROUTE_ADDED.removeprefix(", ") + "}"))
     return json.dumps(data, separators=(",", ":"), sort_keys=True).encode()
 
 

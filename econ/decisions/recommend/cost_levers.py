@@ -1,7 +1,10 @@
 """Cost levers: cheaper inference for a feature, with no change to any customer's bill.
 
 - **route**: a feature below target sends a share of calls to a cheaper model: cost × share ×
-  (1 − relative cost) saved.
+  (1 − relative cost) saved. A route naming its ``model`` derives the relative cost from the
+  feature's own tokens re-priced at that model's list rates
+  (:func:`econ.decisions.model_swap.swap_model`), and falls back to the typed one (saying so)
+  while none can be derived; a model that would cost more recommends nothing.
 - **optimize**: ROI = (cost per call − cost per call after) × monthly calls × 12 ÷ investment.
 """
 
@@ -14,9 +17,10 @@ import polars as pl
 
 from econ import measures as m
 from econ import schema as s
+from econ.decisions.model_swap import model_swaps
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
-from econ.formats import money, per_call, percent
-from econ.scenario.levers import Patch
+from econ.formats import amount, money, per_call, percent
+from econ.scenario.levers import Patch, Route
 
 
 def cost_levers(context: Context) -> list[Recommendation]:
@@ -35,35 +39,45 @@ def cost_levers(context: Context) -> list[Recommendation]:
 def _route(context: Context, row: Mapping[str, Any], users: pl.Series) -> list[Recommendation]:
     """Send the levers' share of a below-target feature's calls to a cheaper model."""
     feature, cost, margin = row[s.FEATURE_ID], row["cost_usd"], row["gross_margin"]
-    target = context.report.scenario.target_of(feature)
-    below_target = margin is not None and margin < target
+    goal = context.report.scenario.target_of(feature)
+    below_target = margin is not None and margin < goal
     if not below_target:
         return []
     route = context.report.scenario.levers.route_for(feature)
-    factor = m.routed_cost_factor(route.share, route.relative_cost)
+    relative_cost, source, note = _relative_cost(context, feature, route)
+    factor = m.routed_cost_factor(route.share, relative_cost)
+    if source == DERIVED and factor >= 1:
+        return []  # the named model would cost more: nothing to save by routing to it
     saving = cost * (1 - factor) / context.months
     revenue = row["revenue_usd"]
     after = m.gross_margin(m.gross_profit(revenue, cost * factor, 0.0), revenue)
-    share, relative = percent(route.share, digits=0), percent(route.relative_cost, digits=0)
+    share, relative = percent(route.share, digits=0), percent(relative_cost, digits=0)
+    target = "a model" if route.model is None else route.model
     return [
         recommendation(
             context,
             kind="route",
-            title=f"Route {share} of {feature} to a model at {relative} of the cost",
+            title=f"Route {share} of {feature} to {target} at {relative} of the cost",
             revenue_change=0.0,
             cost_change=-saving,
             customers=users.head(0),
             evidence={
                 "gross_margin": margin,
-                "target_margin": target,
+                "target_margin": goal,
                 "cost_usd_per_month": cost / context.months,
                 "users": users.n_unique(),
             },
-            change={"share": route.share, "relative_cost": route.relative_cost},
+            change={
+                "share": route.share,
+                "relative_cost": relative_cost,
+                "model": route.model,
+                "relative_cost_source": source,
+            },
             arithmetic=[
                 f"{feature} costs {money(cost / context.months)} a month at a "
-                f"{percent(margin)} margin, below its {percent(target, digits=0)} target.",
-                f"Sending {share} of its calls to a model at {relative} of the cost multiplies "
+                f"{percent(margin)} margin, below its {percent(goal, digits=0)} target.",
+                *([note] if note else []),
+                f"Sending {share} of its calls to {target} at {relative} of the cost multiplies "
                 f"its cost by {factor:.2f}: {money(saving)} a month saved; margin "
                 f"{percent(margin)} → {percent(after)}. No customer's bill changes.",
             ],
@@ -71,6 +85,39 @@ def _route(context: Context, row: Mapping[str, Any], users: pl.Series) -> list[R
             feature=feature,
         )
     ]
+
+
+DERIVED = "derived"
+"""A route's relative cost re-priced from the feature's tokens at its named model's rates."""
+TYPED = "typed"
+"""A route's relative cost as the scenario types it."""
+
+
+def _relative_cost(context: Context, feature: str, route: Route) -> tuple[float, str, str | None]:
+    """The route's relative cost, where it came from (:data:`DERIVED` or :data:`TYPED`), and a
+    sentence saying how it was derived, or why the typed one stands in (``None`` without a
+    model)."""
+    if route.model is None:
+        return route.relative_cost, TYPED, None
+    window = context.report.customer_months.window
+    swap = model_swaps(context.model_usage, {feature: route.model}, window)[feature]
+    if swap.multiplier is None or swap.repriced_usd is None:
+        return (
+            route.relative_cost,
+            TYPED,
+            f"{route.model}'s relative cost cannot be derived ({swap.reason}): the typed "
+            f"{percent(route.relative_cost, digits=0)} is used.",
+        )
+    covered = ""
+    if swap.covered is not None and swap.covered < 1:
+        covered = f", measured on the {percent(swap.covered)} of its cost whose calls logged tokens"
+    return (
+        swap.multiplier,
+        DERIVED,
+        f"Its calls' tokens in {window.label}, re-priced at {route.model}'s list rates, cost "
+        f"{amount(swap.repriced_usd)} against {amount(swap.recorded_with_tokens_usd)} as "
+        f"recorded: {percent(swap.multiplier)} of the cost{covered}.",
+    )
 
 
 def _optimize(context: Context, row: Mapping[str, Any], users: pl.Series) -> list[Recommendation]:

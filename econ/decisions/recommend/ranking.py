@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Final
 
+import polars as pl
+
 from econ.decisions.recommend.cost_levers import cost_levers
 from econ.decisions.recommend.fair_use import fair_use
 from econ.decisions.recommend.losing_features import losing_features
@@ -31,9 +33,14 @@ FAMILIES: Final = (losing_features, fair_use, ltv_cac, cost_levers, price_signal
 """Each family of levers: a function from the context to its recommendations."""
 
 
-def recommend(report: Report) -> list[Recommendation]:
-    """Every recommendation for the report's data and scenario, biggest impact first."""
-    context = context_of(report)
+def recommend(report: Report, *, model_usage: pl.DataFrame | None = None) -> list[Recommendation]:
+    """Every recommendation for the report's data and scenario, biggest impact first.
+
+    ``model_usage`` is the dataset's per-model token summary
+    (:attr:`econ.inputs.dataset.Dataset.model_usage`): a route to a named model derives its
+    relative cost from it (:mod:`econ.decisions.model_swap`); without it the typed one is used.
+    """
+    context = context_of(report, model_usage)
     found = [rec for family in FAMILIES for rec in family(context)]
     return sorted(found, key=_rank)
 

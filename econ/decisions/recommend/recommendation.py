@@ -108,11 +108,14 @@ class Context:
     plan_features: pl.DataFrame
     usage: pl.DataFrame  # per cm × feature: customer_id, month, plan, feature_id, calls, cost
     customers: pl.DataFrame  # per customer, window sums: revenue_usd, inference_usd, burdens_usd
+    model_usage: pl.DataFrame | None = None  # the dataset's tokens per feature × month × model
 
 
-def context_of(report: Report) -> Context:
+def context_of(report: Report, model_usage: pl.DataFrame | None = None) -> Context:
     """The window's revenue and compute-adjusted gross profit per month, the plans from the
-    cheapest up, the feature table per plan, and the usage every lever filters."""
+    cheapest up, the feature table per plan, and the usage every lever filters; with the
+    dataset's per-model token summary (:mod:`econ.inputs.model_usage`), from which a route to a
+    named model derives its relative cost."""
     cms = report.customer_months
     months = cms.window.months
     frame = cms.frame
@@ -147,6 +150,7 @@ def context_of(report: Report) -> Context:
             s.CUSTOMER_ID, s.MONTH, s.PLAN, s.FEATURE_ID, s.CALLS, s.COST_USD, s.MRR_USD
         ),
         customers=customers,
+        model_usage=model_usage,
     )
 
 

@@ -172,6 +172,7 @@ def _assembled(
         pricing=usage_load.pricing,
         unpriced_models=usage_load.unpriced_models,
         warnings=usage_load.warnings + revenue_load.warnings,
+        model_usage=usage_load.model_usage,
     )
 
 

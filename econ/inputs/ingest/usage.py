@@ -38,6 +38,13 @@ from econ.inputs.ingest.refusals import (
     refuse_overlong_text,
 )
 from econ.inputs.ingest.time_zones import time_zone_flags, time_zone_notes
+from econ.inputs.model_usage import (
+    empty_model_usage,
+    file_model_usage_query,
+    finish_model_usage,
+    has_model_usage,
+    model_usage_query,
+)
 from econ.inputs.readers import READ_ERRORS, Source, Table, default_name, open_table, unreadable
 from econ.inputs.rollup import ROWS_READ, check_totals, finish, rollup_query, vouched_rollup
 
@@ -58,6 +65,8 @@ class UsageLoad:
     pricing: pl.DataFrame
     unpriced_models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    model_usage: pl.DataFrame | None = None
+    """Tokens per feature × month × model (:mod:`econ.inputs.model_usage`)."""
 
 
 def rollup_usage(source: Source, *, name: str | None = None) -> tuple[pl.DataFrame, int]:
@@ -116,12 +125,20 @@ def _vouched_load(
     table: Table, sources: Mapping[str, str], converted: Converted, label: str
 ) -> UsageLoad | None:
     """The load of a file whose statistics vouch for every row (see :mod:`econ.inputs.rollup`)."""
+
+    def summary(frame: pl.LazyFrame, month: pl.Expr) -> pl.LazyFrame:
+        return file_model_usage_query(frame, month, sources)
+
+    with_models = has_model_usage(tuple(sources))
     try:
-        rollup = vouched_rollup(table.frame, table.facts, sources)
+        vouched = vouched_rollup(
+            table.frame, table.facts, sources, also=summary if with_models else None
+        )
     except READ_ERRORS:
         return None  # the general path reads it again and names what is wrong
-    if rollup is None:
+    if vouched is None:
         return None
+    rollup, models = vouched
     check_totals(rollup, label)
     return UsageLoad(
         rollup=finish(rollup),
@@ -132,6 +149,7 @@ def _vouched_load(
         notes=converted.notes,
         pricing=given_pricing(rollup),
         warnings=converted.warnings,
+        model_usage=empty_model_usage() if models is None else finish_model_usage(models),
     )
 
 
@@ -158,7 +176,10 @@ def _load_rows(
     priced, unpriced_models, unpriced = price_or_drop(
         _with_defaults(prepared), spec, label, options, to_price=tallied[_TO_PRICE]
     )
-    rollup, pricing, broken = _rolled_up(priced, table.kind, label, options)
+    with_models = has_model_usage(columns)
+    rollup, pricing, broken, models = _rolled_up(
+        priced, table.kind, label, options, with_models=with_models
+    )
     dropped = unconvertible + unpriced + broken
     rows_read = int(rollup[ROWS_READ].sum())
     if rows_read == 0:
@@ -177,6 +198,7 @@ def _load_rows(
         pricing=pricing,
         unpriced_models=unpriced_models,
         warnings=(*converted.warnings, *_unattributed(rollup, label)),
+        model_usage=empty_model_usage() if models is None else finish_model_usage(models),
     )
 
 
@@ -258,11 +280,12 @@ def _with_defaults(prepared: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _rolled_up(
-    priced: pl.LazyFrame, kind: str, label: str, options: IngestOptions
-) -> tuple[pl.DataFrame, pl.DataFrame, Dropped]:
+    priced: pl.LazyFrame, kind: str, label: str, options: IngestOptions, *, with_models: bool
+) -> tuple[pl.DataFrame, pl.DataFrame, Dropped, pl.DataFrame | None]:
     """The rollup and the pricing table of the priced rows, in one streaming pass that also
     counts the rows breaking each rule; when any does, the rows that break a rule are refused
-    or left out (per ``options``) and the rest rolled up."""
+    or left out (per ``options``) and the rest rolled up. With ``with_models``, the same pass
+    sums the tokens per feature × month × model (:mod:`econ.inputs.model_usage`)."""
     typed = priced.with_columns(
         pl.col(name).cast(column.dtype, strict=False)
         for name, column in s.UsageSchema.columns().items()
@@ -271,21 +294,27 @@ def _rolled_up(
         rollup_query(typed),
         pricing_query(priced),
         priced.select(rule_breaks(priced, s.UsageSchema)),
+        # from the priced rows, not the typed ones: the plan then shares their pass
+        *([model_usage_query(priced)] if with_models else []),
     ]
     try:
-        rollup, pricing, broken = pl.collect_all(queries)
+        rollup, pricing, broken, *models = pl.collect_all(queries)
     except READ_ERRORS as error:
         problem = Problem(label, None, unreadable(error, kind))
         raise InputError([problem]) from None
     if not any(broken.row(0)):
-        return rollup, pricing, Dropped()
+        return rollup, pricing, Dropped(), (models[0] if models else None)
     # The streaming count only says that some row breaks a rule; an eager pass says which rows
     # and rules (and keeps the good rows).
     good, dropped = row_failures(priced.collect(), s.UsageSchema, label)
     if options.on_invalid == "raise":
         raise InputError(dropped.problems) from None
-    rollup, pricing = pl.collect_all([rollup_query(good.lazy()), pricing_query(priced)])
-    return rollup, pricing, dropped
+    kept = good.lazy()
+    rollup, pricing, *models = pl.collect_all(
+        [rollup_query(kept), pricing_query(priced)]
+        + ([model_usage_query(kept)] if with_models else [])
+    )
+    return rollup, pricing, dropped, (models[0] if models else None)
 
 
 _PLACEHOLDERS: Final[Sequence[tuple[str, str, str, str]]] = (
