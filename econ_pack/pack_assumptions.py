@@ -100,6 +100,11 @@ _KNOWN: Final[tuple[tuple[tuple[str, ...], str, Write], ...]] = (
     (("price_book", "plans", "*", "per_call_usd", "*"), "Price book, {0}: {1} per use", _money),
     (("price_book", "plans", "*", "removed"), "Price book, {0}: features taken off", _features),
     (("price_book", "cost_multipliers", "*"), "Cost factor of {0}", _factor),
+    (
+        ("price_book", "model_swaps", "*"),
+        "Model swap of {0} (cost re-priced from its tokens)",
+        _plain,
+    ),
     (("price_book", "metered_usage_drop"), "Share of newly metered uses that stop", _share),
     (("price_book", "fair_use_margin"), "Margin on fair-use overage", _share),
     (("price_book", "churn_risk_increase"), "Churn risk: a bill rising by more than", _share),
@@ -108,6 +113,8 @@ _KNOWN: Final[tuple[tuple[tuple[str, ...], str, Write], ...]] = (
     (("levers", "fair_use_percentile"), "Fair-use threshold percentile", _plain),
     (("levers", "route", "share"), "Routing: share of calls sent to a cheaper model", _share),
     (("levers", "route", "relative_cost"), "Routing: the cheaper model's relative cost", _share),
+    (("levers", "route", "model"), "Routing: the model routed to (relative cost derived)", _plain),
+    (("levers", "route_by_feature", "*", "model"), "Routing {0}: model", _plain),
     (("levers", "route_by_feature", "*", "share"), "Routing {0}: share of calls", _share),
     (("levers", "route_by_feature", "*", "relative_cost"), "Routing {0}: relative cost", _share),
     (("levers", "optimize", "cost_reduction"), "Optimization: cost reduction", _share),
@@ -153,6 +160,11 @@ _UNSET: Final[dict[tuple[str, ...], tuple[str, str]]] = {
     ("ai_revenue", "uplift_over"): ("AI plans priced over a base plan", "none"),
     ("ai_revenue", "uplift_usd"): ("AI plan uplifts given in dollars", "none"),
     ("price_book", "cost_multipliers"): ("Cost factors per feature", "none (costs as observed)"),
+    ("price_book", "model_swaps"): ("Model swaps", "none (each feature on its own models)"),
+    ("levers", "route", "model"): (
+        "Routing: the model routed to",
+        "none (the typed relative cost is used)",
+    ),
     ("levers", "route_by_feature"): ("Routing per feature", "the same for every feature"),
     ("levers", "optimize_by_feature"): ("Optimization per feature", "the same for every feature"),
     ("retention", "new_customers_per_month"): (
@@ -182,6 +194,7 @@ _LABELLED_KEYS: Final = {
     "feature_categories": labels.feature_label,
     "targets": labels.feature_label,
     "cost_multipliers": labels.feature_label,
+    "model_swaps": labels.feature_label,
     "weights": labels.feature_label,
     "route_by_feature": labels.feature_label,
     "optimize_by_feature": labels.feature_label,
@@ -216,16 +229,16 @@ def _key_label(path: tuple[str, ...], index: int, segment_by: str) -> str:
 
 
 def _row(path: tuple[str, ...], value: Any, segment_by: str) -> tuple[str, str]:
-    if value is None or (isinstance(value, Mapping | list | tuple) and not value):
-        label, meaning = _UNSET.get(path, (_fallback_label(path), "none"))
-        return label, meaning
+    unset = value is None or (isinstance(value, Mapping | list | tuple) and not value)
+    if unset and path in _UNSET:
+        return _UNSET[path]
     for pattern, label, write in _KNOWN:
         if _matches(pattern, path):
             keys = [
                 _key_label(path, i, segment_by) for i, part in enumerate(pattern) if part == "*"
             ]
-            return label.format(*keys), write(value)
-    return _fallback_label(path), _plain(value)
+            return label.format(*keys), "none" if unset else write(value)
+    return _fallback_label(path), "none" if unset else _plain(value)
 
 
 def _fallback_label(path: tuple[str, ...]) -> str:

@@ -103,6 +103,8 @@ def scenarios(draw: st.DrawFn) -> econ.Scenario:
 # -- any valid scenario, every field drawn (for the JSON and link round-trips) --
 
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_ -", min_size=1, max_size=12)
+trimmed = names.filter(lambda name: name.strip() == name)
+"""Names without leading or trailing spaces (a launch's, a model's)."""
 money = st.floats(min_value=0, max_value=1e7, allow_nan=False, allow_infinity=False)
 rates = st.floats(min_value=0, max_value=1, allow_nan=False)
 per_segment = st.one_of(money, st.dictionaries(names, money, max_size=4))
@@ -131,6 +133,7 @@ def price_books(draw: st.DrawFn) -> econ.PriceBook:
     return econ.PriceBook(
         plans=draw(st.dictionaries(names, plan_prices(), max_size=3)),
         cost_multipliers=draw(st.dictionaries(names, st.floats(0, 10), max_size=3)),
+        model_swaps=draw(st.dictionaries(names, trimmed, max_size=2)),
         metered_usage_drop=draw(st.floats(0, 0.99)),
         fair_use_margin=draw(st.floats(0, 0.95)),
         churn_risk_increase=draw(st.floats(0, 5)),
@@ -141,7 +144,9 @@ def price_books(draw: st.DrawFn) -> econ.PriceBook:
 
 @st.composite
 def levers(draw: st.DrawFn) -> econ.Levers:
-    route = st.builds(econ.Route, share=share, relative_cost=share)
+    route = st.builds(
+        econ.Route, share=share, relative_cost=share, model=st.one_of(st.none(), trimmed)
+    )
     optimize = st.builds(econ.Optimize, cost_reduction=share, investment_usd=money)
     return econ.Levers(
         fair_use_percentile=draw(st.floats(1, 99.9)),
@@ -201,14 +206,14 @@ def any_scenarios(draw: st.DrawFn) -> econ.Scenario:
 @st.composite
 def launches(draw: st.DrawFn) -> econ.Launch:
     return econ.Launch(
-        name=draw(names),
+        name=draw(trimmed),
         category=draw(st.sampled_from(CATEGORIES)),
         value_weight=draw(st.floats(0, 0.99)),
         cost_per_use_usd=draw(money),
         uses=draw(st.dictionaries(names, st.floats(0, 1000), max_size=3)),
         like_feature=draw(st.one_of(st.none(), names)),
         like_share=draw(st.floats(0, 10)),
-        model=draw(st.one_of(st.none(), names)),
+        model=draw(st.one_of(st.none(), trimmed)),
         input_tokens=draw(st.floats(0, 1e6)),
         output_tokens=draw(st.floats(0, 1e6)),
     )

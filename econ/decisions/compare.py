@@ -694,6 +694,7 @@ _TOP_TERMS: Final = {
     "cac_usd": "CAC",
     "prices": "price of the history's months",
     "cost_multipliers": "inference cost multiplier",
+    "model_swaps": "model swap",
     "feature_categories": "category",
     "targets": "target gross margin",
 }

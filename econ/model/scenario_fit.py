@@ -161,7 +161,8 @@ def _fit_book(
         if not plan_price.is_empty:
             fitted[plan] = plan_price
     multipliers = _kept(book.cost_multipliers, features, "cost changes for features", dropped)
-    return replace(book, plans=fitted, cost_multipliers=multipliers)
+    swaps = _kept(book.model_swaps, features, "model swaps for features", dropped)
+    return replace(book, plans=fitted, cost_multipliers=multipliers, model_swaps=swaps)
 
 
 def _fit_ai_revenue(

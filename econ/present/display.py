@@ -8,6 +8,7 @@ from typing import Final
 
 import polars as pl
 
+from econ.decisions.model_swap import swap_line
 from econ.decisions.pricing import Simulation
 from econ.decisions.recommend import Recommendation
 from econ.formats import NULL_TEXT, count, money, months, per_call, percent, ratio
@@ -173,6 +174,7 @@ def simulation_text(simulation: Simulation) -> str:
             f"({money(bills.increase_usd)} over the window), {bills.paying_less:,} less; "
             f"{bills.at_risk:,} see their bill rise by more than "
             f"{percent(bills.at_risk_threshold, digits=0)} (churn risk).",
+            *(f"Model swap: {swap_line(swap)}." for swap in simulation.model_swaps),
             _table(formatted(simulation.plans, _PLAN_COLUMNS)),
             f"If customers respond: {response_summary(simulation.response)}",
         ]

@@ -392,6 +392,14 @@ def _cost_edits(before: PriceBook, after: PriceBook) -> list[str]:
         factor = after.cost_multipliers.get(feature, 1.0)
         if before.cost_multipliers.get(feature, 1.0) != factor:
             phrases.append(f"{feature_label(feature)} cost × {factor:g}")
+    for feature in sorted(set(before.model_swaps) | set(after.model_swaps)):
+        model = after.model_swaps.get(feature)
+        if before.model_swaps.get(feature) != model:
+            phrases.append(
+                f"{feature_label(feature)} on {model}"
+                if model is not None
+                else f"{feature_label(feature)} back on its own models"
+            )
     return phrases
 
 

@@ -195,3 +195,19 @@ def test_the_cover_says_what_counts_as_ai_revenue(sample_html: str) -> None:
     assert "Attributed AI revenue over the window" in cover
     assert "AI revenue counted: AI-attributed revenue" in cover and "Pro $30 as given" in cover
     assert "What counts as AI revenue AI-attributed revenue" in cover  # the assumptions table
+
+
+def test_model_swaps_and_routed_models_read_as_words() -> None:
+    route = econ.Route(share=0.5, relative_cost=0.2, model="gpt-4o-mini")
+    scenario = econ.Scenario(
+        price_book=econ.PriceBook(model_swaps={"deep_research": "gpt-4o-mini"}),
+        levers=econ.Levers(route=route, route_by_feature={"chat": econ.Route(share=0.3)}),
+    )
+    rows = dict(assumption_rows(scenario))
+    assert rows["Model swap of Deep research (cost re-priced from its tokens)"] == "gpt-4o-mini"
+    assert rows["Routing: the model routed to (relative cost derived)"] == "gpt-4o-mini"
+    assert rows["Routing Chat: model"] == "none"
+    plain = dict(assumption_rows(econ.Scenario()))
+    assert plain["Model swaps"] == "none (each feature on its own models)"
+    assert plain["Routing: the model routed to"] == "none (the typed relative cost is used)"
+    assert not any(label.startswith("Levers,") for label in plain)

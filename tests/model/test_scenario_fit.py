@@ -106,3 +106,10 @@ def test_new_columns_and_features_change_nothing() -> None:
     fitted = fit_scenario(scenario, _data(revenue=revenue, usage=usage))
     assert fitted.scenario == scenario
     assert fitted.dropped == ()
+
+
+def test_a_model_swap_of_a_lost_feature_is_dropped_and_said() -> None:
+    book = econ.PriceBook(model_swaps={"deep_research": "gpt-4o-mini", "gone": "gpt-4o-mini"})
+    fitted = fit_scenario(econ.Scenario(price_book=book), _data())
+    assert dict(fitted.scenario.price_book.model_swaps) == {"deep_research": "gpt-4o-mini"}
+    assert fitted.dropped == ("model swaps for features the data no longer has: 'gone'",)

@@ -241,3 +241,11 @@ def test_the_text_report_says_which_assumptions_are_not_set() -> None:
     assert "gross margin counts inference alone" in text
     costed = econ.Scenario(segment_by="channel", cac_usd=100.0, cogs=econ.Cogs(support_usd=5.0))
     assert "Assumptions not set" not in display.report_text(tiny_report(costed))
+
+
+def test_the_simulation_text_names_each_model_swap() -> None:
+    book = econ.PriceBook(model_swaps={"write": "gpt-4o-mini"})
+    simulation = econ.simulate(tiny_report(econ.Scenario(price_book=book)))
+    text = display.simulation_text(simulation)
+    # The tiny ledger logs no tokens, so nothing can be re-priced, and it says so.
+    assert "Model swap: write → gpt-4o-mini: no derived multiplier (" in text

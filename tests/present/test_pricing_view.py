@@ -3,6 +3,8 @@ recommendation cards and the bill-change histogram."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 import pytest
 from builders import revenue_frame, usage_frame
@@ -114,6 +116,9 @@ class TestWhatTheLastEditDid:
             "Deep research cost × 0.6; metered-usage drop 10% and 1 more change"
         )
         assert pv.describe_edit(book, book) == "Price book unchanged"
+        swapped = replace(starter, model_swaps={"deep_research": "gpt-4o-mini"})
+        assert pv.describe_edit(starter, swapped) == "Deep research on gpt-4o-mini"
+        assert pv.describe_edit(swapped, starter) == "Deep research back on its own models"
 
     def test_the_sentence(self) -> None:
         before = pv.outcome_of(simulation(econ.PriceBook()))
