@@ -39,7 +39,9 @@ from econ.inputs.ingest import (
     rollup_usage,
 )
 from econ.inputs.sample import sample_paths, sample_scenario
+from econ.inputs.spark_rollup import polars_rollup, spark_rollup
 from econ.inputs.token_prices import ModelPrice
+from econ.inputs.warehouse import RollupSql, rollup_sql
 from econ.measures import LTV_CAC_BENCHMARK
 from econ.model.acquisition import (
     AI_ADJUSTED_CAC_SCHEMA,
@@ -106,6 +108,7 @@ __all__ = [
     "Response",
     "Retention",
     "RevenueLoad",
+    "RollupSql",
     "Route",
     "SavedScenario",
     "SavedScenarioNotFoundError",
@@ -135,13 +138,16 @@ __all__ = [
     "load_dataset",
     "load_revenue",
     "load_usage",
+    "polars_rollup",
     "project",
     "recommend",
+    "rollup_sql",
     "rollup_usage",
     "sample_paths",
     "sample_scenario",
     "shaping",
     "simulate",
+    "spark_rollup",
     "swap_model",
     "trial_compute",
 ]

@@ -5,9 +5,10 @@ file would be read and which choices it offers, ``econ scenario`` prints the sce
 and saves, lists, shows, renames and deletes named scenarios (the same files the app keeps next
 to the dataset), ``econ compare`` sets saved scenarios side by side, ``econ customer`` prints one
 customer's P&L, ``econ report`` writes the board pack, ``econ swap`` re-prices a feature's past
-calls at another model's list rates, and ``econ check`` checks margin alert rules (exit 1 when
-one fires). Any bad input or scenario exits with code 2 and a readable
-message, never a traceback.
+calls at another model's list rates, ``econ check`` checks margin alert rules (exit 1 when
+one fires), ``econ rollup`` writes the ledger's rollup (polars or Spark) as a pre-aggregated
+ledger and ``econ rollup-sql`` prints it as a warehouse's SQL. Any bad input or scenario exits
+with code 2 and a readable message, never a traceback.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
 from econ.inputs.readers import Limits, Source, default_name, open_table
 from econ.inputs.sample import sample_paths, sample_scenario
 from econ.inputs.token_prices import ModelPrice
+from econ.inputs.warehouse import DIALECTS, NATIVE_COLUMNS, rollup_sql
 from econ.model.acquisition import ai_adjusted_cac
 from econ.model.customer_months import resolve_window
 from econ.model.report import Report, analyze_dataset, records
@@ -124,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
         "first is the baseline), as econ compare prints them",
     )
     _check_command_parser(commands)
+    _rollup_sql_command_parser(commands)
+    _rollup_command_parser(commands)
     look = commands.add_parser(
         "inspect", help="how a file would be read: its layout, columns and the choices it offers"
     )
@@ -175,6 +179,9 @@ DEFAULTS: Final[dict[str, Any]] = {
     "dropped_out": None,
     "no_cache": False,
     "webhook": None,
+    "checks": False,
+    "columns": None,
+    "zoned_timestamps": False,
 }
 """What a data option is when the command line does not give it."""
 
@@ -185,6 +192,120 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
         if not hasattr(args, key):
             setattr(args, key, list(value) if isinstance(value, list) else value)
     return args
+
+
+def _rollup_command_parser(commands: Any) -> None:
+    """``econ rollup``: the ledger rolled up to one pre-aggregated parquet file
+    (:mod:`econ.inputs.spark_rollup`), on polars or on Spark."""
+    rolled = commands.add_parser(
+        "rollup",
+        help="roll a usage ledger up to one pre-aggregated parquet file (customer × feature × "
+        "month × model) that econ analyze --usage reads with the same report; --engine spark "
+        "runs it on PySpark (needs the spark extra and Java)",
+    )
+    rolled.add_argument("--engine", choices=("polars", "spark"), default="polars")
+    rolled.add_argument(
+        "--usage",
+        nargs="+",
+        required=True,
+        help="the ledger in the econ layout: parquet files, a folder (hive partitions too), a "
+        "quoted glob, or (spark) any URI Spark reads",
+    )
+    rolled.add_argument("--output", type=Path, required=True, help="the parquet file to write")
+    rolled.add_argument(
+        "--map",
+        action="append",
+        metavar="usage.COLUMN=FILE_COLUMN",
+        help="map a contract column to a file column, e.g. usage.customer_id=account",
+    )
+    rolled.add_argument("--master", default="local[*]", help="spark: the master URL")
+
+
+def _rollup(args: argparse.Namespace) -> int:
+    """``econ rollup``: write the rollup, say what was written."""
+    from econ.inputs.spark_rollup import polars_rollup, spark_rollup, spark_session  # noqa: PLC0415
+
+    mapping = {}
+    for item in args.map:
+        target, _, source = item.partition("=")
+        side, _, column = target.partition(".")
+        if side != "usage" or not column or not source:
+            raise ScenarioError(f"--map takes usage.COLUMN=FILE_COLUMN, got {item!r}")
+        mapping[column] = source
+    if args.engine == "spark":
+        session = spark_session(args.master)
+        try:
+            written = spark_rollup(args.usage, args.output, spark=session, mapping=mapping)
+        finally:
+            session.stop()
+    else:
+        usage = [Path(u) for u in args.usage]
+        written = polars_rollup(
+            usage[0] if len(usage) == 1 else usage, args.output, mapping=mapping
+        )
+    sys.stdout.write(
+        f"{written.rows_read:,} ledger rows rolled up to {written.rollup.height:,} rows in "
+        f"{written.path}\n"
+    )
+    return 0
+
+
+def _rollup_sql_command_parser(commands: Any) -> None:
+    """``econ rollup-sql``: the ledger rollup as SQL for a warehouse
+    (:mod:`econ.inputs.warehouse`)."""
+    sql = commands.add_parser(
+        "rollup-sql",
+        help="print the ledger rollup (or, with --checks, the counts of rows breaking each "
+        "row rule) as SQL to run where the ledger lives; export its result to parquet and "
+        "give it to econ analyze --usage",
+    )
+    sql.add_argument("--dialect", required=True, choices=DIALECTS)
+    sql.add_argument("--table", required=True, help="the ledger table, e.g. analytics.usage")
+    sql.add_argument(
+        "--checks", action="store_true", help="print the checks query instead of the rollup"
+    )
+    sql.add_argument(
+        "--columns",
+        help="the contract columns the table has, comma-separated (default: "
+        + ",".join(NATIVE_COLUMNS)
+        + "; month instead of timestamp for a monthly ledger)",
+    )
+    sql.add_argument(
+        "--zoned-timestamps",
+        action="store_true",
+        help="the timestamp column holds time-zone-aware values (converted to UTC first)",
+    )
+    sql.add_argument(
+        "--map",
+        action="append",
+        metavar="usage.COLUMN=TABLE_COLUMN",
+        help="a contract column the table names otherwise, e.g. usage.customer_id=account",
+    )
+    sql.add_argument("--output", type=Path, help="write here instead of standard output")
+
+
+def _rollup_sql(args: argparse.Namespace) -> str:
+    """``econ rollup-sql``: the rollup (or checks) query in the dialect."""
+    mapping: dict[str, str] = {}
+    for item in args.map:
+        target, _, source = item.partition("=")
+        side, _, column = target.partition(".")
+        if side != "usage" or not column or not source:
+            raise ScenarioError(f"--map takes usage.COLUMN=TABLE_COLUMN, got {item!r}")
+        mapping[column] = source
+    columns = (
+        NATIVE_COLUMNS
+        if args.columns is None
+        else tuple(c.strip() for c in args.columns.split(",") if c.strip())
+    )
+    sql = rollup_sql(
+        args.table,
+        args.dialect,
+        columns=columns,
+        mapping=mapping,
+        zoned=args.zoned_timestamps,
+    )
+    return sql.checks if args.checks else sql.rollup
 
 
 def _check_command_parser(commands: Any) -> None:
@@ -881,6 +1002,11 @@ _COMMANDS: Final = {
 
 def _run(args: argparse.Namespace) -> int:
     """Run the command; its text goes to ``--output`` or standard output."""
+    if args.command == "rollup-sql":
+        _write(args, _rollup_sql(args))
+        return 0
+    if args.command == "rollup":
+        return _rollup(args)
     if args.command == "inspect":
         text = _inspect(args.file, args.side)
     elif (args.usage is None) != (args.revenue is None):

@@ -45,6 +45,7 @@ def plain_customer_months(data: econ.Dataset, scenario: econ.Scenario) -> dict[s
         ).alias(s.MRR_USD)
     ).filter(in_window)
     active = revenue.filter(pl.col(s.MRR_USD) > 0)
+    active = active.with_columns(_plain_counted(active, scenario).alias("counted"))
     usage = data.usage.filter(in_window)
     per_cm = usage.group_by(s.CUSTOMER_ID, s.MONTH).agg(
         pl.col(s.CALLS).sum().alias("cm_calls"), pl.col(s.COST_USD).sum().alias("inference")
@@ -66,12 +67,12 @@ def plain_customer_months(data: econ.Dataset, scenario: econ.Scenario) -> dict[s
     unbilled = per_cm.join(active, on=[s.CUSTOMER_ID, s.MONTH], how="anti")
     cells = (
         usage.join(
-            frame.select(s.CUSTOMER_ID, s.MONTH, s.PLAN, s.MRR_USD, "cm_calls"),
+            frame.select(s.CUSTOMER_ID, s.MONTH, s.PLAN, "counted", "cm_calls"),
             on=[s.CUSTOMER_ID, s.MONTH],
         )
         .with_columns(
             pl.when(pl.col("cm_calls") > 0)
-            .then(pl.col(s.MRR_USD) * pl.col(s.CALLS) / pl.col("cm_calls"))
+            .then(pl.col("counted") * pl.col(s.CALLS) / pl.col("cm_calls"))
             .otherwise(0.0)
             .alias("allocated")
         )
@@ -85,6 +86,36 @@ def plain_customer_months(data: econ.Dataset, scenario: econ.Scenario) -> dict[s
         "unbilled_usd": float(unbilled["inference"].sum()),
         "cells": cells,
     }
+
+
+def _plain_counted(active: pl.DataFrame, scenario: econ.Scenario) -> pl.Series:
+    """Each active customer-month's AI revenue as article 001's buckets define it, worked out
+    row by row: all of the MRR, the direct column at most the MRR, or the AI plan's uplift over
+    its base (list prices: the scenario's, else the most common MRR, the higher on a tie) at
+    most the MRR."""
+    ai_revenue = scenario.ai_revenue
+    mrr = active[s.MRR_USD].to_list()
+    if ai_revenue.basis == "all":
+        return pl.Series(mrr, dtype=pl.Float64)
+    if ai_revenue.basis == "direct":
+        direct = active[s.AI_REVENUE_USD].fill_null(0.0).to_list()
+        return pl.Series([min(a, b) for a, b in zip(direct, mrr, strict=True)], dtype=pl.Float64)
+    counts: dict[str, dict[float, int]] = {}
+    for plan, value in active.select(s.PLAN, s.MRR_USD).iter_rows():
+        counts.setdefault(plan, {}).setdefault(value, 0)
+        counts[plan][value] += 1
+    prices = {plan: max(seen, key=lambda v: (seen[v], v)) for plan, seen in counts.items()}
+    prices |= {plan: price for plan, price in scenario.prices.items() if plan in prices}
+    uplift: dict[str, float] = {}
+    for plan, base in ai_revenue.uplift_over.items():
+        if plan in prices and base in prices and prices[plan] > prices[base]:
+            uplift[plan] = prices[plan] - prices[base]
+    uplift |= dict(ai_revenue.uplift_usd)
+    plans = active[s.PLAN].to_list()
+    return pl.Series(
+        [min(uplift.get(plan, 0.0), value) for plan, value in zip(plans, mrr, strict=True)],
+        dtype=pl.Float64,
+    )
 
 
 def plain_tiers(frame: pl.DataFrame, percentiles: tuple[float, float]) -> dict[str, str]:
@@ -113,6 +144,7 @@ def test_customer_months_match_the_plain_joins(
         got.select(s.CUSTOMER_ID, s.MONTH).rows() == expected.select(s.CUSTOMER_ID, s.MONTH).rows()
     )
     assert got[s.MRR_USD].to_list() == pytest.approx(expected[s.MRR_USD].to_list())
+    assert got["counted_revenue_usd"].to_list() == pytest.approx(expected["counted"].to_list())
     assert got[s.CALLS].to_list() == expected["cm_calls"].to_list()
     assert got["inference_usd"].to_list() == pytest.approx(expected["inference"].to_list())
     assert got["at_risk"].to_list() == expected["at_risk"].to_list()

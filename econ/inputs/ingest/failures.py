@@ -107,7 +107,7 @@ def row_failures(
     shown = [ROW, *contract.column_names()]
     problems, listed_rows = [], []
     for key, count in sorted(counts.items()):
-        column, rule = _describe(key, numbered)
+        column, rule = describe_rule(key, numbered)
         invalid = details.filter(pl.col(key) == "invalid") if key in details.columns else details
         example = example_row(invalid.select(shown)) if invalid.height else None
         problems.append(Problem(label, column, rule, int(count), example))
@@ -115,7 +115,7 @@ def row_failures(
     return good.drop(ROW), Dropped(tuple(problems), (concat_dropped(listed_rows),))
 
 
-def _describe(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
+def describe_rule(key: str, contract: type[dy.Schema]) -> tuple[str | None, str]:
     """The column and the rule, in plain words, of one of dataframely's failure keys."""
     if key == "primary_key":
         keys = ", ".join(contract.primary_key())
