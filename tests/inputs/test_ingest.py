@@ -423,3 +423,17 @@ class TestAiRevenueColumns:
         )
         with pytest.raises(InputError, match=r"ai_influenced_usd.*plain number"):
             econ.load_revenue(path)
+
+
+def test_a_rollup_file_holding_the_placeholders_says_so(write_parquet: WriteParquet) -> None:
+    """A pre-aggregated ledger (a Spark or warehouse rollup) whose statistics vouch for it still
+    warns about the calls that named no customer or feature."""
+    rolled = usage_frame(
+        [("(unknown)", "chat", "2026-01", 7, 1.5), ("c1", "(untagged)", "2026-01", 3, 0.5)]
+    )
+    load = econ.load_usage(write_parquet("rollup.parquet", rolled))
+    warnings = " ".join(load.warnings)
+    assert (
+        "(7 calls, $1.50) names no customer; they are counted as customer '(unknown)'" in warnings
+    )
+    assert "counted as feature '(untagged)'" in warnings

@@ -148,7 +148,8 @@ def _vouched_load(
         dropped_problems=(),
         notes=converted.notes,
         pricing=given_pricing(rollup),
-        warnings=converted.warnings,
+        # A pre-aggregated file (a Spark or warehouse rollup) may hold the placeholders itself.
+        warnings=(*converted.warnings, *_unattributed(rollup, label)),
         model_usage=empty_model_usage() if models is None else finish_model_usage(models),
     )
 
