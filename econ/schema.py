@@ -89,6 +89,20 @@ USAGE_OPTIONAL: Final = (
     OUTCOME,
 )
 REVENUE_REQUIRED: Final = (CUSTOMER_ID, MONTH, MRR_USD, PLAN)
+ROLLED_UP_COLUMNS: Final = (
+    CUSTOMER_ID,
+    FEATURE_ID,
+    MONTH,
+    MODEL,
+    CALLS,
+    COST_USD,
+    INPUT_TOKENS,
+    OUTPUT_TOKENS,
+    CACHED_INPUT_TOKENS,
+    OUTCOME,
+)
+"""The columns of a ledger rolled up outside econ (on Spark, in a warehouse), in order: a
+pre-aggregated ledger econ reads back."""
 REVENUE_MONEY: Final = (AI_REVENUE_USD, AI_INFLUENCED_USD)
 """The revenue table's optional money columns (AI revenue buckets)."""
 

@@ -464,16 +464,7 @@ class _Rows:
         check_totals(table, self.label)
         kept = [
             name
-            for name in (
-                s.CUSTOMER_ID,
-                s.FEATURE_ID,
-                s.MONTH,
-                s.MODEL,
-                s.CALLS,
-                s.COST_USD,
-                *s.TOKEN_COLUMNS,
-                s.OUTCOME,
-            )
+            for name in s.ROLLED_UP_COLUMNS
             if name in (s.CUSTOMER_ID, s.FEATURE_ID, s.MONTH, s.CALLS, s.COST_USD)
             or name in self.types
         ]

@@ -57,24 +57,14 @@ from sqlglot.errors import ParseError
 
 from econ import schema as s
 from econ.errors import ScenarioError
+from econ.inputs.imports.mapping import USAGE_TARGETS
 from econ.inputs.ingest.failures import describe_rule  # the rules as econ words them
 from econ.inputs.ingest.usage import OUTCOME_RULE
 
 DIALECTS: Final = ("snowflake", "bigquery", "databricks", "duckdb", "postgres", "clickhouse")
 """The warehouses :func:`rollup_sql` writes for (SQLGlot's dialect names)."""
 
-NATIVE_COLUMNS: Final = (
-    s.CUSTOMER_ID,
-    s.FEATURE_ID,
-    s.TIMESTAMP,
-    s.COST_USD,
-    s.CALLS,
-    s.MODEL,
-    s.INPUT_TOKENS,
-    s.OUTPUT_TOKENS,
-    s.CACHED_INPUT_TOKENS,
-    s.OUTCOME,
-)
+NATIVE_COLUMNS: Final = tuple(column for column in USAGE_TARGETS if column != s.MONTH)
 """The columns a table is taken to have when the caller does not say: the whole native layout."""
 
 CHECK_COLUMNS: Final = ("check_number", "column_name", "rule", "broken_rows", "example")
@@ -450,20 +440,7 @@ def _whole(value: exp.Expr) -> exp.Expr:
 
 def _example(present: Mapping[str, str]) -> exp.Expr:
     """A row's converted values as text: ``customer_id=…, feature_id=…, …``."""
-    names = [
-        n
-        for n in (
-            s.CUSTOMER_ID,
-            s.FEATURE_ID,
-            s.MONTH,
-            s.MODEL,
-            s.CALLS,
-            s.COST_USD,
-            *s.TOKEN_COLUMNS,
-            s.OUTCOME,
-        )
-        if n in present or n in (s.MONTH, s.CALLS)
-    ]
+    names = [n for n in s.ROLLED_UP_COLUMNS if n in present or n in (s.MONTH, s.CALLS)]
     parts: list[exp.Expr] = []
     for i, name in enumerate(names):
         parts.append(exp.Literal.string(f"{', ' if i else ''}{name}="))
