@@ -95,3 +95,25 @@ FIRST_USAGE: Final = usage_frame(
         ("cove", "chat_assistant", "2026-02", 80, 0.8),
     ]
 )
+
+
+TWO_MODEL_LEDGER: Final = pl.DataFrame(
+    {
+        "customer_id": ["a", "b", "a"],
+        "feature_id": ["chat", "chat", "chat"],
+        "model": ["gpt-4o", "claude-sonnet-4", "gpt-4o"],
+        "timestamp": [
+            dt.datetime(2025, 8, 15, 9),
+            dt.datetime(2025, 8, 20, 10),
+            dt.datetime(2025, 8, 25, 11),
+        ],
+        "calls": [10, 5, 3],
+        "input_tokens": [100_000, 50_000, None],
+        "cached_input_tokens": [40_000, None, None],
+        "output_tokens": [20_000, 10_000, None],
+        "cost_usd": [0.50, 0.40, 0.10],
+    },
+    schema_overrides={"input_tokens": pl.Int64, "output_tokens": pl.Int64},
+)
+"""Three rows of one feature in August 2025 on two models; the last logged no tokens (the model
+swap and the per-model summary tests re-price it)."""

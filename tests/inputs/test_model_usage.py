@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import WriteParquet, revenue_frame, usage_frame
+from builders import TWO_MODEL_LEDGER, WriteParquet, revenue_frame, usage_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
@@ -24,26 +24,7 @@ from econ.inputs.model_usage import (
 from econ.storage.store import DatasetStore
 
 AUGUST = dt.date(2025, 8, 1)
-
-LEDGER = pl.DataFrame(
-    {
-        "customer_id": ["a", "b", "a"],
-        "feature_id": ["chat", "chat", "chat"],
-        "model": ["gpt-4o", "claude-sonnet-4", "gpt-4o"],
-        "timestamp": [
-            dt.datetime(2025, 8, 15, 9),
-            dt.datetime(2025, 8, 20, 10),
-            dt.datetime(2025, 8, 25, 11),
-        ],
-        "calls": [10, 5, 3],
-        "input_tokens": [100_000, 50_000, None],
-        "cached_input_tokens": [40_000, None, None],
-        "output_tokens": [20_000, 10_000, None],
-        "cost_usd": [0.50, 0.40, 0.10],
-    },
-    schema_overrides={"input_tokens": pl.Int64, "output_tokens": pl.Int64},
-)
-"""Three calls' rows of one feature in August 2025 on two models; the last logged no tokens."""
+LEDGER = TWO_MODEL_LEDGER
 
 REVENUE = revenue_frame([("a", "2025-08", 100, "Pro"), ("b", "2025-08", 100, "Pro")])
 
