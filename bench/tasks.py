@@ -103,6 +103,37 @@ def duckdb_rollup(usage: str) -> dict[str, Any]:
     return {"seconds": seconds, "groups": rollup.height}
 
 
+def child_run(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
+    """A whole command in a process of its own, as a user runs it: its wall time from start to
+    exit (starting Python and importing libraries included) and its peak memory."""
+    import subprocess
+
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
+    # this process waited for no other child: the largest resident set of its children is this one's
+    child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": child_peak}
+
+
+def econ_cli(usage: str, revenue: str, cache_dir: str, out: str) -> dict[str, Any]:
+    """``econ analyze --format json`` end to end on the files, with an empty rollup cache: what
+    a user waits for from pressing return to the report written."""
+    env = os.environ | {"ECON_DATA_DIR": cache_dir}
+    command = [str(Path(sys.executable).with_name("econ")), "analyze", "--usage", usage]
+    command += ["--revenue", revenue, "--format", "json", "--output", out]
+    return child_run(command, env)
+
+
+def duckdb_cli(usage: str, out: str) -> dict[str, Any]:
+    """DuckDB's rollup query end to end, the same way: a fresh Python process that imports
+    DuckDB, runs the query and writes the rollup to a parquet file."""
+    script = f"import duckdb; duckdb.sql({duckdb_query(usage)!r}).write_parquet({out!r})"
+    return child_run([sys.executable, "-c", script])
+
+
 def duckdb_persist(usage: str, database: str) -> dict[str, Any]:
     """Not timed: keep the rollup in a DuckDB database file, as an analyst would."""
     import duckdb
@@ -369,17 +400,20 @@ def summary(times: dict[str, list[float]]) -> dict[str, Any]:
 # --- the app -----------------------------------------------------------------------------------
 
 
-def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, Any]:
-    """The app on this dataset, through Streamlit's AppTest: the first load (from files, or from
-    the rollup cache when ``data_dir`` already holds it) and reruns after a control change."""
-    os.environ["ECON_DATA_DIR"] = data_dir
-    import streamlit as st
+def upload_to_page(usage: str, revenue: str, data_dir: str) -> tuple[Any, Any, str, float]:
+    """A finished upload opened on a running server, timed to its first drawn page: the app,
+    the dataset store, the dataset's id and the seconds it took."""
     from streamlit.testing.v1 import AppTest
 
     from econ.inputs.sample import sample_scenario
     from econ.scenario.link import encode_link
     from econ.storage.store import DatasetStore
 
+    # A running server: the app's modules imported, one page drawn (the sample's Summary).
+    server = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    server.run()
+    # The upload has finished: its files are in the store. Opening it ingests them (unless the
+    # rollup cache holds them from an earlier run) and draws its first page.
     store = DatasetStore(Path(data_dir))
     dataset_id = store.put(
         Path(usage).read_bytes(),
@@ -388,10 +422,30 @@ def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, 
         revenue_name="revenue.parquet",
     )
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    if hasattr(app, "_bidi_component_manager"):  # see the shared link in app_times
+        app._bidi_component_manager = server._bidi_component_manager
     app.query_params.update(encode_link(dataset_id, sample_scenario(), "segment-ltv"))
     first, _ = timed(app.run)
     if app.exception:
         raise RuntimeError(app.exception[0].message)
+    return app, store, dataset_id, first
+
+
+def app_times(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, Any]:
+    """The app on this dataset, through Streamlit's AppTest: from a finished upload to its first
+    drawn page on a running server (the files ingested, or read from the rollup cache when
+    ``data_dir`` already holds them), then reruns after a control change (none when ``count``
+    is 0)."""
+    os.environ["ECON_DATA_DIR"] = data_dir
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from econ.inputs.sample import sample_scenario
+    from econ.scenario.link import encode_link
+
+    app, store, dataset_id, first = upload_to_page(usage, revenue, data_dir)
+    if count == "0":
+        return {"first_load": first}
     reruns: dict[str, list[float]] = {"churn": [], "price": [], "weight": []}
     for index in range(int(count)):
         app.slider(key="churn:all").set_value(2.0 + 0.1 * index)
@@ -466,12 +520,21 @@ def compare_page(
     return {"compare_open": opened, "compare_rerun": statistics.median(reruns)}
 
 
+def browser_link(usage: str, revenue: str, data_dir: str, count: str) -> dict[str, Any]:
+    """A shared link opened in Chromium, to its first drawn number (see ``browser.py``)."""
+    from bench.browser import browser_link as opened
+
+    return opened(usage, revenue, data_dir, count)
+
+
 TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "econ-rollup": econ_rollup,
     "econ-stage1": econ_stage1,
     "econ-reopen": econ_reopen,
     "duckdb-rollup": duckdb_rollup,
     "duckdb-persist": duckdb_persist,
+    "econ-cli": econ_cli,
+    "duckdb-cli": duckdb_cli,
     "duckdb-reopen": duckdb_reopen,
     "pandas-rollup": pandas_rollup,
     "pandas-reopen": pandas_reopen,
@@ -481,13 +544,14 @@ TASKS: dict[str, Callable[..., dict[str, Any]]] = {
     "econ-compare": econ_compare,
     "econ-customer": econ_customer,
     "app": app_times,
+    "browser-link": browser_link,
 }
 
 
 def main() -> None:
     task, *args = sys.argv[1:]
     result = TASKS[task](*args)
-    print(json.dumps(result | {"peak_mb": peak_mb()}))
+    print(json.dumps({"peak_mb": peak_mb()} | result))  # a task measuring a child gives its peak
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -49,6 +50,7 @@ from econ.inputs.warehouse import DIALECTS, NATIVE_COLUMNS, rollup_sql
 from econ.model.acquisition import ai_adjusted_cac
 from econ.model.customer_months import resolve_window
 from econ.model.report import Report, analyze_dataset, records
+from econ.model.retention.sbg import load_scipy
 from econ.model.scenario_fit import fit_scenario
 from econ.present.ai_revenue import ai_revenue_buckets
 from econ.present.alerts import check, check_text, read_rules
@@ -584,6 +586,9 @@ def _dataset(args: argparse.Namespace) -> Dataset:
                 f"econ: warning: the rollup cache cannot be written ({unwritable}): the files "
                 "are read without it (--no-cache silences this).\n"
             )
+    # The report's retention fit needs SciPy, whose import takes longer than a cached dataset
+    # takes to load: it loads in a thread while polars reads (which releases the GIL).
+    threading.Thread(target=load_scipy, name="load-scipy").start()
     data = load_dataset(
         usage,
         revenue,

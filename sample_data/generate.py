@@ -18,7 +18,8 @@ Usage is written pre-aggregated to one row per account × feature × month (a ``
 a ``calls`` count) to keep the committed files small; ``--calls N`` instead writes one row per
 inference call with a ``timestamp``, scaled to about N calls in total, for benchmarks
 (``--files K`` splits the ledger into K parquet files, one group of months each, so huge
-ledgers never sit in memory).
+ledgers never sit in memory; ``--dense`` makes every account call every feature in every month
+it is active, the most customer × feature × month groups a ledger of that size can have).
 
 By default it writes the files the package ships, in ``econ/inputs/sample_data/``. Run
 ``python sample_data/generate.py --help`` for the options.
@@ -201,9 +202,12 @@ def usage_rows(
     month: dt.date,
     *,
     per_call: bool,
+    dense: bool = False,
 ) -> pl.DataFrame:
-    """Draw calls: one row per call (timestamped), or one per account × feature × month."""
-    calls = rng.poisson(lam)
+    """Draw calls: one row per call (timestamped), or one per account × feature × month.
+    ``dense``: every account calls every feature at least once a month."""
+    # dense: one call, plus the rest of the expected calls drawn as usual
+    calls = 1 + rng.poisson(np.maximum(lam - 1.0, 0.0)) if dense else rng.poisson(lam)
     user_pos, feature = np.nonzero(calls)
     count = calls[user_pos, feature].astype(np.int64)
     if per_call:
@@ -235,6 +239,17 @@ def usage_rows(
     return pl.DataFrame(columns).sort("customer_id", order)
 
 
+def dense_scale(expectations: list[np.ndarray], calls: int, start: float) -> float:
+    """The scale at which a dense ledger expects ``calls`` calls in total (each account ×
+    feature × month expecting max(λ, 1)), by bisection below ``start``."""
+    low, high = 0.0, start
+    for _ in range(40):
+        middle = (low + high) / 2
+        total = sum(float(np.maximum(lam * middle, 1.0).sum()) for lam in expectations)
+        low, high = (middle, high) if total < calls else (low, middle)
+    return low
+
+
 def generate(
     out: Path,
     *,
@@ -243,6 +258,7 @@ def generate(
     calls: int | None,
     files: int,
     seed: int,
+    dense: bool = False,
 ) -> dict[str, int]:
     """Write ``revenue.parquet`` and the usage ledger under ``out``; return row counts."""
     rng = np.random.default_rng(seed)
@@ -256,6 +272,8 @@ def generate(
     scale = 1.0
     if calls is not None:
         scale = calls / sum(float(lam.sum()) for lam in expectations)
+        if dense:  # every account-feature-month draws at least one call: aim the total at N
+            scale = dense_scale(expectations, calls, scale)
     out.mkdir(parents=True, exist_ok=True)
     revenue.write_parquet(out / "revenue.parquet", statistics=True)
     groups = np.array_split(np.arange(months), files)
@@ -269,6 +287,7 @@ def generate(
                 expectations[m] * scale,
                 starts[m],
                 per_call=calls is not None,
+                dense=dense,
             )
             for m in group
         ]
@@ -295,6 +314,11 @@ def main() -> None:
     )
     parser.add_argument("--files", type=int, default=1, help="split the ledger into this many")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--dense",
+        action="store_true",
+        help="every account calls every feature every month it is active (for benchmarks)",
+    )
     args = parser.parse_args()
     counts = generate(
         args.out,
@@ -303,6 +327,7 @@ def main() -> None:
         calls=args.calls,
         files=args.files,
         seed=args.seed,
+        dense=args.dense,
     )
     print(f"wrote {counts['revenue_rows']:,} revenue rows, {counts['usage_rows']:,} usage rows")
 

@@ -34,6 +34,10 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
             "30000",
             "--huge-files",
             "2",
+            "--dense",
+            "20000",
+            "--dense-customers",
+            "300",
             "--work",
             str(tmp_path / "work"),
             "--out",
@@ -55,14 +59,18 @@ def test_the_benchmark_runs_and_prints_its_table(tmp_path: Path) -> None:
         "Scenario recompute, p95",
         "Five scenarios compared",
         "One customer's P&L from the prepared tables",
-        "App first load",
+        "`econ analyze --format json`, cold, end to end",
+        "App on a running server: a finished upload to its first drawn page",
+        "A shared link opened in Chromium",
         "App rerun after a control change",
         "App, five saved scenarios compared",
         "Re-open in the running app",
         "Ingest + rollup of 2 parquet files",
     ):
         assert measure in text, measure
+    assert "20k dense" in text
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 14  # the header and thirteen measures
+    # the header; 15 measures for the ledger, 7 for the dense one, 1 for the huge one
+    assert len(rows) == 1 + 15 + 7 + 1
     assert all(line.count("|") == 8 for line in rows)
     assert (tmp_path / "work" / "results.json").exists()

@@ -42,7 +42,6 @@ from importlib import metadata
 from typing import Any, Final, TypeAlias
 
 import polars as pl
-from genai_prices import data_snapshot
 
 from econ import measures as m
 from econ import schema as s
@@ -300,6 +299,8 @@ knows can still be named, as ``provider/model``)."""
 def _listed_models() -> tuple[str, ...]:
     """The current (not deprecated) models of :data:`MAIN_PROVIDERS` with a price today,
     by name regardless of case."""
+    from genai_prices import data_snapshot  # noqa: PLC0415  (its import takes 0.1 s)
+
     today = dt.date.today()
     names = {
         model.id

@@ -34,6 +34,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.model_swap import ModelSwap, model_swaps
 from econ.decisions.response import Response, respond
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import (
     ALLOCATABLE_USD,
     COUNTED_REVENUE_USD,
@@ -219,14 +220,18 @@ def simulate(report: Report, *, model_usage: pl.DataFrame | None = None) -> Simu
     multipliers = {**scenario.price_book.cost_multipliers, **derived}
     simulated = simulated_customer_months(current, scenario.price_book, multipliers=multipliers)
     months = current.window.months
+    # An empty price book simulates the customer-months themselves: their figures are the
+    # current ones, computed once.
+    unchanged = simulated is current
     current_plans = _per_plan(current, scenario, current)
-    simulated_plans = _per_plan(simulated, scenario, current)
+    simulated_plans = current_plans if unchanged else _per_plan(simulated, scenario, current)
     features, _ = feature_table(simulated, scenario)
     by_plan, _ = feature_table(simulated, scenario, by=[s.PLAN])
     customers = _customer_bills(current, simulated)
+    current_segments = segment_table(current, scenario)
     segments = _compare_segments(
-        segment_table(current, scenario),
-        segment_table(simulated, scenario, churn_from=current),
+        current_segments,
+        current_segments if unchanged else segment_table(simulated, scenario, churn_from=current),
     )
     return Simulation(
         months=months,
@@ -402,21 +407,24 @@ def _per_plan(cms: CustomerMonths, scenario: Scenario, history: CustomerMonths) 
     estimated from ``history`` (the observed customer-months: a price change moves no rate)."""
     frame = cms.frame
     sums = frame.group_by(s.PLAN).agg(
-        pl.col(s.CUSTOMER_ID).n_unique().alias("customers"),
+        pl.col(CUSTOMER_CODE).n_unique().alias("customers"),
         pl.len().alias("customer_months"),
         pl.col(COUNTED_REVENUE_USD).sum().alias("revenue"),
         pl.col(INFERENCE_USD).sum().alias("inference"),
         m.compute_burdens().sum().alias("burdens"),
     )
-    by_plan, observed = (
-        replace(months, frame=months.frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
-        for months in (cms, history)
-    )
+    by_plan = _plans_as_segments(cms)
+    # The same customer-months as history (current pricing): their per-plan sums, once.
+    observed = by_plan if history is cms else _plans_as_segments(history)
     plan_scenario = with_segmentation(scenario, s.PLAN)
     ltv = segment_table(by_plan, plan_scenario, churn_from=observed).select(
         pl.col("segment").alias(s.PLAN), "ltv_compute_adjusted_usd"
     )
     return sums.join(ltv, on=s.PLAN, how="left")
+
+
+def _plans_as_segments(cms: CustomerMonths) -> CustomerMonths:
+    return replace(cms, frame=cms.frame.with_columns(pl.col(s.PLAN).alias(SEGMENT)))
 
 
 def _compare(current: pl.DataFrame, simulated: pl.DataFrame, key: str, months: int) -> pl.DataFrame:

@@ -56,6 +56,7 @@ import polars as pl
 from econ import measures as m
 from econ import schema as s
 from econ.decisions.pricing import Simulation
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import COUNTED_REVENUE_USD, SEGMENT, CustomerMonths, Window
 from econ.model.customer_months.runs import index_of, month_index
 from econ.model.report import Report, clean, records
@@ -223,9 +224,10 @@ def project(
     }
     rows: list[dict[str, Any]] = []
     trends: list[pl.DataFrame] = []
+    unit, trend = _unit_economics(cms), _cost_trends(cms)
     for pricing, source in zip(PRICINGS, (cms, simulation.simulated), strict=True):
-        unit = _unit_economics(source)
-        trend = _cost_trends(source)
+        if source is not cms:  # an empty price book simulates the customer-months themselves
+            unit, trend = _unit_economics(source), _cost_trends(source)
         trends.append(trend.with_columns(pl.lit(pricing).alias("pricing")))
         inference = _inference_per_cm(trend, months)
         rows += _rows(cms.window, pricing, customers, unit, inference)
@@ -306,11 +308,10 @@ class _Acquisition:
 
 
 def _firsts(cms: CustomerMonths) -> pl.DataFrame:
-    """Per customer: its first active month of the window and that month's segment."""
-    return (
-        cms.frame.sort(s.CUSTOMER_ID, s.MONTH)
-        .group_by(s.CUSTOMER_ID, maintain_order=True)
-        .agg(pl.col(s.MONTH).first(), pl.col(SEGMENT).first().cast(pl.String))
+    """Per customer, in customer order: its first active month of the window and that month's
+    segment (the frame is sorted by customer and month: a customer's first row)."""
+    return cms.frame.filter(pl.col(CUSTOMER_CODE).is_first_distinct()).select(
+        s.CUSTOMER_ID, s.MONTH, pl.col(SEGMENT).cast(pl.String)
     )
 
 
@@ -410,12 +411,14 @@ def _cost_trends(cms: CustomerMonths) -> pl.DataFrame:
     last = index_of(cms.window.last)
     recent = month_index(s.MONTH) > last - TREND_MONTHS
     cm_counts = (
-        cms.frame.filter(recent)
+        cms.frame.select(SEGMENT, s.MONTH)
+        .filter(recent)
         .group_by(pl.col(SEGMENT).cast(pl.String), s.MONTH)
         .agg(pl.len().alias("_cms"))
     )
     points = (
-        cms.usage.filter(recent)
+        cms.usage.select(SEGMENT, s.FEATURE_ID, s.MONTH, s.COST_USD)
+        .filter(recent)
         .group_by(pl.col(SEGMENT).cast(pl.String), s.FEATURE_ID, s.MONTH)
         .agg(pl.col(s.COST_USD).sum())
         .join(cm_counts, on=[SEGMENT, s.MONTH])

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -35,6 +35,12 @@ import polars as pl
 
 from econ import schema as s
 from econ.errors import InputError, Problem
+from econ.inputs.model_usage import (
+    GROUP_ONLY,
+    file_group_sums,
+    file_model_key,
+    summary_of_groups,
+)
 from econ.inputs.readers import ColumnFacts
 
 ROWS_READ: Final = "_rows_read"
@@ -118,7 +124,7 @@ def vouched_rollup(
     facts: Mapping[str, ColumnFacts],
     sources: Mapping[str, str],
     *,
-    also: Callable[[pl.LazyFrame, pl.Expr], pl.LazyFrame] | None = None,
+    models: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None] | None:
     """The rollup of ``frame`` with its rows' checks answered by ``facts``, or ``None``.
 
@@ -127,11 +133,12 @@ def vouched_rollup(
         facts: the file's statistics per column.
         sources: contract column → the file column holding it (only the contract columns the
             file has).
-        also: another query of the same rows, given ``frame`` and each row's month, collected
-            in the same pass (the per-model token summary, :mod:`econ.inputs.model_usage`).
+        models: also sum the rows per feature × month × model
+            (:mod:`econ.inputs.model_usage`), in the same pass: the rows are grouped by their
+            model too, and those groups summed both ways.
 
-    Returns the rollup with :data:`ROWS_READ` and what ``also`` collected (``None`` without
-    it), or ``None`` when a rule is in doubt.
+    Returns the rollup with :data:`ROWS_READ` and the per-model summary (``None`` without
+    ``models``), or ``None`` when a rule is in doubt.
     """
     columns = _Columns(frame.collect_schema(), facts, sources)
     time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in sources), None)
@@ -147,16 +154,48 @@ def vouched_rollup(
     aggregations = _vouched_sums(columns)
     if aggregations is None:
         return None
-    query = (
-        frame.group_by(*keys, month.alias(s.MONTH))
-        .agg(aggregations)
-        .with_columns(pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String))
+    if models:
+        model = file_model_key(columns.schema, sources)
+        keys += [] if model is None else [model]
+        aggregations += file_group_sums(columns.schema, sources)
+    groups = frame.group_by(*keys, month.alias(s.MONTH)).agg(aggregations).collect()
+    summary = summary_of_groups(groups) if models else None
+    rollup = _per_customer_feature_month(groups) if s.MODEL in groups.columns else groups
+    rollup = rollup.drop(GROUP_ONLY, strict=False).with_columns(
+        pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String)
     )
-    rollup, *other = pl.collect_all([query, *([] if also is None else [also(frame, month)])])
     rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
     if not (rollup.height and _rollup_holds(rollup, rows)):
         return None
-    return rollup, (other[0] if other else None)
+    return rollup, summary
+
+
+def _per_customer_feature_month(groups: pl.DataFrame) -> pl.DataFrame:
+    """Groups kept apart per model summed into the rollup's groups: each sum, count and null
+    count added up, the smallest and largest values seen kept, a token or outcome sum null
+    where no group knew it.
+
+    Most customer × feature × months ran on one model; only those that ran on several are
+    grouped again (finding them costs a fifth of grouping them all)."""
+    columns = [name for name in groups.columns if name != s.MODEL]
+    repeated = groups.select(pl.struct(*_KEYS).is_duplicated()).to_series()
+    if not repeated.any():
+        return groups.select(columns)
+    sums: list[pl.Expr] = []
+    for name, dtype in groups.schema.items():
+        if name in (*_KEYS, s.MODEL, *GROUP_ONLY):
+            continue
+        if name.startswith(_SEEN) and name.endswith("_min"):
+            summed = pl.col(name).min()
+        elif name.startswith(_SEEN) and name.endswith("_max"):
+            summed = pl.col(name).max()
+        elif name in (*s.TOKEN_COLUMNS, s.OUTCOMES):
+            summed = _known_sum(name)
+        else:
+            summed = pl.col(name).sum()
+        sums.append(summed.cast(dtype).alias(name))
+    merged = groups.filter(repeated).group_by(*_KEYS).agg(sums)
+    return pl.concat([groups.filter(~repeated).select(columns), merged], how="diagonal")
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,17 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import genai_prices
 import polars as pl
 
 from econ import schema as s
 from econ.errors import ScenarioError
 from econ.measures import token_cost
 from econ.scenario.values import known_keys, number
+
+if TYPE_CHECKING:  # loaded when a row is first priced: most ledgers carry their cost
+    import genai_prices
 
 PRICED_BY: Final = "priced_by"
 GIVEN: Final = "given"
@@ -92,6 +94,8 @@ def package_rates(model: str, day: dt.date) -> Rates | None:
 
     A ``provider/model`` reference is tried with that provider first.
     """
+    import genai_prices  # noqa: PLC0415  (see the imports)
+
     provider, _, name = model.rpartition("/")
     when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 

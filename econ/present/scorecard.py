@@ -231,10 +231,7 @@ def scorecard(report: Report) -> Scorecard:
         pl.col("revenue_usd").sum(),
     )
     sums = pl.concat(
-        [
-            _ledger_sums(usage, [s.MONTH]),
-            _ledger_sums(usage.with_columns(pl.lit(ALL_FEATURES).alias(s.FEATURE_ID)), [s.MONTH]),
-        ]
+        [_ledger_sums(usage, [s.MONTH]), _ledger_sums(usage, [s.MONTH], every_feature=True)]
     )
     monthly = (
         _scored(
@@ -353,15 +350,23 @@ def unit_profit_steps(card: Scorecard, segment: str = ALL) -> pl.DataFrame:
     return pl.DataFrame(steps, schema=UNIT_PROFIT_STEPS_SCHEMA, orient="row")
 
 
-def _ledger_sums(usage: pl.DataFrame, by: list[str]) -> pl.DataFrame:
+_LEDGER_SUMS: Final = (
+    pl.col(TOKENS).sum().cast(pl.Int64).alias(TOKENS),
+    pl.col(_KNOWN_COST).sum().alias(_KNOWN_COST),
+    pl.col(TOKENS).is_not_null().any().alias("_has_tokens"),
+    pl.col(s.OUTCOMES).sum().cast(pl.Int64).alias(s.OUTCOMES),
+)
+
+
+def _ledger_sums(
+    usage: pl.DataFrame, by: list[str], *, every_feature: bool = False
+) -> pl.DataFrame:
     """Tokens, the cost of the calls whose tokens are known, and outcomes, per feature (and
-    ``by``)."""
-    return usage.group_by(*by, s.FEATURE_ID).agg(
-        pl.col(TOKENS).sum().cast(pl.Int64).alias(TOKENS),
-        pl.col(_KNOWN_COST).sum().alias(_KNOWN_COST),
-        pl.col(TOKENS).is_not_null().any().alias("_has_tokens"),
-        pl.col(s.OUTCOMES).sum().cast(pl.Int64).alias(s.OUTCOMES),
-    )
+    ``by``); with ``every_feature``, per ``by`` for every feature together (as the feature
+    :data:`ALL_FEATURES`)."""
+    if every_feature:
+        return usage.group_by(*by).agg(pl.lit(ALL_FEATURES).alias(s.FEATURE_ID), *_LEDGER_SUMS)
+    return usage.group_by(*by, s.FEATURE_ID).agg(*_LEDGER_SUMS)
 
 
 def _scored(

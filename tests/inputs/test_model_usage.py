@@ -203,6 +203,9 @@ def test_both_paths_agree_and_the_summary_adds_up_to_the_rollup(
         pl.col("input_tokens").is_not_null() | pl.col("output_tokens").is_not_null()
     )
     assert int(vouched.model_usage["calls_with_tokens"].sum()) == int(with_tokens["calls"].sum())
+    # The vouched path groups by model too, then merges a customer × feature × month's models.
+    order = ["customer_id", "feature_id", "month"]
+    assert_frame_equal(vouched.rollup.sort(order), general.rollup.sort(order), check_exact=False)
 
 
 # -- carried on the dataset, kept by the rollup cache and the store --

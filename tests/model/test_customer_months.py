@@ -10,7 +10,9 @@ import pytest
 from builders import month, revenue_frame, usage_frame
 
 import econ
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import per_customer
+from econ.model.customer_months.cells import _in_row_order
 
 # Three customers, two features, three months:
 #   a: Pro $100 in Jan, Feb, Mar                          (stays)
@@ -250,3 +252,30 @@ class TestShaping:
         assert priced.frame.equals(plain.frame)
         assert priced.cells.equals(plain.cells)
         assert priced.shaped_by == plain.shaped_by == econ.Scenario()
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_usage_rows_come_in_the_order_sorting_their_text_gives(wide: bool) -> None:
+    """The integer sort key (customer code, feature's place, day) orders rows as sorting the
+    ids and months would; a key too wide for 64 bits takes the three-column sort."""
+    customers = ["acct_10", "acct_2", "Acme", "b", "zeta"]  # byte order, not natural order
+    code = {name: rank for rank, name in enumerate(sorted(customers))}
+    rows = [
+        (customer, feature, month)
+        for customer in reversed(customers)
+        for feature in ("search", "chat", "Chat")
+        for month in (dt.date(2026, 3, 1), dt.date(2025, 11, 1))
+    ]
+    usage = pl.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "feature_id": [r[1] for r in rows],
+            "month": [r[2] for r in rows],
+            CUSTOMER_CODE: [code[r[0]] + (2**58 if wide else 0) for r in rows],
+        },
+        schema_overrides={CUSTOMER_CODE: pl.UInt64 if wide else pl.UInt32},
+    )
+    ordered = _in_row_order(usage)
+    expected = usage.sort("customer_id", "feature_id", "month")
+    assert ordered.equals(expected)
+    assert ordered["customer_id"].flags["SORTED_ASC"]

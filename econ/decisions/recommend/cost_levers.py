@@ -26,11 +26,10 @@ from econ.scenario.levers import Patch, Route
 def cost_levers(context: Context) -> list[Recommendation]:
     """Route and optimize, for every feature with tagged calls."""
     features = context.report.features
-    usage = context.report.customer_months.usage
     actionable = features.filter((pl.col(s.CALLS) > 0) & (pl.col(s.FEATURE_ID) != s.UNTAGGED))
     found = []
     for row in actionable.iter_rows(named=True):
-        users = usage.filter(pl.col(s.FEATURE_ID) == row[s.FEATURE_ID])[s.CUSTOMER_ID]
+        users = context.customers_of(row[s.FEATURE_ID])
         found += _route(context, row, users)
         found += _optimize(context, row, users)
     return found
@@ -60,7 +59,7 @@ def _route(context: Context, row: Mapping[str, Any], users: pl.Series) -> list[R
             title=f"Route {share} of {feature} to {target} at {relative} of the cost",
             revenue_change=0.0,
             cost_change=-saving,
-            customers=users.head(0),
+            customer_codes=users.head(0),
             evidence={
                 "gross_margin": margin,
                 "target_margin": goal,
@@ -141,7 +140,7 @@ def _optimize(context: Context, row: Mapping[str, Any], users: pl.Series) -> lis
             title=f"Optimize {feature}: ROI {roi:.1f}x in the first year",
             revenue_change=0.0,
             cost_change=-yearly / 12,
-            customers=users.head(0),
+            customer_codes=users.head(0),
             evidence={
                 "cost_per_call_usd": u,
                 "cost_per_call_after_usd": after_u,

@@ -17,6 +17,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, percent
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.scenario.levers import Patch
 
@@ -68,7 +69,7 @@ def _fair_use(
         "included, usage beyond it billed",
         revenue_change=revenue_change,
         cost_change=0.0,
-        customers=above[s.CUSTOMER_ID],
+        customer_codes=above[CUSTOMER_CODE],
         evidence={
             "losing_customers": losing,
             "loss_usd_per_month": loss / context.months,

@@ -32,6 +32,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, per_call, percent
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.scenario.levers import Patch
 
 LOSING: Final = ("negative", "act")
@@ -67,7 +68,7 @@ class _LosingFeature:
     customer_months: int
     plan_revenue: float
     target: float
-    users: pl.Series
+    users: pl.Series  # the codes of the customers who called it on the plan
     evidence: Mapping[str, Any]
     facts: tuple[str, ...]
 
@@ -96,7 +97,7 @@ def _losing_feature(context: Context, row: Mapping[str, Any]) -> _LosingFeature:
     plan_row = context.plans.filter(pl.col(s.PLAN) == plan).row(0, named=True)
     users = context.usage.filter(
         (pl.col(s.PLAN) == plan) & (pl.col(s.FEATURE_ID) == feature) & (pl.col(s.CALLS) > 0)
-    )[s.CUSTOMER_ID]
+    )[CUSTOMER_CODE]
     loser = _LosingFeature(
         plan=plan,
         feature=feature,
@@ -197,7 +198,7 @@ def _remove(context: Context, loser: _LosingFeature, higher: str | None) -> Reco
         title=f"Remove {feature} from {plan}: not even one use a month pays for itself",
         revenue_change=0.0,
         cost_change=-saving,
-        customers=loser.users,
+        customer_codes=loser.users,
         evidence={**loser.evidence, "break_even_uses": 0},
         change={"plan": plan, "remove": feature, "upgrade_path": higher},
         arithmetic=[
@@ -237,7 +238,7 @@ def _gate(context: Context, loser: _LosingFeature, higher: str | None) -> Recomm
         title=title,
         revenue_change=0.0,
         cost_change=-saving,
-        customers=loser.users,
+        customer_codes=loser.users,
         evidence=loser.evidence,
         change={"plan": plan, "gate_to": higher, "min_tier_price_usd": min_price},
         arithmetic=[*loser.facts, price_line, gate_line],
@@ -277,7 +278,7 @@ def _allowance(context: Context, loser: _LosingFeature, allowance: int) -> Recom
         f"{plan}, then {money(overage)} a use",
         revenue_change=revenue_change,
         cost_change=-over_uses * drop * loser.cost_per_use / context.months,
-        customers=over[s.CUSTOMER_ID],
+        customer_codes=over[CUSTOMER_CODE],
         evidence={**loser.evidence, "overage_uses": over_uses, "months_over": over.height},
         change={"plan": plan, "included_uses": allowance, "overage_usd": overage},
         arithmetic=[

@@ -13,9 +13,9 @@ from typing import Any, Final
 import polars as pl
 
 from econ import measures as m
-from econ import schema as s
 from econ.decisions.recommend.recommendation import Context, Recommendation, recommendation
 from econ.formats import money, percent, ratio
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.scenario.assumptions import ALL
 
 BENCHMARK_LABEL: Final = f"{m.LTV_CAC_BENCHMARK:g}:1"
@@ -36,7 +36,7 @@ def _below_benchmark(context: Context, row: Mapping[str, Any]) -> Recommendation
     needed_cac = m.cac_for_ltv_cac(row["ltv_compute_adjusted_usd"])
     customers = context.report.customer_months.frame.filter(
         pl.col("segment") == segment if segment != ALL else pl.lit(True)
-    )[s.CUSTOMER_ID]
+    )[CUSTOMER_CODE]
     return recommendation(
         context,
         kind="ltv_cac",
@@ -44,7 +44,7 @@ def _below_benchmark(context: Context, row: Mapping[str, Any]) -> Recommendation
         f"is below {BENCHMARK_LABEL} LTV:CAC ({ratio(row['ltv_cac'])})",
         revenue_change=0.0,
         cost_change=0.0,
-        customers=customers,
+        customer_codes=customers,
         evidence={
             "ltv_cac": row["ltv_cac"],
             "churn": churn,

@@ -35,12 +35,8 @@ def price_signals(context: Context) -> list[Recommendation]:
 
 def _candidates(context: Context, customers: int) -> pl.DataFrame:
     """Tagged features far above their band, with their ``adoption`` (share of the
-    ``customers`` who used them), kept when widely used; by feature."""
-    adoption = (
-        context.report.customer_months.usage.filter(pl.col(s.CALLS) > 0)
-        .group_by(s.FEATURE_ID)
-        .agg(pl.col(s.CUSTOMER_ID).n_unique().alias("users"))
-    )
+    ``customers`` who called them), kept when widely used; by feature."""
+    adoption = context.feature_users.select(s.FEATURE_ID, "users")
     far_above = (
         pl.col("gross_margin") > pl.col("band_high") + (1 - pl.col("band_high")) * FAR_ABOVE_BAND
     )
@@ -55,9 +51,7 @@ def _candidates(context: Context, customers: int) -> pl.DataFrame:
 
 def _price_signal(context: Context, row: Mapping[str, Any]) -> Recommendation:
     feature = row[s.FEATURE_ID]
-    users = context.report.customer_months.usage.filter(pl.col(s.FEATURE_ID) == feature)[
-        s.CUSTOMER_ID
-    ]
+    users = context.customers_of(feature)
     return recommendation(
         context,
         kind="price_signal",
@@ -65,7 +59,7 @@ def _price_signal(context: Context, row: Mapping[str, Any]) -> Recommendation:
         f"used by {percent(row['adoption'], digits=0)} of customers",
         revenue_change=0.0,
         cost_change=0.0,
-        customers=users,
+        customer_codes=users,
         evidence={
             "gross_margin": row["gross_margin"],
             "band_high": row["band_high"],

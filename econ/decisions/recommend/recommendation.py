@@ -20,6 +20,7 @@ from econ import measures as m
 from econ import schema as s
 from econ.decisions.response import Losses, losses, with_leave_probability
 from econ.formats import money, percent
+from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD, per_customer
 from econ.model.features import feature_table
 from econ.model.report import Report, clean
@@ -106,16 +107,23 @@ class Context:
     gross_profit: float  # per month
     plans: pl.DataFrame  # plan, customer_months, revenue, price (ascending)
     plan_features: pl.DataFrame
-    usage: pl.DataFrame  # per cm × feature: customer_id, month, plan, feature_id, calls, cost
+    usage: pl.DataFrame  # per cm × feature: customer id and code, month, plan, calls, cost, MRR
     customers: pl.DataFrame  # per customer, window sums: revenue_usd, inference_usd, burdens_usd
+    feature_users: pl.DataFrame  # per feature: customer_codes (once each), users (with calls)
     model_usage: pl.DataFrame | None = None  # the dataset's tokens per feature × month × model
+
+    def customers_of(self, feature: str) -> pl.Series:
+        """The codes of the customers with a usage row of ``feature``, once each."""
+        rows = self.feature_users.filter(pl.col(s.FEATURE_ID) == feature)["customer_codes"]
+        return rows.explode() if rows.len() else pl.Series(CUSTOMER_CODE, [], pl.UInt32)
 
 
 def context_of(report: Report, model_usage: pl.DataFrame | None = None) -> Context:
     """The window's revenue and compute-adjusted gross profit per month, the plans from the
-    cheapest up, the feature table per plan, and the usage every lever filters; with the
-    dataset's per-model token summary (:mod:`econ.inputs.model_usage`), from which a route to a
-    named model derives its relative cost."""
+    cheapest up, the feature table per plan, the usage every lever filters and each feature's
+    customers (one pass over the usage, not one per feature); with the dataset's per-model token
+    summary (:mod:`econ.inputs.model_usage`), from which a route to a named model derives its
+    relative cost."""
     cms = report.customer_months
     months = cms.window.months
     frame = cms.frame
@@ -139,6 +147,11 @@ def context_of(report: Report, model_usage: pl.DataFrame | None = None) -> Conte
         },
         latest=(),
     ).drop("customer_months")
+    code = pl.col(CUSTOMER_CODE)
+    feature_users = cms.usage.group_by(s.FEATURE_ID).agg(
+        code.unique().alias("customer_codes"),
+        code.filter(pl.col(s.CALLS) > 0).n_unique().alias("users"),
+    )
     return Context(
         report=report,
         months=months,
@@ -147,9 +160,17 @@ def context_of(report: Report, model_usage: pl.DataFrame | None = None) -> Conte
         plans=plans,
         plan_features=plan_features,
         usage=cms.usage.select(
-            s.CUSTOMER_ID, s.MONTH, s.PLAN, s.FEATURE_ID, s.CALLS, s.COST_USD, s.MRR_USD
+            s.CUSTOMER_ID,
+            s.MONTH,
+            s.PLAN,
+            s.FEATURE_ID,
+            s.CALLS,
+            s.COST_USD,
+            s.MRR_USD,
+            CUSTOMER_CODE,
         ),
         customers=customers,
+        feature_users=feature_users,
         model_usage=model_usage,
     )
 
@@ -164,12 +185,15 @@ def _margins(
     return before, m.gross_margin(profit_after, revenue_after)
 
 
-def _affected(context: Context, customers: pl.Series) -> tuple[int, float | None]:
-    """How many customers, and what share of the window's revenue they bring."""
+def _affected(context: Context, customer_codes: pl.Series) -> tuple[int, float | None]:
+    """How many customers (given by their ``_customer_code``, a customer any number of times),
+    and what share of the window's revenue they bring."""
     frame = context.report.customer_months.frame
-    theirs = frame.filter(pl.col(s.CUSTOMER_ID).is_in(customers.implode()))
+    theirs = frame.select(s.MRR_USD, CUSTOMER_CODE).filter(
+        pl.col(CUSTOMER_CODE).is_in(customer_codes.implode())
+    )
     total = float(frame[s.MRR_USD].sum())
-    return customers.n_unique(), m.share(float(theirs[s.MRR_USD].sum()), total)
+    return customer_codes.n_unique(), m.share(float(theirs[s.MRR_USD].sum()), total)
 
 
 BILL_RISES_SCHEMA: Final = pl.Schema(
@@ -241,7 +265,7 @@ def recommendation(
     title: str,
     revenue_change: float,
     cost_change: float,
-    customers: pl.Series,
+    customer_codes: pl.Series,
     evidence: Mapping[str, Any],
     change: Mapping[str, Any],
     arithmetic: list[str],
@@ -251,10 +275,11 @@ def recommendation(
     segment: str | None = None,
     bill_rises: pl.DataFrame | None = None,
 ) -> Recommendation:
-    """A recommendation with its id, the margins before and after, and whom it affects; with
-    ``bill_rises`` (:data:`BILL_RISES_SCHEMA`), what survives the customer response."""
+    """A recommendation with its id, the margins before and after, and whom it affects (the
+    ``customer_codes`` of the customers it reaches); with ``bill_rises``
+    (:data:`BILL_RISES_SCHEMA`), what survives the customer response."""
     before, after = _margins(context, revenue_change, cost_change)
-    count, share = _affected(context, customers)
+    count, share = _affected(context, customer_codes)
     lost = Losses(customers=0.0, revenue_usd=0.0, inference_usd=0.0, burdens_usd=0.0)
     if bill_rises is not None and bill_rises.height:
         lost = response_to(context, bill_rises)

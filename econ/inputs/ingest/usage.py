@@ -40,7 +40,6 @@ from econ.inputs.ingest.refusals import (
 from econ.inputs.ingest.time_zones import time_zone_flags, time_zone_notes
 from econ.inputs.model_usage import (
     empty_model_usage,
-    file_model_usage_query,
     finish_model_usage,
     has_model_usage,
     model_usage_query,
@@ -125,15 +124,9 @@ def _vouched_load(
     table: Table, sources: Mapping[str, str], converted: Converted, label: str
 ) -> UsageLoad | None:
     """The load of a file whose statistics vouch for every row (see :mod:`econ.inputs.rollup`)."""
-
-    def summary(frame: pl.LazyFrame, month: pl.Expr) -> pl.LazyFrame:
-        return file_model_usage_query(frame, month, sources)
-
     with_models = has_model_usage(tuple(sources))
     try:
-        vouched = vouched_rollup(
-            table.frame, table.facts, sources, also=summary if with_models else None
-        )
+        vouched = vouched_rollup(table.frame, table.facts, sources, models=with_models)
     except READ_ERRORS:
         return None  # the general path reads it again and names what is wrong
     if vouched is None:

@@ -119,8 +119,8 @@ class CustomerMonths:
     @cached_property
     def usage(self) -> pl.DataFrame:
         """The ledger rows inside active cms, with the cm's ``segment``, ``plan``, ``mrr_usd``,
-        ``allocatable_usd`` and total ``cm_calls``, and the row's ``direct_revenue_usd``;
-        sorted by customer, feature and month.
+        ``allocatable_usd``, total ``cm_calls`` and ``_customer_code``, and the row's
+        ``direct_revenue_usd``; sorted by customer, feature and month.
 
         Built on first use: the report itself needs only :attr:`cells`, and on a large ledger
         this join is most of a scenario's work.

@@ -46,10 +46,31 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import minimize
-from scipy.special import betaln, digamma
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def load_scipy() -> None:
+    """Import the parts of SciPy the fit uses. They load on first use, since importing them
+    takes longer than many commands run (0.3-0.5 s); a caller that knows a fit is coming can
+    load them ahead, e.g. in a thread while the ledger is read."""
+    import scipy.optimize  # noqa: PLC0415
+    import scipy.special  # noqa: F401, PLC0415
+
+
+def betaln(a: npt.ArrayLike, b: npt.ArrayLike) -> FloatArray:
+    """ln B(a, b), SciPy's (loaded on first use)."""
+    from scipy.special import betaln as log_beta  # noqa: PLC0415  (see load_scipy)
+
+    return np.asarray(log_beta(a, b), dtype=np.float64)
+
+
+def digamma(x: npt.ArrayLike) -> FloatArray:
+    """ψ(x), SciPy's (loaded on first use)."""
+    from scipy.special import digamma as psi  # noqa: PLC0415  (see load_scipy)
+
+    return np.asarray(psi(x), dtype=np.float64)
+
 
 _EDGE: Final = 1e-6
 """The fit searches μ and φ in [_EDGE, 1 − _EDGE]; a best fit within twice this of a bound has
@@ -351,6 +372,8 @@ def _maximize(shell: SbgFit, lost: FloatArray, alive: FloatArray, start: FloatAr
         d_polarization = (d_alpha * x[0] + d_beta * (1.0 - x[0])) * d_size
         gradient = -np.array([d_mean, d_polarization], dtype=np.float64) / scale
         return -_log_likelihood(alpha, beta, lost, alive) / scale, gradient
+
+    from scipy.optimize import minimize  # noqa: PLC0415  (see load_scipy)
 
     result = minimize(
         objective,
