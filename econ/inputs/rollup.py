@@ -20,7 +20,9 @@ sends the file down the general path, which names it.
 
 Two details keep the pass cheap: the month of a timestamp is looked up in a table of days
 (built from the file's time range) rather than computed per row, and rows are grouped by the
-file's own id types (integers, categoricals), converted to text only once per group.
+file's own id types (integers, categoricals), converted to text only once per group. When the
+per-model token summary is wanted (:mod:`econ.inputs.model_usage`), the vouched path groups by
+the model as well and sums those groups both ways, rather than reading the rows twice.
 """
 
 from __future__ import annotations
