@@ -11,7 +11,7 @@ which made building a chart several times slower than drawing it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, Literal, cast
 
 import altair as alt
@@ -283,51 +283,94 @@ STACK_LEGEND: Final = {
     "total": "Net gross profit",
 }
 ROW_HEIGHT: Final = 30
-LABEL_SIDES: Final[tuple[tuple[str, Literal["left", "right"], int, str], ...]] = (
-    ("datum.gross_profit_usd >= 0", "left", 4, "#1d3b2a"),
-    ("datum.gross_profit_usd < 0", "right", -4, LOSS),
-)
-"""Where a waterfall bar's value label goes: a gain's after its right end, a loss's before its
-left end."""
+GAIN_TEXT: Final = "#1d3b2a"
+"""The colour of a gain's value label (a dark green that reads on white)."""
+
+
+def waterfall_scale(ends: Iterable[float]) -> alt.Scale:
+    """The x scale of a horizontal waterfall whose bars start and end at ``ends``: zero and
+    every end inside, with a fifth of the range spare for the value labels (on the left too
+    when the bars go below zero)."""
+    values = [0.0, *ends]
+    low, high = min(values), max(values)
+    room = (high - low) * 0.2 or 1.0
+    return alt.Scale(domain=[low - (room if low < 0 else 0.0), high + room], nice=False)
+
+
+def waterfall_layers(
+    base: alt.Chart,
+    *,
+    y: alt.Y,
+    scale: alt.Scale,
+    amount: str,
+    axis: alt.Axis,
+    colors: Mapping[str, str],
+    legend: Mapping[str, str],
+    tooltip: list[alt.Tooltip],
+) -> list[alt.Chart]:
+    """A horizontal waterfall's bars and value labels: each row of ``base`` (``kind``,
+    ``label``, ``start_usd``, ``end_usd`` and its ``amount``) a bar from its running total
+    before to the one after, coloured by ``kind`` (``legend`` names each kind), and labelled
+    with its signed amount ("+$1.3K", "−$411"; a ``total`` row unsigned) after a gain's right
+    end or before a loss's left end. The zero rule is the caller's, as its data may differ."""
+    named = " : ".join(f"datum.label == {k!r} ? {v!r}" for k, v in legend.items())
+    bars = base.mark_bar(height={"band": 0.72}).encode(
+        y=y,
+        x=alt.X("start_usd:Q", scale=scale, axis=axis),
+        x2=alt.X2("end_usd:Q"),
+        color=alt.Color(
+            "kind:N",
+            scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+            legend=alt.Legend(title=None, orient="top", labelExpr=f"{named} : datum.label"),
+        ),
+        tooltip=tooltip,
+    )
+    labelled = base.transform_calculate(
+        edge=f"datum.{amount} >= 0 ? max(datum.start_usd, datum.end_usd)"
+        " : min(datum.start_usd, datum.end_usd)",
+        value_text=f"datum.kind == 'total' ? {compact_money(amount, signed=False)}"
+        f" : {compact_money(amount, signed=True)}",
+    )
+    sides: tuple[tuple[str, Literal["left", "right"], int, str], ...] = (
+        (f"datum.{amount} >= 0", "left", 4, GAIN_TEXT),
+        (f"datum.{amount} < 0", "right", -4, LOSS),
+    )
+    texts = [
+        labelled.transform_filter(condition)
+        .mark_text(align=align, dx=dx, fontSize=12, fontWeight="bold", color=color)
+        .encode(y=y, x=alt.X("edge:Q", scale=scale), text=alt.Text("value_text:N"))
+        for condition, align, dx, color in sides
+    ]
+    return [bars, *texts]
 
 
 def _waterfall(stack: pl.DataFrame, group: str | None, title: str | None) -> LayerChart:
     """One margin-stack waterfall (``group``'s rows of ``stack``, or all of them)."""
     rows = stack if group is None else stack.filter(pl.col("group") == group)
     order = rows.sort("order")["label"].to_list()
-    ends = rows.select(
-        pl.min_horizontal(pl.col("start_usd").min(), pl.col("end_usd").min()).alias("low"),
-        pl.max_horizontal(pl.col("start_usd").max(), pl.col("end_usd").max()).alias("high"),
-    ).fill_null(0.0)
-    low, high = min(0.0, float(ends["low"].item())), max(0.0, float(ends["high"].item()))
-    room = (high - low) * 0.2 or 1.0
-    scale = alt.Scale(domain=[low - (room if low < 0 else 0.0), high + room], nice=False)
+    scale = waterfall_scale(
+        value for value in [*rows["start_usd"], *rows["end_usd"]] if value is not None
+    )
     base = alt.Chart(stack)
     if group is not None:
         base = base.transform_filter(alt.datum.group == group)
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=200))
-    legend = " : ".join(f"datum.label == {k!r} ? {v!r}" for k, v in STACK_LEGEND.items())
-    bars = base.mark_bar(height={"band": 0.72}).encode(
+    bars, *texts = waterfall_layers(
+        base,
         y=y,
-        x=alt.X(
-            "start_usd:Q",
-            scale=scale,
-            # A few ticks, the end ones kept inside the plot: a narrow part of a stack of
-            # waterfalls otherwise crowds and clips its labels.
-            axis=alt.Axis(
-                title="Gross profit over the window",
-                format="$~s",
-                tickCount=5,
-                labelOverlap=True,
-                labelFlush=True,
-            ),
+        scale=scale,
+        amount="gross_profit_usd",
+        # A few ticks, the end ones kept inside the plot: a narrow part of a stack of
+        # waterfalls otherwise crowds and clips its labels.
+        axis=alt.Axis(
+            title="Gross profit over the window",
+            format="$~s",
+            tickCount=5,
+            labelOverlap=True,
+            labelFlush=True,
         ),
-        x2=alt.X2("end_usd:Q"),
-        color=alt.Color(
-            "kind:N",
-            scale=alt.Scale(domain=list(STACK_COLORS), range=list(STACK_COLORS.values())),
-            legend=alt.Legend(title=None, orient="top", labelExpr=f"{legend} : datum.label"),
-        ),
+        colors=STACK_COLORS,
+        legend=STACK_LEGEND,
         tooltip=[
             alt.Tooltip("label:N", title="feature"),
             alt.Tooltip("gross_profit_usd:Q", title="gross profit", format="$,.0f"),
@@ -335,18 +378,6 @@ def _waterfall(stack: pl.DataFrame, group: str | None, title: str | None) -> Lay
             alt.Tooltip("end_usd:Q", title="running total after", format="$,.0f"),
         ],
     )
-    labelled = base.transform_calculate(
-        edge="datum.gross_profit_usd >= 0 ? max(datum.start_usd, datum.end_usd)"
-        " : min(datum.start_usd, datum.end_usd)",
-        value_text=f"datum.kind == 'total' ? {compact_money('gross_profit_usd', signed=False)}"
-        f" : {compact_money('gross_profit_usd', signed=True)}",
-    )
-    texts = [
-        labelled.transform_filter(condition)
-        .mark_text(align=align, dx=dx, fontSize=12, fontWeight="bold", color=color)
-        .encode(y=y, x=alt.X("edge:Q", scale=scale), text=alt.Text("value_text:N"))
-        for condition, align, dx, color in LABEL_SIDES
-    ]
     chart = LayerChart(
         layer=[bars, _zero_rule(stack, "x"), *texts],
         height=ROW_HEIGHT * len(order) + 30,

@@ -3,7 +3,7 @@ frames to Altair charts (rows sorted again here: a chart must not reshuffle)."""
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
 import altair as alt
 import polars as pl
@@ -17,8 +17,9 @@ from econ_pack.charts import (
     LayerChart,
     _feature_scale,
     _zero_rule,
-    compact_money,
     month_axis,
+    waterfall_layers,
+    waterfall_scale,
 )
 
 
@@ -58,11 +59,6 @@ def inference_margin_per_call(lines: pl.DataFrame, every_feature: list[str]) -> 
 
 _STEP_COLORS: Final = {"gain": PROFIT, "cost": LOSS, "total": ACCENT}
 _STEP_LEGEND: Final = {"gain": "Adds to it", "cost": "Takes from it", "total": "AI unit profit"}
-_STEP_LABEL_SIDES: Final[tuple[tuple[str, Literal["left", "right"], int, str], ...]] = (
-    ("datum.amount_usd >= 0", "left", 4, "#1d3b2a"),
-    ("datum.amount_usd < 0", "right", -4, LOSS),
-)
-"""Where a step's value label goes: a gain's after its right end, a cost's before its left."""
 
 
 def ai_unit_profit(steps: pl.DataFrame) -> LayerChart:
@@ -80,44 +76,20 @@ def ai_unit_profit(steps: pl.DataFrame) -> LayerChart:
         .alias("shown")
     )
     order = rows["shown"].to_list()
-    ends = [*rows["start_usd"].to_list(), *rows["end_usd"].to_list(), 0.0]
-    low, high = min(ends), max(ends)
-    room = (high - low) * 0.2 or 1.0
-    scale = alt.Scale(domain=[low - (room if low < 0 else 0.0), high + room], nice=False)
-    y = alt.Y("shown:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
-    legend = " : ".join(f"datum.label == {k!r} ? {v!r}" for k, v in _STEP_LEGEND.items())
-    base = alt.Chart(rows)
-    bars = base.mark_bar(height={"band": 0.72}).encode(
-        y=y,
-        x=alt.X(
-            "start_usd:Q",
-            scale=scale,
-            axis=alt.Axis(title="Per active customer over its lifetime", format="$~s", tickCount=5),
-        ),
-        x2=alt.X2("end_usd:Q"),
-        color=alt.Color(
-            "kind:N",
-            scale=alt.Scale(domain=list(_STEP_COLORS), range=list(_STEP_COLORS.values())),
-            legend=alt.Legend(title=None, orient="top", labelExpr=f"{legend} : datum.label"),
-        ),
+    bars, *texts = waterfall_layers(
+        alt.Chart(rows),
+        y=alt.Y("shown:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+        scale=waterfall_scale([*rows["start_usd"], *rows["end_usd"]]),
+        amount="amount_usd",
+        axis=alt.Axis(title="Per active customer over its lifetime", format="$~s", tickCount=5),
+        colors=_STEP_COLORS,
+        legend=_STEP_LEGEND,
         tooltip=[
             alt.Tooltip("shown:N", title="term"),
             alt.Tooltip("amount_usd:Q", title="amount", format="$,.2f"),
             alt.Tooltip("end_usd:Q", title="running total after", format="$,.2f"),
         ],
     )
-    labelled = base.transform_calculate(
-        edge="datum.amount_usd >= 0 ? max(datum.start_usd, datum.end_usd)"
-        " : min(datum.start_usd, datum.end_usd)",
-        value_text=f"datum.kind == 'total' ? {compact_money('amount_usd', signed=False)}"
-        f" : {compact_money('amount_usd', signed=True)}",
-    )
-    texts = [
-        labelled.transform_filter(condition)
-        .mark_text(align=align, dx=dx, fontSize=12, fontWeight="bold", color=color)
-        .encode(y=y, x=alt.X("edge:Q", scale=scale), text=alt.Text("value_text:N"))
-        for condition, align, dx, color in _STEP_LABEL_SIDES
-    ]
     return LayerChart(
         layer=[bars, _zero_rule(rows, "x"), *texts],
         height=ROW_HEIGHT * len(order) + 30,
