@@ -106,16 +106,10 @@ def ingest(usage: str, revenue: str, data_dir: str) -> tuple[str, float]:
     (the bundled sample's too: the server is warmed with it); return its id and how long a
     second load (from the rollup cache, in this process) takes."""
     import econ
+    from bench.tasks import stored_upload
     from econ.scenario.link import SAMPLE_DATASET
-    from econ.storage.store import DatasetStore
 
-    store = DatasetStore(Path(data_dir))
-    dataset_id = store.put(
-        Path(usage).read_bytes(),
-        Path(revenue).read_bytes(),
-        usage_name="usage.parquet",
-        revenue_name="revenue.parquet",
-    )
+    store, dataset_id = stored_upload(usage, revenue, data_dir)
     options = econ.IngestOptions(on_invalid="drop")  # the app's reading (ui.session)
     store.load(SAMPLE_DATASET, options)
     store.load(dataset_id, options)

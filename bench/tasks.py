@@ -400,20 +400,11 @@ def summary(times: dict[str, list[float]]) -> dict[str, Any]:
 # --- the app -----------------------------------------------------------------------------------
 
 
-def upload_to_page(usage: str, revenue: str, data_dir: str) -> tuple[Any, Any, str, float]:
-    """A finished upload opened on a running server, timed to its first drawn page: the app,
-    the dataset store, the dataset's id and the seconds it took."""
-    from streamlit.testing.v1 import AppTest
-
-    from econ.inputs.sample import sample_scenario
-    from econ.scenario.link import encode_link
+def stored_upload(usage: str, revenue: str, data_dir: str) -> tuple[Any, str]:
+    """The two files put in the app's dataset store under ``data_dir``, as an upload puts
+    them (not yet read): the store and the dataset's id."""
     from econ.storage.store import DatasetStore
 
-    # A running server: the app's modules imported, one page drawn (the sample's Summary).
-    server = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
-    server.run()
-    # The upload has finished: its files are in the store. Opening it ingests them (unless the
-    # rollup cache holds them from an earlier run) and draws its first page.
     store = DatasetStore(Path(data_dir))
     dataset_id = store.put(
         Path(usage).read_bytes(),
@@ -421,6 +412,23 @@ def upload_to_page(usage: str, revenue: str, data_dir: str) -> tuple[Any, Any, s
         usage_name="usage.parquet",
         revenue_name="revenue.parquet",
     )
+    return store, dataset_id
+
+
+def upload_to_page(usage: str, revenue: str, data_dir: str) -> tuple[Any, Any, str, float]:
+    """A finished upload opened on a running server, timed to its first drawn page: the app,
+    the dataset store, the dataset's id and the seconds it took."""
+    from streamlit.testing.v1 import AppTest
+
+    from econ.inputs.sample import sample_scenario
+    from econ.scenario.link import encode_link
+
+    # A running server: the app's modules imported, one page drawn (the sample's Summary).
+    server = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
+    server.run()
+    # The upload has finished: its files are in the store. Opening it ingests them (unless the
+    # rollup cache holds them from an earlier run) and draws its first page.
+    store, dataset_id = stored_upload(usage, revenue, data_dir)
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     if hasattr(app, "_bidi_component_manager"):  # see the shared link in app_times
         app._bidi_component_manager = server._bidi_component_manager

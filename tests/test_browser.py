@@ -8,12 +8,6 @@ look at.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,25 +18,14 @@ from locations import ROOT
 from markup import EVIL_HOST, HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset
 
 import econ
+from bench.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, server
 from econ.present import views
 from econ.scenario.link import decode_link, encode_link
 from ui.text import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 2600}
 SUMMARY_TITLE = "Summary"
 WAIT_MS = 60_000
 STARTER_59 = econ.Scenario(
@@ -58,12 +41,6 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The data directory of the app the browser tests drive (datasets, saved scenarios)."""
@@ -71,48 +48,10 @@ def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory, app_data_dir: Path) -> Iterator[str]:
-    port = free_port()
-    data_dir = app_data_dir
-    log = (tmp_path_factory.mktemp("logs") / "streamlit.log").open("w")
-    env = {**os.environ, "ECON_DATA_DIR": str(data_dir)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
-            "--server.headless=true",
-            "--server.address=127.0.0.1",
-            f"--server.port={port}",
-            "--browser.gatherUsageStats=false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("streamlit did not start; see its log") from None
-                time.sleep(0.3)
+def app_url(app_data_dir: Path) -> Iterator[str]:
+    """``streamlit run app.py`` on a free local port, as the benchmark starts it."""
+    with server(str(app_data_dir)) as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")
