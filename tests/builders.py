@@ -8,6 +8,9 @@ from pathlib import Path
 from typing import Final
 
 import polars as pl
+import pytest
+
+from econ.cli import main
 
 
 def month(text: str) -> dt.date:
@@ -117,3 +120,10 @@ TWO_MODEL_LEDGER: Final = pl.DataFrame(
 )
 """Three rows of one feature in August 2025 on two models; the last logged no tokens (the model
 swap and the per-model summary tests re-price it)."""
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """``econ ARGS...`` in this process: its exit code, standard output and standard error."""
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import WriteParquet, revenue_frame, usage_frame
+from builders import WriteParquet, revenue_frame, run_cli, usage_frame
 from locations import FIXTURES
 
 import econ
-from econ.cli import full_report, main
+from econ.cli import full_report
 
 SEGMENT_KEYS = {
     "segment",
@@ -58,14 +58,8 @@ TOTAL_KEYS = {
 }
 
 
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_table_on_sample_data(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "analyze")
+    code, out, err = run_cli(capsys, "analyze")
     assert code == 0, err
     assert "Segments by usage_tier" in out
     for tier in ("light", "core", "power", "all"):
@@ -75,7 +69,7 @@ def test_table_on_sample_data(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "analyze", "--format", "json")
+    code, out, _ = run_cli(capsys, "analyze", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert {"segments", "features", "totals", "scenario"} <= set(data)
@@ -108,7 +102,7 @@ def test_json_has_the_documented_keys(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_json_matches_the_python_api(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "analyze", "--format", "json")
+    _, out, _ = run_cli(capsys, "analyze", "--format", "json")
     usage, revenue = econ.sample_paths()
     data = econ.load_dataset(usage, revenue, usage_name=str(usage), revenue_name=str(revenue))
     report = econ.analyze_dataset(data, econ.sample_scenario())
@@ -143,7 +137,7 @@ def test_own_files_and_scenario(
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps({"churn": 0.1, "cac_usd": 50}))
     output = tmp_path / "out.json"
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys,
         "analyze",
         "--usage",
@@ -164,7 +158,7 @@ def test_own_files_and_scenario(
 
 
 def test_scenario_command_prints_filled_defaults(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "scenario")
+    code, out, _ = run_cli(capsys, "scenario")
     assert code == 0
     scenario = econ.Scenario.from_json(out)
     assert scenario.months == ("2025-08", "2026-10")
@@ -182,7 +176,7 @@ def test_scenario_command_prints_filled_defaults(capsys: pytest.CaptureFixture[s
 def test_bad_input_exits_2_with_one_message(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
-    code, out, err = run(capsys, "analyze", *args)
+    code, out, err = run_cli(capsys, "analyze", *args)
     assert code == 2
     assert out == ""
     assert err.startswith("econ: error: ")
@@ -193,7 +187,7 @@ def test_bad_input_exits_2_with_one_message(
 def test_bad_scenario_value_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     scenario = tmp_path / "s.json"
     scenario.write_text(json.dumps({"churn": 1.5}))
-    code, _, err = run(capsys, "analyze", "--scenario", str(scenario))
+    code, _, err = run_cli(capsys, "analyze", "--scenario", str(scenario))
     assert code == 2
     assert "s.json: churn must be between 0 and 1, got 1.5" in err
 
@@ -203,7 +197,7 @@ def test_bad_data_names_file_column_rule_count_and_row(
 ) -> None:
     usage = write_parquet("u.parquet", usage_frame([("a", "chat", "2026-01", 4, -2.0)]))
     revenue = write_parquet("r.parquet", revenue_frame([("a", "2026-01", 20, "Pro")]))
-    code, _, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+    code, _, err = run_cli(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
     assert code == 2
     assert "u.parquet: column 'cost_usd': must be zero or more (1 row breaks this rule" in err
     assert "row=1" in err
@@ -227,7 +221,7 @@ def test_unreadable_revenue_file(capsys: pytest.CaptureFixture[str], tmp_path: P
     usage_frame([("a", "chat", "2026-01", 4, 2.0)]).write_parquet(usage)
     revenue = tmp_path / "r.parquet"
     revenue.write_bytes(b"PAR1 this is not really parquet")
-    code, _, err = run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+    code, _, err = run_cli(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
     assert code == 2
     assert "r.parquet: is a damaged parquet file" in err
     assert pl.__name__ not in err.split(":")[0]
@@ -241,7 +235,7 @@ def test_table_shows_recommendations_and_a_simulated_price_book(
     )
     path = tmp_path / "s.json"
     path.write_text(scenario.to_json())
-    code, out, _ = run(capsys, "analyze", "--scenario", str(path))
+    code, out, _ = run_cli(capsys, "analyze", "--scenario", str(path))
     assert code == 0
     assert "Recommendations (monthly impact" in out
     assert "deep_research uses a month on Starter" in out
@@ -262,7 +256,7 @@ def test_a_ledger_in_several_files_and_the_rollup_cache(
     files = sorted(str(path) for path in folder.iterdir())
     outputs = []
     for usage_args in ([str(usage)], [str(folder)], files, [str(folder / "*.parquet")]):
-        code, out, err = run(
+        code, out, err = run_cli(
             capsys, "analyze", "--usage", *usage_args, "--revenue", str(revenue), "--format", "json"
         )
         assert code == 0, err
@@ -273,7 +267,7 @@ def test_a_ledger_in_several_files_and_the_rollup_cache(
     rollups = tmp_path / "data" / "rollups"
     assert rollups.is_dir() and any(rollups.iterdir())
     entries = set(rollups.iterdir())
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "analyze", "--usage", str(folder), "--revenue", str(revenue), "--no-cache"
     )
     assert code == 0, err
@@ -285,7 +279,7 @@ def test_a_scenario_nested_thousands_deep_is_refused(
 ) -> None:
     scenario = tmp_path / "deep.json"
     scenario.write_text('{"levers": ' * 3_000 + "1" + "}" * 3_000)
-    code, _, err = run(capsys, "analyze", "--scenario", str(scenario))
+    code, _, err = run_cli(capsys, "analyze", "--scenario", str(scenario))
     assert code == 2
     assert "nests deeper than 32 levels" in err and "Traceback" not in err
 
@@ -298,7 +292,7 @@ def test_an_unwritable_data_directory_means_no_cache_and_says_so(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("ECON_DATA_DIR", str(blocker / "data"))
-    code, out, err = run(capsys, "analyze", "--format", "json")
+    code, out, err = run_cli(capsys, "analyze", "--format", "json")
     assert code == 0, err
     assert "econ: warning: the rollup cache cannot be written" in err
     assert json.loads(out)["totals"]["customers"] > 0
@@ -318,7 +312,7 @@ def test_hostile_scenario_files_end_in_a_message(
 ) -> None:
     path = tmp_path / "scenario.json"
     path.write_text(scenario)
-    got, out, err = run(capsys, "analyze", "--scenario", str(path), "--format", "json")
+    got, out, err = run_cli(capsys, "analyze", "--scenario", str(path), "--format", "json")
     assert got == code, err
     assert "Traceback" not in err and said in err
     if code == 0:
@@ -344,7 +338,7 @@ def test_control_characters_in_ids_are_shown_not_obeyed(
                 "cost_usd": [0.5, 0.25],
             }
         ).write_csv(usage)
-        return run(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
+        return run_cli(capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue))
 
     code, out, err = analyze("\x1b]8;;http://evil.example\x07link\x1b]8;;\x07\x1b[2J")
     assert code == 2 and "must not hold control characters" in err
@@ -358,7 +352,7 @@ class TestInspect:
     """``econ inspect`` says what a file is and prints the import spec to read it with."""
 
     def test_a_known_export(self, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(
+        code, out, _ = run_cli(
             capsys, "inspect", str(FIXTURES / "langfuse_ui_observations.csv"), "--side", "usage"
         )
         assert code == 0
@@ -371,7 +365,7 @@ class TestInspect:
         }
 
     def test_a_revenue_layout(self, capsys: pytest.CaptureFixture[str]) -> None:
-        code, out, _ = run(
+        code, out, _ = run_cli(
             capsys, "inspect", str(FIXTURES / "subscriptions_table.csv"), "--side", "revenue"
         )
         assert code == 0
@@ -382,7 +376,7 @@ class TestInspect:
     ) -> None:
         path = tmp_path / "calls.csv"
         path.write_text("account,product_area,ts,usd\na,chat,2026-01-05,0.5\n", encoding="utf-8")
-        code, out, _ = run(capsys, "inspect", str(path), "--side", "usage")
+        code, out, _ = run_cli(capsys, "inspect", str(path), "--side", "usage")
         assert code == 0
         assert "guessed mapping:" in out
         spec = json.loads(out.splitlines()[-1].removeprefix("import spec: "))
@@ -391,21 +385,21 @@ class TestInspect:
     def test_a_missing_file_exits_2(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
-        code, _, err = run(capsys, "inspect", str(tmp_path / "nope.csv"), "--side", "usage")
+        code, _, err = run_cli(capsys, "inspect", str(tmp_path / "nope.csv"), "--side", "usage")
         assert code == 2
         assert err.startswith("econ: error:")
 
 
 class TestImportSpecFlags:
     def test_a_malformed_map_names_the_form(self, capsys: pytest.CaptureFixture[str]) -> None:
-        code, _, err = run(capsys, "analyze", "--map", "usage-customer")
+        code, _, err = run_cli(capsys, "analyze", "--map", "usage-customer")
         assert code == 2
         assert "--map takes SIDE.COLUMN=FILE_COLUMN" in err
 
     def test_an_unreadable_import_spec(
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
-        code, _, err = run(capsys, "analyze", "--import-spec", str(tmp_path / "missing.json"))
+        code, _, err = run_cli(capsys, "analyze", "--import-spec", str(tmp_path / "missing.json"))
         assert code == 2
         assert "cannot read the import spec file" in err
 
@@ -414,7 +408,7 @@ class TestImportSpecFlags:
     ) -> None:
         spec = tmp_path / "spec.json"
         spec.write_text('{"usage": {}, "revenu": {}}', encoding="utf-8")
-        code, _, err = run(capsys, "analyze", "--import-spec", str(spec))
+        code, _, err = run_cli(capsys, "analyze", "--import-spec", str(spec))
         assert code == 2
         assert "unknown keys in import spec: ['revenu']" in err
 
@@ -437,7 +431,7 @@ def test_analyze_fits_the_published_sbg_parameters(
             ]
     revenue = write_parquet("revenue.parquet", revenue_frame(rows))
     usage = write_parquet("usage.parquet", usage_frame([("c1-0", "chat", "2026-01", 1, 0.5)]))
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "analyze", "--usage", str(usage), "--revenue", str(revenue), "--format", "json"
     )
     assert code == 0
@@ -455,14 +449,14 @@ def test_a_scenario_file_chooses_what_counts_as_ai_revenue(
     scenario.write_text(
         json.dumps({"ai_revenue": {"basis": "attributed", "uplift_over": {"Pro": "Starter"}}})
     )
-    code, out, err = run(capsys, "analyze", "--scenario", str(scenario), "--format", "json")
+    code, out, err = run_cli(capsys, "analyze", "--scenario", str(scenario), "--format", "json")
     assert code == 0, err
     ai_revenue = json.loads(out)["ai_revenue"]
     assert ai_revenue["basis"] == "attributed"
     assert "Pro $199 − $49 (Starter)" in ai_revenue["sentence"]
     counted = {row["bucket"]: row["counted"] for row in ai_revenue["buckets"]}
     assert counted == {"all": False, "direct": False, "attributed": True, "influenced": False}
-    code, out, _ = run(capsys, "analyze", "--scenario", str(scenario))
+    code, out, _ = run_cli(capsys, "analyze", "--scenario", str(scenario))
     assert code == 0 and "AI revenue counted $" in out.splitlines()[0]
     assert "AI revenue counted: AI-attributed revenue" in out
 
@@ -472,7 +466,7 @@ def test_direct_ai_revenue_on_data_without_it_exits_2(
 ) -> None:
     scenario = tmp_path / "direct.json"
     scenario.write_text(json.dumps({"ai_revenue": {"basis": "direct"}}))
-    code, out, err = run(capsys, "analyze", "--scenario", str(scenario))
+    code, out, err = run_cli(capsys, "analyze", "--scenario", str(scenario))
     assert code == 2 and out == ""
     assert "has no ai_revenue_usd column" in err and "Traceback" not in err
 
@@ -481,7 +475,7 @@ def test_ai_lines_tag_a_billing_export(capsys: pytest.CaptureFixture[str], tmp_p
     usage = tmp_path / "u.parquet"
     usage_frame([("cus_acme", "chat", "2026-08", 4, 2.0)]).write_parquet(usage)
     revenue = FIXTURES / "stripe_invoices_basil.json"
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "analyze",
         "--usage",
@@ -498,7 +492,7 @@ def test_ai_lines_tag_a_billing_export(capsys: pytest.CaptureFixture[str], tmp_p
     assert code == 0, err
     buckets = {row["bucket"]: row for row in json.loads(out)["ai_revenue"]["buckets"]}
     assert buckets["direct"]["total_usd"] > 0
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "analyze", "--revenue", str(revenue), "--usage", str(usage), "--ai-lines", "AI("
     )
     assert code == 2 and "not a regular expression" in err

@@ -7,16 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import WriteParquet, revenue_frame, usage_frame
+from builders import WriteParquet, revenue_frame, run_cli, usage_frame
 
 import econ
-from econ.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -33,14 +26,16 @@ ARTICLE = ["--name", "advanced_analysis", "--value-weight", "0.15", "--cost-per-
 def test_the_article_case_loses_three_dollars_a_customer_month(
     capsys: pytest.CaptureFixture[str], files: list[str]
 ) -> None:
-    code, out, err = run(capsys, "estimate", *ARTICLE, "--uses", "20", "--format", "json", *files)
+    code, out, err = run_cli(
+        capsys, "estimate", *ARTICLE, "--uses", "20", "--format", "json", *files
+    )
     assert code == 0, err
     (plan,) = json.loads(out)["plans"]
     assert plan["plan"] == "Standard"
     assert plan["cost_usd"] == pytest.approx(18.0)
     assert plan["revenue_usd"] == pytest.approx(15.0)
     assert plan["gross_profit_usd"] == pytest.approx(-3.0)
-    code, table, _ = run(capsys, "estimate", *ARTICLE, "--uses", "20", *files)
+    code, table, _ = run_cli(capsys, "estimate", *ARTICLE, "--uses", "20", *files)
     assert code == 0
     assert "advanced_analysis" in table and "Standard" in table
 
@@ -53,7 +48,7 @@ def test_a_launch_from_the_scenario_and_per_plan_uses(
     )
     scenario = tmp_path / "scenario.json"
     scenario.write_text(econ.Scenario(launches={"advanced_analysis": launch}).to_json())
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "estimate",
         "--launch",
@@ -66,7 +61,7 @@ def test_a_launch_from_the_scenario_and_per_plan_uses(
     )
     assert code == 0, err
     assert json.loads(out)["plans"][0]["gross_profit_usd"] == pytest.approx(-3.0)
-    code, out, _ = run(
+    code, out, _ = run_cli(
         capsys, "estimate", *ARTICLE, "--uses-plan", "Standard=10", "--format", "json", *files
     )
     assert json.loads(out)["plans"][0]["cost_usd"] == pytest.approx(9.0)
@@ -85,7 +80,7 @@ def test_a_launch_from_the_scenario_and_per_plan_uses(
 def test_bad_flags_end_in_a_message(
     capsys: pytest.CaptureFixture[str], files: list[str], args: list[str], said: str
 ) -> None:
-    code, out, err = run(capsys, "estimate", *args, *files)
+    code, out, err = run_cli(capsys, "estimate", *args, *files)
     assert code == 2
     assert out == ""
     assert said in err

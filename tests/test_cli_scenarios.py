@@ -8,10 +8,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import FIRST_REVENUE, FIRST_USAGE, WriteParquet
+from builders import FIRST_REVENUE, FIRST_USAGE, WriteParquet, run_cli
 
 import econ
-from econ.cli import main
 from econ.storage.store import DatasetStore
 
 
@@ -20,12 +19,6 @@ def _own_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "econ-data"
     monkeypatch.setenv("ECON_DATA_DIR", str(folder))
     return folder
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def _scenario_file(tmp_path: Path, name: str, scenario: econ.Scenario) -> str:
@@ -50,24 +43,26 @@ def test_save_list_show_rename_delete_round_trip(
 ) -> None:
     files = _files(write_parquet)
     option = _scenario_file(tmp_path, "starter", STARTER_59)
-    code, out, _ = run(capsys, "scenario", "save", "Starter at $59", "--scenario", option, *files)
+    code, out, _ = run_cli(
+        capsys, "scenario", "save", "Starter at $59", "--scenario", option, *files
+    )
     assert code == 0
     assert out.startswith("saved 'Starter at $59' (id ")
-    code, out, _ = run(capsys, "scenario", "save", "Today", *files)
+    code, out, _ = run_cli(capsys, "scenario", "save", "Today", *files)
     assert code == 0
-    code, out, _ = run(capsys, "scenario", "list", *files)
+    code, out, _ = run_cli(capsys, "scenario", "list", *files)
     assert out.splitlines()[1].startswith("Starter at $59")
     assert out.splitlines()[2].startswith("Today")
-    code, out, _ = run(capsys, "scenario", "list", "--format", "json", *files)
+    code, out, _ = run_cli(capsys, "scenario", "list", "--format", "json", *files)
     listed = json.loads(out)
     assert [item["name"] for item in listed] == ["Starter at $59", "Today"]
-    code, out, _ = run(capsys, "scenario", "show", "starter at $59", *files)
+    code, out, _ = run_cli(capsys, "scenario", "show", "starter at $59", *files)
     assert econ.Scenario.from_json(out) == STARTER_59
-    code, out, _ = run(capsys, "scenario", "rename", "Today", "Current pricing", *files)
+    code, out, _ = run_cli(capsys, "scenario", "rename", "Today", "Current pricing", *files)
     assert out.startswith("renamed 'Today' to 'Current pricing'")
-    code, out, _ = run(capsys, "scenario", "delete", "Starter at $59", *files)
+    code, out, _ = run_cli(capsys, "scenario", "delete", "Starter at $59", *files)
     assert code == 0
-    code, out, _ = run(capsys, "scenario", "list", "--format", "json", *files)
+    code, out, _ = run_cli(capsys, "scenario", "list", "--format", "json", *files)
     assert [item["name"] for item in json.loads(out)] == ["Current pricing"]
     # the same files the app reads, under the dataset id the app gives the same upload
     dataset = DatasetStore().add(
@@ -84,17 +79,19 @@ def test_analyze_with_a_saved_name_equals_analyze_with_its_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     option = _scenario_file(tmp_path, "starter", STARTER_59)
-    assert run(capsys, "scenario", "save", "Starter at $59", "--scenario", option)[0] == 0
-    code, by_name, _ = run(capsys, "analyze", "--scenario", "Starter at $59", "--format", "json")
+    assert run_cli(capsys, "scenario", "save", "Starter at $59", "--scenario", option)[0] == 0
+    code, by_name, _ = run_cli(
+        capsys, "analyze", "--scenario", "Starter at $59", "--format", "json"
+    )
     assert code == 0
-    _, by_file, _ = run(capsys, "analyze", "--scenario", option, "--format", "json")
+    _, by_file, _ = run_cli(capsys, "analyze", "--scenario", option, "--format", "json")
     assert json.loads(by_name) == json.loads(by_file)
 
 
 def test_unknown_names_and_folders_end_in_a_message(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, write_parquet: WriteParquet
 ) -> None:
-    code, out, err = run(capsys, "analyze", "--scenario", "Tomorrow")
+    code, out, err = run_cli(capsys, "analyze", "--scenario", "Tomorrow")
     assert out == ""
     assert code == 2
     assert "no scenario named 'Tomorrow' is saved for this data (saved: none yet)" in err
@@ -102,7 +99,7 @@ def test_unknown_names_and_folders_end_in_a_message(
     folder.mkdir()
     FIRST_USAGE.write_parquet(folder / "part-0.parquet")
     revenue = write_parquet("revenue.parquet", FIRST_REVENUE)
-    code, _, err = run(
+    code, _, err = run_cli(
         capsys, "scenario", "list", "--usage", str(folder), "--revenue", str(revenue)
     )
     assert code == 2
@@ -115,7 +112,7 @@ def test_a_saved_scenario_that_no_longer_fits_says_what_was_dropped(
 ) -> None:
     gone = econ.sample_scenario().replace(prices={"Enterprise": 999.0})
     econ.ScenarioStore(DatasetStore().root).save("sample", "Old", gone)
-    code, _, err = run(capsys, "scenario", "show", "Old")
+    code, _, err = run_cli(capsys, "scenario", "show", "Old")
     assert code == 0
     assert "econ: warning: 'Old' no longer fits the data: prices for plans" in err
     assert "'Enterprise'" in err
@@ -131,7 +128,7 @@ def test_compare_prints_the_comparison_as_json_and_as_a_table(
         price_book=econ.PriceBook(plans={"Starter": econ.PlanPrice(base_usd=59.0)})
     )
     store.save("sample", "Starter at $59", raised)
-    code, out, err = run(capsys, "compare", "Today", "Starter at $59", "--format", "json")
+    code, out, err = run_cli(capsys, "compare", "Today", "Starter at $59", "--format", "json")
     assert code == 0, err
     data = json.loads(out)
     expected = econ.compare_scenarios(
@@ -142,13 +139,13 @@ def test_compare_prints_the_comparison_as_json_and_as_a_table(
     for got, want in zip(data["totals"], expected.to_dict()["totals"], strict=True):
         assert got.pop("scenario") == want.pop("scenario")
         assert got == pytest.approx(want, rel=1e-9)
-    code, table, _ = run(capsys, "compare", "Today", "Starter at $59")
+    code, table, _ = run_cli(capsys, "compare", "Today", "Starter at $59")
     assert code == 0
     assert "Starter at $59" in table
     file = _scenario_file(tmp_path, "file-option", raised)
-    code, out, _ = run(capsys, "compare", "Today", file, "--format", "json")
+    code, out, _ = run_cli(capsys, "compare", "Today", file, "--format", "json")
     assert json.loads(out)["scenarios"] == ["Today", "file-option"]
-    code, _, err = run(capsys, "compare", "Today")
+    code, _, err = run_cli(capsys, "compare", "Today")
     assert code == 2
     assert "2 to 5 scenarios" in err
 
@@ -157,7 +154,7 @@ def test_customer_prints_one_customers_pnl(
     capsys: pytest.CaptureFixture[str], write_parquet: WriteParquet
 ) -> None:
     files = _files(write_parquet)
-    code, out, err = run(capsys, "customer", "acme", "--format", "json", *files)
+    code, out, err = run_cli(capsys, "customer", "acme", "--format", "json", *files)
     assert code == 0, err
     data = json.loads(out)
     assert data["customer_id"] == "acme"
@@ -166,10 +163,10 @@ def test_customer_prints_one_customers_pnl(
     assert sum(row["revenue_usd"] for row in data["months"]) == pytest.approx(
         float(acme["mrr_usd"].sum())
     )
-    code, table, _ = run(capsys, "customer", "acme", *files)
+    code, table, _ = run_cli(capsys, "customer", "acme", *files)
     assert code == 0
     assert "acme" in table
-    code, _, err = run(capsys, "customer", "acmee", *files)
+    code, _, err = run_cli(capsys, "customer", "acmee", *files)
     assert code == 2
     assert "acme" in err  # the close id is named
     assert "Traceback" not in err
@@ -186,7 +183,7 @@ def test_report_with_a_comparison_adds_its_section_and_links_to_it(
     )
     second = store.save("sample", "Starter at $59", raised)
     out_file = tmp_path / "pack.html"
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "report", "--compare", "Today", "Starter at $59", "--output", str(out_file)
     )
     assert code == 0, err

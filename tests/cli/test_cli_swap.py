@@ -9,15 +9,9 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from builders import WriteParquet, revenue_frame
+from builders import WriteParquet, revenue_frame, run_cli
 
 from econ.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -46,7 +40,7 @@ def files(write_parquet: WriteParquet) -> list[str]:
 
 
 def test_a_table_a_row_a_month(capsys: pytest.CaptureFixture[str], files: list[str]) -> None:
-    code, out, err = run(capsys, "swap", "chat", "--model", "gpt-4o-mini", *files)
+    code, out, err = run_cli(capsys, "swap", "chat", "--model", "gpt-4o-mini", *files)
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("chat's 30 calls with tokens in 2025-08 to 2025-09 cost $10.50")
@@ -57,7 +51,7 @@ def test_a_table_a_row_a_month(capsys: pytest.CaptureFixture[str], files: list[s
 
 
 def test_json(capsys: pytest.CaptureFixture[str], files: list[str]) -> None:
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys, "swap", "chat", "--model", "gpt-4o-mini", "--format", "json", *files
     )
     assert code == 0, err
@@ -73,7 +67,7 @@ def test_json(capsys: pytest.CaptureFixture[str], files: list[str]) -> None:
 def test_a_feature_without_tokens_prints_why(
     capsys: pytest.CaptureFixture[str], files: list[str]
 ) -> None:
-    code, out, _ = run(capsys, "swap", "voice", "--model", "gpt-4o-mini", *files)
+    code, out, _ = run_cli(capsys, "swap", "voice", "--model", "gpt-4o-mini", *files)
     assert code == 0
     assert out.startswith("No cost multiplier for voice on gpt-4o-mini: none of the feature's 4")
 
@@ -83,7 +77,7 @@ def test_the_scenarios_window(
 ) -> None:
     scenario = tmp_path / "scenario.json"
     scenario.write_text(json.dumps({"months": ["2025-09", "2025-09"]}))
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "swap",
         "chat",
@@ -104,7 +98,7 @@ def test_a_price_override_prices_a_model_the_package_does_not_know(
 ) -> None:
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps({"our-llama": {"input_per_mtok": 1, "output_per_mtok": 2}}))
-    code, out, err = run(
+    code, out, err = run_cli(
         capsys,
         "swap",
         "chat",
@@ -130,7 +124,7 @@ def test_a_price_override_prices_a_model_the_package_does_not_know(
 def test_bad_input_exits_2(
     capsys: pytest.CaptureFixture[str], files: list[str], args: list[str], message: str
 ) -> None:
-    code, out, err = run(capsys, *args, *files)
+    code, out, err = run_cli(capsys, *args, *files)
     assert code == 2
     assert out == ""
     assert err.startswith("econ: error: ") and message in err
@@ -145,7 +139,7 @@ def test_the_model_is_required(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_sample(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "swap", "deep_research", "--model", "o3", "--format", "json")
+    code, out, err = run_cli(capsys, "swap", "deep_research", "--model", "o3", "--format", "json")
     assert code == 0, err
     swap = json.loads(out)
     assert swap["recorded_models"] == ["o3"]
