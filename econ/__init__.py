@@ -10,6 +10,7 @@ splits in two for callers that keep state: :func:`build_customer_months` (which 
 
 from econ.decisions.compare import Comparison, Named, Option, compare, compare_scenarios
 from econ.decisions.estimate import Estimate, estimate
+from econ.decisions.freemium import FreeTier, free_tier
 from econ.decisions.model_swap import ModelSwap, swap_model
 from econ.decisions.pricing import BillChanges, Simulation, simulate
 from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
@@ -27,6 +28,7 @@ from econ.errors import (
     UnknownNameError,
 )
 from econ.inputs.imports import ImportSpec
+from econ.inputs.imports.currencies import Currencies, parse_rates
 from econ.inputs.ingest import (
     Dataset,
     IngestOptions,
@@ -60,12 +62,25 @@ from econ.model.segments import SEGMENT_SCHEMA
 from econ.scenario.ai import AiRevenue, AiRevenueBasis, AiUnitCosts
 from econ.scenario.assumptions import Allocation, Cogs, Retention, Scenario
 from econ.scenario.launch import Launch
-from econ.scenario.levers import Levers, Optimize, Patch, PlanPrice, PriceBook, Route
+from econ.scenario.levers import (
+    ALL_FEATURES,
+    Discount,
+    Freemium,
+    Levers,
+    Optimize,
+    Patch,
+    PlanPrice,
+    PriceBook,
+    Route,
+    TierBand,
+    Tiers,
+)
 from econ.schema import CATEGORY_BANDS, Band
 from econ.storage.scenarios import SavedScenario, ScenarioStore
 
 __all__ = [
     "AI_ADJUSTED_CAC_SCHEMA",
+    "ALL_FEATURES",
     "CATEGORY_BANDS",
     "FEATURE_SCHEMA",
     "LTV_CAC_BENCHMARK",
@@ -81,12 +96,16 @@ __all__ = [
     "BillChanges",
     "Cogs",
     "Comparison",
+    "Currencies",
     "CustomerMonths",
     "Dataset",
     "DatasetNotFoundError",
+    "Discount",
     "EconError",
     "Estimate",
     "FittedScenario",
+    "FreeTier",
+    "Freemium",
     "ImportSpec",
     "IngestOptions",
     "InputError",
@@ -119,6 +138,8 @@ __all__ = [
     "Simulation",
     "Source",
     "StaleCustomerMonthsError",
+    "TierBand",
+    "Tiers",
     "Totals",
     "TrialCompute",
     "UnknownNameError",
@@ -135,9 +156,11 @@ __all__ = [
     "feature_table",
     "fit_sbg",
     "fit_scenario",
+    "free_tier",
     "load_dataset",
     "load_revenue",
     "load_usage",
+    "parse_rates",
     "polars_rollup",
     "project",
     "recommend",

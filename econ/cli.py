@@ -28,11 +28,13 @@ from urllib.request import Request, urlopen
 
 from econ.decisions.compare import MAX_OPTIONS, Comparison, Named, compare_scenarios
 from econ.decisions.estimate import estimate, estimate_text
+from econ.decisions.freemium import free_tier
 from econ.decisions.model_swap import swap_model, swap_text
 from econ.decisions.pricing import Simulation, simulate
 from econ.decisions.projection import project
 from econ.decisions.recommend import Recommendation, recommend
 from econ.errors import DatasetNotFoundError, EconError, ScenarioError
+from econ.formats import in_currency, set_currency
 from econ.inputs.cache import bytes_hash
 from econ.inputs.imports import (
     AMOUNTS,
@@ -42,6 +44,7 @@ from econ.inputs.imports import (
     title_of,
     usage_formats,
 )
+from econ.inputs.imports.currencies import Currencies, conversion_text, parse_rates
 from econ.inputs.ingest import Dataset, IngestOptions, load_dataset
 from econ.inputs.readers import Limits, Source, default_name, open_table
 from econ.inputs.sample import sample_paths, sample_scenario
@@ -175,6 +178,8 @@ DEFAULTS: Final[dict[str, Any]] = {
     "through": None,
     "include_prorations": False,
     "ai_lines": None,
+    "currency": None,
+    "rates": None,
     "prices": None,
     "import_spec": None,
     "drop_invalid": False,
@@ -504,6 +509,19 @@ def _layout_options(reading: argparse._ArgumentGroup) -> None:
         help="revenue lines (invoice lines, subscription items) whose plan or product matches "
         "this pattern (case-insensitive) are direct AI revenue, e.g. 'AI|assistant'",
     )
+    reading.add_argument(
+        "--currency",
+        metavar="CODE",
+        help="the reporting currency revenue is converted to (default USD, or the revenue's "
+        "one currency when no rates are given)",
+    )
+    reading.add_argument(
+        "--rates",
+        type=Path,
+        metavar="FILE",
+        help="exchange rates, reporting currency per unit: CSV currency,rate or "
+        'currency,month,rate, or JSON {"eur": 1.08, "gbp": {"2026-01": 1.27}}; never fetched',
+    )
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -557,8 +575,23 @@ def _specs(args: argparse.Namespace) -> tuple[ImportSpec, ImportSpec]:
         through=args.through or revenue.through,
         include_prorations=args.include_prorations or revenue.include_prorations,
         ai_lines=args.ai_lines or revenue.ai_lines,
+        currencies=_currencies(args, revenue.currencies),
     )
     return usage, revenue
+
+
+def _currencies(args: argparse.Namespace, given: Currencies | None) -> Currencies | None:
+    """The reporting currency and rates: ``--rates`` and ``--currency`` over the import spec's."""
+    if args.rates is None and args.currency is None:
+        return given
+    if args.rates is not None:
+        try:
+            text = args.rates.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ScenarioError(f"cannot read the rates file {args.rates}: {error}") from None
+        return parse_rates(text, f"the rates file {args.rates}", args.currency)
+    base = given or Currencies()
+    return Currencies(args.currency, base.rates)
 
 
 def _dataset(args: argparse.Namespace) -> Dataset:
@@ -599,6 +632,7 @@ def _dataset(args: argparse.Namespace) -> Dataset:
         options=IngestOptions(on_invalid="drop" if args.drop_invalid else "raise"),
         cache_dir=cache_dir,
     )
+    set_currency(data.reporting_currency)  # money reads in it from here on
     for warning in data.warnings:
         sys.stderr.write(f"econ: warning: {terminal_safe(warning)}\n")
     if data.dropped.height:
@@ -685,6 +719,7 @@ def full_report(
         "ai_revenue": ai_revenue_buckets(report).to_dict(),
     }
     if data is not None:
+        out["free_tier"] = free_tier(data, report).to_dict()
         out["import"] = {
             "usage_format": data.usage_format,
             "revenue_format": data.revenue_format,
@@ -692,6 +727,8 @@ def full_report(
             "dropped_rows": data.dropped["row"].n_unique(),
             "dropped": [problem.message() for problem in data.dropped_problems],
             "pricing": records(data.pricing),
+            "reporting_currency": data.reporting_currency,
+            "currencies": records(data.currency_conversion),
         }
     return out
 
@@ -937,7 +974,9 @@ def _analyze_command(args: argparse.Namespace, data: Dataset) -> str:
         return json.dumps(
             full_report(report, recommendations, simulation, data), indent=2, allow_nan=False
         )
-    return report_text(report, recommendations, simulation, data.notes)
+    text = report_text(report, recommendations, simulation, data.notes, free_tier(data, report))
+    converted = conversion_text(data.currency_conversion, data.reporting_currency)
+    return text if not converted else f"{text}\n\n{converted}"
 
 
 def _webhook_url(url: str) -> str:
@@ -1043,7 +1082,8 @@ def _write(args: argparse.Namespace, text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(argv)
     try:
-        return _run(args)
+        with in_currency("usd"):  # the data's own currency is set once it is read, until here
+            return _run(args)
     except EconError as error:
         sys.stderr.write(f"econ: error: {terminal_safe(str(error))}\n")
         return EXIT_BAD_INPUT

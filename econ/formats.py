@@ -13,11 +13,19 @@ One format per kind, wherever the app, the command line or the board pack writes
 
 A level's negative sign is the ASCII hyphen (``-$3.00``, as spreadsheets read it back); a
 change's is the minus sign (``−``), beside its ``+``.
+
+Money is in the dataset's reporting currency (:mod:`econ.inputs.imports.currencies`): US dollars
+unless the revenue was read into another. In another, money shows its code instead of the
+dollar sign (``EUR 12,652``, ``−EUR 49.50``): :func:`in_currency` sets it for a run (the command
+line, an app session), :func:`currency_prefix` says what it is.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 
 NULL_TEXT: Final = "—"
@@ -33,6 +41,36 @@ WHOLE_DOLLARS_FROM: Final = 1_000.0
 """Money at or above this (in absolute value, once rounded to the cent) is shown without cents."""
 
 
+_CURRENCY: ContextVar[str] = ContextVar("econ_reporting_currency", default="usd")
+"""The reporting currency money is shown in (a code, lowercase)."""
+
+
+def currency_prefix() -> str:
+    """What money starts with: ``$`` for US dollars, else the code and a space (``EUR ``)."""
+    code = _CURRENCY.get()
+    return "$" if code == "usd" else f"{code.upper()} "
+
+
+def reporting_currency() -> str:
+    """The reporting currency money is shown in now (a code, lowercase)."""
+    return _CURRENCY.get()
+
+
+def set_currency(code: str) -> None:
+    """Show money in ``code`` from now on in this context (an app session's script run)."""
+    _CURRENCY.set(code.lower())
+
+
+@contextmanager
+def in_currency(code: str) -> Iterator[None]:
+    """Show money in ``code`` (``"usd"``, ``"eur"``) inside the block."""
+    token = _CURRENCY.set(code.lower())
+    try:
+        yield
+    finally:
+        _CURRENCY.reset(token)
+
+
 def finite(value: float | None) -> float | None:
     """``value`` as a float, or ``None`` when it is undefined (``None``, NaN or infinite)."""
     if value is None:
@@ -45,7 +83,8 @@ def _dollars(size: float, *, cents: bool) -> str:
     """``size`` (not negative) as dollars: whole at or above :data:`WHOLE_DOLLARS_FROM`, or
     always when ``cents`` is false."""
     whole = not cents or round(size, 2) >= WHOLE_DOLLARS_FROM
-    return f"${size:,.0f}" if whole else f"${size:,.2f}"
+    prefix = currency_prefix()
+    return f"{prefix}{size:,.0f}" if whole else f"{prefix}{size:,.2f}"
 
 
 def money(value: float | None, *, cents: bool = True) -> str:
@@ -55,7 +94,7 @@ def money(value: float | None, *, cents: bool = True) -> str:
     if number is None:
         return NULL_TEXT
     text = _dollars(abs(number), cents=cents)
-    return f"-{text}" if number < 0 and text.strip("$0.,") else text
+    return f"-{text}" if number < 0 and any(c in "123456789" for c in text) else text
 
 
 def amount(value: float | None) -> str:
@@ -121,7 +160,7 @@ def number(value: float | None, *, digits: int = 1) -> str:
 def per_call(value: float | None) -> str:
     """Per-call costs are often fractions of a cent: keep four significant digits."""
     number = finite(value)
-    return NULL_TEXT if number is None else f"${number:.4g}"
+    return NULL_TEXT if number is None else f"{currency_prefix()}{number:.4g}"
 
 
 def _signed(value: float, text: str) -> str:

@@ -26,6 +26,7 @@ from typing import Final, TypeVar, overload
 
 import polars as pl
 
+from econ.errors import ScenarioError
 from econ.schema import Band, Status
 
 Number = TypeVar("Number", float, pl.Expr)
@@ -351,6 +352,89 @@ def fair_use_charge(
     if isinstance(inference, pl.Expr) or isinstance(threshold, pl.Expr):
         return (inference - threshold).clip(lower_bound=0.0) / (1 - margin)  # type: ignore[union-attr]
     return max(0.0, inference - threshold) / (1 - margin)
+
+
+TierBands = Sequence[tuple[float | None, float, float]]
+"""A tiered price's bands, in order: (up to and including this many units, ``None`` for the
+open last band; price per unit; flat price once the band is reached)."""
+
+
+def tiered_charge(quantity: pl.Expr, bands: TierBands, mode: str) -> pl.Expr:
+    """A month's charge for ``quantity`` units under tiered pricing (Stripe's and Orb's two
+    ``tiers_mode`` values; pricing models of articles 000 and 003).
+
+    Graduated: each unit at the price of the band it falls in, plus each reached band's flat
+    price: Σᵢ uᵢ × clip(q − loᵢ, 0, hiᵢ − loᵢ) + Σ_{i: q > loᵢ} fᵢ. Volume: every unit at the
+    price of the band the total falls in (loᵢ < q ≤ hiᵢ), plus that band's flat price:
+    u_b × q + f_b. The first band counts as reached from zero units, so its flat price is a
+    monthly fee. With bands 1–5 at $7, 6–10 at $6.50 and 11+ at $6 (Stripe's example), 20
+    units cost $127.50 graduated and $120 volume.
+    """
+    q = quantity.cast(pl.Float64)
+    low = 0.0
+    if mode == "graduated":
+        total: pl.Expr = pl.lit(0.0)
+        for index, (high, unit, flat) in enumerate(bands):
+            width = q - low if high is None else (q - low).clip(upper_bound=high - low)
+            reached = pl.lit(True) if index == 0 else q > low
+            total = (
+                total
+                + width.clip(lower_bound=0.0) * unit
+                + pl.when(reached).then(flat).otherwise(0.0)
+            )
+            low = high if high is not None else low
+        return total
+    if mode != "volume":
+        raise ScenarioError(f"tiered pricing mode must be graduated or volume, got {mode!r}")
+    charge: pl.Expr = pl.lit(0.0)
+    # The bands from the top down: the lowest band the quantity fits in decides.
+    for high, unit, flat in reversed(bands):
+        if high is None:
+            charge = q * unit + flat
+        else:
+            charge = pl.when(q <= high).then(q * unit + flat).otherwise(charge)
+    return charge
+
+
+def seat_charge(price: Number, seats: Number, min_seats: float) -> Number:
+    """Per-seat pricing: price × max(seats, minimum seats) (article 003's "$100/month/agent";
+    Stripe's per-seat ``quantity``)."""
+    if isinstance(seats, pl.Expr):
+        return price * seats.cast(pl.Float64).clip(lower_bound=min_seats)
+    return price * max(seats, min_seats)
+
+
+def committed_bill(usage: Number, commitment: Number) -> Number:
+    """A month's bill under a prepaid commitment C that usage charges U draw down:
+    max(C, U), the commitment plus usage beyond it."""
+    if isinstance(usage, pl.Expr) or isinstance(commitment, pl.Expr):
+        return pl.max_horizontal(usage, commitment)
+    return max(usage, commitment)
+
+
+def committed_revenue(usage: Number, commitment: Number, breakage: float) -> Number:
+    """Revenue a commitment month recognizes: the usage it pays for, plus the share
+    ``breakage`` of the unused commitment that expires: U + b × max(0, C − U). The rest of
+    the unused commitment carries over, so it is deferred, not revenue of the month."""
+    unused = commitment - usage
+    if isinstance(unused, pl.Expr):
+        return usage + breakage * unused.clip(lower_bound=0.0)
+    return usage + breakage * max(0.0, unused)
+
+
+def capped_share(calls: Number, cap: float) -> Number:
+    """The share of a month's calls a usage cap leaves: min(1, cap ÷ calls) (1 without calls);
+    their cost scales by it at the month's cost per call."""
+    if isinstance(calls, pl.Expr):
+        return pl.when(calls > cap).then(cap / calls.cast(pl.Float64)).otherwise(1.0)
+    return cap / calls if calls > cap else 1.0
+
+
+def cost_per_conversion(free_cost: float, free_customers: int, rate: float) -> float | None:
+    """What a free tier costs per customer it converts to a paid plan: free-tier inference
+    ÷ (free customers × conversion rate); ``None`` without free customers or conversions."""
+    converted = free_customers * rate
+    return free_cost / converted if converted > 0 else None
 
 
 def attributed_uplift(ai_plan_price: float, base_plan_price: float) -> float | None:

@@ -20,6 +20,9 @@ column                required   meaning
 ``outcome``           no         how many of the row's calls reached a successful outcome: true
                                  / false (also yes / no, 1 / 0) for one call, a whole number from
                                  0 to ``calls`` for an aggregated row; empty = none did
+``user_id``           no         which of the customer's users made the call (text, the id rules
+                                 of ``customer_id``; empty = no user): gives ``users``, the
+                                 distinct users of a customer-month
 
 \* a row without ``cost_usd`` is priced from ``model`` and its tokens
 (:mod:`econ.inputs.token_prices`).
@@ -35,6 +38,9 @@ money columns name article 001's AI revenue buckets:
 ``ai_influenced_usd``  revenue AI helped win or keep (≥ 0; empty = $0): reported beside
                        the others, never counted in LTV or margins
 =====================  ==============================================================
+
+One optional count: ``seats`` (a whole number ≥ 0; empty = not known), the seats the
+customer-month was billed for, for per-seat pricing. It is never a segment, even as text.
 """
 
 from __future__ import annotations
@@ -68,6 +74,18 @@ AI_REVENUE_USD: Final = "ai_revenue_usd"
 """Direct AI revenue of a customer-month, part of its MRR (article 001's first bucket)."""
 AI_INFLUENCED_USD: Final = "ai_influenced_usd"
 """Revenue AI influenced (article 001's third bucket): tracked, never in unit economics."""
+CURRENCY: Final = "currency"
+"""The revenue table's optional currency code of a row (converted to the reporting currency
+when it is read, then dropped: :mod:`econ.inputs.imports.currencies`)."""
+SEATS: Final = "seats"
+"""The seats a customer-month was billed for (the revenue table's optional count, or a billing
+export's quantity): null where the revenue table does not say."""
+USER_ID: Final = "user_id"
+"""The ledger's optional user of a call (an id under the rules of :data:`CUSTOMER_ID`; empty
+means the call names no user)."""
+USERS: Final = "users"
+"""The distinct users (:data:`USER_ID`) of a customer-month across all its features: null when
+the ledger has no user column, 0 for a customer-month without calls."""
 
 UNKNOWN_CUSTOMER: Final = "(unknown)"
 """The customer of a call whose source names none: its usage is unbilled."""
@@ -178,6 +196,12 @@ class UsageSchema(dy.Schema):
     the row's calls, which reading checks as it converts the column."""
 
 
+class UsageWithUsersSchema(UsageSchema):
+    """A usage ledger with a user column (:data:`USER_ID`): a call may name no user."""
+
+    user_id = dy.String(nullable=True, min_length=1, check=_ID_CHECKS)
+
+
 class RevenueSchema(dy.Schema):
     """The revenue table's required columns; segment columns are added per file."""
 
@@ -192,16 +216,22 @@ WITHIN_MRR: Final = "within_mrr"
 
 
 def revenue_schema(
-    segment_columns: tuple[str, ...], money_columns: tuple[str, ...] = ()
+    segment_columns: tuple[str, ...],
+    money_columns: tuple[str, ...] = (),
+    *,
+    seats: bool = False,
 ) -> type[RevenueSchema]:
     """The revenue contract for a file with these segment columns (nullable text) and these
     of the optional money columns (:data:`REVENUE_MONEY`: nullable dollars, ≥ 0, finite; direct
-    AI revenue at most the month's MRR)."""
-    if not segment_columns and not money_columns:
+    AI revenue at most the month's MRR); with ``seats``, the optional :data:`SEATS` count
+    (nullable whole number, 0 to :data:`MAX_COUNT`)."""
+    if not segment_columns and not money_columns and not seats:
         return RevenueSchema
     members: dict[str, object] = {
         name: dy.String(nullable=True, check=_ID_CHECKS) for name in segment_columns
     }
+    if seats:
+        members[SEATS] = dy.Int64(nullable=True, min=0, max=MAX_COUNT)
     for name in money_columns:
         checks = {AT_MOST: _at_most_money}
         if name == AI_REVENUE_USD:

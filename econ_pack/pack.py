@@ -687,6 +687,9 @@ def _simulation(inputs: PackInputs, draw: Draw) -> str:
         + '<section class="block">'
         + "<h3>By plan (per month)</h3>"
         + table(simulation.plans, spec.PLAN_COMPARISON)
+        + "<h3>What each part of the bill adds (per month)</h3>"
+        + table(pricing_view.bill_parts(simulation.parts), spec.BILL_PARTS)
+        + "".join(paragraph(text(f"Note: {note}.")) for note in simulation.notes)
         + chart_html
         + (
             "<h3>Largest increases</h3>" + table(largest, spec.BILLS, segment_by=by)

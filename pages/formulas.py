@@ -47,6 +47,13 @@ live(
     f"{money(totals.unbilled_inference_usd, cents=False)}."
 )
 
+if now.data.reporting_currency != "usd" or now.data.currency_conversion.height:
+    st.markdown(
+        "**Currencies.** Amounts in other currencies were converted at the rates given, "
+        "month by month:"
+    )
+    formula("currency")
+
 if not now.data.pricing.filter(now.data.pricing["priced_by"] != "given").is_empty():
     st.markdown(
         "**Cost from tokens.** Rows logged without a cost were priced at their date's rates:"
@@ -178,10 +185,14 @@ if recommendations:
 st.subheader("10. The pricing simulator")
 formula("bill")
 st.markdown(
-    "Applied to every customer-month of the window on its plan: base price (or the recorded "
-    "MRR), overage beyond an allowance, per-use prices, and fair use above a threshold T. "
-    "Usage stays as observed unless a share of newly metered uses is assumed to stop; costs "
-    "follow the remaining usage and any cost factors. Churn and burdens stay as they are."
+    "Applied to every customer-month of the window on its plan, each part added to the "
+    "others: base price (or the recorded MRR), a price per seat s (at least s_min), the usage "
+    "charges U (overage beyond an allowance, per-use prices, graduated or volume tiers on a "
+    "feature's uses or tokens, a price per successful outcome), drawn down from a prepaid "
+    "commitment C, fair use above a threshold T, and the largest volume discount d the "
+    "customer-month qualifies for. Usage stays as observed unless a share of newly metered "
+    "uses is assumed to stop; costs follow the remaining usage and any cost factors. Churn "
+    "and burdens stay as they are."
 )
 simulation = now.simulation()
 bills = simulation.bills
@@ -191,6 +202,14 @@ live(
     if not scenario.price_book.is_current_pricing
     else "the price book is empty, so the simulation equals the current view."
 )
+
+st.markdown(
+    "**Free tier.** Usage outside the active customer-months (a $0 plan, or no revenue row) "
+    "is the free tier; its cost per converted customer divides its inference by the free "
+    "customers who convert (at the rate set, else the rate observed: free customers who pay "
+    "in a later month), and a usage cap scales each free month's cost to the capped calls."
+)
+formula("free_tier")
 
 st.markdown(
     "**Customer response.** A customer whose bill rises by a share x beyond the tolerated "

@@ -157,8 +157,16 @@ st.caption(
     f"{formats.percent(totals.inference_share)} of revenue"
     + facts.inference_note(totals.inference_share)
 )
+st.caption(plain(facts.seats_and_users(data)))
 for note in data.notes:
     st.caption(f"• {plain(note)}")
+converted = facts.currency_conversion(data)
+if converted is not None:
+    st.markdown(
+        f"**Currencies**: every amount is in {data.reporting_currency.upper()}, converted at "
+        "the rates given (never looked up)."
+    )
+    st.dataframe(converted, hide_index=True, key="currency_conversion")
 for warning in report.warnings:
     st.warning(plain(warning))
 

@@ -125,6 +125,40 @@ def plan_prices(draw: st.DrawFn) -> econ.PlanPrice:
         per_call_usd=draw(st.dictionaries(names, money, max_size=2)),
         removed=tuple(draw(st.lists(names, max_size=2))),
         fair_use_usd=draw(st.one_of(st.none(), money)),
+        seat_usd=draw(st.one_of(st.none(), money)),
+        min_seats=draw(st.integers(0, 50).map(float)),
+        seats_from=draw(st.sampled_from(["revenue", "users"])),
+        tiers=draw(st.dictionaries(st.one_of(names, st.just("*")), tiers(), max_size=2)),
+        outcome_usd=draw(st.dictionaries(names, money, max_size=2)),
+        commitment_usd=draw(st.one_of(st.none(), money)),
+        commitment_period=draw(st.sampled_from(["month", "year"])),
+        breakage=draw(st.floats(0, 1)),
+    )
+
+
+@st.composite
+def tiers(draw: st.DrawFn) -> econ.Tiers:
+    """Graduated or volume tiers with one to three bands, the last one open."""
+    bounds = sorted(draw(st.sets(st.integers(1, 10_000), max_size=2)))
+    bands = [
+        econ.TierBand(up_to=bound, unit_usd=draw(money), flat_usd=draw(money))
+        for bound in [*bounds, None]
+    ]
+    return econ.Tiers(
+        mode=draw(st.sampled_from(["graduated", "volume"])),
+        measure=draw(st.sampled_from(["calls", "tokens"])),
+        bands=tuple(bands),
+    )
+
+
+@st.composite
+def discounts(draw: st.DrawFn) -> econ.Discount:
+    by_segment = draw(st.booleans())
+    return econ.Discount(
+        share=draw(st.floats(0, 1)),
+        min_bill_usd=draw(st.one_of(st.none(), money)),
+        column="region" if by_segment else None,
+        value=draw(st.sampled_from(["EU", "US"])) if by_segment else None,
     )
 
 
@@ -139,6 +173,11 @@ def price_books(draw: st.DrawFn) -> econ.PriceBook:
         churn_risk_increase=draw(st.floats(0, 5)),
         churn_elasticity=draw(st.floats(0, 100)),
         tolerated_increase=draw(st.floats(0, 100)),
+        discounts=tuple(draw(st.lists(discounts(), max_size=2))),
+        freemium=econ.Freemium(
+            conversion_rate=draw(st.one_of(st.none(), st.floats(0.001, 1))),
+            usage_cap_calls=draw(st.one_of(st.none(), st.integers(0, 1000).map(float))),
+        ),
     )
 
 

@@ -16,39 +16,52 @@ rate, an emptied input for 0), so pages need nothing but this module to change a
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Concatenate, Final, Literal, ParamSpec, TypedDict, TypeVar, cast
 
+import polars as pl
 import streamlit as st
 
 import econ
 from econ.scenario import edits
 from econ.scenario.assumptions import ALL, PerSegment
-from econ.scenario.edits import BookSetting, FeatureField, PlanField
+from econ.scenario.edits import BookSetting, FeatureField, FreemiumField, PlanField, PlanTerm
 from econ.schema import Category
 from ui import session
 
 __all__ = [
     "BURDEN_TITLES",
+    "DISCOUNT_SCHEMA",
+    "EXAMPLE_BANDS",
     "FEATURE_PRICE_STEPS",
+    "TIER_SCHEMA",
     "AiCostField",
     "Binding",
     "BookSetting",
     "FeatureField",
+    "FreemiumField",
     "LaunchField",
     "PlanField",
+    "PlanTerm",
     "ai_cost",
     "allocation_method",
     "apply_patch",
     "as_rate",
     "bind",
+    "book_breakage_percent",
     "book_cost_factor",
+    "book_discounts",
     "book_feature_price",
     "book_feature_removed",
     "book_model_swap",
+    "book_outcome_price",
     "book_plan_price",
+    "book_plan_term",
     "book_setting",
+    "book_tiers",
     "burden",
     "cac",
     "category",
@@ -56,7 +69,12 @@ __all__ = [
     "churn_percent",
     "clear_price_book",
     "discount_percent",
+    "discount_table",
+    "discounts_of",
+    "editor_key",
     "feature_price",
+    "free_conversion_percent",
+    "free_usage_cap",
     "launch_like",
     "launch_like_share",
     "launch_plan_uses",
@@ -70,6 +88,9 @@ __all__ = [
     "segment_by",
     "segment_value",
     "tier_split",
+    "tier_table",
+    "tiers_of",
+    "tiers_scopes",
     "weight",
 ]
 
@@ -312,6 +333,119 @@ def new_customers(scenario: econ.Scenario, value: float | None) -> econ.Scenario
 def trend_months(scenario: econ.Scenario, months: int) -> econ.Scenario:
     """The months the compute-spiral trends are fitted on (the last N of the window)."""
     return edits.with_retention_setting(scenario, "trend_months", int(months))
+
+
+def book_plan_term(
+    scenario: econ.Scenario, value: float | str | None, plan: str, name: PlanTerm
+) -> econ.Scenario:
+    """A plan's seat price, minimum seats, seat source, commitment or its period (an emptied
+    input: the default, none)."""
+    return edits.with_plan_term(scenario, plan, name, value)
+
+
+def book_breakage_percent(
+    scenario: econ.Scenario, percent: float | None, plan: str
+) -> econ.Scenario:
+    """The share of a plan's unused commitment that expires, from a percentage (emptied:
+    100%, all of it)."""
+    return edits.with_plan_term(scenario, plan, "breakage", as_rate(percent))
+
+
+def book_outcome_price(
+    scenario: econ.Scenario, value: float | None, plan: str, feature: str
+) -> econ.Scenario:
+    """A feature's price per successful outcome on a plan (an emptied input removes it)."""
+    return edits.with_outcome_price(scenario, plan, feature, value)
+
+
+book_tiers: Final = edits.with_tiers
+"""Put tiers on a plan's feature or whole usage (``None`` takes them off): a button's edit."""
+
+book_discounts: Final = edits.with_discounts
+"""The price book's volume discounts, as a whole: a button's edit."""
+
+
+def free_conversion_percent(scenario: econ.Scenario, percent: float | None) -> econ.Scenario:
+    """The free tier's conversion rate, from a percentage (emptied: the observed rate)."""
+    return edits.with_freemium(scenario, "conversion_rate", as_rate(percent))
+
+
+def free_usage_cap(scenario: econ.Scenario, calls: float | None) -> econ.Scenario:
+    """The monthly cap on a free customer's calls (emptied: no cap)."""
+    return edits.with_freemium(scenario, "usage_cap_calls", calls)
+
+
+EXAMPLE_BANDS: Final = (
+    econ.TierBand(up_to=5, unit_usd=7.0),
+    econ.TierBand(up_to=10, unit_usd=6.5),
+    econ.TierBand(unit_usd=6.0),
+)
+"""Stripe's example of tiers: units 1 to 5 at $7, 6 to 10 at $6.50, 11 and up at $6."""
+
+TIER_SCHEMA: Final = pl.Schema(
+    {"up_to": pl.Float64(), "unit_usd": pl.Float64(), "flat_usd": pl.Float64()}
+)
+"""The bands editor's columns: up to (empty on the open band), $ per unit, flat $."""
+
+
+def tier_table(tiers: econ.Tiers | None) -> pl.DataFrame:
+    """The table a bands editor starts from: the tiers' bands, else :data:`EXAMPLE_BANDS`."""
+    bands = EXAMPLE_BANDS if tiers is None else tiers.bands
+    return pl.DataFrame(
+        [(b.up_to, b.unit_usd, b.flat_usd) for b in bands], schema=TIER_SCHEMA, orient="row"
+    )
+
+
+def tiers_of(mode: str, measure: str, table: pl.DataFrame) -> tuple[econ.Tiers | None, str | None]:
+    """The tiers a bands editor holds, or why they make no price (the scenario's message)."""
+    try:
+        return edits.tiers_from_rows(mode, measure, table.to_dicts()), None
+    except econ.ScenarioError as error:
+        return None, str(error)
+
+
+tiers_scopes: Final = edits.tiers_scopes
+"""What a plan's tiers can be on, those already tiered first."""
+
+DISCOUNT_SCHEMA: Final = pl.Schema(
+    {"share": pl.Float64(), "min_bill_usd": pl.Float64(), "segment": pl.String()}
+)
+"""The discounts editor's columns: the share off in percent, the monthly bill it starts
+from, the segment (``column = value``) it is for."""
+
+
+def discount_table(discounts: Sequence[econ.Discount]) -> pl.DataFrame:
+    """The table a discounts editor starts from (shares as percentages); without discounts,
+    one blank row to fill in (blank rows are no discount)."""
+    rows = [
+        (
+            percent_value(item.share),
+            item.min_bill_usd,
+            None if item.column is None else f"{item.column} = {item.value}",
+        )
+        for item in discounts
+    ]
+    return pl.DataFrame(rows or [(None, None, None)], schema=DISCOUNT_SCHEMA, orient="row")
+
+
+def discounts_of(
+    table: pl.DataFrame, segments: Mapping[str, tuple[str, str]]
+) -> tuple[tuple[econ.Discount, ...] | None, str | None]:
+    """The discounts a discounts editor holds (its shares are percentages), or why they
+    cannot apply (the scenario's message)."""
+    rows = table.with_columns(pl.col("share").cast(pl.Float64) / 100).to_dicts()
+    try:
+        return edits.discounts_from_rows(rows, segments), None
+    except econ.ScenarioError as error:
+        return None, str(error)
+
+
+def editor_key(name: str, state: object) -> str:
+    """The key of a table editor showing ``state`` (tiers, discounts): a new key whenever the
+    scenario's value changes (applied, cleared, opened from a link), so the editor starts
+    again from it rather than keeping edits made to the value before."""
+    text = json.dumps(state, sort_keys=True, default=str)
+    return f"{name}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 apply_patch: Final = edits.with_patch

@@ -67,6 +67,51 @@ def spec_controls(
     side: imports.Side, name: str, files: Sequence[bytes], unpriced: Sequence[str] = ()
 ) -> econ.ImportSpec | tuple[econ.Problem, ...]:
     """Draw one side's import choices; return its spec (or the problems that stop reading it).
+    A revenue file's choices end with its reporting currency and exchange rates."""
+    spec = _spec_controls(side, name, files, unpriced)
+    if side != "revenue" or not isinstance(spec, econ.ImportSpec):
+        return spec
+    digest = bytes_hash(b"".join(bytes_hash(part).encode() for part in files))
+    currencies = _currency_controls(name, f"import:{side}:{digest[:12]}")
+    if isinstance(currencies, tuple):
+        return currencies
+    return replace(spec, currencies=currencies)
+
+
+def _currency_controls(name: str, key: str) -> econ.Currencies | tuple[econ.Problem, ...] | None:
+    """The reporting currency and the rates typed in (``None`` when neither is given), or the
+    problem that stops reading: rates that do not read."""
+    with st.expander("Currencies", expanded=False):
+        reporting = st.text_input(
+            "Reporting currency",
+            key=f"{key}:reporting",
+            placeholder="USD",
+            help="Every amount is shown in this currency (a three-letter code). Left empty: "
+            "USD, or the revenue's one currency when it is all in one and no rates are given.",
+        )
+        rates = st.text_area(
+            "Exchange rates (CSV: currency,rate or currency,month,rate)",
+            key=f"{key}:rates",
+            placeholder="currency,rate\nEUR,1.08\nGBP,1.27",
+            help="How many units of the reporting currency one unit of each currency is worth; "
+            "per month (YYYY-MM) where it moved. A currency or month without a rate is refused, "
+            "never guessed; nothing is looked up on the internet. The usage ledger's costs are "
+            "in USD: give a USD rate when another currency is the reporting one.",
+        )
+    if not reporting.strip() and not rates.strip():
+        return None
+    try:
+        if rates.strip():
+            return econ.parse_rates(rates, "the exchange rates", reporting.strip() or None)
+        return econ.Currencies(reporting.strip())
+    except econ.ScenarioError as error:
+        return (econ.Problem(name, None, str(error)),)
+
+
+def _spec_controls(
+    side: imports.Side, name: str, files: Sequence[bytes], unpriced: Sequence[str] = ()
+) -> econ.ImportSpec | tuple[econ.Problem, ...]:
+    """One side's import choices (see :func:`spec_controls`).
 
     Several files (API pages, a month each) are one export: the first says the layout and
     offers the choices; the choices' keys name them all.

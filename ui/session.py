@@ -21,6 +21,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 import econ
+from econ import formats
 from econ.present import projection as projected
 from econ.present import retention, views
 from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
@@ -156,8 +157,10 @@ def default_scenario(dataset_id: str) -> econ.Scenario:
 
 
 def start() -> None:
-    """On a session's first run, read the link in the URL (or fall back to the sample)."""
+    """On a session's first run, read the link in the URL (or fall back to the sample); on
+    every run, show money in the dataset's reporting currency."""
     if st.session_state.get(STARTED):
+        _money_in_reporting_currency()
         return
     link = decode_link({key: st.query_params[key] for key in st.query_params})
     notices = list(link.problems)
@@ -195,6 +198,16 @@ def start() -> None:
     st.session_state[CUSTOMER] = link.customer
     st.session_state[COMPARED] = link.compare if dataset_id == link.dataset_id else ()
     st.session_state[STARTED] = True  # last: a start that failed part-way is tried again
+    _money_in_reporting_currency()
+
+
+def _money_in_reporting_currency() -> None:
+    """Money this run shows is in the current dataset's reporting currency (US dollars when it
+    cannot be read: the page that reads it says why)."""
+    try:
+        formats.set_currency(dataset().reporting_currency)
+    except (econ.InputError, DatasetNotFoundError):
+        formats.set_currency("usd")
 
 
 def open_requested_page(pages: Mapping[str, StreamlitPage], current: StreamlitPage) -> None:
@@ -253,7 +266,9 @@ def reset_scenario() -> None:
 
 
 def dataset() -> econ.Dataset:
-    return cached_dataset(dataset_id(), str(store().root))
+    data = cached_dataset(dataset_id(), str(store().root))
+    formats.set_currency(data.reporting_currency)
+    return data
 
 
 @dataclass(frozen=True)

@@ -30,21 +30,35 @@ _STREAMLIT_FORMATS: Final[dict[str, str]] = {
     "points": "%+.1f pp",
     "ratio_change": "%+.1fx",
 }
-"""One printf format per column kind (percentages arrive as percent from ``for_display``)."""
+"""One printf format per column kind (percentages arrive as percent from ``for_display``), in
+US dollars; :func:`number_format_of` puts another reporting currency's code in the dollar sign's
+place."""
+
+
+def number_format_of(kind: str) -> str | None:
+    """The printf format of a column kind in the reporting currency (``formats.in_currency``)."""
+    found = _STREAMLIT_FORMATS.get(kind)
+    prefix = formats.currency_prefix()
+    if found is None or prefix == "$":
+        return found
+    if found == "dollar":
+        return f"{prefix}%,.2f"
+    return found.replace("$", prefix)
 
 
 def _signed_dollars(value: float) -> str:
     """A change in whole dollars with its sign before the dollar sign: +$13,846, −$49."""
     text = formats.money(abs(value), cents=False)
-    return text if text == "$0" else ("+" if value > 0 else "−") + text
+    zero = formats.money(0.0, cents=False)
+    return text if text == zero else ("+" if value > 0 else "−") + text
 
 
 def _cents(value: float) -> str:
-    return ("-" if value < 0 else "") + f"${abs(value):,.2f}"
+    return ("-" if value < 0 else "") + f"{formats.currency_prefix()}{abs(value):,.2f}"
 
 
 def _price(value: float) -> str:
-    return ("-" if value < 0 else "") + f"${abs(value):.4f}"
+    return ("-" if value < 0 else "") + f"{formats.currency_prefix()}{abs(value):.4f}"
 
 
 MONEY_TEXT: Final[dict[str, Callable[[float], str]]] = {
@@ -78,7 +92,7 @@ def column_config(table: spec.Table, written: frozenset[str] = frozenset()) -> d
         if column.name in written:
             config[column.name] = st.column_config.NumberColumn(column.on_screen, help=column.help)
             continue
-        number_format = _STREAMLIT_FORMATS.get(column.kind)
+        number_format = number_format_of(column.kind)
         config[column.name] = (
             st.column_config.TextColumn(column.on_screen, help=column.help)
             if number_format is None

@@ -48,6 +48,7 @@ from econ.model.scenario_fit import fit_scenario
 from econ.model.segments import segment_table
 from econ.scenario.ai import AiRevenue
 from econ.scenario.assumptions import Scenario
+from econ.scenario.levers import EMPTY_PLAN
 
 MAX_OPTIONS: Final = 5
 """The most scenarios one comparison shows, the baseline included."""
@@ -675,7 +676,7 @@ def scenario_changes(baseline: Scenario, option: Scenario) -> tuple[str, ...]:
     before, after = _flat(baseline.to_dict()), _flat(option.to_dict())
     lines = []
     for path in sorted(set(before) | set(after)):
-        old, new = before.get(path), after.get(path)
+        old, new = before.get(path, _default(path)), after.get(path, _default(path))
         if old != new:
             lines.append(f"{_path_words(path)}: {_value(old)} → {_value(new)}")
     return tuple(lines)
@@ -688,7 +689,27 @@ _PLAN_TERMS: Final = {
     "per_call_usd": "price per use",
     "removed": "features taken off",
     "fair_use_usd": "fair-use threshold on monthly inference",
+    "seat_usd": "price per seat",
+    "min_seats": "minimum seats",
+    "seats_from": "seats counted from",
+    "tiers": "tiers",
+    "outcome_usd": "price per outcome",
+    "commitment_usd": "prepaid commitment",
+    "commitment_period": "commitment period",
+    "breakage": "share of unused commitment that expires",
 }
+
+
+def _default(path: str) -> object:
+    """The value a path missing from a scenario's JSON stands for: a plan field's default for
+    a plan the price book does not list, else nothing."""
+    parts = path.split(".")
+    if parts[:2] == ["price_book", "plans"] and len(parts) >= 4:
+        # A plan added to the price book changes only the fields it sets.
+        return _flat(EMPTY_PLAN.to_dict()).get(".".join(parts[3:]))
+    return None
+
+
 _TOP_TERMS: Final = {
     "churn": "monthly churn",
     "cac_usd": "CAC",
@@ -725,6 +746,11 @@ def _flat(value: object, path: str = "") -> dict[str, object]:
         return out
     if value == []:
         return {}
+    if isinstance(value, list) and all(isinstance(item, Mapping) for item in value):
+        out = {}
+        for index, item in enumerate(value):
+            out |= _flat(item, f"{path}.{index + 1}")
+        return out
     return {path: value}
 
 

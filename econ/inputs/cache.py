@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
@@ -52,9 +52,11 @@ from econ.inputs.imports import ImportSpec
 from econ.inputs.prepare import Prepared
 from econ.inputs.readers import Source, source_files
 
-CACHE_VERSION: Final = 4
+CACHE_VERSION: Final = 5
 """Bump when the layout or the meaning of a cached file changes (4: the per-model token summary,
-``model_usage.parquet``, which entries of 3 lack: they are read again from their files)."""
+``model_usage.parquet``, which entries of 3 lack: they are read again from their files; 5: the
+ledger's users per customer-month, ``users.parquet``, and their count per revenue row; and the
+reporting currency, with ``currency_conversion.parquet``: what was converted into it)."""
 DEFAULT_MAX_ENTRIES: Final = 16
 _BACKGROUND: Final = ThreadPoolExecutor(max_workers=2, thread_name_prefix="econ-cache")
 STALE_TEMP_SECONDS: Final = 30 * 60
@@ -71,6 +73,11 @@ _FRAMES: Final = (
     "unbilled",
     "segment_values",
 )
+_USERS: Final = "users"
+"""The ledger's users per customer-month: written when its ledger names users; an entry
+without it loads as a dataset whose ledger has no user column."""
+_CONVERSION: Final = "currency_conversion"
+"""What reading converted into the reporting currency (:mod:`econ.inputs.imports.currencies`)."""
 _MODEL_USAGE: Final = "model_usage"
 """The per-model token summary (:mod:`econ.inputs.model_usage`): written when the dataset has
 one; an entry without it loads as a dataset without it."""
@@ -168,7 +175,10 @@ class RollupCache:
             rollup = _BACKGROUND.submit(pl.read_parquet, folder / "usage.parquet")
             models = folder / f"{_MODEL_USAGE}.parquet"
             model_usage = pl.read_parquet(models) if models.exists() else None
-            data = _dataset(manifest, frames, rollup.result, model_usage)
+            users_path = folder / f"{_USERS}.parquet"
+            users = pl.read_parquet(users_path) if users_path.exists() else None
+            data = replace(_dataset(manifest, frames, rollup.result, model_usage), users=users)
+            data = _with_currency(data, manifest, folder / f"{_CONVERSION}.parquet")
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError):
             # Damaged or outdated: drop it, so that the files are read and it is written anew.
             shutil.rmtree(folder, ignore_errors=True)
@@ -299,7 +309,22 @@ def _frames(data: Dataset) -> dict[str, pl.DataFrame]:
     }
     if data.model_usage is not None:
         frames[_MODEL_USAGE] = data.model_usage
+    if data.users is not None:
+        frames[_USERS] = data.users
+    frames[_CONVERSION] = data.currency_conversion
     return frames
+
+
+def _with_currency(data: Dataset, manifest: Mapping[str, Any], conversion: Path) -> Dataset:
+    """The dataset with its reporting currency and what was converted into it (an entry
+    without them is in US dollars, nothing converted)."""
+    return replace(
+        data,
+        reporting_currency=str(manifest.get("reporting_currency", "usd")),
+        currency_conversion=(
+            pl.read_parquet(conversion) if conversion.exists() else data.currency_conversion
+        ),
+    )
 
 
 def _manifest(data: Dataset) -> dict[str, Any]:
@@ -317,6 +342,7 @@ def _manifest(data: Dataset) -> dict[str, Any]:
         "warnings": list(data.warnings),
         "plans": list(data.prepared.plans),
         "months": [month.isoformat() for month in data.prepared.months],
+        "reporting_currency": data.reporting_currency,
     }
 
 

@@ -10,6 +10,7 @@ from typing import Final, Literal, TypeAlias
 import polars as pl
 
 from econ.errors import Problem
+from econ.inputs.imports.currencies import CONVERSION_SCHEMA
 from econ.inputs.prepare import Prepared
 from econ.inputs.readers import Limits
 from econ.inputs.token_prices import PRICED_BY
@@ -89,6 +90,17 @@ class Dataset:
             (:mod:`econ.decisions.model_swap`); empty when the ledger names no model and logs no
             tokens; ``None`` for a dataset loaded before the table existed (read its ledger
             again to re-price its models).
+        users: the ledger's distinct users per customer × month
+            (:data:`econ.inputs.rollup.USERS_SCHEMA`: ``customer_id, month, users``), every
+            customer-month with calls; ``None`` when the ledger has no user column (or the
+            dataset was loaded before users were counted). The revenue rows' counts are in
+            :attr:`prepared` (``revenue_usage``).
+        reporting_currency: the currency every amount is in (a code, lowercase; ``"usd"``
+            unless the revenue was in another: :mod:`econ.inputs.imports.currencies`).
+        currency_conversion: what reading converted into it
+            (:data:`econ.inputs.imports.currencies.CONVERSION_SCHEMA`): per side (revenue,
+            usage cost), original currency and, for per-month rates, month: the amount before,
+            the rate and the amount after.
     """
 
     usage_source: Frame = field(repr=False)
@@ -107,6 +119,11 @@ class Dataset:
     unpriced_models: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     model_usage: pl.DataFrame | None = field(default=None, repr=False)
+    users: pl.DataFrame | None = field(default=None, repr=False)
+    reporting_currency: str = "usd"
+    currency_conversion: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=CONVERSION_SCHEMA), repr=False
+    )
 
     @cached_property
     def usage(self) -> pl.DataFrame:

@@ -4,8 +4,9 @@ A control change (a price, a churn rate, a weight, the window) must not go back 
 rollup, which has a row per customer × feature × month. Everything a scenario needs from usage
 is summed here, once per dataset, to the level the scenario works at:
 
-- **per revenue row** (a potential customer-month): its calls and inference cost, and whether
-  the same customer has a revenue row for the next calendar month (for churn);
+- **per revenue row** (a potential customer-month): its calls and inference cost, its distinct
+  users (when the ledger has a user column), and whether the same customer has a revenue row
+  for the next calendar month (for churn);
 - **cells**: usage per plan × month × feature, split by whether the revenue row was billed
   (MRR above zero), with the two sums that usage-weighted allocation needs (below);
 - **unbilled**: per month, the usage of customer-months that have no revenue row at all.
@@ -51,6 +52,7 @@ REVENUE_USAGE_SCHEMA: Final = pl.Schema(
         ROW_INFERENCE: pl.Float64(),
         HAS_NEXT: pl.Boolean(),
         CUSTOMER_CODE: pl.UInt32(),
+        s.USERS: pl.Int64(),
     }
 )
 CELL_SCHEMA: Final = pl.Schema(
@@ -76,7 +78,8 @@ class Prepared:
 
     Attributes:
         revenue_usage: one row per row of the dataset's revenue table, in its order
-            (:data:`REVENUE_USAGE_SCHEMA`).
+            (:data:`REVENUE_USAGE_SCHEMA`; ``users`` null when the ledger has no user column,
+            0 for a revenue row without calls).
         cells: :data:`CELL_SCHEMA`, sorted by plan, month, feature and billed.
         unbilled: :data:`UNBILLED_SCHEMA`, sorted by month.
         segment_values: per revenue row, the plan and each segment column as categories
@@ -93,8 +96,14 @@ class Prepared:
     months: tuple[dt.date, dt.date]
 
 
-def prepare(usage: pl.DataFrame, revenue: pl.DataFrame, segment_columns: Sequence[str]) -> Prepared:
-    """The prepared tables of a validated rollup and revenue table.
+def prepare(
+    usage: pl.DataFrame,
+    revenue: pl.DataFrame,
+    segment_columns: Sequence[str],
+    users: pl.DataFrame | None = None,
+) -> Prepared:
+    """The prepared tables of a validated rollup and revenue table, and of the ledger's users
+    per customer-month (:data:`econ.inputs.rollup.USERS_SCHEMA`) when it names them.
 
     ``revenue`` must be sorted by customer and month (as :func:`econ.inputs.ingest.load_revenue`
     returns it).
@@ -114,7 +123,16 @@ def prepare(usage: pl.DataFrame, revenue: pl.DataFrame, segment_columns: Sequenc
     )
     same_customer = pl.col(s.CUSTOMER_ID) == pl.col(s.CUSTOMER_ID).shift(-1)
     following = pl.col(s.MONTH).dt.offset_by("1mo") == pl.col(s.MONTH).shift(-1)
-    revenue_usage = rows.join(per_row, on=_ROW, how="left", maintain_order="left").select(
+    with_usage = rows.join(per_row, on=_ROW, how="left", maintain_order="left")
+    if users is None:
+        row_users = pl.lit(None, pl.Int64).alias(s.USERS)
+    else:
+        with_usage = with_usage.join(
+            users.lazy().select(*keys, s.USERS), on=keys, how="left", maintain_order="left"
+        )
+        row_users = pl.col(s.USERS).fill_null(0)
+    revenue_usage = with_usage.select(
+        row_users,
         pl.col(ROW_CALLS).fill_null(0),
         pl.col(ROW_INFERENCE).fill_null(0.0),
         (same_customer & following).fill_null(False).alias(HAS_NEXT),

@@ -18,6 +18,14 @@ vouched path takes a column of flags or whole numbers of at least zero, and coun
 pass the rows whose outcomes exceed their calls (a rule no statistic answers): any such row
 sends the file down the general path, which names it.
 
+Users (the ledger's optional ``user_id``) do not add up across features, so they are counted
+per customer × month beside the rollup (:data:`USERS_SCHEMA`), only when the ledger has a user
+column: the general path adds one group-by (:func:`users_query`) to the rollup's ``collect_all``,
+which shares its pass over the rows; the vouched path keeps each group's distinct users as a
+list in its own group-by and counts them per customer-month from the groups
+(:func:`users_of_groups`), so the rows are still read once. A call without a user (null, or
+empty text) names none; a customer-month whose calls name none has 0 users.
+
 Two details keep the pass cheap: the month of a timestamp is looked up in a table of days
 (built from the file's time range) rather than computed per row, and rows are grouped by the
 file's own id types (integers, categoricals), converted to text only once per group. When the
@@ -55,6 +63,42 @@ _SEEN: Final = "_seen_"
 _MAX_LOOKUP_DAYS: Final = 40 * 366
 """The longest time range whose months are looked up in a table of days (40 years)."""
 _EPOCH: Final = dt.date(1970, 1, 1)
+
+
+USERS_SCHEMA: Final = pl.Schema(
+    {s.CUSTOMER_ID: pl.String(), s.MONTH: pl.Date(), s.USERS: pl.Int64()}
+)
+"""Distinct users per customer × month of a ledger with a user column, sorted by both."""
+_USER_SET: Final = "_user_set"
+"""A vouched group's distinct users (a list), counted per customer-month from the groups."""
+
+
+def users_query(usage: pl.LazyFrame) -> pl.LazyFrame:
+    """Contract-typed ledger rows with ``user_id`` (an empty id already null): distinct users
+    per customer × month (:data:`USERS_SCHEMA` once :func:`finish_users` types and sorts it)."""
+    return usage.group_by(s.CUSTOMER_ID, s.MONTH).agg(
+        pl.col(s.USER_ID).drop_nulls().n_unique().cast(pl.Int64).alias(s.USERS)
+    )
+
+
+def finish_users(users: pl.DataFrame) -> pl.DataFrame:
+    """Per-customer-month users in :data:`USERS_SCHEMA`'s columns and types, sorted."""
+    return users.select(pl.col(name).cast(dtype) for name, dtype in USERS_SCHEMA.items()).sort(
+        s.CUSTOMER_ID, s.MONTH
+    )
+
+
+def users_of_groups(groups: pl.DataFrame) -> pl.DataFrame:
+    """Distinct users per customer × month from vouched groups that kept theirs as a list
+    (ids as text; an empty one names no user)."""
+    user = pl.col(_USER_SET).cast(pl.String)
+    return finish_users(
+        groups.select(pl.col(s.CUSTOMER_ID).cast(pl.String), s.MONTH, _USER_SET)
+        .explode(_USER_SET)
+        .with_columns(pl.when(user != "").then(user).alias(_USER_SET))
+        .group_by(s.CUSTOMER_ID, s.MONTH)
+        .agg(pl.col(_USER_SET).drop_nulls().n_unique().alias(s.USERS))
+    )
 
 
 def rollup_query(usage: pl.LazyFrame) -> pl.LazyFrame:
@@ -127,7 +171,7 @@ def vouched_rollup(
     sources: Mapping[str, str],
     *,
     models: bool = False,
-) -> tuple[pl.DataFrame, pl.DataFrame | None] | None:
+) -> tuple[pl.DataFrame, pl.DataFrame | None, pl.DataFrame | None] | None:
     """The rollup of ``frame`` with its rows' checks answered by ``facts``, or ``None``.
 
     Args:
@@ -139,8 +183,9 @@ def vouched_rollup(
             (:mod:`econ.inputs.model_usage`), in the same pass: the rows are grouped by their
             model too, and those groups summed both ways.
 
-    Returns the rollup with :data:`ROWS_READ` and the per-model summary (``None`` without
-    ``models``), or ``None`` when a rule is in doubt.
+    Returns the rollup with :data:`ROWS_READ`, the per-model summary (``None`` without
+    ``models``) and the users per customer-month (:data:`USERS_SCHEMA`; ``None`` when the file
+    has no user column), or ``None`` when a rule is in doubt.
     """
     columns = _Columns(frame.collect_schema(), facts, sources)
     time_column = next((c for c in s.USAGE_TIME_COLUMNS if c in sources), None)
@@ -161,15 +206,38 @@ def vouched_rollup(
         keys += [] if model is None else [model]
         aggregations += file_group_sums(columns.schema, sources)
     groups = frame.group_by(*keys, month.alias(s.MONTH)).agg(aggregations).collect()
+    with_users = _USER_SET in groups.columns
+    users = users_of_groups(groups) if with_users else None
+    users_hold = not with_users or _valid_users(groups)
+    groups = groups.drop(_USER_SET, strict=False)
     summary = summary_of_groups(groups) if models else None
     rollup = _per_customer_feature_month(groups) if s.MODEL in groups.columns else groups
     rollup = rollup.drop(GROUP_ONLY, strict=False).with_columns(
         pl.col(s.CUSTOMER_ID).cast(pl.String), pl.col(s.FEATURE_ID).cast(pl.String)
     )
     rows = facts.get(sources[s.COST_USD], ColumnFacts(None)).rows  # the footer's row count
-    if not (rollup.height and _rollup_holds(rollup, rows)):
+    if not (rollup.height and users_hold and _rollup_holds(rollup, rows)):
         return None
-    return rollup, summary
+    return rollup, summary, users
+
+
+def _user_set(columns: _Columns) -> list[pl.Expr] | None:
+    """A group's distinct users, when the file has a user column of an id type (``[]`` when it
+    has none; ``None`` when its type is one the general path would convert)."""
+    if s.USER_ID not in columns.sources:
+        return []
+    source, dtype, _ = columns[s.USER_ID]
+    if not _is_id_type(dtype):
+        return None
+    return [pl.col(source).unique().alias(_USER_SET)]
+
+
+def _valid_users(groups: pl.DataFrame) -> bool:
+    """Whether every user id the groups name keeps the id rules (checked once per distinct
+    id; an empty one names no user): else the general path names the rows."""
+    ids = groups.select(pl.col(_USER_SET).explode().cast(pl.String).unique().alias("id"))
+    named = ids.filter(pl.col("id").is_not_null() & (pl.col("id") != ""))
+    return bool(named.select(s.valid_id(pl.col("id")).all()).item())
 
 
 def _per_customer_feature_month(groups: pl.DataFrame) -> pl.DataFrame:
@@ -229,10 +297,10 @@ def _vouched_keys(columns: _Columns) -> list[pl.Expr] | None:
 
 
 def _vouched_sums(columns: _Columns) -> list[pl.Expr] | None:
-    """Each group's cost, rows, calls, tokens and outcomes (and the values seen, to check the
-    statistics on the rollup), or ``None`` when a rule on any of them is in doubt."""
+    """Each group's cost, rows, calls, tokens, outcomes and users (and the values seen, to check
+    the statistics on the rollup), or ``None`` when a rule on any of them is in doubt."""
     aggregations: list[pl.Expr] = []
-    for sums in (_cost_sums, _calls_sums, _token_sums, _outcome_sums):
+    for sums in (_cost_sums, _calls_sums, _token_sums, _outcome_sums, _user_set):
         found = sums(columns)
         if found is None:
             return None

@@ -33,6 +33,9 @@ worded exactly as the polars path words them (:mod:`econ.inputs.ingest.failures`
 number counts from 1 across the files in path order). What only econ can know (a model without
 a price, a cost priced from negative tokens) is checked when the rollup is read back.
 
+A ledger's ``user_id`` is not rolled up: distinct users do not add across features, so a ledger
+read back from this rollup has no users (``users`` null in the customer-months).
+
 PySpark is optional (``pip install 'econ[spark]'``) and needs a Java runtime (17 or later);
 ``import econ`` never imports it.
 """

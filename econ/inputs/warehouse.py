@@ -43,6 +43,10 @@ does: run the checks first, and fix the table when a count is not 0.
 The SQL assumes the contract's types: ids as text or whole numbers, a ``TIMESTAMP`` (or ``DATE``
 month), numbers for money, whole numbers for counts, ``outcome`` as a flag or a whole number
 (read through a 32-bit integer).
+
+A ``user_id`` column is accepted but not rolled up: distinct users do not add across features,
+and the rollup is per customer × feature × month, so a ledger read back from it has no users
+(``users`` null in the customer-months). Load the ledger's rows to count them.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from econ.inputs.ingest import Dataset
 from econ.model.customer_months.runs import TIERS
 from econ.scenario.ai import AiRevenue
 from econ.scenario.assumptions import ALL, BURDENS, PerSegment, Scenario
-from econ.scenario.levers import PlanPrice, PriceBook
+from econ.scenario.levers import ALL_FEATURES, PlanPrice, PriceBook
 
 V = TypeVar("V")
 
@@ -113,7 +113,7 @@ def fit_scenario(scenario: Scenario, data: Dataset) -> FittedScenario:
             scenario.feature_categories, features, "categories for features", dropped
         ),
         targets=_kept(scenario.targets, features, "margin targets for features", dropped),
-        price_book=_fit_book(scenario.price_book, plans, features, dropped),
+        price_book=_fit_book(scenario.price_book, plans, features, data.segment_columns, dropped),
         levers=levers,
         months=_fit_window(scenario.months, data.prepared.months, dropped, notes),
         ai_revenue=_fit_ai_revenue(scenario.ai_revenue, data, plans, dropped),
@@ -140,7 +140,11 @@ def _kept(values: Mapping[str, V], known: set[str], what: str, dropped: list[str
 
 
 def _fit_book(
-    book: PriceBook, plans: set[str], features: set[str], dropped: list[str]
+    book: PriceBook,
+    plans: set[str],
+    features: set[str],
+    columns: tuple[str, ...],
+    dropped: list[str],
 ) -> PriceBook:
     """The price book without plans and features the data no longer has."""
     kept = _kept(book.plans, plans, "simulated prices for plans", dropped)
@@ -156,13 +160,23 @@ def _fit_book(
             included=_kept(price.included, features, what, dropped),
             overage_usd=_kept(price.overage_usd, features, what, dropped),
             per_call_usd=_kept(price.per_call_usd, features, what, dropped),
+            outcome_usd=_kept(price.outcome_usd, features, what, dropped),
+            tiers=_kept(price.tiers, features | {ALL_FEATURES}, what, dropped),
             removed=tuple(removed),
         )
         if not plan_price.is_empty:
             fitted[plan] = plan_price
     multipliers = _kept(book.cost_multipliers, features, "cost changes for features", dropped)
     swaps = _kept(book.model_swaps, features, "model swaps for features", dropped)
-    return replace(book, plans=fitted, cost_multipliers=multipliers, model_swaps=swaps)
+    discounts = tuple(
+        item for item in book.discounts if item.column is None or item.column in columns
+    )
+    if len(discounts) < len(book.discounts):
+        gone = sorted({str(item.column) for item in book.discounts} - set(columns))
+        dropped.append(f"volume discounts by columns the data no longer has: {gone}")
+    return replace(
+        book, plans=fitted, cost_multipliers=multipliers, model_swaps=swaps, discounts=discounts
+    )
 
 
 def _fit_ai_revenue(

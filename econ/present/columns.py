@@ -561,6 +561,56 @@ BILLS: Final[Table] = (
     Column("change_share", "Change %", "percent"),
 )
 
+BILL_PARTS: Final[Table] = (
+    Column("plan", "Plan", "plan"),
+    Column("customer_months", "Customer-months", "count"),
+    Column("bill_current_usd", "Bill now", "money", "Today's recorded MRR of the plan, per month"),
+    Column(
+        "base_usd",
+        "Base price",
+        "money",
+        "The simulated base price (else the recorded MRR), per month",
+        short="Base",
+    ),
+    Column("seats_usd", "Seats", "money", "Price per seat × seats billed (at least the minimum)"),
+    Column(
+        "per_use_usd",
+        "Per use and overage",
+        "money",
+        "Per-use prices from the first use, and overage beyond the allowances",
+        short="Per use",
+    ),
+    Column("tiers_usd", "Tiers", "money", "Graduated or volume tiers on calls or tokens"),
+    Column("outcomes_usd", "Outcomes", "money", "Price per successful outcome × outcomes"),
+    Column(
+        "commitment_usd",
+        "Commitment top-up",
+        "money",
+        "What the prepaid commitment adds above the usage it covers",
+        short="Commitment",
+    ),
+    Column("fair_use_usd", "Fair use", "money", "Inference above the fair-use threshold, billed"),
+    Column("discounts_usd", "Discounts", "money", "Volume discounts (negative)"),
+    Column("bill_simulated_usd", "Bill simulated", "money", "The sum of the parts, per month"),
+    Column(
+        "deferred_usd",
+        "Deferred",
+        "money",
+        "Commitment billed but unused and carried over: not revenue of the window",
+    ),
+)
+"""Per plan, per month: what each part of the simulated bill adds
+(:data:`econ.decisions.pricing.PARTS_SCHEMA`)."""
+
+FREE_TIER_PLANS: Final[Table] = (
+    Column("plan", "Plan", "plan", "A $0 plan, or no revenue row at all"),
+    Column("customers", "Customers", "count"),
+    Column("customer_months", "Customer-months", "count"),
+    Column("calls", "Calls", "count"),
+    Column("cost_usd", "Inference cost", "money", "Over the window"),
+)
+"""The free tier per plan (:data:`econ.decisions.freemium.FREE_PLANS_SCHEMA`)."""
+
 PROJECTION: Final[Table] = (
     Column("month", "Month"),
     Column("segment", "Segment", "segment"),
@@ -984,6 +1034,8 @@ TABLES: Final[dict[str, Table]] = {
     "plan_comparison": PLAN_COMPARISON,
     "segment_comparison": SEGMENT_COMPARISON,
     "bills": BILLS,
+    "bill_parts": BILL_PARTS,
+    "free_tier_plans": FREE_TIER_PLANS,
     "projection": PROJECTION,
     "company_months": COMPANY_MONTHS,
     "company_spiral": COMPANY_SPIRAL,

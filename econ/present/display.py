@@ -8,6 +8,7 @@ from typing import Final
 
 import polars as pl
 
+from econ.decisions.freemium import FreeTier
 from econ.decisions.model_swap import swap_line
 from econ.decisions.pricing import Simulation
 from econ.decisions.recommend import Recommendation
@@ -111,6 +112,22 @@ _PLAN_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
 }
 
 
+_PARTS_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
+    "plan": ("plan", str),
+    "bill_current_usd": ("bill/mo now", money),
+    "base_usd": ("base", money),
+    "seats_usd": ("seats", money),
+    "per_use_usd": ("per use", money),
+    "tiers_usd": ("tiers", money),
+    "outcomes_usd": ("outcomes", money),
+    "commitment_usd": ("commitment", money),
+    "fair_use_usd": ("fair use", money),
+    "discounts_usd": ("discounts", money),
+    "bill_simulated_usd": ("bill/mo simulated", money),
+    "deferred_usd": ("deferred credit", money),
+}
+
+
 _RETENTION_COLUMNS: dict[str, tuple[str, Callable[..., str]]] = {
     "segment": ("segment", str),
     "cohorts": ("cohorts", count),
@@ -176,9 +193,48 @@ def simulation_text(simulation: Simulation) -> str:
             f"{percent(bills.at_risk_threshold, digits=0)} (churn risk).",
             *(f"Model swap: {swap_line(swap)}." for swap in simulation.model_swaps),
             _table(formatted(simulation.plans, _PLAN_COLUMNS)),
+            "What each part of the bill adds, per month:",
+            _table(formatted(simulation.parts, _PARTS_COLUMNS)),
+            *(f"Note: {note}." for note in simulation.notes),
             f"If customers respond: {response_summary(simulation.response)}",
         ]
     )
+
+
+def free_tier_text(tier: FreeTier) -> str:
+    """The free tier: its cost, conversion and cost per converted customer, capped too."""
+    if tier.customers == 0:
+        return f"Free tier: {'; '.join(tier.reasons)}."
+    rate = (
+        f"{percent(tier.conversion_rate)} ({tier.rate_source}"
+        + (
+            f"; observed {percent(tier.observed_conversion)}"
+            if tier.rate_source == "scenario"
+            else f": {tier.converted:,} of {tier.customers:,} later paid"
+        )
+        + ")"
+    )
+    lines = [
+        f"Free tier: {tier.customers:,} customers over {tier.customer_months:,} customer-months "
+        f"cost {money(tier.cost_per_month_usd)} a month of inference "
+        f"({money(tier.cost_usd)} over the window); conversion to paid {rate}; "
+        f"cost per converted customer {money(tier.cost_per_conversion_usd)}, "
+        f"repaid in {months(tier.payback_months)} months of a paying customer's gross profit.",
+    ]
+    if tier.usage_cap_calls is not None:
+        lines.append(
+            f"With a cap of {count(round(tier.usage_cap_calls))} calls a month: "
+            f"{count(tier.capped_calls)} of {count(tier.calls)} calls served, cost "
+            f"{money(tier.capped_cost_usd)} over the window, "
+            f"{money(tier.capped_cost_per_conversion_usd)} per converted customer, repaid in "
+            f"{months(tier.capped_payback_months)} months."
+        )
+    if tier.no_customer_cost_usd:
+        lines.append(
+            f"Calls without a customer cost {money(tier.no_customer_cost_usd)} more (not counted)."
+        )
+    lines += [f"  - {reason}" for reason in tier.reasons]
+    return "\n".join(lines)
 
 
 def report_text(
@@ -186,6 +242,7 @@ def report_text(
     recommendations: Sequence[Recommendation] = (),
     simulation: Simulation | None = None,
     reading_notes: Sequence[str] = (),
+    free: FreeTier | None = None,
 ) -> str:
     """The report as plain text: a summary line, the segment and feature tables, the
     recommendations, the simulated price book (when it changes anything), and warnings."""
@@ -223,6 +280,8 @@ def report_text(
     ]
     if simulation is not None and not report.scenario.price_book.is_current_pricing:
         lines += ["", "Simulated price book against current pricing", simulation_text(simulation)]
+    if free is not None:
+        lines += ["", free_tier_text(free)]
     unset = unset_assumptions(report.scenario, report)
     if unset:
         lines += ["", "Assumptions not set:", *(f"  - {note}" for note in unset)]

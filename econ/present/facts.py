@@ -88,6 +88,31 @@ def dataset_summary(data: Dataset) -> DatasetSummary:
     )
 
 
+def seats_and_users(data: Dataset) -> str:
+    """What the Data page says about seat counts (the revenue table's ``seats``) and users (the
+    ledger's ``user_id``): how many revenue rows have each, or that the inputs give none. Read
+    from the revenue table and the prepared tables only (the rollup stays unread)."""
+    rows = data.revenue.height
+    if s.SEATS in data.revenue.columns:
+        known = rows - data.revenue[s.SEATS].null_count()
+        seats = f"Seats: known for {known:,} of {rows:,} customer-months"
+        total = int(data.revenue.select(pl.col(s.SEATS).sum()).item())
+        seats += f" ({total:,} seat-months in all)." if known else "."
+    else:
+        seats = "Seats: the revenue table gives none (a seats column, or a billing quantity)."
+    usage = data.prepared.revenue_usage
+    if data.users is not None and s.USERS in usage.columns:
+        active = int((usage[s.USERS] > 0).sum())
+        most = int(usage.select(pl.col(s.USERS).max().fill_null(0)).item())
+        users = (
+            f" Users: the ledger names them; {active:,} of {rows:,} customer-months have at "
+            f"least one (at most {most:,} in a month)."
+        )
+    else:
+        users = " Users: the ledger has no user_id column."
+    return seats + users
+
+
 def feature_count(data: Dataset) -> int:
     """Distinct features in the ledger rollup, trials and unknown customers included.
 
@@ -274,3 +299,21 @@ def plans_by_price(cms: CustomerMonths) -> list[str]:
 def shown_recommendations(recommendations: Sequence[Shown], *, show_all: bool) -> Sequence[Shown]:
     """The recommendations a page lists: the first :data:`RECOMMENDATIONS_SHOWN`, or all."""
     return recommendations if show_all else recommendations[:RECOMMENDATIONS_SHOWN]
+
+
+def currency_conversion(data: Dataset) -> pl.DataFrame | None:
+    """What reading converted to the reporting currency, as the Data page shows it: per side,
+    original currency and (for per-month rates) month, the amount in that currency, the rate
+    and the amount in the reporting currency; ``None`` when everything was in US dollars."""
+    table = data.currency_conversion
+    reporting = data.reporting_currency
+    if reporting == "usd" and table.filter(pl.col(s.CURRENCY) != reporting).is_empty():
+        return None
+    return table.select(
+        pl.col("side").alias("Side"),
+        pl.col(s.CURRENCY).str.to_uppercase().alias("Currency"),
+        pl.col(s.MONTH).dt.strftime("%Y-%m").fill_null("every month").alias("Month"),
+        pl.col("amount").round(2).alias("Amount (in its currency)"),
+        pl.col("rate").alias(f"Rate ({reporting.upper()} per unit)"),
+        pl.col("converted").round(2).alias(f"In {reporting.upper()}"),
+    )

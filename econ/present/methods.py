@@ -254,9 +254,31 @@ FORMULAS: Final = (
     ),
     Formula(
         "bill",
-        r"\text{bill} = \text{base} + \sum_f p^\text{over}_f \max(0, n_f - N_f)"
-        r" + \sum_f p^\text{use}_f\, n_f + \frac{\max(0, \text{inference} - T)}{1 - m}",
-        ("econ.decisions.pricing.simulated_customer_months", _m("fair_use_charge")),
+        r"\text{bill} = (1 - d)\Big[\text{base} + p^\text{seat} \max(s, s_\min)"
+        r" + \max\big(C,\ U\big) + \frac{\max(0, \text{inference} - T)}{1 - m}\Big]"
+        r" \qquad U = \sum_f \big[p^\text{over}_f \max(0, n_f - N_f) + p^\text{use}_f\, n_f"
+        r" + \text{tiers}_f(q_f) + p^\text{out}_f\, o_f\big]",
+        (
+            "econ.decisions.pricing.simulated_customer_months",
+            _m("seat_charge"),
+            _m("tiered_charge"),
+            _m("committed_bill"),
+            _m("committed_revenue"),
+            _m("fair_use_charge"),
+        ),
+    ),
+    Formula(
+        "currency",
+        r"\text{amount}_\text{reporting} = \text{amount}_c \times r_c(t) \qquad "
+        r"r_\text{reporting} = 1",
+        ("econ.inputs.imports.currencies.convert",),
+    ),
+    Formula(
+        "free_tier",
+        r"\text{cost per converted customer} = \frac{\sum \text{free-tier inference}}"
+        r"{\text{free customers} \times \text{conversion rate}} \qquad "
+        r"\text{capped cost} = \sum \text{cost} \times \min\Big(1, \frac{\text{cap}}{n}\Big)",
+        ("econ.decisions.freemium.free_tier", _m("cost_per_conversion"), _m("capped_share")),
     ),
     Formula(
         "launch_estimate",

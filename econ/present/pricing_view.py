@@ -1,7 +1,8 @@
 """The Tiers & pricing page's figures, shaped for a reader: current pricing against the simulated
 price book as a strip of KPIs with their changes, the sentence saying what the last edit of the
-price book did, the recommendation cards with their badges, and the customers binned by how
-much their bill changes.
+price book did, the recommendation cards with their badges, the customers binned by how
+much their bill changes, what each part of the simulated bill adds per plan, the free tier's
+figures before and after a usage cap, and the segments a volume discount can be for.
 
 Every figure comes from :class:`econ.Simulation` (:mod:`econ.decisions.pricing`, its customer
 response from :mod:`econ.decisions.response`) or :class:`econ.Recommendation`
@@ -23,11 +24,13 @@ from typing import Final, Literal
 import polars as pl
 
 from econ import schema as s
-from econ.decisions.pricing import BillChanges, Simulation
+from econ.decisions.freemium import FreeTier
+from econ.decisions.pricing import PARTS, BillChanges, Simulation
 from econ.decisions.recommend import Recommendation
 from econ.formats import (
     NO_CHANGE,
     count,
+    finite,
     money,
     money_change,
     number,
@@ -41,7 +44,7 @@ from econ.formats import (
 from econ.measures import HALF_CENT
 from econ.present.labels import feature_label, segment_label, words
 from econ.scenario.assumptions import ALL, Scenario
-from econ.scenario.levers import PlanPrice, PriceBook
+from econ.scenario.levers import ALL_FEATURES, Freemium, PlanPrice, PriceBook, Tiers
 
 Trend = Literal["up", "down", "none"]
 
@@ -315,6 +318,8 @@ def describe_edit(before: PriceBook, after: PriceBook) -> str:
         *_plan_edits(before, after),
         *_cost_edits(before, after),
         *_setting_edits(before, after),
+        *_discount_edits(before, after),
+        *_freemium_edits(before.freemium, after.freemium),
     ]
     if not phrases:
         return "Price book unchanged"
@@ -359,6 +364,99 @@ def _one_plan(plan: str, old: PlanPrice, new: PlanPrice) -> list[str]:
     )
     for feature in sorted(features):
         phrases += _feature_edits(plan, feature, old, new)
+    return phrases + _model_edits(plan, old, new)
+
+
+def _model_edits(plan: str, old: PlanPrice, new: PlanPrice) -> list[str]:
+    """The seat, outcome, tier and commitment edits of one plan."""
+    phrases: list[str] = []
+    seats = (new.seat_usd, new.min_seats, new.seats_from)
+    if (old.seat_usd, old.min_seats, old.seats_from) != seats:
+        phrases.append(
+            f"no seat price on {plan}"
+            if new.seat_usd is None
+            else f"{plan} at {money(new.seat_usd)} a seat a month"
+            + (f" (at least {number(new.min_seats, digits=0)})" if new.min_seats else "")
+            + (", seats counted as users" if new.seats_from == "users" else "")
+        )
+    for feature in sorted(set(old.outcome_usd) | set(new.outcome_usd)):
+        price = new.outcome_usd.get(feature)
+        if old.outcome_usd.get(feature) != price:
+            name = feature_label(feature)
+            phrases.append(
+                f"{name} no longer billed per outcome on {plan}"
+                if price is None
+                else f"{name} at {per_call(price)} an outcome on {plan}"
+            )
+    for scope in sorted(set(old.tiers) | set(new.tiers)):
+        tiers = new.tiers.get(scope)
+        if old.tiers.get(scope) != tiers:
+            what = tiers_scope_label(scope)
+            phrases.append(
+                f"no tiers on {what} on {plan}"
+                if tiers is None
+                else f"{tiers.mode} tiers on {what} on {plan} ({tiers_summary(tiers)})"
+            )
+    commitment = (new.commitment_usd, new.commitment_period, new.breakage)
+    if (old.commitment_usd, old.commitment_period, old.breakage) != commitment:
+        phrases.append(
+            f"no commitment on {plan}"
+            if new.commitment_usd is None
+            else f"a {money(new.commitment_usd)} commitment a {new.commitment_period} on "
+            f"{plan}, {percent(new.breakage, digits=0)} of what is unused expiring"
+        )
+    return phrases
+
+
+def tiers_scope_label(scope: str) -> str:
+    """What tiers are on: ``all usage`` for the plan's whole usage, else the feature."""
+    return "all usage" if scope == ALL_FEATURES else feature_label(scope)
+
+
+def tiers_summary(tiers: Tiers) -> str:
+    """The bands in one line: ``up to 5 calls at $7, up to 10 at $6.5, then $6``."""
+    unit = "calls" if tiers.measure == "calls" else "tokens"
+    parts = []
+    for index, band in enumerate(tiers.bands):
+        flat = f" + {money(band.flat_usd)}" if band.flat_usd else ""
+        price = f"{per_call(band.unit_usd)}{flat}"
+        if band.up_to is None:
+            parts.append(f"then {price}" if index else f"{price} a unit")
+        else:
+            upto = number(band.up_to, digits=0)
+            parts.append(
+                f"up to {upto} {unit} at {price}" if index == 0 else f"up to {upto} at {price}"
+            )
+    return ", ".join(parts)
+
+
+def _discount_edits(before: PriceBook, after: PriceBook) -> list[str]:
+    if before.discounts == after.discounts:
+        return []
+    if not after.discounts:
+        return ["no volume discounts"]
+    return [
+        "volume discounts: "
+        + "; ".join(
+            f"{percent(item.share, digits=0)} off for {item.label}" for item in after.discounts
+        )
+    ]
+
+
+def _freemium_edits(before: Freemium, after: Freemium) -> list[str]:
+    phrases = []
+    if before.conversion_rate != after.conversion_rate:
+        phrases.append(
+            "free-tier conversion as observed"
+            if after.conversion_rate is None
+            else f"free-tier conversion at {percent(after.conversion_rate)}"
+        )
+    if before.usage_cap_calls != after.usage_cap_calls:
+        phrases.append(
+            "no cap on free usage"
+            if after.usage_cap_calls is None
+            else f"free usage capped at {number(after.usage_cap_calls, digits=0)} calls a month"
+        )
     return phrases
 
 
@@ -451,6 +549,7 @@ class Card:
 _SHORT_TITLES: Final[dict[str, str]] = {
     "allowance": "{feature} allowance on {plan}",
     "fair_use": "Fair use on {plan}",
+    "graduated": "Graduated tiers for {feature} on {plan}",
     "gate": "Gate or reprice {feature} on {plan}",
     "remove": "Take {feature} off {plan}",
     "route": "Route {feature} to a cheaper model",
@@ -611,3 +710,125 @@ def _side(low: float, high: float) -> str:
     if low == high:
         return "none"
     return "less" if high <= 0 else "more"
+
+
+# What each part of the simulated bill adds.
+
+PART_COLUMNS: Final = tuple(f"{part}_usd" for part in PARTS)
+"""The parts columns of :data:`econ.decisions.pricing.PARTS_SCHEMA`, in the bill's order."""
+ALWAYS_SHOWN_PARTS: Final = frozenset({"base_usd"})
+
+
+def bill_parts(parts: pl.DataFrame) -> pl.DataFrame:
+    """The simulation's parts per plan without the parts no plan uses (every value 0 or
+    null), so the table shows what the price book actually bills; the base always stays."""
+    unused = [
+        name
+        for name in PART_COLUMNS
+        if name not in ALWAYS_SHOWN_PARTS
+        and name in parts.columns
+        and not parts.select((pl.col(name).fill_null(0.0).abs() > HALF_CENT).any()).item()
+    ]
+    return parts.drop(unused)
+
+
+# The free tier.
+
+
+@dataclass(frozen=True)
+class FreeFigure:
+    """One figure of the free tier, as text: ``capped`` under the usage cap (``None``
+    without one)."""
+
+    label: str
+    value: str
+    capped: str | None
+    help: str
+
+
+def free_tier_figures(tier: FreeTier) -> tuple[FreeFigure, ...]:
+    """The free tier's figures, each now and under the usage cap when one is set."""
+    capped = tier.usage_cap_calls is not None
+
+    def under_cap(value: str) -> str | None:
+        return value if capped else None
+
+    source = {"scenario": "set in the scenario", "observed": "observed"}.get(
+        tier.rate_source or "", "none observed"
+    )
+    return (
+        FreeFigure(
+            "Free customers",
+            count(tier.customers),
+            None,
+            "Customers with usage in a month they paid nothing for: a $0 plan, or no revenue row.",
+        ),
+        FreeFigure("Free customer-months", count(tier.customer_months), None, "Over the window."),
+        FreeFigure(
+            "Free-tier cost / month",
+            money(tier.cost_per_month_usd),
+            under_cap(
+                money(None if tier.capped_cost_usd is None else tier.capped_cost_usd / tier.months)
+            ),
+            "Inference of the free customer-months ÷ the window's months; under the cap, "
+            "each month's calls above the cap are not served (same cost per call).",
+        ),
+        FreeFigure(
+            "Observed conversion",
+            percent(tier.observed_conversion),
+            None,
+            f"{count(tier.converted)} of {count(tier.customers)} free customers paid in a "
+            "later month.",
+        ),
+        FreeFigure(
+            "Conversion used",
+            percent(tier.conversion_rate),
+            None,
+            f"The rate the costs below use: {source}.",
+        ),
+        FreeFigure(
+            "Per converted customer",
+            money(tier.cost_per_conversion_usd),
+            under_cap(money(tier.capped_cost_per_conversion_usd)),
+            "What the free tier costs per customer it converts: free-tier cost ÷ (free "
+            "customers × conversion rate).",
+        ),
+        FreeFigure(
+            "Payback, months",
+            number(tier.payback_months),
+            under_cap(months_text(tier.capped_payback_months)),
+            "Cost per converted customer ÷ the gross profit of a paying customer-month "
+            f"({money(tier.paid_profit_per_month_usd)}).",
+        ),
+    )
+
+
+def months_text(value: float | None) -> str:
+    """``2.5 months``, or the null text."""
+    return number(value) if finite(value) is None else f"{number(value)} months"
+
+
+MAX_SEGMENT_VALUES: Final = 100
+"""The most values of one revenue-table column a discount can be chosen for."""
+
+
+def discount_segments(revenue: pl.DataFrame, columns: Iterable[str]) -> dict[str, tuple[str, str]]:
+    """The segments a volume discount can be for: ``{"column = value": (column, value)}`` for
+    each of the revenue table's segment ``columns`` and its values (the
+    :data:`MAX_SEGMENT_VALUES` most frequent, in order of their text)."""
+    found: dict[str, tuple[str, str]] = {}
+    for column in columns:
+        if column not in revenue.columns:
+            continue
+        values = (
+            revenue.select(pl.col(column).cast(pl.String).drop_nulls())
+            .group_by(column)
+            .len()
+            .sort(["len", column], descending=[True, False])
+            .head(MAX_SEGMENT_VALUES)[column]
+            .sort()
+            .to_list()
+        )
+        for value in values:
+            found.setdefault(f"{column} = {value}", (column, value))
+    return found

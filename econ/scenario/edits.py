@@ -8,10 +8,12 @@ only carries what the user actually changed.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
 
+from econ.errors import ScenarioError
 from econ.scenario.ai import AiRevenueBasis
 from econ.scenario.assumptions import (
     ALL,
@@ -21,7 +23,17 @@ from econ.scenario.assumptions import (
     PerSegment,
     Scenario,
 )
-from econ.scenario.levers import Patch, PriceBook
+from econ.scenario.levers import (
+    ALL_FEATURES,
+    Discount,
+    Patch,
+    PlanPrice,
+    PriceBook,
+    TierBand,
+    TierMeasure,
+    TierMode,
+    Tiers,
+)
 from econ.schema import Category
 
 PRICE_TOLERANCE = 0.005
@@ -256,3 +268,158 @@ def with_ai_cost(scenario: Scenario, name: AiCost, amount: float | None) -> Scen
     """One of the AI unit-profit inputs, in dollars a month (``None``: not set, $0)."""
     change: dict[str, Any] = {name: float(amount or 0.0)}
     return scenario.replace(ai_costs=replace(scenario.ai_costs, **change))
+
+
+# The price book's other pricing models: seats, a prepaid commitment, outcomes, tiers, volume
+# discounts and the free tier.
+
+PlanTerm = Literal[
+    "seat_usd", "min_seats", "seats_from", "commitment_usd", "commitment_period", "breakage"
+]
+"""A plan's per-seat price and prepaid commitment settings (:class:`PlanPrice`)."""
+
+
+def with_plan_term(
+    scenario: Scenario, plan: str, name: PlanTerm, value: float | str | None
+) -> Scenario:
+    """Set a plan's seat price, minimum seats, seat source, commitment, its period or its
+    breakage; ``None`` puts the field back to :class:`PlanPrice`'s default (no seat price, no
+    minimum, no commitment, all unused commitment expiring), and the plan record refuses a
+    value out of range."""
+    book = scenario.price_book
+    default = PlanPrice.__dataclass_fields__[name].default
+    change: dict[str, Any] = {name: default if value is None else value}
+    return scenario.replace(price_book=book.with_plan(plan, replace(book.plan(plan), **change)))
+
+
+def with_outcome_price(
+    scenario: Scenario, plan: str, feature: str, value: float | None
+) -> Scenario:
+    """Set (or, with ``None``, clear) a feature's price per successful outcome on a plan."""
+    book = scenario.price_book
+    price = book.plan(plan)
+    prices = {key: item for key, item in price.outcome_usd.items() if key != feature}
+    if value is not None:
+        prices[feature] = value
+    return scenario.replace(price_book=book.with_plan(plan, replace(price, outcome_usd=prices)))
+
+
+def with_tiers(scenario: Scenario, plan: str, scope: str, tiers: Tiers | None) -> Scenario:
+    """Put tiers on a feature's usage of a plan (``scope`` a feature id), or on the plan's whole
+    usage (``scope`` :data:`~econ.scenario.levers.ALL_FEATURES`); ``None`` removes them."""
+    book = scenario.price_book
+    price = book.plan(plan)
+    kept = {key: item for key, item in price.tiers.items() if key != scope}
+    if tiers is not None:
+        kept[scope] = tiers
+    return scenario.replace(price_book=book.with_plan(plan, replace(price, tiers=kept)))
+
+
+def _blank(value: object) -> bool:
+    """An emptied table cell: ``None``, NaN or blank text."""
+    return (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or (isinstance(value, str) and not value.strip())
+    )
+
+
+def _cell(value: object, what: str) -> float | None:
+    """A table cell as a number: an emptied one (:func:`_blank`) is ``None``."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ScenarioError(f"{what} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ScenarioError(f"{what} must be a number, got {value!r}") from None
+    return None if math.isnan(number) else number
+
+
+def _empty(row: Mapping[str, object]) -> bool:
+    return all(_blank(item) for item in row.values())
+
+
+def tiers_from_rows(mode: str, measure: str, rows: Sequence[Mapping[str, object]]) -> Tiers:
+    """Tiers from a table of bands as the app edits them: each row's ``up_to`` (empty: every
+    unit above the previous band), ``unit_usd`` and ``flat_usd`` (empty: $0). Empty rows are
+    skipped and the rest read in order of ``up_to``, the open band last; bands that do not
+    make a price (no band, two open bands, a repeated bound) are refused with
+    :class:`Tiers`' message."""
+    bands = []
+    for index, row in enumerate(rows):
+        if _empty(row):
+            continue
+        where = f"tier band {index + 1}"
+        bands.append(
+            TierBand(
+                up_to=_cell(row.get("up_to"), f"{where}: up to"),
+                unit_usd=_cell(row.get("unit_usd"), f"{where}: $ per unit") or 0.0,
+                flat_usd=_cell(row.get("flat_usd"), f"{where}: flat $") or 0.0,
+            )
+        )
+    if not bands:
+        raise ScenarioError("tiers need at least one band: the last one with an empty up to")
+    ordered = sorted(bands, key=lambda band: (band.up_to is None, band.up_to or 0.0))
+    # Tiers refuses any other mode or measure, naming the ones it takes.
+    return Tiers(
+        mode=cast(TierMode, mode), measure=cast(TierMeasure, measure), bands=tuple(ordered)
+    )
+
+
+def with_discounts(scenario: Scenario, discounts: Sequence[Discount]) -> Scenario:
+    """The price book's volume discounts (an empty sequence removes them all)."""
+    return scenario.replace(price_book=replace(scenario.price_book, discounts=tuple(discounts)))
+
+
+def discounts_from_rows(
+    rows: Sequence[Mapping[str, object]], segments: Mapping[str, tuple[str, str]]
+) -> tuple[Discount, ...]:
+    """Volume discounts from a table as the app edits it: each row's ``share`` (a rate, 0 to
+    1), ``min_bill_usd`` (empty: any bill) and ``segment`` (empty: every segment; else one of
+    ``segments``' labels, each a revenue-table ``(column, value)``). Empty rows are skipped; a
+    row without its share, or naming an unknown segment, is refused."""
+    discounts = []
+    for index, row in enumerate(rows):
+        if _empty(row):
+            continue
+        where = f"discount {index + 1}"
+        share = _cell(row.get("share"), f"{where}: share")
+        if share is None:
+            raise ScenarioError(f"{where} needs its share off the bill")
+        label = row.get("segment")
+        column = value = None
+        if not _blank(label):
+            if not isinstance(label, str) or label not in segments:
+                raise ScenarioError(f"{where}: no segment {label!r} in the revenue table")
+            column, value = segments[label]
+        discounts.append(
+            Discount(
+                share=share,
+                min_bill_usd=_cell(row.get("min_bill_usd"), f"{where}: from a monthly bill of"),
+                column=column,
+                value=value,
+            )
+        )
+    return tuple(discounts)
+
+
+FreemiumField = Literal["conversion_rate", "usage_cap_calls"]
+"""A setting of the free tier (:class:`~econ.scenario.levers.Freemium`)."""
+
+
+def with_freemium(scenario: Scenario, name: FreemiumField, value: float | None) -> Scenario:
+    """The free tier's conversion rate or usage cap (``None``: the observed rate, no cap)."""
+    book = scenario.price_book
+    change: dict[str, Any] = {name: value}
+    return scenario.replace(price_book=replace(book, freemium=replace(book.freemium, **change)))
+
+
+def tiers_scopes(price: PlanPrice, features: Sequence[str]) -> list[str]:
+    """What a plan's tiers can be on: the plan's whole usage
+    (:data:`~econ.scenario.levers.ALL_FEATURES`), then each feature; scopes already tiered
+    first, so the editor opens on them."""
+    scopes = [ALL_FEATURES, *features]
+    scopes += [scope for scope in price.tiers if scope not in scopes]
+    return sorted(scopes, key=lambda scope: scope not in price.tiers)

@@ -183,7 +183,7 @@ class TestOnTheSample:
         starter = [
             r for r in recommendations if r.plan == "Starter" and r.feature == "deep_research"
         ]
-        assert {r.kind for r in starter} == {"allowance", "gate"}
+        assert {r.kind for r in starter} == {"allowance", "gate", "graduated"}
         assert all(r.gross_profit_change_usd > 0 for r in starter)
         assert all(r.customers_affected > 0 for r in starter)
 

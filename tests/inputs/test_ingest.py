@@ -12,6 +12,7 @@ from builders import WriteParquet, month, revenue_frame, usage_frame
 
 import econ
 from econ.errors import InputError
+from econ.inputs.ingest import segment_columns_of
 
 REVENUE = revenue_frame(
     [
@@ -177,11 +178,12 @@ class TestAcceptedAndCast:
 
     def test_revenue_extra_columns(self) -> None:
         revenue = REVENUE.with_columns(
-            pl.lit("self_serve").alias("channel"), pl.lit(3).alias("seats")
+            pl.lit("self_serve").alias("channel"), pl.lit(3).alias("seats"), pl.lit(7).alias("n")
         )
         data = econ.load_dataset(USAGE, revenue)
         assert data.segment_columns == ("company_size", "channel")  # text columns only
-        assert "seats" not in data.revenue.columns
+        assert "n" not in data.revenue.columns  # other numbers are ignored
+        assert data.revenue["seats"].to_list() == [3, 3, 3]  # the optional seat count
 
     def test_paths_bytes_and_lazy_frames(self, write_parquet: WriteParquet) -> None:
         usage_path = write_parquet("u.parquet", USAGE)
@@ -437,3 +439,49 @@ def test_a_rollup_file_holding_the_placeholders_says_so(write_parquet: WriteParq
         "(7 calls, $1.50) names no customer; they are counted as customer '(unknown)'" in warnings
     )
     assert "counted as feature '(untagged)'" in warnings
+
+
+def _with_seats(values: list[object], dtype: pl.DataType) -> pl.DataFrame:
+    revenue = revenue_frame(
+        [("a", "2026-01", 10, "Pro"), ("b", "2026-01", 20, "Pro"), ("c", "2026-01", 30, "Pro")],
+        region=["eu", "us", "us"],
+    )
+    return revenue.with_columns(pl.Series("seats", values, dtype=dtype))
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype"),
+    [
+        ([" 3", "12", ""], pl.String),
+        ([3, 12, None], pl.Int32),
+        ([3.0, 12.0, None], pl.Float64),
+    ],
+)
+def test_seats_are_a_whole_number_never_a_segment(values: list[object], dtype: pl.DataType) -> None:
+    load = econ.load_revenue(_with_seats(values, dtype))
+    assert load.frame["seats"].dtype == pl.Int64
+    assert load.frame["seats"].to_list() == [3, 12, None]
+    assert segment_columns_of(load.frame) == ("region",)
+    assert "seats is empty in 1 of 3 customer-months" in " ".join(load.notes)
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "rule"),
+    [
+        (["3", "2.5", "n/a"], pl.String, "must be a whole number"),
+        ([3.0, 2.5, None], pl.Float64, "must be a whole number"),
+        ([3, -1, None], pl.Int64, "must be zero or more"),
+    ],
+)
+def test_seats_that_are_no_count_are_refused(
+    values: list[object], dtype: pl.DataType, rule: str
+) -> None:
+    with pytest.raises(InputError) as error:
+        econ.load_revenue(_with_seats(values, dtype), name="revenue.csv")
+    problem = error.value.problems[0]
+    assert (problem.source, problem.column) == ("revenue.csv", "seats")
+    assert rule in problem.rule
+    kept = econ.load_revenue(
+        _with_seats(values, dtype), options=econ.IngestOptions(on_invalid="drop")
+    )
+    assert kept.frame["customer_id"].to_list()[0] == "a"

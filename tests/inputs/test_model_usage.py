@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 import econ
+from econ.inputs.cache import CACHE_VERSION
 from econ.inputs.ingest import usage as usage_module
 from econ.inputs.model_usage import (
     MODEL_USAGE_SCHEMA,
@@ -231,7 +232,7 @@ def test_the_rollup_cache_keeps_it(files: tuple[Path, Path], tmp_path: Path) -> 
     assert_frame_equal(again.model_usage, EXPECTED)
     (entry,) = (folder for folder in cache_dir.iterdir() if not folder.name.startswith("."))
     assert (entry / "model_usage.parquet").exists()
-    assert json.loads((entry / "manifest.json").read_text())["version"] == 4
+    assert json.loads((entry / "manifest.json").read_text())["version"] == CACHE_VERSION
 
 
 def test_an_entry_saved_before_it_existed_loads_without_it(

@@ -72,7 +72,24 @@ def ledgers(draw: st.DrawFn) -> pl.DataFrame:
         frame = frame.with_columns(pl.Series("input_tokens", values, dtype=pl.Int64))
     if draw(st.booleans()):
         frame = frame.with_columns(pl.col("cost_usd").cast(pl.Float32))
-    return _with_outcomes(draw, frame)
+    return _with_users(draw, _with_outcomes(draw, frame))
+
+
+def _with_users(draw: st.DrawFn, frame: pl.DataFrame) -> pl.DataFrame:
+    """No user column, or users as text (some calls naming none: null or empty), categorical
+    or whole numbers."""
+    kind = draw(st.sampled_from(["none", "text", "categorical", "integers"]))
+    if kind == "none":
+        return frame
+    names = st.sampled_from(["u1", "u2", "u3", "", None])
+    values = draw(st.lists(names, min_size=frame.height, max_size=frame.height))
+    users = pl.Series("user_id", values, dtype=pl.String)
+    if kind == "categorical":
+        users = users.cast(pl.Categorical)
+    if kind == "integers":
+        numbers = {"u1": 1, "u2": 2, "u3": 3, "": None, None: None}
+        users = pl.Series("user_id", [numbers[v] for v in values], dtype=pl.Int64)
+    return frame.with_columns(users)
 
 
 def _with_outcomes(draw: st.DrawFn, frame: pl.DataFrame) -> pl.DataFrame:
@@ -127,6 +144,11 @@ def test_statistics_and_row_checks_give_the_same_rollup(
     assert left.drop("cost_usd").equals(right.drop("cost_usd"))
     assert left["cost_usd"].to_list() == pytest.approx(right["cost_usd"].to_list())
     assert fast.pricing.drop("cost_usd").equals(slow.pricing.drop("cost_usd"))
+    if "user_id" in frame.columns:
+        assert fast.users is not None and slow.users is not None
+        assert fast.users.equals(slow.users)
+    else:
+        assert fast.users is None and slow.users is None
 
 
 @pytest.mark.parametrize(
@@ -230,3 +252,56 @@ def test_frames_in_memory_have_facts_too() -> None:
     facts = open_table(frame, "f").facts
     assert facts["x"] == ColumnFacts(nulls=1, low=-1.0, high=2.0, rows=3)
     assert facts["name"].nulls == 1
+
+
+def test_users_are_counted_per_customer_month_alike_on_both_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 101 in Nov: u1 on chat and search (once), u2 on chat -> 2; in Dec: a call naming no user
+    # and one naming "" -> 0. 102 in Nov: u1 -> 1 (users are counted per customer).
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["101", "101", "101", "101", "101", "102"],
+            "feature_id": ["chat", "search", "chat", "chat", "chat", "chat"],
+            "timestamp": [START] * 3 + [START + dt.timedelta(days=5)] * 2 + [START],
+            "cost_usd": [0.5, 0.25, 0.25, 1.0, 1.0, 2.0],
+            "user_id": ["u1", "u1", "u2", None, "", "u1"],
+        }
+    )
+    path = tmp_path / "usage.parquet"
+    frame.write_parquet(path)
+    taken = spy(monkeypatch)
+    fast = econ.load_usage(path)
+    slow = econ.load_usage(path, options=econ.IngestOptions(use_statistics=False))
+    assert taken == [True]
+    expected = pl.DataFrame(
+        {
+            "customer_id": ["101", "101", "102"],
+            "month": [dt.date(2025, 11, 1), dt.date(2025, 12, 1), dt.date(2025, 11, 1)],
+            "users": [2, 0, 1],
+        }
+    )
+    assert fast.users is not None and fast.users.equals(expected)
+    assert slow.users is not None and slow.users.equals(expected)
+
+
+def test_a_user_id_breaking_the_id_rules_goes_row_by_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "customer_id": ["101", "102"],
+            "feature_id": ["chat", "chat"],
+            "timestamp": [START, START],
+            "cost_usd": [0.5, 0.25],
+            "user_id": ["u1", "bad\x00id"],
+        }
+    )
+    path = tmp_path / "usage.parquet"
+    frame.write_parquet(path)
+    taken = spy(monkeypatch)
+    with pytest.raises(econ.InputError, match="user_id"):
+        econ.load_usage(path)
+    assert taken == [False]
+    kept = econ.load_usage(path, options=econ.IngestOptions(on_invalid="drop"))
+    assert kept.users is not None and kept.users["users"].to_list() == [1]

@@ -7,12 +7,14 @@ import datetime as dt
 
 import polars as pl
 import pytest
-from builders import month, revenue_frame, usage_frame
+from builders import FIRST_REVENUE, FIRST_USAGE, month, revenue_frame, usage_frame
 
 import econ
+from econ import schema as s
 from econ.inputs.prepare import CUSTOMER_CODE
 from econ.model.customer_months import per_customer
 from econ.model.customer_months.cells import _in_row_order
+from econ.present import facts
 
 # Three customers, two features, three months:
 #   a: Pro $100 in Jan, Feb, Mar                          (stays)
@@ -279,3 +281,71 @@ def test_usage_rows_come_in_the_order_sorting_their_text_gives(wide: bool) -> No
     expected = usage.sort("customer_id", "feature_id", "month")
     assert ordered.equals(expected)
     assert ordered["customer_id"].flags["SORTED_ASC"]
+
+
+# Seats and users, hand-checked on the 3-customer first upload (builders.FIRST_*).
+# Seats as a text column: acme 3, 4, empty; bolt 10, 10, 12; cove 1, then none.
+FIRST_SEATS = ["3", "4", "", "10", "10", "12", "1", None]
+# Users of each FIRST_USAGE row (chat rows, then deep_research rows, per customer):
+#   acme Jan: u1 (chat) and a deep_research call naming no user -> 1
+#   acme Feb: u2 (chat), u3 (deep_research)                     -> 2
+#   acme Mar: u1 on both features                                -> 1 (counted once)
+#   bolt Jan: b1, b9 -> 2; Feb: b1 twice -> 1; Mar: b2 twice -> 1
+#   cove Jan: c1 -> 1; Feb: an empty user id names none          -> 0
+FIRST_USERS = ["u1", "u2", "u1", None, "u3", "u1", "b1", "b1", "b2", "b9", "b1", "b2", "c1", ""]
+
+
+def test_seats_and_users_come_into_every_customer_month() -> None:
+    revenue = FIRST_REVENUE.with_columns(pl.Series(s.SEATS, FIRST_SEATS))
+    usage = FIRST_USAGE.with_columns(pl.Series(s.USER_ID, FIRST_USERS))
+    data = econ.load_dataset(usage, revenue)
+    assert data.segment_columns == ("company_size",)  # seats is no segment, even as text
+    cms = econ.build_customer_months(data, econ.Scenario())
+    assert cms.frame.schema[s.SEATS] == pl.Int64
+    assert cms.frame.schema[s.USERS] == pl.Int64
+    assert by_cm(cms, s.SEATS) == {
+        ("acme", "2026-01"): 3,
+        ("acme", "2026-02"): 4,
+        ("acme", "2026-03"): None,
+        ("bolt", "2026-01"): 10,
+        ("bolt", "2026-02"): 10,
+        ("bolt", "2026-03"): 12,
+        ("cove", "2026-01"): 1,
+        ("cove", "2026-02"): None,
+    }
+    assert by_cm(cms, s.USERS) == {
+        ("acme", "2026-01"): 1,
+        ("acme", "2026-02"): 2,
+        ("acme", "2026-03"): 1,
+        ("bolt", "2026-01"): 2,
+        ("bolt", "2026-02"): 1,
+        ("bolt", "2026-03"): 1,
+        ("cove", "2026-01"): 1,
+        ("cove", "2026-02"): 0,
+    }
+    assert "seats is empty in 2 of 8 customer-months" in " ".join(data.notes)
+    line = facts.seats_and_users(data)
+    assert "Seats: known for 6 of 8 customer-months (40 seat-months in all)." in line
+    assert "7 of 8 customer-months have at least one (at most 2 in a month)" in line
+
+
+def test_a_customer_month_without_calls_has_no_users() -> None:
+    extra = revenue_frame([("cove", "2026-03", 49, "Starter")], company_size=["small"])
+    revenue = FIRST_REVENUE.vstack(extra)
+    usage = FIRST_USAGE.with_columns(pl.Series(s.USER_ID, FIRST_USERS))
+    cms = econ.build_customer_months(econ.load_dataset(usage, revenue), econ.Scenario())
+    assert by_cm(cms, s.USERS)[("cove", "2026-03")] == 0
+    assert by_cm(cms, s.CALLS)[("cove", "2026-03")] == 0
+
+
+def test_without_seats_or_users_both_columns_are_there_and_null() -> None:
+    data = econ.load_dataset(FIRST_USAGE, FIRST_REVENUE)
+    assert data.users is None
+    cms = econ.build_customer_months(data, econ.Scenario())
+    counts = cms.frame.select(s.SEATS, s.USERS)
+    assert counts.schema == pl.Schema({s.SEATS: pl.Int64, s.USERS: pl.Int64})
+    assert counts.null_count().row(0) == (cms.frame.height, cms.frame.height)
+    line = facts.seats_and_users(data)
+    assert "the revenue table gives none" in line and "no user_id column" in line
+    simulated = econ.simulate(econ.analyze_dataset(data, econ.Scenario()))
+    assert {s.SEATS, s.USERS} <= set(simulated.simulated.frame.columns)

@@ -113,3 +113,30 @@ def test_a_model_swap_of_a_lost_feature_is_dropped_and_said() -> None:
     fitted = fit_scenario(econ.Scenario(price_book=book), _data())
     assert dict(fitted.scenario.price_book.model_swaps) == {"deep_research": "gpt-4o-mini"}
     assert fitted.dropped == ("model swaps for features the data no longer has: 'gone'",)
+
+
+def test_pricing_models_of_lost_features_and_columns_are_dropped_and_said() -> None:
+    tiers = econ.Tiers(bands=(econ.TierBand(up_to=10, unit_usd=1.0), econ.TierBand()))
+    book = econ.PriceBook(
+        plans={
+            "Starter": econ.PlanPrice(
+                tiers={"*": tiers, "deep_research": tiers, "voice": tiers},
+                outcome_usd={"chat_assistant": 0.2, "voice": 0.1},
+                seat_usd=10.0,
+            )
+        },
+        discounts=(
+            econ.Discount(share=0.1, column="company_size", value="mid"),
+            econ.Discount(share=0.2, column="region", value="EU"),
+        ),
+    )
+    fitted = fit_scenario(econ.Scenario(price_book=book), _data())
+    starter = fitted.scenario.price_book.plans["Starter"]
+    assert sorted(starter.tiers) == ["*", "deep_research"]
+    assert dict(starter.outcome_usd) == {"chat_assistant": 0.2}
+    assert starter.seat_usd == 10.0
+    assert fitted.scenario.price_book.discounts == book.discounts[:1]
+    said = " | ".join(fitted.dropped)
+    assert "'voice'" in said
+    assert "['region']" in said
+    econ.analyze_dataset(_data(), fitted.scenario)

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tiny_report import tiny_report
+from tiny_report import tiny_dataset, tiny_report
 
 import econ
 from econ.decisions.estimate import estimate
@@ -51,6 +51,8 @@ def _filled(report: econ.Report) -> dict[str, pl.DataFrame]:
         "plan_comparison": simulation.plans,
         "segment_comparison": response.segments_with_response(simulation),
         "bills": simulation.customers,
+        "bill_parts": simulation.parts,
+        "free_tier_plans": econ.free_tier(tiny_dataset(), report).by_plan,
         "projection": projection_table(econ.project(report, simulation)),
         "company_months": company.table_rows(trends.months),
         "company_spiral": company.table_rows(trends.spiral),

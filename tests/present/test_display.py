@@ -193,12 +193,22 @@ class TestSimulation:
         ]
 
     def test_the_plan_table_now(self, simulation: econ.Simulation) -> None:
-        table = display.simulation_text(simulation).splitlines()[2:-1]
+        lines = display.simulation_text(simulation).splitlines()
+        parts_at = lines.index("What each part of the bill adds, per month:")
+        table = lines[2:parts_at]
         assert table[0].split("|")[1:4] == ["     plan ", " customers ", " revenue/mo now "]
         assert [line.split("|")[1:4] for line in table[2:]] == [
             ["     Solo ", "         2 ", "        $125.00 "],
             [" Business ", "         1 ", "        $300.00 "],
         ]
+
+    def test_the_parts_of_the_bill_follow(self, simulation: econ.Simulation) -> None:
+        lines = display.simulation_text(simulation).splitlines()
+        parts = lines[lines.index("What each part of the bill adds, per month:") + 1 :]
+        assert parts[0].split("|")[1:4] == ["     plan ", " bill/mo now ", "    base "]
+        # Business: a $300 bill, $400 simulated; Solo's two customers unchanged.
+        assert [line.split("|")[1] for line in parts[2:4]] == ["     Solo ", " Business "]
+        assert "$400.00" in parts[3]
 
     def test_the_response_closes_it(self, simulation: econ.Simulation) -> None:
         # b's bill rises by a third: it leaves with probability 0.5 × 1/3 ≈ 0.17.

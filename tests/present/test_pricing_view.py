@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import econ
-from econ.formats import MINUS, NO_CHANGE, money, money_change, percent, points
+from econ.formats import MINUS, NO_CHANGE, NULL_TEXT, money, money_change, percent, points
 from econ.present import pricing_view as pv
 
 REVENUE = revenue_frame(
@@ -243,3 +243,146 @@ class TestBillHistogram:
         frame = pv.bill_change_histogram(bills(changes))
         assert frame["customers"].sum() == len(changes)
         assert (frame["customers"] >= 0).all()
+
+
+STRIPE = econ.Tiers(
+    mode="graduated",
+    bands=(
+        econ.TierBand(up_to=5, unit_usd=7.0),
+        econ.TierBand(up_to=10, unit_usd=6.5),
+        econ.TierBand(unit_usd=6.0),
+    ),
+)
+"""Stripe's example of tiers: 1-5 at $7, 6-10 at $6.50, 11 and up at $6."""
+
+
+class TestOtherPricingModels:
+    def test_describing_seats_outcomes_tiers_and_commitments(self) -> None:
+        book = econ.PriceBook()
+        seats = book.with_plan("Pro", econ.PlanPrice(seat_usd=25.0, min_seats=3))
+        assert pv.describe_edit(book, seats) == "Pro at $25.00 a seat a month (at least 3)"
+        by_users = book.with_plan("Pro", econ.PlanPrice(seat_usd=25.0, seats_from="users"))
+        assert pv.describe_edit(book, by_users) == (
+            "Pro at $25.00 a seat a month, seats counted as users"
+        )
+        assert pv.describe_edit(seats, book) == "Price book cleared"
+        assert pv.describe_edit(seats, book.with_plan("Pro", econ.PlanPrice(base_usd=9.0))) == (
+            "Pro at $9.00 a month; no seat price on Pro"
+        )
+        outcome = book.with_plan("Pro", econ.PlanPrice(outcome_usd={"deep_research": 0.5}))
+        assert pv.describe_edit(book, outcome) == "Deep research at $0.5 an outcome on Pro"
+        tiered = book.with_plan("Pro", econ.PlanPrice(tiers={"*": STRIPE}))
+        assert pv.describe_edit(book, tiered) == (
+            "Graduated tiers on all usage on Pro (up to 5 calls at $7, up to 10 at $6.5, then $6)"
+        )
+        committed = book.with_plan(
+            "Pro", econ.PlanPrice(commitment_usd=1200.0, commitment_period="year", breakage=0.5)
+        )
+        assert pv.describe_edit(book, committed) == (
+            "A $1,200 commitment a year on Pro, 50% of what is unused expiring"
+        )
+
+    def test_describing_discounts_and_the_free_tier(self) -> None:
+        book = econ.PriceBook()
+        discounted = replace(
+            book,
+            discounts=(
+                econ.Discount(share=0.1, min_bill_usd=500.0),
+                econ.Discount(share=0.2, column="company_size", value="Enterprise"),
+            ),
+        )
+        assert pv.describe_edit(book, discounted) == (
+            "Volume discounts: 10% off for bills from $500; 20% off for company_size = Enterprise"
+        )
+        priced = book.with_plan("Pro", econ.PlanPrice(base_usd=9.0))
+        assert pv.describe_edit(replace(priced, discounts=discounted.discounts), priced) == (
+            "No volume discounts"
+        )
+        free = replace(book, freemium=econ.Freemium(conversion_rate=0.05, usage_cap_calls=100))
+        assert pv.describe_edit(book, free) == (
+            "Free-tier conversion at 5.0%; free usage capped at 100 calls a month"
+        )
+
+    def test_the_tiers_in_one_line(self) -> None:
+        assert pv.tiers_summary(STRIPE) == "up to 5 calls at $7, up to 10 at $6.5, then $6"
+        flat = econ.Tiers(measure="tokens", bands=(econ.TierBand(unit_usd=0.001, flat_usd=5),))
+        assert pv.tiers_summary(flat) == "$0.001 + $5.00 a unit"
+
+    def test_the_bill_parts_keep_the_parts_in_use(self) -> None:
+        sim = simulation(RISE)
+        # RISE bills overage only: the other parts are 0 on every plan and left out.
+        shown = pv.bill_parts(sim.parts)
+        assert shown.columns == [
+            "plan",
+            "customer_months",
+            "bill_current_usd",
+            "base_usd",
+            "per_use_usd",
+            "bill_simulated_usd",
+            "deferred_usd",
+        ]
+        # b's 20 extra uses × $1 over two months: $10 a month on top of $200 of base.
+        assert shown.row(0, named=True)["per_use_usd"] == pytest.approx(10.0)
+        assert shown.row(0, named=True)["bill_simulated_usd"] == pytest.approx(210.0)
+        today = pv.bill_parts(simulation(econ.PriceBook()).parts)
+        assert "per_use_usd" not in today.columns
+        assert today["base_usd"].to_list() == today["bill_current_usd"].to_list()
+
+    def test_discount_segments_are_each_columns_values(self) -> None:
+        revenue = pl.DataFrame(
+            {"size": ["small", "mid", "small", None], "region": ["EU", "EU", "US", "US"]}
+        )
+        assert pv.discount_segments(revenue, ["size", "region", "missing"]) == {
+            "size = mid": ("size", "mid"),
+            "size = small": ("size", "small"),
+            "region = EU": ("region", "EU"),
+            "region = US": ("region", "US"),
+        }
+
+
+class TestFreeTierFigures:
+    def test_by_hand(self) -> None:
+        """Two free customers costing $30 over 3 months, one converted; a paying month makes
+        $20 of gross profit: $30 ÷ (2 × 50%) = $30 per converted customer, 1.5 months."""
+        tier = econ.FreeTier(
+            months=3,
+            customers=2,
+            customer_months=3,
+            calls=300,
+            cost_usd=30.0,
+            by_plan=pl.DataFrame(),
+            no_customer_cost_usd=0.0,
+            converted=1,
+            observed_conversion=0.5,
+            conversion_rate=0.5,
+            rate_source="observed",
+            cost_per_conversion_usd=30.0,
+            paid_profit_per_month_usd=20.0,
+            payback_months=1.5,
+        )
+        figures = {f.label: f for f in pv.free_tier_figures(tier)}
+        assert figures["Free-tier cost / month"].value == "$10.00"
+        assert figures["Observed conversion"].value == "50.0%"
+        assert figures["Per converted customer"].value == "$30.00"
+        assert figures["Payback, months"].value == "1.5"
+        assert "observed" in figures["Conversion used"].help
+        assert all(f.capped is None for f in figures.values())
+        capped = replace(
+            tier,
+            usage_cap_calls=50.0,
+            capped_calls=150,
+            capped_cost_usd=15.0,
+            capped_cost_per_conversion_usd=15.0,
+            capped_payback_months=0.75,
+        )
+        figures = {f.label: f for f in pv.free_tier_figures(capped)}
+        assert figures["Free-tier cost / month"].capped == "$5.00"
+        assert figures["Payback, months"].capped == "0.8 months"
+
+    def test_undefined_figures_read_as_the_null_text(self) -> None:
+        data = econ.load_dataset(USAGE, REVENUE)
+        tier = econ.free_tier(data, econ.analyze_dataset(data, econ.Scenario()))
+        assert tier.reasons
+        figures = {f.label: f for f in pv.free_tier_figures(tier)}
+        assert figures["Payback, months"].value == NULL_TEXT
+        assert figures["Per converted customer"].value == NULL_TEXT

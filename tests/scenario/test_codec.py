@@ -29,6 +29,24 @@ PLACES: dict[type, Callable[[Any], econ.Scenario]] = {
     econ.Cogs: lambda record: Scenario(cogs=record),
     econ.PriceBook: lambda record: Scenario(price_book=record),
     econ.PlanPrice: lambda record: Scenario(price_book=econ.PriceBook(plans={"Pro": record})),
+    econ.Tiers: lambda record: Scenario(
+        price_book=econ.PriceBook(plans={"Pro": econ.PlanPrice(tiers={"chat": record})})
+    ),
+    econ.TierBand: lambda record: Scenario(
+        price_book=econ.PriceBook(
+            plans={
+                "Pro": econ.PlanPrice(
+                    tiers={
+                        "*": econ.Tiers(
+                            bands=(record,) if record.up_to is None else (record, econ.TierBand())
+                        )
+                    }
+                )
+            }
+        )
+    ),
+    econ.Discount: lambda record: Scenario(price_book=econ.PriceBook(discounts=(record,))),
+    econ.Freemium: lambda record: Scenario(price_book=econ.PriceBook(freemium=record)),
     econ.Levers: lambda record: Scenario(levers=record),
     econ.Route: lambda record: Scenario(
         levers=econ.Levers(route=record, route_by_feature={"chat": record})
@@ -100,6 +118,30 @@ CHANGED: dict[tuple[type, str], dict[str, Any]] = {
     (econ.PlanPrice, "per_call_usd"): {"per_call_usd": {"search": 0.01}},
     (econ.PlanPrice, "removed"): {"removed": ("draft", "search")},
     (econ.PlanPrice, "fair_use_usd"): {"fair_use_usd": 150.0},
+    (econ.PlanPrice, "seat_usd"): {"seat_usd": 30.0},
+    (econ.PlanPrice, "min_seats"): {"min_seats": 5.0},
+    (econ.PlanPrice, "seats_from"): {"seats_from": "users"},
+    (econ.PlanPrice, "tiers"): {"tiers": {"*": econ.Tiers(mode="volume")}},
+    (econ.PlanPrice, "outcome_usd"): {"outcome_usd": {"chat": 0.5}},
+    (econ.PlanPrice, "commitment_usd"): {"commitment_usd": 1_200.0},
+    (econ.PlanPrice, "commitment_period"): {"commitment_period": "year"},
+    (econ.PlanPrice, "breakage"): {"breakage": 0.25},
+    (econ.Tiers, "mode"): {"mode": "volume"},
+    (econ.Tiers, "measure"): {"measure": "tokens"},
+    (econ.Tiers, "bands"): {
+        "bands": (econ.TierBand(up_to=5.0, unit_usd=7.0), econ.TierBand(unit_usd=6.5))
+    },
+    (econ.TierBand, "up_to"): {"up_to": 100.0},
+    (econ.TierBand, "unit_usd"): {"unit_usd": 0.02},
+    (econ.TierBand, "flat_usd"): {"flat_usd": 20.0},
+    (econ.Discount, "share"): {"share": 0.2, "min_bill_usd": 1_000.0},
+    (econ.Discount, "min_bill_usd"): {"min_bill_usd": 1_000.0},
+    (econ.Discount, "column"): {"column": "company_size", "value": "enterprise"},
+    (econ.Discount, "value"): {"column": "company_size", "value": "enterprise"},
+    (econ.Freemium, "conversion_rate"): {"conversion_rate": 0.04},
+    (econ.Freemium, "usage_cap_calls"): {"usage_cap_calls": 100.0},
+    (econ.PriceBook, "discounts"): {"discounts": (econ.Discount(min_bill_usd=500.0),)},
+    (econ.PriceBook, "freemium"): {"freemium": econ.Freemium(conversion_rate=0.05)},
     (econ.Levers, "fair_use_percentile"): {"fair_use_percentile": 90.0},
     (econ.Levers, "route"): {"route": econ.Route(share=0.6)},
     (econ.Levers, "route_by_feature"): {"route_by_feature": {"chat": econ.Route(share=0.8)}},
@@ -148,6 +190,10 @@ def test_the_tree_is_every_record_the_scenario_holds() -> None:
         econ.Cogs,
         econ.PriceBook,
         econ.PlanPrice,
+        econ.Tiers,
+        econ.TierBand,
+        econ.Discount,
+        econ.Freemium,
         econ.Levers,
         econ.Route,
         econ.Optimize,
@@ -274,9 +320,18 @@ LAUNCHES_ADDED = (
 """What the JSON gains after the retention record: no launches, all revenue counted as AI
 revenue and no AI unit costs, the defaults."""
 
-RESPONSE_ADDED = ', "churn_elasticity": 0.5, "tolerated_increase": 0.0, "model_swaps": {}'
-"""What the first release's price book gains since: the customer response and no model swaps,
-at their defaults."""
+RESPONSE_ADDED = (
+    ', "churn_elasticity": 0.5, "tolerated_increase": 0.0, "model_swaps": {}, "discounts": [], '
+    '"freemium": {"conversion_rate": null, "usage_cap_calls": null}'
+)
+"""What the first release's price book gains since: the customer response, no model swaps, no
+volume discounts and the free tier as observed, at their defaults."""
+
+PLAN_ADDED = (
+    ', "seat_usd": null, "min_seats": 0.0, "seats_from": "revenue", "tiers": {}, '
+    '"outcome_usd": {}, "commitment_usd": null, "commitment_period": "month", "breakage": 1.0'
+)
+"""What the first release's plan prices gain since: no seats, tiers, outcomes or commitment."""
 
 ROUTE_ADDED = ', "model": null'
 """What the first release's routes gain since: no model named (the typed relative cost)."""
@@ -287,6 +342,8 @@ def _with_response_added(text: str) -> str:
     first release."""
     last = '"churn_risk_increase": 0.3'
     text = text.replace(last, last + RESPONSE_ADDED)
+    fair_use = '"fair_use_usd": 150.0'
+    text = text.replace(fair_use, fair_use + PLAN_ADDED)
     for cost in ('"relative_cost": 0.1', '"relative_cost": 0.2'):
         text = text.replace(cost, cost + ROUTE_ADDED)
     return text
@@ -297,6 +354,8 @@ def _link_json_now(token: str) -> bytes:
     and its routes with no model, at their defaults."""
     data = json.loads(_inflated(token))
     data["price_book"] |= json.loads("{" + RESPONSE_ADDED.removeprefix(", ") + "}")
+    for plan in data["price_book"]["plans"].values():
+        plan.update(json.loads("{" + PLAN_ADDED.removeprefix(", ") + "}"))
     levers = data["levers"]
     for route in [levers["route"], *levers["route_by_feature"].values()]:
         route.update(json.loads("{" + ROUTE_ADDED.removeprefix(", ") + "}"))

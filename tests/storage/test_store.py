@@ -349,3 +349,25 @@ def test_a_full_disk_while_caching_only_skips_the_cache(
     assert added.unstored is None  # the files were written; only the cache was not
     assert list((tmp_path / "rollups").iterdir()) == []  # nothing half-written
     assert DatasetStore(tmp_path).load(added.dataset_id, DROP).usage_rows == 1
+
+
+def test_a_reopened_dataset_keeps_its_users_and_seats(tmp_path: Path) -> None:
+    usage = USAGE.with_columns(pl.lit("u1").alias("user_id"))
+    revenue = REVENUE.with_columns(pl.lit(4).alias("seats"))
+    root = tmp_path / "data"
+    u, r = parquet_bytes(tmp_path, usage, "u"), parquet_bytes(tmp_path, revenue, "r")
+    dataset_id = DatasetStore(root).put(u, r, usage_name="u", revenue_name="r")
+    first = DatasetStore(root).load(dataset_id)  # read from the files, then cached
+    again = DatasetStore(root).load(dataset_id)  # from the rollup cache
+    for data in (first, again):
+        assert data.users is not None
+        assert data.users["users"].to_list() == [1]
+        assert data.prepared.revenue_usage["users"].to_list() == [1]
+        assert data.revenue["seats"].to_list() == [4]
+    plain = DatasetStore(root).put(
+        parquet_bytes(tmp_path, USAGE, "u0"), r, usage_name="u0", revenue_name="r"
+    )
+    for _ in range(2):
+        data = DatasetStore(root).load(plain)
+        assert data.users is None
+        assert data.prepared.revenue_usage["users"].to_list() == [None]

@@ -6,6 +6,8 @@ One module per family of levers, each with its formulas:
 - :mod:`.losing_features`: a feature losing money on a plan — include an allowance and bill
   the overage (**allowance**), gate it to a higher plan where it meets its target (**gate**),
   or remove it when not even one use pays for itself (**remove**).
+- :mod:`.tiers`: a feature below target with long-tailed usage — graduated tiers instead of
+  one flat price (**graduated**).
 - :mod:`.fair_use`: customers who cost more than they pay — a monthly AI-usage threshold with
   the cost above it billed (**fair_use**).
 - :mod:`.ltv_cac`: a segment below 3:1 LTV:CAC, with the churn or CAC that reaches it

@@ -15,11 +15,13 @@ from econ.decisions.recommend.losing_features import losing_features
 from econ.decisions.recommend.ltv_cac import ltv_cac
 from econ.decisions.recommend.price_signals import price_signals
 from econ.decisions.recommend.recommendation import Kind, Recommendation, context_of
+from econ.decisions.recommend.tiers import graduated_tiers
 from econ.model.report import Report
 
 KIND_ORDER: Final[tuple[Kind, ...]] = (
     "gate",
     "allowance",
+    "graduated",
     "remove",
     "fair_use",
     "route",
@@ -29,7 +31,14 @@ KIND_ORDER: Final[tuple[Kind, ...]] = (
 )
 """How recommendations of equal impact are ordered: fixes to what a customer is sold first."""
 
-FAMILIES: Final = (losing_features, fair_use, ltv_cac, cost_levers, price_signals)
+FAMILIES: Final = (
+    losing_features,
+    graduated_tiers,
+    fair_use,
+    ltv_cac,
+    cost_levers,
+    price_signals,
+)
 """Each family of levers: a function from the context to its recommendations."""
 
 

@@ -27,7 +27,15 @@ from econ.model.report import Report, clean
 from econ.scenario.levers import Patch
 
 Kind = Literal[
-    "gate", "allowance", "remove", "fair_use", "ltv_cac", "route", "optimize", "price_signal"
+    "gate",
+    "allowance",
+    "graduated",
+    "remove",
+    "fair_use",
+    "ltv_cac",
+    "route",
+    "optimize",
+    "price_signal",
 ]
 
 

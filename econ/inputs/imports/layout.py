@@ -109,7 +109,7 @@ class RevenueContext:
     amounts to divide by (100 for cents), and the last month of open subscriptions."""
 
     spec: ImportSpec
-    divisor: float
+    divisor: float | pl.Expr
     through: str | None
     label: str
 

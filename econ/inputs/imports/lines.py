@@ -9,6 +9,17 @@ spreads them into customer-months.
   counts when it began before the end), or through ``through`` while it runs.
 - An **invoice line** (:func:`period_lines`) covers its service period: an annual line counts a
   twelfth in each of its twelve months.
+
+Seats (:data:`econ.schema.SEATS`): a line may carry its quantity (:data:`QUANTITY`; a
+subscription item's or a recurring invoice line's ``quantity``, in Stripe's API reference the
+number of units of the price the line bills). A line's quantity holds in every month it covers
+(an annual line of 10 seats is 10 seats a month), and a customer-month's seats are the sum, over
+the subscription items (:data:`SEAT_KEY`) of its lines *of its plan* (the plan of its largest
+line; with AI lines tagged, of the lines on the same side as that one), of the quantity of each
+item's largest line that month: two subscriptions of the plan add up, the trial line and the
+first paid line of one item count once, and an add-on's quantity is not counted as seats. Lines
+without a quantity (a layout without one, one-off items, prorations) count for none; a
+customer-month none of whose plan's lines has one has no seat count (null).
 """
 
 from __future__ import annotations
@@ -27,6 +38,11 @@ BILLING_INTERVAL: Final = "billing_interval"
 MONTHS_PER: Final = {"month": 1.0, "year": 12.0, "week": 12 / 52, "day": 12 / 365}
 """Months per billing interval, to turn a price per interval into a price per month."""
 _MONTH_DAYS: Final = 365.25 / 12
+QUANTITY: Final = "_quantity"
+"""A line's quantity (its seats), when the layout and the line give one."""
+SEAT_KEY: Final = "_seat_key"
+"""What a line's quantity belongs to (a subscription item): lines of one key in one month (a
+trial's line and the first paid one) count its quantity once."""
 
 
 def month_of(value: str) -> dt.date:
@@ -151,6 +167,11 @@ def subscription_lines(
             )
         )
     selected = rows.filter(keep) if keep is not None else rows
+    quantities = (
+        [fields.number(*quantity).alias(QUANTITY), pl.col(ROW).cast(pl.String).alias(SEAT_KEY)]
+        if fields.has(*quantity)
+        else []
+    )
     frame = selected.select(
         ROW,
         fields.text(*customer).alias(s.CUSTOMER_ID),
@@ -160,6 +181,7 @@ def subscription_lines(
         last.alias("_last"),
         pl.when(given).then(unit).otherwise(pl.lit("month")).alias(BILLING_INTERVAL),
         ended.is_null().alias("_running"),
+        *quantities,
     ).collect()
     months = (
         (pl.col("_last").dt.year() - pl.col("_first").dt.year()) * 12
@@ -178,7 +200,16 @@ def subscription_lines(
             + (" (the usage ledger's last month)" if context.through else " (this month)"),
         )
     return Lines(
-        frame.select(ROW, s.CUSTOMER_ID, s.PLAN, "_amount", "_first", "_months", BILLING_INTERVAL),
+        frame.select(
+            ROW,
+            s.CUSTOMER_ID,
+            s.PLAN,
+            "_amount",
+            "_first",
+            "_months",
+            BILLING_INTERVAL,
+            *([QUANTITY, SEAT_KEY] if quantities else []),
+        ),
         notes=notes,
         warnings=warnings,
         checks=tuple(checks),
@@ -187,9 +218,10 @@ def subscription_lines(
 
 
 def period_lines(frame: pl.DataFrame) -> pl.DataFrame:
-    """Invoice-style lines (``row, customer_id, plan, _amount, _start, _end, _interval``) with
-    their months: the period's length in months (at least one), from the month it starts; the
-    billing interval is ``_interval`` where known, else told from that length."""
+    """Invoice-style lines (``row, customer_id, plan, _amount, _start, _end, _interval``, and
+    :data:`QUANTITY` when known) with their months: the period's length in months (at least
+    one), from the month it starts; the billing interval is ``_interval`` where known, else told
+    from that length."""
     days = (pl.col("_end") - pl.col("_start")).dt.total_seconds() / 86_400
     months = (days / _MONTH_DAYS).round(0).clip(lower_bound=1).cast(pl.Int64)
     inferred = pl.when(months >= 12).then(pl.lit("year")).otherwise(pl.lit("month"))
@@ -197,7 +229,16 @@ def period_lines(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("_start").dt.month_start().cast(pl.Date).alias("_first"),
         months.fill_null(1).alias("_months"),
         pl.coalesce(pl.col("_interval"), inferred).alias(BILLING_INTERVAL),
-    ).select(ROW, s.CUSTOMER_ID, s.PLAN, "_amount", "_first", "_months", BILLING_INTERVAL)
+    ).select(
+        ROW,
+        s.CUSTOMER_ID,
+        s.PLAN,
+        "_amount",
+        "_first",
+        "_months",
+        BILLING_INTERVAL,
+        *(c for c in frame.columns if c in (QUANTITY, SEAT_KEY)),
+    )
 
 
 def interval_parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -250,8 +291,11 @@ def tag_ai_lines(lines: pl.DataFrame, pattern: str | None) -> pl.DataFrame:
 
 def spread(lines: pl.DataFrame, last: dt.date | None = None) -> pl.DataFrame:
     """One row per line per month it covers, each with its share of the amount (months after
-    ``last`` left out); an AI line's share is also its month's direct AI revenue."""
-    extra = [c for c in lines.columns if c in (BILLING_INTERVAL, AI_LINE)]
+    ``last`` left out); an AI line's share is also its month's direct AI revenue. A line's
+    currency, when it has one, goes with each share (they are converted month by month)."""
+    extra = [
+        c for c in lines.columns if c in (BILLING_INTERVAL, AI_LINE, QUANTITY, SEAT_KEY, s.CURRENCY)
+    ]
     out = (
         lines.filter(pl.col("_months") > 0)
         .with_columns(pl.int_ranges(0, pl.col("_months")).alias("_offset"))
@@ -272,9 +316,11 @@ def customer_months(rows: pl.DataFrame) -> pl.LazyFrame:
     """Sum each customer-month; its plan (and interval) is that of its largest line. With AI
     lines tagged, the month's AI lines add up to its ``ai_revenue_usd`` and its plan is that of
     its largest other line (an AI add-on is not the plan), or of its largest AI line when it
-    has no other."""
+    has no other. With quantities, its ``seats`` are those of its plan's lines (see the
+    module's docstring)."""
     extra = [c for c in rows.columns if c == BILLING_INTERVAL]
     tagged = AI_LINE in rows.columns
+    seats = [_plan_seats(tagged).alias(s.SEATS)] if QUANTITY in rows.columns else []
     first = [AI_LINE] if tagged else []
     ai = (
         [
@@ -303,6 +349,7 @@ def customer_months(rows: pl.DataFrame) -> pl.LazyFrame:
             pl.col(s.PLAN).first(),
             *ai,
             *(pl.col(c).first() for c in extra),
+            *seats,
         )
         .select(
             ROW,
@@ -312,6 +359,20 @@ def customer_months(rows: pl.DataFrame) -> pl.LazyFrame:
             s.PLAN,
             *((s.AI_REVENUE_USD,) if tagged else ()),
             *extra,
+            *((s.SEATS,) if seats else ()),
         )
         .lazy()
     )
+
+
+def _plan_seats(tagged: bool) -> pl.Expr:
+    """In a customer-month's group, its lines sorted largest first: the sum, over the seat keys
+    of the lines of the plan of its first line (and, with AI lines tagged, on the same side of
+    that tag), of the quantity of each key's first line that has one; null when none has."""
+    same = pl.col(s.PLAN) == pl.col(s.PLAN).first()
+    if tagged:
+        same = same & (pl.col(AI_LINE) == pl.col(AI_LINE).first())
+    known = pl.col(QUANTITY).is_not_null()
+    first_of_key = pl.struct(pl.col(SEAT_KEY), known).is_first_distinct()
+    quantity = pl.col(QUANTITY).filter(same & known & first_of_key)
+    return pl.when(quantity.count() > 0).then(quantity.sum()).otherwise(None)

@@ -71,6 +71,8 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     s.PLAN: ("plan", "plan_name", "tier", "product", "package", "price_nickname"),
     s.AI_REVENUE_USD: ("ai_revenue_usd", "ai_revenue", "ai_mrr", "ai_addon_usd"),
     s.AI_INFLUENCED_USD: ("ai_influenced_usd", "ai_influenced_revenue", "ai_influenced"),
+    s.SEATS: ("seats", "seat_count", "num_seats", "licenses", "quantity"),
+    s.USER_ID: ("user_id", "end_user_id", "userid", "user"),
 }
 USAGE_TARGETS: Final = (
     s.CUSTOMER_ID,
@@ -84,8 +86,9 @@ USAGE_TARGETS: Final = (
     s.OUTPUT_TOKENS,
     s.CACHED_INPUT_TOKENS,
     s.OUTCOME,
+    s.USER_ID,
 )
-REVENUE_TARGETS: Final = (s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN, *s.REVENUE_MONEY)
+REVENUE_TARGETS: Final = (s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN, *s.REVENUE_MONEY, s.SEATS)
 
 
 def targets(side: Side) -> tuple[str, ...]:

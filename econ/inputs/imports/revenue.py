@@ -8,14 +8,21 @@ runs. Lines are spread over their months and summed per customer-month; a custom
 is that of its largest line.
 
 What is MRR here: recurring lines net of the discounts the export carries, before tax;
-proration lines left out unless asked for. Amounts are in the file's currency (a single one);
-cents are told from dollars by the layout, a header suffix or, failing both, the amounts
-themselves (with a warning).
+proration lines left out unless asked for. Cents are told from dollars by the layout, a header
+suffix or, failing both, the amounts themselves (with a warning); a currency without minor
+units (JPY) is whole units either way, line by line.
+
+Currencies (:mod:`econ.inputs.imports.currencies`): each line is converted to the reporting
+currency at its currency's rate for each month it counts in, before lines are summed per
+customer-month. Without rates, a file in one currency is reported in that currency and a file
+mixing currencies is refused; a line without a currency in a file whose other lines name one is
+refused too (never taken to be in some currency).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Final
 
 import polars as pl
@@ -23,6 +30,13 @@ import polars as pl
 from econ import formats
 from econ import schema as s
 from econ.errors import InputError, Problem, ScenarioError
+from econ.inputs.imports.currencies import (
+    REPORTING_DEFAULT,
+    REVENUE_SIDE,
+    convert,
+    reporting_of,
+    unconverted,
+)
 from econ.inputs.imports.fields import Fields
 from econ.inputs.imports.layout import ROW, Check, Layout, Lines, RevenueContext, report
 from econ.inputs.imports.lines import (
@@ -73,7 +87,7 @@ def revenue_to_contract(
     """A revenue export as one row per customer-month: contract columns, segments, ``row``."""
     format_id = resolve_format(frame, spec, "revenue")
     if format_id in (NATIVE, MAPPED):
-        return plain(frame, spec, format_id, "revenue", label)
+        return _plain_currency(plain(frame, spec, format_id, "revenue", label), spec)
     layout = LAYOUT_BY_ID[format_id]
     if layout.read_revenue is None:
         raise ScenarioError(f"{format_id!r} is not a revenue format")
@@ -85,9 +99,10 @@ def revenue_to_contract(
         )
     fields = Fields(frame.collect_schema(), hints)
     rows = numbered(frame)
-    currency, currency_warnings = _currency(rows, fields, layout, label)
+    found = _currencies(rows, fields, layout, label)
+    reporting, currency_notes, currency_warnings = reporting_of(found, spec.currencies, label)
     divisor, amount_notes, amount_warnings = _divisor(
-        rows, fields, layout, spec=spec, currency=currency, label=label
+        rows, fields, layout, spec=spec, found=found, label=label
     )
     context = RevenueContext(spec, divisor, through, label)
     lines = layout.read_revenue(rows, fields, context)
@@ -98,11 +113,15 @@ def revenue_to_contract(
     for _, bad in rejected:
         frame_lines = frame_lines.join(bad.select(ROW).collect(), on=ROW, how="anti")
     frame_lines = tag_ai_lines(frame_lines, spec.ai_lines)
+    if found:
+        codes = rows.select(ROW, _code(fields, layout).alias(s.CURRENCY)).collect()
+        frame_lines = frame_lines.join(codes, on=ROW, how="left")
     # A prepaid year spreads past the data: keep only months up to the last one shown.
     last = month_of(through) if through is not None else None
     notes = (
-        f"{label} read as: {layout.title}; {_unit_text(divisor, currency)}.",
+        f"{label} read as: {layout.title}; {_unit_text(divisor, found or [reporting])}.",
         *amount_notes,
+        *currency_notes,
         *(f"{label}: {note}" for note in lines.notes),
         *tally_notes,
         *_ai_line_notes(frame_lines, spec.ai_lines, label),
@@ -127,13 +146,31 @@ def revenue_to_contract(
                 )
             ]
         )
+    spread_lines = spread(frame_lines, last)
+    if spec.currencies is not None and found:
+        conversion = convert(
+            spread_lines,
+            (s.MRR_USD,),
+            spec.currencies,
+            side=REVENUE_SIDE,
+            label=label,
+            column=fields.found(*layout.currency_fields) or s.CURRENCY,
+            examples=rows,
+            row=ROW,
+        )
+        spread_lines, summary = conversion.frame, conversion.summary
+    else:
+        summary = unconverted(spread_lines, s.MRR_USD, reporting, REVENUE_SIDE)
+        spread_lines = spread_lines.drop(s.CURRENCY, strict=False)
     return Converted(
-        customer_months(spread(frame_lines, last)),
+        customer_months(spread_lines),
         format_id,
         notes,
         warnings,
         problems=tuple(problem for problem, _ in rejected),
         dropped=tuple(bad.collect() for _, bad in rejected),
+        reporting=reporting,
+        conversion=summary,
     )
 
 
@@ -155,45 +192,55 @@ def _ai_line_notes(lines: pl.DataFrame, pattern: str | None, label: str) -> tupl
     )
 
 
-def _unit_text(divisor: float, currency: str | None) -> str:
-    code = (currency or "usd").upper()
+def _unit_text(divisor: float | pl.Expr, found: list[str]) -> str:
+    codes = "/".join(code.upper() for code in found) or "the reporting currency"
+    if isinstance(divisor, pl.Expr):
+        return f"amounts in cents of {codes} (divided by 100, except currencies without cents)"
     if divisor == 100:
-        return f"amounts in cents of {code} (divided by 100)"
-    return f"amounts in whole {code}"
+        return f"amounts in cents of {codes} (divided by 100)"
+    return f"amounts in whole {codes}"
 
 
-def _currency(
-    rows: pl.LazyFrame, fields: Fields, layout: Layout, label: str
-) -> tuple[str | None, tuple[str, ...]]:
-    """The file's one currency (lowercase), refusing a file that mixes several."""
+def _code(fields: Fields, layout: Layout) -> pl.Expr:
+    """A row's currency code, lowercase (null when empty)."""
+    code = fields.text(*layout.currency_fields).str.strip_chars().str.to_lowercase()
+    return pl.when(code != "").then(code)
+
+
+def _currencies(rows: pl.LazyFrame, fields: Fields, layout: Layout, label: str) -> list[str]:
+    """The currencies the file's rows are in (lowercase, sorted), refusing rows without one
+    when other rows name one."""
     if not fields.has(*layout.currency_fields):
-        return None, ()
-    values = (
-        rows.select(fields.text(*layout.currency_fields).str.to_lowercase().alias("c"))
-        .unique()
-        .collect()["c"]
-        .drop_nulls()
-        .to_list()
-    )
-    found = sorted(v for v in values if v)
-    if len(found) > 1:
+        return []
+    code = _code(fields, layout)
+    found = sorted(rows.select(code.alias("c")).unique().collect()["c"].drop_nulls().to_list())
+    if not found:
+        return []
+    empty = rows.filter(code.is_null())
+    count = empty.select(pl.len()).collect().item()
+    if count:
+        column = fields.found(*layout.currency_fields)
         raise InputError(
             [
                 Problem(
                     label,
-                    fields.found(*layout.currency_fields),
-                    f"must be a single currency, found {found} (convert them first, or load one "
-                    "currency at a time)",
+                    column,
+                    "must name the currency of every row, as the file's other rows do "
+                    f"({', '.join(c.upper() for c in found)}): a row without one is in no "
+                    "known currency",
+                    int(count),
+                    example_row(empty.head(1).collect()),
                 )
             ]
         )
-    currency = found[0] if found else None
-    if currency not in (None, "usd"):
-        return currency, (
-            f"{label}: amounts are in {str(currency).upper()} and are shown as they are, with "
-            "a $ sign; no exchange rate is applied.",
-        )
-    return currency, ()
+    return found
+
+
+def _plain_currency(converted: Converted, spec: ImportSpec) -> Converted:
+    """A plain (native or mapped) file: its reporting currency, its ``currency`` column kept
+    for the caller to convert once the rows are checked (when it has one)."""
+    reporting = REPORTING_DEFAULT if spec.currencies is None else spec.currencies.reporting
+    return replace(converted, reporting=reporting)
 
 
 def _divisor(
@@ -202,9 +249,9 @@ def _divisor(
     layout: Layout,
     *,
     spec: ImportSpec,
-    currency: str | None,
+    found: list[str],
     label: str,
-) -> tuple[float, tuple[str, ...], tuple[str, ...]]:
+) -> tuple[float | pl.Expr, tuple[str, ...], tuple[str, ...]]:
     """100 for amounts in cents, 1 for dollars: as the spec says, else the header suffix, else
     the layout, else the amounts (a decimal point means dollars)."""
     column = fields.column_of(fields.found(*layout.amount_fields) or "") or ""
@@ -234,9 +281,15 @@ def _divisor(
             )
             + "; if that is wrong, say which (amounts: cents or dollars).",
         )
-    if unit == CENTS and currency in ZERO_DECIMAL:
-        return 1.0, (*notes, f"{label}: {str(currency).upper()} has no minor unit."), warnings
-    return (100.0 if unit == CENTS else 1.0), notes, warnings
+    whole = [code for code in found if code in ZERO_DECIMAL]
+    if unit != CENTS or not whole:
+        return (100.0 if unit == CENTS else 1.0), notes, warnings
+    notes = (*notes, *(f"{label}: {code.upper()} has no minor unit." for code in whole))
+    if len(whole) == len(found):
+        return 1.0, notes, warnings
+    # Several currencies, some without cents: each line divided as its own currency says.
+    code = _code(fields, layout)
+    return pl.when(code.is_in(list(ZERO_DECIMAL))).then(1.0).otherwise(100.0), notes, warnings
 
 
 def _mapped_over(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from econ.errors import ScenarioError
+from econ.inputs.imports.currencies import Currencies
 from econ.inputs.token_prices import ModelPrice
 from econ.scenario.values import freeze, known_keys, mapping, record_map
 
@@ -45,6 +46,10 @@ class ImportSpec:
             credit bundle or overage. Lines whose plan or product name matches it fill the
             customer-month's ``ai_revenue_usd`` (direct AI revenue), and a customer-month's
             plan is then that of its largest other line. ``None``: no line is tagged.
+        currencies: the reporting currency and the rates revenue in other currencies is
+            converted at (:class:`~econ.inputs.imports.currencies.Currencies`; revenue files).
+            ``None``: no rates given, so a file in a single currency is reported in it and one
+            mixing currencies is refused.
     """
 
     format: str = AUTO
@@ -56,6 +61,7 @@ class ImportSpec:
     include_prorations: bool = False
     price_overrides: Mapping[str, ModelPrice] = field(default_factory=dict)
     ai_lines: str | None = None
+    currencies: Currencies | None = None
 
     def __post_init__(self) -> None:
         if self.ai_lines is not None:
@@ -72,8 +78,12 @@ class ImportSpec:
             "price_overrides",
             record_map(self.price_overrides, "price_overrides", ModelPrice, ModelPrice.from_dict),
         )
+        if self.currencies is not None and not isinstance(self.currencies, Currencies):
+            object.__setattr__(self, "currencies", Currencies.from_dict(self.currencies))
 
     def to_dict(self) -> dict[str, Any]:
+        # Currencies only when given, so that a spec without them keeps its dataset id.
+        currencies = {} if self.currencies is None else {"currencies": self.currencies.to_dict()}
         return {
             "format": self.format,
             "customer": self.customer,
@@ -84,6 +94,7 @@ class ImportSpec:
             "include_prorations": self.include_prorations,
             "price_overrides": {k: v.to_dict() for k, v in self.price_overrides.items()},
             "ai_lines": self.ai_lines,
+            **currencies,
         }
 
     @classmethod

@@ -22,6 +22,11 @@ Sources of truth:
 
 MRR here: subscription and invoice-item lines net of their discounts, before tax; prorations
 left out unless asked for; draft and void invoices left out.
+
+Seats: a subscription item's ``quantity`` (Stripe's ``SubscriptionItem``: the quantity of the
+plan the customer is subscribed to), or a recurring invoice line's ``quantity`` (one-off items
+and prorations give none); a customer-month's seats are those of its plan's lines
+(:mod:`econ.inputs.imports.lines`). The Dashboard export's ``Quantity`` is the same number.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from econ.errors import InputError, Problem
 from econ.inputs.imports.fields import Fields
 from econ.inputs.imports.layout import ROW, Check, Layout, Lines, RevenueContext, Tally
 from econ.inputs.imports.lines import (
+    QUANTITY,
+    SEAT_KEY,
     interval_parts,
     period_lines,
     plan_expr,
@@ -116,6 +123,20 @@ def read_invoice_lines(rows: pl.LazyFrame, fields: Fields, context: RevenueConte
         )
     )
     net = (gross - discounts) / context.divisor
+    # Seats: the quantity of a recurring line (a subscription item's line); a one-off item or a
+    # proration bills a quantity, but not the seats the month runs on.
+    quantities = (
+        [
+            pl.when(~one_off & ~proration).then(fields.number("quantity")).alias(QUANTITY),
+            pl.coalesce(
+                fields.text("subscription_item"),
+                fields.text("parent.subscription_item_details.subscription_item"),
+                plan_expr(fields, _NICKNAMES, _described_product(fields), *_ids(fields)),
+            ).alias(SEAT_KEY),
+        ]
+        if fields.has("quantity")
+        else []
+    )
     frame = (
         rows.filter(keep)
         .select(
@@ -126,6 +147,7 @@ def read_invoice_lines(rows: pl.LazyFrame, fields: Fields, context: RevenueConte
             start.alias("_start"),
             end.alias("_end"),
             unit.alias("_interval"),
+            *quantities,
         )
         .collect()
     )

@@ -34,6 +34,10 @@ class Converted:
         sources: for plain layouts (native or mapped), contract column → file column.
         problems: rows a layout could not read (revenue), refused or left out by the caller.
         dropped: those rows, as ``row`` and the file's values.
+        reporting: the currency the revenue amounts are in once read (a code, lowercase).
+        conversion: what converting revenue to it did
+            (:data:`econ.inputs.imports.currencies.CONVERSION_SCHEMA`); ``None`` when the rows
+            still carry their ``currency`` (plain layouts: converted once they are checked).
     """
 
     frame: pl.LazyFrame
@@ -43,6 +47,8 @@ class Converted:
     sources: Mapping[str, str] | None = None
     problems: tuple[Problem, ...] = ()
     dropped: tuple[pl.DataFrame, ...] = field(default=())
+    reporting: str = "usd"
+    conversion: pl.DataFrame | None = None
 
 
 def numbered(frame: pl.LazyFrame) -> pl.LazyFrame:

@@ -15,6 +15,8 @@ from econ.errors import InputError, Problem
 from econ.inputs.cache import RollupCache, cache_key, content_hash
 from econ.inputs.dataset import Dataset, IngestOptions
 from econ.inputs.imports import ImportSpec
+from econ.inputs.imports.currencies import CONVERSION_SCHEMA, USD
+from econ.inputs.ingest.currency import costs_in
 from econ.inputs.ingest.revenue import RevenueLoad, load_revenue
 from econ.inputs.ingest.usage import UsageLoad, load_usage
 from econ.inputs.prepare import prepare
@@ -137,7 +139,34 @@ def _read_dataset(
         problems.extend(error.problems)
     if problems or usage_load is None or revenue_load is None:
         raise InputError(problems)
-    return _assembled(usage_load, revenue_load, usage_label, revenue_label)
+    usage_load, costs = _costs_in_reporting(usage_load, revenue_load, revenue_spec, usage_label)
+    data = _assembled(usage_load, revenue_load, usage_label, revenue_label)
+    revenue_conversion = revenue_load.conversion
+    if revenue_conversion is None:
+        revenue_conversion = pl.DataFrame(schema=CONVERSION_SCHEMA)
+    return replace(
+        data,
+        reporting_currency=revenue_load.reporting,
+        currency_conversion=pl.concat([revenue_conversion, costs]),
+    )
+
+
+def _costs_in_reporting(
+    usage_load: UsageLoad, revenue_load: RevenueLoad, revenue_spec: ImportSpec, label: str
+) -> tuple[UsageLoad, pl.DataFrame]:
+    """The usage load with its costs in the revenue's reporting currency (unchanged in USD),
+    and what converting them did; no per-model summary in another currency (a model swap
+    re-prices at the token price table, which is in USD)."""
+    if revenue_load.reporting == USD:
+        return usage_load, pl.DataFrame(schema=CONVERSION_SCHEMA)
+    costs = costs_in(usage_load.rollup, revenue_load.reporting, revenue_spec.currencies, label)
+    converted = replace(
+        usage_load,
+        rollup=costs.rollup,
+        model_usage=None,
+        notes=(*usage_load.notes, *costs.notes),
+    )
+    return converted, costs.conversion
 
 
 def _through_usage(revenue_spec: ImportSpec, usage_load: UsageLoad | None) -> ImportSpec:
@@ -159,7 +188,7 @@ def _assembled(
     return Dataset(
         usage_source=usage_load.rollup,
         revenue=revenue_load.frame,
-        prepared=prepare(usage_load.rollup, revenue_load.frame, segments),
+        prepared=prepare(usage_load.rollup, revenue_load.frame, segments, usage_load.users),
         segment_columns=segments,
         usage_rows=usage_load.rows_read,
         usage_name=usage_label,
@@ -173,6 +202,7 @@ def _assembled(
         unpriced_models=usage_load.unpriced_models,
         warnings=usage_load.warnings + revenue_load.warnings,
         model_usage=usage_load.model_usage,
+        users=usage_load.users,
     )
 
 
@@ -181,5 +211,5 @@ def segment_columns_of(revenue: pl.DataFrame) -> tuple[str, ...]:
     return tuple(
         name
         for name in revenue.columns
-        if name not in s.REVENUE_REQUIRED and name not in s.REVENUE_MONEY
+        if name not in s.REVENUE_REQUIRED and name not in (*s.REVENUE_MONEY, s.SEATS)
     )

@@ -82,6 +82,35 @@ def coerce_count(column: str, dtype: pl.DataType) -> Coercion:
     return Coercion(column, value)
 
 
+WHOLE_RULE: Final = (
+    "must be a whole number of at least 0 (text such as '3.5' or 'n/a' cannot be read)"
+)
+
+
+def coerce_whole(column: str, dtype: pl.DataType) -> Coercion:
+    """A count that may be written as text (a revenue table's ``seats``) as a whole number; an
+    empty value is null, and a value that is no whole number (a fraction, ``"n/a"``, a flag) is
+    refused. Negative numbers are converted and then break the contract's own rule."""
+    value = pl.col(column)
+    if dtype == pl.Null:
+        return Coercion(column, value.cast(pl.Int64))
+    if dtype.is_integer() and dtype != pl.UInt64:
+        return Coercion(column, value.cast(pl.Int64))
+    if is_text(dtype):
+        text = value.cast(pl.String).str.strip_chars()
+        number = text.cast(pl.Float64, strict=False)
+        given = text.is_not_null() & (text != "")
+    elif dtype.is_numeric():
+        number = value.cast(pl.Float64)
+        given = value.is_not_null()
+    else:
+        number = pl.lit(None, pl.Float64)
+        given = value.is_not_null()
+    whole = number.is_finite() & (number == number.round(0)) & (number.abs() <= s.MAX_COUNT)
+    bad = given & ~whole.fill_null(False)
+    return Coercion(column, pl.when(given & ~bad).then(number).cast(pl.Int64), bad, WHOLE_RULE)
+
+
 def coerce_money(column: str, dtype: pl.DataType) -> Coercion:
     """Dollars as float64; text that is not a plain number (``"n/a"``, ``"$1,200"``) is refused."""
     value = pl.col(column)

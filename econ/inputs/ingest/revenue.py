@@ -2,7 +2,8 @@
 
 Money comes out as float64 dollars and ``month`` on the 1st; every text column other than the
 required ones and the optional AI revenue columns (:data:`econ.schema.REVENUE_MONEY`) is kept as a
-segment dimension.
+segment dimension. The optional ``seats`` count (:data:`econ.schema.SEATS`) is never a segment:
+text seats are read as whole numbers (or refused), and an empty one stays null, with a note.
 """
 
 from __future__ import annotations
@@ -16,7 +17,15 @@ from econ.errors import InputError, Problem
 from econ.inputs.dataset import IngestOptions
 from econ.inputs.imports import ROW, ImportSpec, revenue_to_contract
 from econ.inputs.imports.usage import Converted
-from econ.inputs.ingest.coerce import coerce_id, coerce_money, coerce_time, convert, is_text
+from econ.inputs.ingest.coerce import (
+    coerce_id,
+    coerce_money,
+    coerce_time,
+    coerce_whole,
+    convert,
+    is_text,
+)
+from econ.inputs.ingest.currency import in_reporting_currency
 from econ.inputs.ingest.failures import Dropped, listed, row_failures
 from econ.inputs.ingest.refusals import (
     readable,
@@ -37,6 +46,10 @@ class RevenueLoad:
     dropped_problems: tuple[Problem, ...]
     notes: tuple[str, ...]
     warnings: tuple[str, ...] = ()
+    reporting: str = "usd"
+    """The currency the money is in (a code, lowercase): :mod:`econ.inputs.ingest.currency`."""
+    conversion: pl.DataFrame | None = None
+    """What converting to it did (:data:`econ.inputs.imports.currencies.CONVERSION_SCHEMA`)."""
 
 
 def load_revenue(
@@ -71,14 +84,15 @@ def _load_revenue(
     refuse_missing(columns, [c for c in s.REVENUE_REQUIRED if c not in columns], label)
     segments = _segments(columns)
     money = tuple(c for c in s.REVENUE_MONEY if c in columns)
-    used = (*s.REVENUE_REQUIRED, *money, *segments)
+    seats = (s.SEATS,) if s.SEATS in columns else ()
+    used = (*s.REVENUE_REQUIRED, *money, *seats, *segments)
     refuse_nested(columns, used, label)
     if table.kind == "parquet":
         refuse_overlong_text(frame, columns, used, label)
     good, dropped = _checked_rows(
         frame.select(ROW, *used),
         columns,
-        (segments, money),
+        (segments, money, seats),
         converted,
         label=label,
         options=options,
@@ -88,7 +102,9 @@ def _load_revenue(
     out = out.with_columns(pl.col(money).fill_null(0.0))
     if out.height == 0:
         raise InputError(dropped.problems or [Problem(label, None, "has no rows")])
-    notes = [*converted.notes, *empty]
+    currency = in_reporting_currency(out, converted, spec, label)
+    out = currency.frame
+    notes = [*converted.notes, *currency.notes, *empty, *_empty_seats_notes(out, label)]
     if dropped.problems:
         notes.append(dropped.kept_note(label, out.height))
     return RevenueLoad(
@@ -97,7 +113,9 @@ def _load_revenue(
         dropped=dropped.listed(),
         dropped_problems=dropped.problems,
         notes=tuple(notes),
-        warnings=(*converted.warnings, *_single_month(out, label)),
+        warnings=(*converted.warnings, *currency.warnings, *_single_month(out, label)),
+        reporting=currency.reporting,
+        conversion=currency.conversion,
     )
 
 
@@ -107,7 +125,7 @@ def _segments(columns: pl.Schema) -> tuple[str, ...]:
     return tuple(
         column
         for column, dtype in columns.items()
-        if column not in (*s.REVENUE_REQUIRED, *s.REVENUE_MONEY, ROW, s.USAGE_TIER)
+        if column not in (*s.REVENUE_REQUIRED, *s.REVENUE_MONEY, s.SEATS, ROW, s.USAGE_TIER)
         and is_text(dtype)
     )
 
@@ -125,10 +143,24 @@ def _empty_money_notes(out: pl.DataFrame, money: tuple[str, ...], label: str) ->
     return notes
 
 
+def _empty_seats_notes(out: pl.DataFrame, label: str) -> list[str]:
+    """A note when the seats column is empty in some customer-months: their seats are not
+    known (null), never taken as 0."""
+    if s.SEATS not in out.columns:
+        return []
+    empty = out[s.SEATS].null_count()
+    if not empty:
+        return []
+    return [
+        f"{label}: seats is empty in {empty:,} of {out.height:,} customer-months; their seat "
+        "count is unknown (per-seat prices cannot bill them)."
+    ]
+
+
 def _checked_rows(
     selected: pl.LazyFrame,
     columns: pl.Schema,
-    kept: tuple[tuple[str, ...], tuple[str, ...]],
+    kept: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     converted: Converted,
     *,
     label: str,
@@ -137,10 +169,11 @@ def _checked_rows(
     """The rows converted and held to the revenue contract, and every row left out: by the
     import, for a value that cannot be converted, or for a broken rule (with ``options`` that
     refuse such rows, the file is refused)."""
-    segments, money = kept
+    segments, money, seats = kept
     coercions = [coerce_id(c, columns[c]) for c in (s.CUSTOMER_ID, s.PLAN, *segments)]
     coercions.append(coerce_time(s.MONTH, columns[s.MONTH]))
     coercions.extend(coerce_money(c, columns[c]) for c in money)
+    coercions.extend(coerce_whole(c, columns[c]) for c in seats)
     prepared, unconvertible, _ = convert(
         selected, selected.collect_schema(), coercions, label, options
     )
@@ -151,7 +184,8 @@ def _checked_rows(
     dropped = Dropped(
         (*converted.problems, *unconvertible.problems), (*unconvertible.rows, *imported)
     )
-    good, broken = row_failures(prepared.collect(), s.revenue_schema(segments, money), label)
+    schema = s.revenue_schema(segments, money, seats=bool(seats))
+    good, broken = row_failures(prepared.collect(), schema, label)
     if broken.problems:
         if options.on_invalid == "raise":
             raise InputError(broken.problems)

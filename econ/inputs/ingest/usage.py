@@ -45,7 +45,15 @@ from econ.inputs.model_usage import (
     model_usage_query,
 )
 from econ.inputs.readers import READ_ERRORS, Source, Table, default_name, open_table, unreadable
-from econ.inputs.rollup import ROWS_READ, check_totals, finish, rollup_query, vouched_rollup
+from econ.inputs.rollup import (
+    ROWS_READ,
+    check_totals,
+    finish,
+    finish_users,
+    rollup_query,
+    users_query,
+    vouched_rollup,
+)
 
 _TO_PRICE: Final = "_to_price"
 """Rows with tokens and no cost: when none has, the pricing passes are skipped."""
@@ -66,6 +74,9 @@ class UsageLoad:
     warnings: tuple[str, ...] = ()
     model_usage: pl.DataFrame | None = None
     """Tokens per feature × month × model (:mod:`econ.inputs.model_usage`)."""
+    users: pl.DataFrame | None = None
+    """Distinct users per customer × month (:data:`econ.inputs.rollup.USERS_SCHEMA`); ``None``
+    when the ledger has no user column."""
 
 
 def rollup_usage(source: Source, *, name: str | None = None) -> tuple[pl.DataFrame, int]:
@@ -131,7 +142,7 @@ def _vouched_load(
         return None  # the general path reads it again and names what is wrong
     if vouched is None:
         return None
-    rollup, models = vouched
+    rollup, models, users = vouched
     check_totals(rollup, label)
     return UsageLoad(
         rollup=finish(rollup),
@@ -144,6 +155,7 @@ def _vouched_load(
         # A pre-aggregated file (a Spark or warehouse rollup) may hold the placeholders itself.
         warnings=(*converted.warnings, *_unattributed(rollup, label)),
         model_usage=empty_model_usage() if models is None else finish_model_usage(models),
+        users=users,
     )
 
 
@@ -160,7 +172,7 @@ def _load_rows(
     """The general path: every row converted, priced and checked, then rolled up."""
     frame = converted.frame
     if table.kind == "parquet":
-        used = (*s.USAGE_REQUIRED, *s.USAGE_OPTIONAL, time_column)
+        used = (*s.USAGE_REQUIRED, *s.USAGE_OPTIONAL, s.USER_ID, time_column)
         refuse_overlong_text(frame, columns, used, label)
     coercions, cost = _coercions(columns, time_column)
     tally = time_zone_flags(columns, time_column) | {_TO_PRICE: _to_price(columns, cost)}
@@ -171,7 +183,7 @@ def _load_rows(
         _with_defaults(prepared), spec, label, options, to_price=tallied[_TO_PRICE]
     )
     with_models = has_model_usage(columns)
-    rollup, pricing, broken, models = _rolled_up(
+    rollup, pricing, broken, models, users = _rolled_up(
         priced, table.kind, label, options, with_models=with_models
     )
     dropped = unconvertible + unpriced + broken
@@ -193,6 +205,7 @@ def _load_rows(
         unpriced_models=unpriced_models,
         warnings=(*converted.warnings, *_unattributed(rollup, label)),
         model_usage=empty_model_usage() if models is None else finish_model_usage(models),
+        users=None if users is None else finish_users(users),
     )
 
 
@@ -205,6 +218,8 @@ def _coercions(columns: pl.Schema, time_column: str) -> tuple[list[Coercion], pl
     ]
     if s.MODEL in columns:
         coercions.append(coerce_id(s.MODEL, columns[s.MODEL]))
+    if s.USER_ID in columns:
+        coercions.append(_coerce_user(columns[s.USER_ID]))
     coercions += [coerce_count(c, columns[c]) for c in (s.CALLS, *s.TOKEN_COLUMNS) if c in columns]
     if s.OUTCOME in columns:
         coercions.append(coerce_outcome(columns))
@@ -215,6 +230,14 @@ def _coercions(columns: pl.Schema, time_column: str) -> tuple[list[Coercion], pl
         cost = money.expr
     coercions.append(coerce_time(time_column, columns[time_column]))
     return coercions, cost
+
+
+def _coerce_user(dtype: pl.DataType) -> Coercion:
+    """``user_id`` as text, as ids are; an empty one (or none) names no user (null), which is
+    not refused: a call without a user is still a call."""
+    user = coerce_id(s.USER_ID, dtype)
+    text = user.expr
+    return replace(user, expr=pl.when(text != "").then(text))
 
 
 _OUTCOME_WORDS: Final = {"true": 1, "yes": 1, "false": 0, "no": 0, "": 0}
@@ -275,40 +298,58 @@ def _with_defaults(prepared: pl.LazyFrame) -> pl.LazyFrame:
 
 def _rolled_up(
     priced: pl.LazyFrame, kind: str, label: str, options: IngestOptions, *, with_models: bool
-) -> tuple[pl.DataFrame, pl.DataFrame, Dropped, pl.DataFrame | None]:
+) -> tuple[pl.DataFrame, pl.DataFrame, Dropped, pl.DataFrame | None, pl.DataFrame | None]:
     """The rollup and the pricing table of the priced rows, in one streaming pass that also
     counts the rows breaking each rule; when any does, the rows that break a rule are refused
     or left out (per ``options``) and the rest rolled up. With ``with_models``, the same pass
-    sums the tokens per feature × month × model (:mod:`econ.inputs.model_usage`)."""
+    sums the tokens per feature × month × model (:mod:`econ.inputs.model_usage`); with a user
+    column, it counts the distinct users per customer × month (:func:`users_query`; ``None``
+    without one)."""
+    with_users = s.USER_ID in priced.collect_schema()
+    schema = s.UsageWithUsersSchema if with_users else s.UsageSchema
     typed = priced.with_columns(
-        pl.col(name).cast(column.dtype, strict=False)
-        for name, column in s.UsageSchema.columns().items()
+        pl.col(name).cast(column.dtype, strict=False) for name, column in schema.columns().items()
     )
+    extra = [
+        # from the priced rows, not the typed ones: the plan then shares their pass
+        *([model_usage_query(priced)] if with_models else []),
+        *([users_query(typed)] if with_users else []),
+    ]
     queries = [
         rollup_query(typed),
         pricing_query(priced),
-        priced.select(rule_breaks(priced, s.UsageSchema)),
-        # from the priced rows, not the typed ones: the plan then shares their pass
-        *([model_usage_query(priced)] if with_models else []),
+        priced.select(rule_breaks(priced, schema)),
+        *extra,
     ]
     try:
-        rollup, pricing, broken, *models = pl.collect_all(queries)
+        rollup, pricing, broken, *found = pl.collect_all(queries)
     except READ_ERRORS as error:
         problem = Problem(label, None, unreadable(error, kind))
         raise InputError([problem]) from None
     if not any(broken.row(0)):
-        return rollup, pricing, Dropped(), (models[0] if models else None)
+        return rollup, pricing, Dropped(), *_extras(found, with_models, with_users)
     # The streaming count only says that some row breaks a rule; an eager pass says which rows
     # and rules (and keeps the good rows).
-    good, dropped = row_failures(priced.collect(), s.UsageSchema, label)
+    good, dropped = row_failures(priced.collect(), schema, label)
     if options.on_invalid == "raise":
         raise InputError(dropped.problems) from None
     kept = good.lazy()
-    rollup, pricing, *models = pl.collect_all(
+    rollup, pricing, *found = pl.collect_all(
         [rollup_query(kept), pricing_query(priced)]
         + ([model_usage_query(kept)] if with_models else [])
+        + ([users_query(kept)] if with_users else [])
     )
-    return rollup, pricing, dropped, (models[0] if models else None)
+    return rollup, pricing, dropped, *_extras(found, with_models, with_users)
+
+
+def _extras(
+    found: list[pl.DataFrame], with_models: bool, with_users: bool
+) -> tuple[pl.DataFrame | None, pl.DataFrame | None]:
+    """The per-model summary and the users among the extra queries' results (``None`` for one
+    not asked for)."""
+    models = found[0] if with_models else None
+    users = found[-1] if with_users else None
+    return models, users
 
 
 _PLACEHOLDERS: Final[Sequence[tuple[str, str, str, str]]] = (

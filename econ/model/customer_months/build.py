@@ -81,7 +81,9 @@ class CustomerMonths:
 
     Attributes:
         frame: one row per active cm: ``customer_id, month, plan, mrr_usd``, the segment
-            columns (and the AI revenue columns the revenue table has), ``calls``,
+            columns (and the AI revenue columns the revenue table has), ``seats`` and
+            ``users`` (nullable Int64, always present: the revenue table's seat count and the
+            ledger's distinct users of the month, null where unknown), ``calls``,
             ``inference_usd``, ``segment`` (categorical, as every scenario groups by it), one
             column per burden, ``at_risk``, ``churned``, ``counted_revenue_usd`` (the AI revenue
             unit economics count, :mod:`.ai_revenue`), ``allocatable_usd`` and
@@ -308,10 +310,23 @@ def _flagged_revenue_rows(data: Dataset, scenario: Scenario, window: Window) -> 
     )
     return (
         pl.concat([data.revenue, prepared.revenue_usage], how="horizontal")
+        .with_columns(*_counts(data))
         .with_columns(_priced_mrr(scenario).alias(s.MRR_USD), *segment)
         .with_columns(active.alias(_ACTIVE))
         .with_columns(at_risk.alias(AT_RISK), (at_risk & ~stays).alias(CHURNED))
     )
+
+
+def _counts(data: Dataset) -> list[pl.Expr]:
+    """Each revenue row's seats and users (:data:`econ.schema.SEATS`, :data:`econ.schema.USERS`)
+    as nullable Int64, null where the dataset does not know them: the revenue table has no
+    seats column, or the ledger no user column (a dataset prepared before users were counted
+    has none either)."""
+    known = (*data.revenue.columns, *data.prepared.revenue_usage.columns)
+    return [
+        pl.col(name).cast(pl.Int64) if name in known else pl.lit(None, pl.Int64).alias(name)
+        for name in (s.SEATS, s.USERS)
+    ]
 
 
 def _priced_mrr(scenario: Scenario) -> pl.Expr:
@@ -368,7 +383,9 @@ def _burden_expr(name: str, value: PerSegment, segments: list[str], warnings: li
 def _in_frame_order(frame: pl.DataFrame, revenue_columns: list[str]) -> pl.DataFrame:
     """The cm frame's columns, in order, with all of each cm's counted revenue allocatable."""
     return frame.with_columns(pl.col(COUNTED_REVENUE_USD).alias(ALLOCATABLE_USD)).select(
-        *revenue_columns,
+        *(name for name in revenue_columns if name != s.SEATS),
+        s.SEATS,
+        s.USERS,
         s.CALLS,
         INFERENCE_USD,
         SEGMENT,

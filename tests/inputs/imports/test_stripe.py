@@ -88,7 +88,8 @@ def test_a_currency_other_than_dollars_is_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "invoices.json"
     path.write_text(text)
     load = econ.load_revenue(path, spec=THROUGH)
-    assert "amounts are in EUR and are shown as they are" in " ".join(load.warnings)
+    assert load.reporting == "eur"
+    assert "amounts are all in EUR, so EUR is the reporting currency" in " ".join(load.warnings)
 
 
 def test_zero_decimal_currencies_are_not_divided(tmp_path: Path) -> None:
@@ -99,11 +100,11 @@ def test_zero_decimal_currencies_are_not_divided(tmp_path: Path) -> None:
     assert revenue_table(load)[("cus_acme", "2026-08")] == (19900.0, "Pro")
 
 
-def test_mixed_currencies_are_refused(tmp_path: Path) -> None:
+def test_mixed_currencies_without_rates_are_refused(tmp_path: Path) -> None:
     text = (FIXTURES / "stripe_invoices_acacia.json").read_text()
     path = tmp_path / "invoices.json"
     path.write_text(text.replace('"usd"', '"eur"', 3))
-    with pytest.raises(econ.InputError, match="must be a single currency"):
+    with pytest.raises(econ.InputError, match=r"is in several currencies \(EUR, USD\)"):
         econ.load_revenue(path)
 
 
@@ -193,3 +194,104 @@ def test_an_ai_lines_pattern_must_be_a_regular_expression() -> None:
         econ.ImportSpec(ai_lines="AI(")
     assert econ.ImportSpec(ai_lines="  ").ai_lines is None
     assert econ.ImportSpec.from_dict({"ai_lines": "AI"}).to_dict()["ai_lines"] == "AI"
+
+
+# Seats: a subscription item's quantity (Stripe API reference, SubscriptionItem: "quantity", the
+# quantity of the plan the customer is subscribed to; null for metered prices) and a recurring
+# invoice line's quantity (InvoiceLineItem: "the quantity of the subscription, if the line item
+# is a subscription or a proration").
+
+
+def seats_of(load: econ.RevenueLoad) -> dict[tuple[str, str], int | None]:
+    return {
+        (row["customer_id"], f"{row['month']:%Y-%m}"): row["seats"]
+        for row in load.frame.iter_rows(named=True)
+    }
+
+
+@pytest.mark.parametrize("name", [*EXPORTS, "subscriptions_table.csv"])
+def test_the_quantity_of_the_plan_gives_the_seats(name: str) -> None:
+    # The fixtures' umbrella subscribes to 3 Team seats, every other customer to one seat; the
+    # invoices' trial line and first paid line of a subscription item count its seats once.
+    load = econ.load_revenue(FIXTURES / name, spec=THROUGH)
+    assert load.frame.schema["seats"] == pl.Int64
+    seats = seats_of(load)
+    assert {value for key, value in seats.items() if key[0] == "cus_umbrella"} == {3}
+    assert {value for key, value in seats.items() if key[0] != "cus_umbrella"} == {1}
+
+
+def _price(price_id: str, nickname: str, cents: int) -> dict[str, object]:
+    return {
+        "id": price_id,
+        "object": "price",
+        "currency": "usd",
+        "nickname": nickname,
+        "product": f"prod_{price_id}",
+        "recurring": {"interval": "month", "interval_count": 1, "usage_type": "licensed"},
+        "type": "recurring",
+        "unit_amount": cents,
+    }
+
+
+def _subscription(
+    sub_id: str, customer: str, items: list[tuple[dict[str, object], int | None]]
+) -> dict[str, object]:
+    """A subscription object as ``GET /v1/subscriptions`` lists it (the fields read here)."""
+    return {
+        "id": sub_id,
+        "object": "subscription",
+        "customer": customer,
+        "currency": "usd",
+        "start_date": 1_782_900_000,  # 2026-07-01
+        "status": "active",
+        "canceled_at": None,
+        "ended_at": None,
+        "trial_end": None,
+        "items": {
+            "object": "list",
+            "data": [
+                {
+                    "id": f"si_{sub_id}_{index}",
+                    "object": "subscription_item",
+                    "price": price,
+                    "quantity": quantity,
+                    "subscription": sub_id,
+                }
+                for index, (price, quantity) in enumerate(items)
+            ],
+            "has_more": False,
+            "url": f"/v1/subscription_items?subscription={sub_id}",
+        },
+    }
+
+
+def test_seats_are_the_plans_items_summed_and_an_add_on_is_not_a_seat(tmp_path: Path) -> None:
+    team = _price("price_team", "Team", 2000)
+    addon = _price("price_ai", "AI assistant", 1000)
+    metered = _price("price_metered", "Usage", 5000)
+    listing = {
+        "object": "list",
+        "url": "/v1/subscriptions",
+        "has_more": False,
+        "data": [
+            # hooli: 5 Team seats ($100) with 5 AI add-ons ($50), and a second Team
+            # subscription of 2 seats ($40): the plan is Team (the largest line), 5 + 2 seats.
+            _subscription("sub_h1", "cus_hooli", [(team, 5), (addon, 5)]),
+            _subscription("sub_h2", "cus_hooli", [(team, 2)]),
+            # pied: a price without a quantity (metered): no seat count.
+            _subscription("sub_p", "cus_pied", [(metered, None)]),
+        ],
+    }
+    path = tmp_path / "subscriptions.json"
+    path.write_text(json.dumps(listing))
+    spec = econ.ImportSpec(through="2026-08")
+    load = econ.load_revenue(path, spec=spec)
+    assert seats_of(load) == {
+        ("cus_hooli", "2026-07"): 7,
+        ("cus_hooli", "2026-08"): 7,
+        ("cus_pied", "2026-07"): None,
+        ("cus_pied", "2026-08"): None,
+    }
+    assert "seats is empty in 2 of 4 customer-months" in " ".join(load.notes)
+    tagged = econ.load_revenue(path, spec=econ.ImportSpec(through="2026-08", ai_lines="AI"))
+    assert seats_of(tagged)[("cus_hooli", "2026-07")] == 7
