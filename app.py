@@ -4,14 +4,21 @@ Pages live in ``pages/``; their URL paths differ from their file names on purpos
 mis-resolves a page whose URL path equals its file name). This entry point restores the
 dataset, scenario and page from the link in the URL, draws the navigation and the shared
 sidebar, runs the chosen page, and writes the state back into the URL.
+
+With sign-in configured (an ``[auth]`` table in the server's secrets), someone not signed in
+sees only the sign-in page, unless they hold a signed link; whether the dataset may be opened
+is checked before it is loaded (:mod:`ui.auth`). Without it the sidebar says the server is open.
 """
 
 import streamlit as st
 
-from ui import layout, session
+from ui import auth, layout, session
 
 # An emoji icon is drawn in the browser; a Material icon would be fetched from Google's font CDN.
 st.set_page_config(page_title="AI unit economics", page_icon="📈", layout="wide")
+if auth.sign_in_configured() and auth.current_user() is None and not session.holds_link():
+    auth.sign_in_page()
+auth.account()
 session.start()
 pages = {
     page.url_path: page

@@ -125,10 +125,13 @@ def rollup_entries(data_dir: str) -> set[str]:
 
 
 @contextmanager
-def server(data_dir: str) -> Iterator[str]:
+def server(data_dir: str, secrets: Path | None = None) -> Iterator[str]:
     """``streamlit run app.py`` on a free local port, as the browser tests start it (but
-    watching no files); its URL once it answers. Stopped (by its process id) on the way out."""
+    watching no files); its URL once it answers. Stopped (by its process id) on the way out.
+    With ``secrets``, the app reads that secrets file instead of ``.streamlit/secrets.toml``
+    (the sign-in tests' ``[auth]`` table)."""
     port = free_port()
+    read_secrets = [] if secrets is None else [f"--secrets.files={secrets}"]
     with tempfile.TemporaryFile("w+") as log:
         process = subprocess.Popen(
             [
@@ -144,6 +147,7 @@ def server(data_dir: str) -> Iterator[str]:
                 # An edit to the project's files while it runs would otherwise put up a
                 # "File change" prompt in the status area, and the page would never settle.
                 "--server.fileWatcherType=none",
+                *read_secrets,
             ],
             cwd=ROOT,
             env={**os.environ, "ECON_DATA_DIR": data_dir},

@@ -17,6 +17,7 @@ from econ.decisions.projection import PROJECTION_SCHEMA, Projection, project
 from econ.decisions.recommend import Recommendation, recommend
 from econ.decisions.response import Response
 from econ.errors import (
+    AccessDeniedError,
     DatasetNotFoundError,
     EconError,
     InputError,
@@ -76,6 +77,7 @@ from econ.scenario.levers import (
     Tiers,
 )
 from econ.schema import CATEGORY_BANDS, Band
+from econ.storage.access import Access, AccessStore, AuditEvent, SignedLink, User, may_open
 from econ.storage.scenarios import SavedScenario, ScenarioStore
 
 __all__ = [
@@ -87,11 +89,15 @@ __all__ = [
     "PROJECTION_SCHEMA",
     "RETENTION_SCHEMA",
     "SEGMENT_SCHEMA",
+    "Access",
+    "AccessDeniedError",
+    "AccessStore",
     "AiAdjustedCac",
     "AiRevenue",
     "AiRevenueBasis",
     "AiUnitCosts",
     "Allocation",
+    "AuditEvent",
     "Band",
     "BillChanges",
     "Cogs",
@@ -135,6 +141,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioStore",
+    "SignedLink",
     "Simulation",
     "Source",
     "StaleCustomerMonthsError",
@@ -144,6 +151,7 @@ __all__ = [
     "TrialCompute",
     "UnknownNameError",
     "UsageLoad",
+    "User",
     "Window",
     "ai_adjusted_cac",
     "analyze",
@@ -160,6 +168,7 @@ __all__ = [
     "load_dataset",
     "load_revenue",
     "load_usage",
+    "may_open",
     "parse_rates",
     "polars_rollup",
     "project",

@@ -12,6 +12,8 @@ One base class, :class:`EconError`, so a caller can catch everything the package
     ├── SavedScenarioNotFoundError(LookupError)
     │                                     no saved scenario of the dataset has that name or id
     ├── StoreWriteError                   an upload can be neither stored nor read from memory
+    ├── AccessDeniedError                 the signed-in user (or a signed link) may not open a
+    │                                     dataset; names its owner, never its files or features
     ├── UnknownNameError(KeyError)        a report has no segment or feature of that name
     ├── StaleCustomerMonthsError(ValueError)
     │                                     customer-months built for another scenario's shaping
@@ -106,6 +108,17 @@ class StoreWriteError(EconError):
     """An upload cannot even be read: neither the data directory nor a temporary folder can be
     written, and its files cannot be read from memory. Its message, for the user, is a rule
     the upload breaks ("cannot be read now: ...")."""
+
+
+class AccessDeniedError(EconError):
+    """A dataset may not be opened by whoever asks: it is not shared with them, a signed link is
+    expired, changed, revoked or made for other data, or its access record cannot be read (then
+    nobody may open it). The message says why in words safe to show to anyone: it never names
+    the dataset's files or features. ``owner_name`` is who to ask for access, when known."""
+
+    def __init__(self, message: str, owner_name: str | None = None) -> None:
+        super().__init__(message)
+        self.owner_name = owner_name
 
 
 class UnknownNameError(EconError, KeyError):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from econ import formats
 from econ.present import facts
-from ui import imports, layout, session
+from ui import imports, layout, session, sharing
 from ui.text import plain
 
 UPLOAD_TYPES = ["parquet", "csv", "json", "jsonl", "ndjson", "gz"]
@@ -21,6 +21,7 @@ st.caption(
     "ChartMogul import file, or a subscriptions table."
 )
 left, right = st.columns(2)
+may_upload = sharing.may_upload()
 usage_files = left.file_uploader(
     "Usage ledger",
     type=UPLOAD_TYPES,
@@ -29,6 +30,7 @@ usage_files = left.file_uploader(
     help="One row per inference call or pre-aggregated rows: who, which feature, when, and what "
     "it cost (or the model and tokens to price it from). Several files of one export (API "
     "pages, a month each) are read as one table.",
+    disabled=not may_upload,
 )
 revenue_files = right.file_uploader(
     "Revenue table",
@@ -37,7 +39,10 @@ revenue_files = right.file_uploader(
     key=session.uploader_key("revenue"),
     help="One row per customer per month with MRR and plan, or invoice lines / subscriptions. "
     "Several files of one export are read as one table.",
+    disabled=not may_upload,
 )
+if not may_upload:
+    st.info("Sign in to load your own files.", icon=":material/login:")
 
 now = session.current()
 usage, revenue = imports.chosen(usage_files), imports.chosen(revenue_files)
@@ -178,3 +183,6 @@ with st.expander("Preview the rows"):
     st.dataframe(facts.rollup_preview(data.usage), hide_index=True)
     st.markdown("**Revenue**")
     st.dataframe(data.revenue.head(facts.PREVIEW_ROWS), hide_index=True)
+
+# With sign-in on: who can see this dataset, its links and its audit trail (nothing without).
+sharing.section()

@@ -10,6 +10,7 @@ import pytest
 import econ
 from econ import errors
 from econ.errors import (
+    AccessDeniedError,
     DatasetNotFoundError,
     EconError,
     InputError,
@@ -40,6 +41,7 @@ def test_the_module_defines_the_errors_it_documents() -> None:
         StaleCustomerMonthsError,
         ReportRenderError,
         SavedScenarioNotFoundError,
+        AccessDeniedError,
     }
     assert errors.__doc__ is not None
     for error in [EconError, *ERRORS]:
@@ -94,6 +96,7 @@ PROBLEM = Problem("usage.csv", "cost_usd", "must be at least 0", count=2, exampl
             None,
         ),
         (DatasetNotFoundError("0123456789abcdef0123456789abcdef"), None),
+        (AccessDeniedError("this link was revoked by the dataset's owner", "Ann"), None),
     ],
     ids=lambda value: type(value).__name__ if isinstance(value, Exception) else "as given",
 )
@@ -111,6 +114,15 @@ def test_an_unknown_name_reads_like_the_key_error_it_was() -> None:
     assert str(error) == str(KeyError(error.args[0]))
     with pytest.raises(KeyError, match="no segment 'enterprise'"):
         raise error
+
+
+def test_an_access_refusal_names_whom_to_ask() -> None:
+    refusal = AccessDeniedError("this dataset is not shared with you", owner_name="Ann Owner")
+    assert refusal.owner_name == "Ann Owner"
+    assert refusal.args == ("this dataset is not shared with you",)
+    assert AccessDeniedError("the access record is damaged").owner_name is None
+    assert not issubclass(AccessDeniedError, OSError)  # never caught as a disk failure
+    assert econ.AccessDeniedError is AccessDeniedError
 
 
 def test_an_input_error_needs_a_problem() -> None:

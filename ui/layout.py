@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from econ.scenario.link import SAMPLE_DATASET
-from ui import board, exports, saved, session
+from ui import auth, board, exports, saved, session
 from ui.text import plain
 
 T = TypeVar("T")
@@ -46,6 +46,16 @@ def sidebar(page: StreamlitPage) -> None:
             "Reopens exactly this view, dataset and every assumption included: copy it with "
             "the button in the box."
         )
+        if auth.opened_through_link():
+            st.caption(
+                "It carries the link with an expiry you opened this dataset with: it works for "
+                "anyone holding it until that link expires or is revoked."
+            )
+        elif auth.sign_in_configured() and session.dataset_id() != SAMPLE_DATASET:
+            st.caption(
+                "It opens only for the people this dataset is shared with; the Data page says "
+                "who, and makes links with an expiry for anyone else."
+            )
         st.button(
             "Reset assumptions",
             on_click=session.reset_scenario,

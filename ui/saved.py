@@ -5,6 +5,10 @@ in the same files the CLI reads).
 The sidebar's "Saved scenarios" section does the first; the Compare page reads
 :func:`saved_scenarios` and :func:`comparison`. Every action is a button callback that leaves a
 notice (shown at the top of the next run) saying what happened or why nothing did.
+
+With sign-in on, a dataset's saved scenarios go with the dataset's access: they are listed and
+opened only for a session that may open the dataset (:func:`ui.auth.allowed_here`), each records
+who saved it, and saving one goes into the dataset's audit trail.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import streamlit as st
 
 import econ
 from econ.storage.scenarios import MAX_NAME
-from ui import session
+from ui import auth, session
 
 NAME_KEY: Final = "saved:name"
 CHOSEN_KEY: Final = "saved:chosen"
@@ -35,7 +39,10 @@ def scenario_store() -> econ.ScenarioStore:
 
 
 def saved_scenarios() -> list[econ.SavedScenario]:
-    """The scenarios saved for the current dataset, oldest first."""
+    """The scenarios saved for the current dataset, oldest first (none for a session that may
+    not open the dataset)."""
+    if not auth.allowed_here():
+        return []
     return scenario_store().list(session.dataset_id())
 
 
@@ -46,6 +53,8 @@ def _notice(text: str) -> None:
 def save_current(name: str) -> econ.SavedScenario | None:
     """Save the current scenario under ``name``; ``None`` (with a notice saying why) when the
     name breaks a rule, is taken by another saved scenario, or the server cannot write."""
+    if not _may_change():
+        return None
     current = session.scenario()
     taken = [item for item in saved_scenarios() if item.name.casefold() == name.strip().casefold()]
     if any(item.scenario != current for item in taken):
@@ -54,11 +63,16 @@ def save_current(name: str) -> econ.SavedScenario | None:
             "delete that one first. Nothing was saved."
         )
         return None
+    user = auth.current_user()
     try:
-        saved = scenario_store().save(session.dataset_id(), name, current)
+        saved = scenario_store().save(
+            session.dataset_id(), name, current, saved_by=user.key if user is not None else None
+        )
     except econ.EconError as error:
         _notice(f"The scenario could not be saved ({error}).")
         return None
+    if auth.sign_in_configured():
+        auth.record(session.dataset_id(), "scenario_saved", saved.name)
     _notice(
         f"Saved the current scenario as {saved.name!r}. Compare it with others on the "
         "Compare scenarios page."
@@ -83,6 +97,20 @@ def open_saved(saved: econ.SavedScenario) -> None:
         _notice(f"{saved.name!r}: {note}.")
 
 
+def _may_change() -> bool:
+    """Whether this session may save, rename, copy or delete saved scenarios: with sign-in on,
+    only someone signed in who may open the dataset (a notice says why not)."""
+    if not auth.sign_in_configured():
+        return True
+    if auth.current_user() is None:
+        _notice("Sign in to save, rename, copy or delete saved scenarios; nothing changed.")
+        return False
+    if not auth.allowed_here():
+        _notice("You may not open this dataset, so its saved scenarios cannot be changed.")
+        return False
+    return True
+
+
 def _save_clicked() -> None:
     name = str(st.session_state.get(NAME_KEY, ""))
     if save_current(name) is not None:
@@ -102,6 +130,8 @@ def _open_clicked() -> None:
 
 def _rename_clicked() -> None:
     chosen = _chosen()
+    if chosen is not None and not _may_change():
+        return
     new_name = str(st.session_state.get(RENAME_KEY, "")).strip()
     if chosen is None:
         return
@@ -124,6 +154,8 @@ def _rename_clicked() -> None:
 
 def _duplicate_clicked() -> None:
     chosen = _chosen()
+    if chosen is not None and not _may_change():
+        return
     if chosen is None:
         return
     names = {item.name.casefold() for item in saved_scenarios()}
@@ -131,7 +163,13 @@ def _duplicate_clicked() -> None:
     while copy.casefold() in names:
         copy, number = f"{chosen.name} (copy {number})", number + 1
     try:
-        duplicate = scenario_store().duplicate(session.dataset_id(), chosen.scenario_id, copy)
+        user = auth.current_user()
+        duplicate = scenario_store().duplicate(
+            session.dataset_id(),
+            chosen.scenario_id,
+            copy,
+            saved_by=user.key if user is not None else None,
+        )
     except econ.EconError as error:
         _notice(f"{chosen.name!r} could not be duplicated ({error}).")
         return
@@ -141,6 +179,8 @@ def _duplicate_clicked() -> None:
 
 def _delete_clicked() -> None:
     chosen = _chosen()
+    if chosen is not None and not _may_change():
+        return
     if chosen is None:
         return
     try:
@@ -232,6 +272,8 @@ def comparison(ids: Sequence[str]) -> tuple[econ.Comparison | None, list[str]]:
     each that is no longer saved; ``None`` when fewer than two are left."""
     problems: list[str] = []
     found: list[econ.SavedScenario] = []
+    if not auth.allowed_here():
+        return None, problems
     for scenario_id in ids:
         try:
             found.append(scenario_store().get(session.dataset_id(), scenario_id))

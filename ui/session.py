@@ -24,7 +24,7 @@ import econ
 from econ import formats
 from econ.present import projection as projected
 from econ.present import retention, views
-from econ.scenario.link import SAMPLE_DATASET, decode_link, encode_link
+from econ.scenario.link import SAMPLE_DATASET, DecodedLink, decode_link, encode_link
 from econ.storage.store import (
     Content,
     DatasetNotFoundError,
@@ -32,6 +32,7 @@ from econ.storage.store import (
     StoreWriteError,
     default_data_dir,
 )
+from ui import auth
 from ui.text import plain
 
 SCENARIO = "scenario"
@@ -158,11 +159,33 @@ def default_scenario(dataset_id: str) -> econ.Scenario:
 
 def start() -> None:
     """On a session's first run, read the link in the URL (or fall back to the sample); on
-    every run, show money in the dataset's reporting currency."""
+    every run, show money in the dataset's reporting currency.
+
+    With sign-in on, whether this session may open the dataset is checked first, every run,
+    before anything of it is loaded (:func:`ui.auth.gate`): when it may not, the refusal page
+    is all that is drawn."""
     if st.session_state.get(STARTED):
+        auth.gate(dataset_id(), st.session_state.get(auth.LINK_TOKEN), use_sample)
         _money_in_reporting_currency()
         return
     link = decode_link({key: st.query_params[key] for key in st.query_params})
+    st.session_state[auth.LINK_TOKEN] = link.key
+    auth.gate(link.dataset_id or SAMPLE_DATASET, link.key, _start_with_sample)
+    _open_link(link)
+    _money_in_reporting_currency()
+
+
+def _start_with_sample() -> None:
+    """Start the session on the sample (the refusal page's button, on a first run)."""
+    st.session_state[auth.LINK_TOKEN] = None
+    st.session_state[NOTICES] = []
+    st.session_state[REQUESTED_PAGE] = None
+    use_sample()
+    st.session_state[STARTED] = True
+
+
+def _open_link(link: DecodedLink) -> None:
+    """Open what a link asks for (see :func:`start`)."""
     notices = list(link.problems)
     target = store()
     problem = target.write_problem()
@@ -198,7 +221,6 @@ def start() -> None:
     st.session_state[CUSTOMER] = link.customer
     st.session_state[COMPARED] = link.compare if dataset_id == link.dataset_id else ()
     st.session_state[STARTED] = True  # last: a start that failed part-way is tried again
-    _money_in_reporting_currency()
 
 
 def _money_in_reporting_currency() -> None:
@@ -363,7 +385,13 @@ def _refitted(error: econ.ScenarioError, root: str) -> econ.Report:
 
 def sync_url() -> None:
     """Write the dataset and scenario into the URL, so the address bar reproduces the view."""
-    params = encode_link(dataset_id(), scenario(), customer=customer_id(), compare=compared())
+    params = encode_link(
+        dataset_id(),
+        scenario(),
+        customer=customer_id(),
+        compare=compared(),
+        key=auth.opened_through_link(),
+    )
     if {key: st.query_params.get(key) for key in st.query_params} != params:
         st.query_params.from_dict(params)
 
@@ -374,10 +402,6 @@ def share_url(page: StreamlitPage) -> str:
     Pointing at the root rather than at the page's own path keeps a link working on a server
     that has just started (Streamlit only learns page paths on a session's first run).
     """
-    base = (st.context.url or "").rstrip("/")
-    suffix = f"/{page.url_path}"
-    if page.url_path and base.endswith(suffix):
-        base = base[: -len(suffix)]
     query = urlencode(
         encode_link(
             dataset_id(),
@@ -385,9 +409,32 @@ def share_url(page: StreamlitPage) -> str:
             page.url_path or None,
             customer=customer_id(),
             compare=compared(),
+            key=auth.opened_through_link(),
         )
     )
-    return f"{base}/?{query}"
+    return f"{_root_url(page.url_path)}/?{query}"
+
+
+def _root_url(url_path: str) -> str:
+    """The app's root URL, from the address of the page at ``url_path``."""
+    base = (st.context.url or "").rstrip("/")
+    suffix = f"/{url_path}"
+    if url_path and base.endswith(suffix):
+        base = base[: -len(suffix)]
+    return base
+
+
+def signed_url(token: str, url_path: str) -> str:
+    """A link that opens this dataset and scenario for whoever holds it, with a signed link's
+    ``token`` (made on the page at ``url_path``)."""
+    query = urlencode(encode_link(dataset_id(), scenario(), key=token))
+    return f"{_root_url(url_path)}/?{query}"
+
+
+def holds_link() -> bool:
+    """Whether this session came with a signed link's token (a visitor need not sign in to
+    use one)."""
+    return bool(st.session_state.get(auth.LINK_TOKEN) or st.query_params.get("key"))
 
 
 @dataclass(frozen=True)
@@ -414,6 +461,13 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
     When the server cannot store it (a read-only or full data directory), it is analyzed all
     the same, from memory, with a notice that links to it will not outlive the server.
     """
+    user = auth.current_user()
+    if auth.sign_in_configured() and user is None:
+        result = UploadResult(
+            (econ.Problem(usage.name, None, "can be loaded only by someone signed in"),), None
+        )
+        st.session_state[LAST_UPLOAD] = result
+        return result
     target = store()
     try:
         added = target.add(
@@ -435,6 +489,8 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
         result = UploadResult((econ.Problem(usage.name, None, "was read but not kept"),), None)
     else:
         result = UploadResult((), new_id)
+        if user is not None and auth.sign_in_configured():
+            _claim(new_id, user)
         if not added.data.unpriced_models:  # nothing left to ask about these files
             st.session_state[UPLOADERS] = st.session_state.get(UPLOADERS, 0) + 1
         if added.unstored is not None:
@@ -450,6 +506,19 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
             set_compared(())
     st.session_state[LAST_UPLOAD] = result
     return result
+
+
+def _claim(new_id: str, user: econ.User) -> None:
+    """Make the signed-in user the owner of the dataset they uploaded (an owner it already has
+    is kept); this session may open it either way."""
+    auth.remember_upload(new_id)
+    try:
+        auth.access_store().claim(new_id, user)
+    except econ.EconError as error:
+        st.session_state.setdefault(NOTICES, []).append(
+            f"Your files are loaded, but they could not be given an owner ({error}): only this "
+            "session can open them."
+        )
 
 
 def uploader_key(side: str) -> str:

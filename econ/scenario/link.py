@@ -4,7 +4,9 @@ A link carries ``v`` (the link format version), ``data`` (a dataset id), ``s`` (
 JSON, without the keys that hold their defaults, zlib-compressed and base64url-encoded) and,
 optionally, ``page`` (the page to open, so links can point at the app's root URL), ``customer``
 (the customer whose P&L the customer view shows) and ``compare`` (the saved scenarios a
-comparison shows, the baseline first, as their ids joined by ``.``). Fields
+comparison shows, the baseline first, as their ids joined by ``.``) and ``key`` (a signed
+link's token, when sign-in is on: it lets whoever holds the link open the dataset until the link
+expires or its owner revokes it; the app checks it, this module only reads it). Fields
 added to the scenario later take their defaults when an old link is opened; a link from a
 newer format is refused with a message rather than misread.
 """
@@ -31,6 +33,10 @@ SCENARIO_PARAM: Final = "s"
 PAGE_PARAM: Final = "page"
 CUSTOMER_PARAM: Final = "customer"
 COMPARE_PARAM: Final = "compare"
+KEY_PARAM: Final = "key"
+"""A signed link's token (see the module docstring)."""
+MAX_KEY: Final = 200
+"""The longest signed-link token a link may carry (tokens are about 70 characters)."""
 MAX_COMPARED: Final = 5
 """The most saved scenarios a comparison shows (the baseline included)."""
 MAX_CUSTOMER_ID: Final = 200
@@ -40,6 +46,7 @@ SAMPLE_DATASET: Final = "sample"
 _DATASET_ID: Final = re.compile(r"sample|[0-9a-f]{32}")
 _PAGE: Final = re.compile(r"[a-z0-9-]{1,40}")
 _VERSION: Final = re.compile(r"[0-9]{1,6}")
+_KEY: Final = re.compile(rf"[A-Za-z0-9_=.-]{{1,{MAX_KEY}}}")
 _SAVED_ID: Final = re.compile(r"[0-9a-f]{32}")
 """Each parameter's whole text must match (``fullmatch``: no trailing newline, ASCII only)."""
 _MAX_SCENARIO_BYTES: Final = 256 * 1024
@@ -56,6 +63,8 @@ class DecodedLink:
     page: str | None = None
     customer: str | None = None
     compare: tuple[str, ...] = ()
+    key: str | None = None
+    """A signed link's token, unchecked (the app verifies it before opening the dataset)."""
 
 
 def encode_scenario(scenario: Scenario) -> str:
@@ -95,9 +104,10 @@ def encode_link(
     *,
     customer: str | None = None,
     compare: tuple[str, ...] = (),
+    key: str | None = None,
 ) -> dict[str, str]:
-    """Query parameters that reproduce this dataset and scenario (and page, customer and
-    comparison, if given)."""
+    """Query parameters that reproduce this dataset and scenario (and page, customer,
+    comparison and signed link's token, if given)."""
     params = {
         VERSION_PARAM: str(LINK_VERSION),
         DATASET_PARAM: dataset_id,
@@ -109,6 +119,8 @@ def encode_link(
         params[CUSTOMER_PARAM] = customer
     if compare:
         params[COMPARE_PARAM] = ".".join(compare)
+    if key is not None:
+        params[KEY_PARAM] = key
     return params
 
 
@@ -144,6 +156,11 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
 
     compare = _compared(params.get(COMPARE_PARAM), problems)
 
+    key = params.get(KEY_PARAM)
+    if key is not None and not _KEY.fullmatch(key):
+        problems.append("This link's access key is malformed; it is not used.")
+        key = None
+
     scenario: Scenario | None = None
     token = params.get(SCENARIO_PARAM)
     if token:
@@ -151,7 +168,7 @@ def decode_link(params: Mapping[str, str]) -> DecodedLink:
             scenario = decode_scenario(token)
         except ScenarioError as error:
             problems.append(f"This link's scenario could not be used ({error}); showing defaults.")
-    return DecodedLink(dataset_id, scenario, tuple(problems), page, customer, compare)
+    return DecodedLink(dataset_id, scenario, tuple(problems), page, customer, compare, key)
 
 
 def _compared(text: str | None, problems: list[str]) -> tuple[str, ...]:

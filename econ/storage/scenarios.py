@@ -3,7 +3,8 @@
 Layout under the data directory (the datasets' own, see :mod:`econ.storage.store`)::
 
     scenarios/<dataset id>/<scenario id>.json     one saved scenario: its name, when it was
-                                                  saved, and the scenario's JSON
+                                                  saved and by whom (when the app's sign-in
+                                                  is on), and the scenario's JSON
 
 A saved scenario's id is the first 32 hex digits (128 bits) of the BLAKE3 hash of the dataset
 id, its name and the scenario's canonical JSON. It names exactly that content, so saving the
@@ -41,6 +42,8 @@ from econ.storage.store import SAVED_SCENARIOS, default_data_dir, write_atomical
 
 MAX_NAME: Final = 80
 """The longest name a saved scenario may have, in characters."""
+MAX_SAVER: Final = 400
+"""The longest ``saved_by`` kept, in characters (a user's key)."""
 _ID: Final = re.compile(r"[0-9a-f]{32}")
 _DATASET: Final = re.compile(r"sample|[0-9a-f]{32}")
 _MAX_HOPS: Final = 16
@@ -58,6 +61,9 @@ class SavedScenario:
         dataset_id: the dataset it was saved for.
         saved_at: when it was saved (UTC).
         scenario: the assumptions.
+        saved_by: who saved it first (a signed-in user's key, see
+            :attr:`econ.storage.access.User.key`), or ``None``: saved without sign-in, or
+            before owners were recorded.
     """
 
     scenario_id: str
@@ -65,6 +71,7 @@ class SavedScenario:
     dataset_id: str
     saved_at: dt.datetime
     scenario: Scenario
+    saved_by: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,6 +79,7 @@ class SavedScenario:
             "name": self.name,
             "dataset": self.dataset_id,
             "saved_at": self.saved_at.isoformat(),
+            "saved_by": self.saved_by,
             "scenario": self.scenario.to_dict(),
         }
 
@@ -117,24 +125,31 @@ class ScenarioStore:
     def _path(self, dataset_id: str, scenario_id: str) -> Path:
         return self._dataset_folder(dataset_id) / f"{scenario_id}.json"
 
-    def save(self, dataset_id: str, name: str, scenario: Scenario) -> SavedScenario:
-        """Save ``scenario`` under ``name`` for the dataset; the same name and content saved
-        again is the same saved scenario (its first saving time is kept).
+    def save(
+        self, dataset_id: str, name: str, scenario: Scenario, saved_by: str | None = None
+    ) -> SavedScenario:
+        """Save ``scenario`` under ``name`` for the dataset, recording ``saved_by`` (the
+        signed-in user's key, ``None`` without sign-in); the same name and content saved
+        again is the same saved scenario (its first saving time and saver are kept).
 
         Raises:
-            ScenarioError: the name breaks a rule (:func:`clean_name`).
+            ScenarioError: the name or ``saved_by`` breaks a rule (:func:`clean_name`).
             StoreWriteError: the data directory cannot be written (says why, in words).
         """
         name = clean_name(name)
+        saved_by = _clean_saver(saved_by)
         scenario_id = scenario_id_for(dataset_id, name, scenario)
         path = self._path(dataset_id, scenario_id)
         with contextlib.suppress(SavedScenarioNotFoundError, ScenarioError):
             return self._read(dataset_id, scenario_id)
-        saved = SavedScenario(scenario_id, name, dataset_id, dt.datetime.now(dt.UTC), scenario)
+        saved = SavedScenario(
+            scenario_id, name, dataset_id, dt.datetime.now(dt.UTC), scenario, saved_by
+        )
         document = {
             "version": _FILE_VERSION,
             "name": name,
             "saved_at": saved.saved_at.isoformat(),
+            "saved_by": saved_by,
             "scenario": scenario.to_dict(),
         }
         self._write(path, document)
@@ -200,9 +215,9 @@ class ScenarioStore:
 
     def rename(self, dataset_id: str, scenario_id: str, new_name: str) -> SavedScenario:
         """Save the scenario under ``new_name`` and leave a pointer at its old id, so links to
-        it keep working."""
+        it keep working; who saved it stays recorded."""
         current = self.get(dataset_id, scenario_id)
-        renamed = self.save(dataset_id, new_name, current.scenario)
+        renamed = self.save(dataset_id, new_name, current.scenario, current.saved_by)
         if renamed.scenario_id != current.scenario_id:
             self._write(
                 self._path(dataset_id, current.scenario_id),
@@ -210,9 +225,13 @@ class ScenarioStore:
             )
         return renamed
 
-    def duplicate(self, dataset_id: str, scenario_id: str, new_name: str) -> SavedScenario:
-        """A copy of a saved scenario under another name (to change one of them)."""
-        return self.save(dataset_id, new_name, self.get(dataset_id, scenario_id).scenario)
+    def duplicate(
+        self, dataset_id: str, scenario_id: str, new_name: str, saved_by: str | None = None
+    ) -> SavedScenario:
+        """A copy of a saved scenario under another name (to change one of them), saved by
+        ``saved_by``."""
+        original = self.get(dataset_id, scenario_id).scenario
+        return self.save(dataset_id, new_name, original, saved_by)
 
     def delete(self, dataset_id: str, scenario_id: str) -> None:
         """Remove a saved scenario, and the pointers renames left to it."""
@@ -278,12 +297,31 @@ def _saved(
     try:
         name = clean_name(document["name"])
         saved_at = dt.datetime.fromisoformat(str(document["saved_at"]))
+        saved_by = _clean_saver(document.get("saved_by"))  # absent from older files
         scenario = Scenario.from_dict(document["scenario"])
     except (KeyError, ValueError, TypeError) as error:
         if isinstance(error, ScenarioError):
             raise ScenarioError(f"the saved scenario {path.stem}: {error}") from None
         raise ScenarioError(f"the saved scenario {path.stem} is damaged") from None
-    return SavedScenario(scenario_id, name, dataset_id, saved_at, scenario)
+    return SavedScenario(scenario_id, name, dataset_id, saved_at, scenario, saved_by)
+
+
+def _clean_saver(saved_by: object) -> str | None:
+    """Who saved a scenario as it is kept: ``None``, or text of 1 to :data:`MAX_SAVER`
+    characters without control characters."""
+    if saved_by is None:
+        return None
+    if (
+        not isinstance(saved_by, str)
+        or not saved_by.strip()
+        or len(saved_by) > MAX_SAVER
+        or any(unicodedata.category(char).startswith("C") for char in saved_by)
+    ):
+        raise ScenarioError(
+            f"who saved a scenario is a user's key: text of 1 to {MAX_SAVER} characters "
+            "without control characters"
+        )
+    return saved_by
 
 
 def _points_to(folder: Path, path: Path, target: str) -> bool:

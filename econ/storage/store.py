@@ -6,10 +6,25 @@ Layout under the data directory::
     datasets/<dataset id>.json         which usage and revenue blobs form a dataset (one or
                                        several a side, e.g. API pages), and how they are read
                                        (their import specs)
+    datasets/<dataset id>.access.json  who owns the dataset and who else may open it: private,
+                                       named people or email domains, or anyone signed in,
+                                       and its signed links with their expiry
+                                       (:mod:`econ.storage.access`); written only while the
+                                       app's sign-in is on
+    datasets/<dataset id>.audit.json   the dataset's audit trail, a JSON list of events newest
+                                       last (who uploaded it, opened it, changed its access),
+                                       at most 10,000 (the oldest go first); one that could
+                                       not be read is kept aside as ``<id>.audit.damaged.json``
+    secret.key                         32 random bytes that sign links with an expiry, made on
+                                       first use and readable by the server's user alone
+                                       (``$ECON_LINK_SECRET`` replaces it)
     scenarios/<dataset id>/            the scenarios saved for a dataset
                                        (:mod:`econ.storage.scenarios`), dropped with it
     rollups/<cache key>/               the dataset as loaded (:mod:`econ.inputs.cache`), so opening
                                        it again skips reading the ledger
+
+Owners, access and audit trails matter only to the app with sign-in on; the command line and
+the Python API are local tools that neither sign in nor consult them.
 
 The dataset id is the first 32 hex digits (128 bits) of the BLAKE3 hash of the two files'
 hashes and their import specs: it names the exact bytes and reading, and cannot be guessed.
@@ -22,7 +37,8 @@ Only what validated is stored (:meth:`DatasetStore.add`): an upload is written t
 files, read from them, and renamed into ``blobs/`` only once it can be used, so a refused upload
 leaves nothing. The store is bounded (:class:`StoreLimits`: ``$ECON_MAX_DATASETS`` datasets and
 ``$ECON_MAX_STORE_MB`` megabytes of blobs, 100 and 10,240 by default): past either bound the
-datasets used least recently are removed, opening one (a link, the app) counting as a use. A blob
+datasets used least recently are removed (with their access records, audit trails and saved
+scenarios), opening one (a link, the app) counting as a use. A blob
 another kept dataset names stays; the bundled sample is not in the store and is always there.
 
 A data directory that cannot be written (read-only, or on a full disk) is not an error: the
@@ -66,6 +82,13 @@ DEFAULT_MAX_DATASETS: Final = 100
 DEFAULT_MAX_STORE_MB: Final = 10_240
 SAVED_SCENARIOS: Final = "scenarios"
 """The folder of saved scenarios (:mod:`econ.storage.scenarios`), one subfolder per dataset."""
+ACCESS_SUFFIX: Final = ".access.json"
+AUDIT_SUFFIX: Final = ".audit.json"
+AUDIT_SET_ASIDE_SUFFIX: Final = ".audit.damaged.json"
+"""How ``datasets/<dataset id>`` is followed by the name of its access record, its audit trail,
+and an audit trail that could not be read, kept aside (:mod:`econ.storage.access`)."""
+LINK_SECRET_FILE: Final = "secret.key"
+"""The file in the data directory holding the secret that signs links with an expiry."""
 HELD_IN_MEMORY: Final = 4
 """How many datasets that could not be stored are held in memory (the oldest go first)."""
 DatasetNotFoundError = errors.DatasetNotFoundError
@@ -386,9 +409,16 @@ class DatasetStore:
             self._held.pop(dataset_id, None)
         with _WRITING:
             self._evict(drop=dataset_id)
+        self._drop_records(dataset_id)
 
     def _blob(self, digest: str) -> Path:
         return self._blobs / f"{digest}.bin"
+
+    def _drop_records(self, dataset_id: str) -> None:
+        """Remove a dropped dataset's access record and audit trail (see the layout)."""
+        for suffix in (ACCESS_SUFFIX, AUDIT_SUFFIX, AUDIT_SET_ASIDE_SUFFIX):
+            with contextlib.suppress(OSError):
+                (self._datasets / f"{dataset_id}{suffix}").unlink(missing_ok=True)
 
     def _write_manifest(self, dataset_id: str, manifest: dict[str, Any]) -> None:
         path = self._datasets / f"{dataset_id}.json"
@@ -426,10 +456,10 @@ class DatasetStore:
         no kept dataset names. A blob no dataset names that is not old is left: a writer in
         another process may be about to name it."""
         try:
-            manifests = [
+            manifests = [  # ``<id>.json``, not ``<id>.access.json`` and the like
                 path
                 for path in self._datasets.iterdir()
-                if path.suffix == ".json" and not path.name.startswith(".")
+                if path.suffix == ".json" and "." not in path.stem
             ]
             blobs = [
                 path
@@ -464,6 +494,7 @@ class DatasetStore:
             with contextlib.suppress(OSError):
                 (self._datasets / f"{dataset_id}.json").unlink(missing_ok=True)
             shutil.rmtree(self.root / SAVED_SCENARIOS / dataset_id, ignore_errors=True)
+            self._drop_records(dataset_id)
         cutoff = time.time() - STALE_TEMP_SECONDS
         for digest, (_, modified) in sizes.items():
             if digest not in kept and (digest in dropped or modified < cutoff):

@@ -82,6 +82,23 @@ def test_dataset_ids_and_pages_are_checked() -> None:
     assert decode_link({"page": "<script>"}).page is None
 
 
+def test_a_signed_links_key_is_read_and_written_back() -> None:
+    token = "MDEyMzQ1Njc4OWFiY2RlZi4xNzAwMDAwMDAwLm1hYw"
+    params = encode_link("sample", econ.Scenario(), key=token)
+    assert params["key"] == token
+    link = decode_link(params)
+    assert link.key == token and link.problems == ()
+    assert "key" not in encode_link("sample", econ.Scenario())
+    assert decode_link({"data": "sample"}).key is None
+
+
+@pytest.mark.parametrize("hostile", ["", "a b", "<script>", "k" * 201, "ok\n"])
+def test_a_malformed_key_is_dropped_with_a_message(hostile: str) -> None:
+    link = decode_link({"data": "sample", "key": hostile})
+    assert link.key is None
+    assert link.problems == ("This link's access key is malformed; it is not used.",)
+
+
 def test_no_parameters_means_defaults_without_complaint() -> None:
     assert decode_link({}) == econ.scenario.link.DecodedLink(None, None, (), None)
 

@@ -167,3 +167,44 @@ def test_dropping_a_dataset_drops_its_saved_scenarios(tmp_path: Path) -> None:
     datasets.put(b"u2", b"r2", usage_name="u", revenue_name="r")  # pushes the first out
     assert scenarios.list(first) == []
     assert not (scenarios.folder / first).exists()
+
+
+def test_who_saved_a_scenario_is_recorded_and_kept(store: ScenarioStore) -> None:
+    saved = store.save(DATASET, "Starter at $59", STARTER_59, saved_by="ann@example.com")
+    assert saved.saved_by == "ann@example.com"
+    assert store.get(DATASET, saved.scenario_id).saved_by == "ann@example.com"
+    assert saved.to_dict()["saved_by"] == "ann@example.com"
+    document = json.loads((store.folder / DATASET / f"{saved.scenario_id}.json").read_text())
+    assert document["saved_by"] == "ann@example.com"
+    again = store.save(DATASET, "Starter at $59", STARTER_59, saved_by="bob@example.com")
+    assert again.saved_by == "ann@example.com"  # the first saving is kept
+    renamed = store.rename(DATASET, saved.scenario_id, "Starter at 59")
+    assert renamed.saved_by == "ann@example.com"
+    copy = store.duplicate(DATASET, renamed.scenario_id, "Copy", saved_by="sub:bob")
+    assert copy.saved_by == "sub:bob"
+    assert store.save(DATASET, "Today", econ.Scenario()).saved_by is None
+
+
+@pytest.mark.parametrize("saved_by", ["", "  ", "a\nb", "x" * 401])
+def test_a_malformed_saver_is_refused(store: ScenarioStore, saved_by: str) -> None:
+    with pytest.raises(econ.ScenarioError, match="who saved a scenario"):
+        store.save(DATASET, "Today", econ.Scenario(), saved_by=saved_by)
+
+
+def test_a_file_saved_before_savers_were_recorded_still_reads(store: ScenarioStore) -> None:
+    scenario_id = "c" * 32
+    folder = store.folder / DATASET
+    folder.mkdir(parents=True)
+    old = {
+        "version": 1,
+        "name": "Old",
+        "saved_at": "2026-01-02T03:04:05+00:00",
+        "scenario": econ.Scenario().to_dict(),
+    }
+    (folder / f"{scenario_id}.json").write_text(json.dumps(old))
+    found = store.get(DATASET, scenario_id)
+    assert (found.name, found.saved_by) == ("Old", None)
+    assert [item.scenario_id for item in store.list(DATASET)] == [scenario_id]
+    (folder / f"{scenario_id}.json").write_text(json.dumps(old | {"saved_by": 7}))
+    with pytest.raises(econ.ScenarioError, match="who saved a scenario"):
+        store.get(DATASET, scenario_id)
