@@ -159,12 +159,32 @@ def server(data_dir: str, secrets: Path | None = None) -> Iterator[str]:
             wait_for_health(url, process, log)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server this module or a test started: asked to stop, then killed after 10 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright  # only the browser runs need Playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def wait_for_health(url: str, process: subprocess.Popen[bytes], log: IO[str]) -> None:
@@ -253,8 +273,6 @@ def browser_link(
 ) -> dict[str, Any]:
     """Median seconds from opening a shared link to an ingested dataset until its first number
     is drawn, over ``count`` opens, each on a server that has not held the dataset in memory."""
-    from playwright.sync_api import sync_playwright
-
     from econ.inputs.sample import sample_scenario
     from econ.scenario.link import encode_link
 
@@ -264,24 +282,18 @@ def browser_link(
     cached = rollup_entries(data_dir)
     query = urlencode(encode_link(dataset_id, sample_scenario(), page))
     runs: dict[str, list[dict[str, float]]] = {"cold": [], "in_memory": [], "assets_cached": []}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            for _ in range(int(count)):
-                with server(data_dir) as url, new_context(browser) as visitor:
-                    # The sample on the same page: imports and one-off costs paid, this
-                    # visitor's browser holds the app's code, nothing of the dataset is read.
-                    open_page(visitor, f"{url}/?page={page}")
-                    link = f"{url}/?{query}"
-                    with new_context(browser) as context:
-                        runs["cold"].append(open_page(context, link, dataset_id))
-                    with new_context(browser) as context:
-                        runs["in_memory"].append(open_page(context, link, dataset_id))
-                    runs["assets_cached"].append(open_page(visitor, link, dataset_id))
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for _ in range(int(count)):
+            with server(data_dir) as url, new_context(browser) as visitor:
+                # The sample on the same page: imports and one-off costs paid, this
+                # visitor's browser holds the app's code, nothing of the dataset is read.
+                open_page(visitor, f"{url}/?page={page}")
+                link = f"{url}/?{query}"
+                with new_context(browser) as context:
+                    runs["cold"].append(open_page(context, link, dataset_id))
+                with new_context(browser) as context:
+                    runs["in_memory"].append(open_page(context, link, dataset_id))
+                runs["assets_cached"].append(open_page(visitor, link, dataset_id))
     if rollup_entries(data_dir) != cached:
         raise RuntimeError("the app did not find the dataset in the rollup cache")
 

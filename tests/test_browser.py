@@ -18,7 +18,7 @@ from locations import ROOT
 from markup import EVIL_HOST, HOSTILE, REVENUE_NAME, USAGE_NAME, hostile_dataset
 
 import econ
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, server
+from bench.browser import CHROMIUM, VIEWPORT, chromium, server
 from econ.present import views
 from econ.scenario.link import decode_link, encode_link
 from ui.text import WORD_JOINER
@@ -38,7 +38,7 @@ if not CHROMIUM.exists():
         "the browser test never downloads a browser of its own",
         allow_module_level=True,
     )
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,8 @@ def app_url(app_data_dir: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def settled(page: object) -> None:

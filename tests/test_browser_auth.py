@@ -32,7 +32,7 @@ import pytest
 from builders import FIRST_REVENUE, FIRST_USAGE
 from locations import ROOT
 
-from bench.browser import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, free_port, server
+from bench.browser import CHROMIUM, VIEWPORT, chromium, free_port, server, stop
 from econ.storage.access import AccessStore, link_secret, sign_link, verify_link
 from ui.text import WORD_JOINER
 
@@ -145,12 +145,7 @@ def provider() -> Iterator[str]:
                     time.sleep(0.1)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -180,12 +175,8 @@ def app_url(
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 IDLE = """() => !document.querySelector("[data-testid='stStatusWidget']")

@@ -43,6 +43,16 @@ QUANTITY: Final = "_quantity"
 SEAT_KEY: Final = "_seat_key"
 """What a line's quantity belongs to (a subscription item): lines of one key in one month (a
 trial's line and the first paid one) count its quantity once."""
+_LINE_COLUMNS: Final = (
+    ROW,
+    s.CUSTOMER_ID,
+    s.PLAN,
+    "_amount",
+    "_first",
+    "_months",
+    BILLING_INTERVAL,
+)
+"""A line's columns once it has its months: what every layout's lines are made of."""
 
 
 def month_of(value: str) -> dt.date:
@@ -200,16 +210,7 @@ def subscription_lines(
             + (" (the usage ledger's last month)" if context.through else " (this month)"),
         )
     return Lines(
-        frame.select(
-            ROW,
-            s.CUSTOMER_ID,
-            s.PLAN,
-            "_amount",
-            "_first",
-            "_months",
-            BILLING_INTERVAL,
-            *([QUANTITY, SEAT_KEY] if quantities else []),
-        ),
+        frame.select(*_LINE_COLUMNS, *([QUANTITY, SEAT_KEY] if quantities else [])),
         notes=notes,
         warnings=warnings,
         checks=tuple(checks),
@@ -229,16 +230,7 @@ def period_lines(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("_start").dt.month_start().cast(pl.Date).alias("_first"),
         months.fill_null(1).alias("_months"),
         pl.coalesce(pl.col("_interval"), inferred).alias(BILLING_INTERVAL),
-    ).select(
-        ROW,
-        s.CUSTOMER_ID,
-        s.PLAN,
-        "_amount",
-        "_first",
-        "_months",
-        BILLING_INTERVAL,
-        *(c for c in frame.columns if c in (QUANTITY, SEAT_KEY)),
-    )
+    ).select(*_LINE_COLUMNS, *(c for c in frame.columns if c in (QUANTITY, SEAT_KEY)))
 
 
 def interval_parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
