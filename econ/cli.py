@@ -589,7 +589,9 @@ def _currencies(args: argparse.Namespace, given: Currencies | None) -> Currencie
             text = args.rates.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ScenarioError(f"cannot read the rates file {args.rates}: {error}") from None
-        return parse_rates(text, f"the rates file {args.rates}", args.currency)
+        # No --currency: the import spec's reporting currency still holds.
+        reporting = args.currency or (given.reporting if given is not None else None)
+        return parse_rates(text, f"the rates file {args.rates}", reporting)
     base = given or Currencies()
     return Currencies(args.currency, base.rates)
 

@@ -412,7 +412,7 @@ def committed_bill(usage: Number, commitment: Number) -> Number:
     return max(usage, commitment)
 
 
-def committed_revenue(usage: Number, commitment: Number, breakage: float) -> Number:
+def committed_revenue(usage: Number, commitment: Number, breakage: Number) -> Number:
     """Revenue a commitment month recognizes: the usage it pays for, plus the share
     ``breakage`` of the unused commitment that expires: U + b × max(0, C − U). The rest of
     the unused commitment carries over, so it is deferred, not revenue of the month."""

@@ -47,7 +47,7 @@ live(
     f"{money(totals.unbilled_inference_usd, cents=False)}."
 )
 
-if now.data.reporting_currency != "usd" or now.data.currency_conversion.height:
+if facts.currency_conversion(now.data) is not None:
     st.markdown(
         "**Currencies.** Amounts in other currencies were converted at the rates given, "
         "month by month:"

@@ -68,10 +68,10 @@ def spec_controls(
 ) -> econ.ImportSpec | tuple[econ.Problem, ...]:
     """Draw one side's import choices; return its spec (or the problems that stop reading it).
     A revenue file's choices end with its reporting currency and exchange rates."""
-    spec = _spec_controls(side, name, files, unpriced)
+    digest = bytes_hash(b"".join(bytes_hash(part).encode() for part in files))
+    spec = _spec_controls(side, name, files, digest, unpriced)
     if side != "revenue" or not isinstance(spec, econ.ImportSpec):
         return spec
-    digest = bytes_hash(b"".join(bytes_hash(part).encode() for part in files))
     currencies = _currency_controls(name, f"import:{side}:{digest[:12]}")
     if isinstance(currencies, tuple):
         return currencies
@@ -109,14 +109,17 @@ def _currency_controls(name: str, key: str) -> econ.Currencies | tuple[econ.Prob
 
 
 def _spec_controls(
-    side: imports.Side, name: str, files: Sequence[bytes], unpriced: Sequence[str] = ()
+    side: imports.Side,
+    name: str,
+    files: Sequence[bytes],
+    digest: str,
+    unpriced: Sequence[str] = (),
 ) -> econ.ImportSpec | tuple[econ.Problem, ...]:
     """One side's import choices (see :func:`spec_controls`).
 
     Several files (API pages, a month each) are one export: the first says the layout and
-    offers the choices; the choices' keys name them all.
+    offers the choices; the choices' keys name them all (``digest``, the files' hash).
     """
-    digest = bytes_hash(b"".join(bytes_hash(part).encode() for part in files))
     content = files[0]
     detected = _inspect(digest, side, imports.AUTO, name, content)
     if not isinstance(detected, imports.Inspection):

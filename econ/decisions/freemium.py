@@ -30,7 +30,6 @@ import polars as pl
 from econ import measures as m
 from econ import schema as s
 from econ.inputs.dataset import Dataset
-from econ.model.customer_months import COUNTED_REVENUE_USD, INFERENCE_USD
 from econ.model.report import Report, clean, records
 
 NO_REVENUE_ROW: Final = "(no revenue row)"
@@ -211,13 +210,11 @@ def _reasons(
 
 
 def _paid_profit_per_month(report: Report) -> float | None:
-    frame = report.customer_months.frame
-    if frame.height == 0:
+    """The window's gross profit per paying customer-month (its totals' own figures)."""
+    totals = report.totals
+    if totals.customer_months == 0:
         return None
-    revenue = float(frame[COUNTED_REVENUE_USD].sum())
-    inference = float(frame[INFERENCE_USD].sum())
-    burdens = float(frame.select(m.compute_burdens().sum()).item())
-    return m.gross_profit(revenue, inference, burdens) / frame.height
+    return totals.gross_profit_usd / totals.customer_months
 
 
 def _payback(cost: float | None, profit: float | None) -> float | None:

@@ -530,7 +530,7 @@ def _billed(
         pl.col(INFERENCE_USD), pl.col("_fair_use_usd"), book.fair_use_margin
     ).fill_null(0.0)
     usage_usd = pl.col(_PER_USE) + pl.col(_TIERED) + pl.col(_OUTCOME) + pl.col("_plan_tier_usd")
-    commitment = pl.col("_commitment")
+    commitment, usage = pl.col("_commitment"), pl.col("_usage_usd")
     frame = (
         cms.frame.join(per_cm, on=[s.CUSTOMER_ID, s.MONTH], how="left")
         .join(plans, on=s.PLAN, how="left")
@@ -549,17 +549,10 @@ def _billed(
         )
         .with_columns(usage_usd.alias("_usage_usd"))
         .with_columns(
-            pl.when(commitment.is_null())
-            .then(0.0)
-            .otherwise(m.committed_bill(pl.col("_usage_usd"), commitment) - pl.col("_usage_usd"))
-            .alias("_commit_bill"),
-            pl.when(commitment.is_null())
-            .then(0.0)
-            .otherwise(
-                m.committed_revenue(pl.col("_usage_usd"), commitment, 1.0)
-                - m.committed_revenue(pl.col("_usage_usd"), commitment, 0.0)
-            )
-            .mul(pl.col("_breakage").fill_null(1.0))
+            # Without a commitment both are 0: the usage charges are the whole usage part.
+            (m.committed_bill(usage, commitment) - usage).fill_null(0.0).alias("_commit_bill"),
+            (m.committed_revenue(usage, commitment, pl.col("_breakage")) - usage)
+            .fill_null(0.0)
             .alias("_commit_revenue"),
         )
         .with_columns(
@@ -593,14 +586,11 @@ def _seat_charge(cms: CustomerMonths, book: PriceBook, notes: list[str]) -> pl.E
     seat count is unknown is billed its plan's minimum seats, and a note says how many."""
     seated = {plan: price for plan, price in book.plans.items() if price.seat_usd is not None}
     charge: pl.Expr = pl.lit(0.0)
-    frame = cms.frame
     for plan, price in seated.items():
+        # Both counts are columns of every cms frame, null where unknown.
         column = s.USERS if price.seats_from == "users" else s.SEATS
-        on_plan = frame.filter(pl.col(s.PLAN) == plan)
-        known = pl.col(column) if column in frame.columns else pl.lit(None, pl.Int64)
-        unknown = on_plan.height - (
-            on_plan[column].drop_nulls().len() if column in frame.columns else 0
-        )
+        on_plan = cms.frame.filter(pl.col(s.PLAN) == plan)
+        unknown = on_plan[column].null_count()
         if unknown:
             source = (
                 "the ledger has no user_id column to count users from"
@@ -612,7 +602,7 @@ def _seat_charge(cms: CustomerMonths, book: PriceBook, notes: list[str]) -> pl.E
                 f"so they are billed the plan's minimum of {price.min_seats:,.0f} seats "
                 f"({source})"
             )
-        seats = known.cast(pl.Float64).fill_null(0.0)
+        seats = pl.col(column).cast(pl.Float64).fill_null(0.0)
         billed = m.seat_charge(pl.lit(price.seat_usd), seats, price.min_seats)
         charge = pl.when(pl.col(s.PLAN) == plan).then(billed).otherwise(charge)
     return charge

@@ -16,6 +16,7 @@ import polars as pl
 from econ import schema as s
 from econ.inputs.dataset import Dataset
 from econ.inputs.imports import title_of
+from econ.inputs.imports.currencies import converted_anything
 from econ.measures import (
     HALF_CENT,
     INFERENCE_SHARE_HIGH,
@@ -307,7 +308,7 @@ def currency_conversion(data: Dataset) -> pl.DataFrame | None:
     and the amount in the reporting currency; ``None`` when everything was in US dollars."""
     table = data.currency_conversion
     reporting = data.reporting_currency
-    if reporting == "usd" and table.filter(pl.col(s.CURRENCY) != reporting).is_empty():
+    if not converted_anything(table, reporting):
         return None
     return table.select(
         pl.col("side").alias("Side"),

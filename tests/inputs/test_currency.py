@@ -53,7 +53,11 @@ def test_no_usd_rate_is_refused_naming_usd(files: tuple[Path, Path]) -> None:
     with pytest.raises(econ.InputError) as error:
         econ.load_dataset(*files)  # all in EUR: EUR reports, and costs need a USD rate
     message = str(error.value)
-    assert "usage.csv: column 'cost_usd': USD has no rate to EUR" in message
+    assert (
+        "usage.csv: column 'cost_usd': is in USD while the revenue is reported in EUR: give "
+        "the USD rate" in message
+    )
+    assert "rows break" not in message  # no ledger row is at fault
 
 
 def test_the_cache_keeps_the_conversion(files: tuple[Path, Path], tmp_path: Path) -> None:
@@ -64,3 +68,21 @@ def test_the_cache_keeps_the_conversion(files: tuple[Path, Path], tmp_path: Path
     assert again.reporting_currency == "usd"
     assert again.currency_conversion.equals(first.currency_conversion)
     assert again.revenue["mrr_usd"].to_list() == [200.0, 200.0, 100.0]
+
+
+def test_a_currency_column_under_another_name_is_read_as_the_currency(tmp_path: Path) -> None:
+    """`currency_code` would otherwise be a segment and its EUR amounts taken as dollars."""
+    path = tmp_path / "revenue.csv"
+    path.write_text(
+        "customer_id,month,mrr_usd,plan,currency_code\n"
+        "a,2026-01,100,Pro,USD\n"
+        "b,2026-01,90,Pro,EUR\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(econ.InputError, match="EUR"):
+        econ.load_revenue(path)
+    spec = econ.ImportSpec(currencies=Currencies(rates={"eur": 1.1}))
+    loaded = econ.load_revenue(path, spec=spec)
+    assert "currency_code" not in loaded.frame.columns
+    assert loaded.frame["mrr_usd"].to_list() == pytest.approx([100.0, 99.0])
+    assert any("'currency_code' read as the currency" in note for note in loaded.notes)

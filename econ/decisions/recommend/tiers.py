@@ -37,27 +37,48 @@ HEAVY_DISCOUNT: Final = 0.75
 
 def graduated_tiers(context: Context) -> list[Recommendation]:
     """Graduated tiers for each feature below target with long-tailed usage on a plan."""
+    scenario = context.report.scenario
+    below = [
+        (row[s.PLAN], row[s.FEATURE_ID])
+        for row in context.plan_features.iter_rows(named=True)
+        if row["gross_margin"] is not None
+        and row["gross_margin"] < scenario.target_of(row[s.FEATURE_ID])
+        and row["calls"] > 0
+        and row[s.FEATURE_ID] != s.UNTAGGED
+    ]
+    if not below:
+        return []
+    # Every plan × feature's tail in one pass over the usage; rows only for those it proposes.
+    calls = pl.col(s.CALLS)
+    tails = (
+        context.usage.filter(calls > 0)
+        .group_by(s.PLAN, s.FEATURE_ID)
+        .agg(
+            pl.len().alias("months"),
+            calls.quantile(0.5, interpolation="linear").alias("median"),
+            calls.quantile(0.9, interpolation="linear").alias("tail"),
+        )
+        .filter((pl.col("months") >= MIN_MONTHS) & (pl.col("tail") >= LONG_TAIL * pl.col("median")))
+    )
+    long_tailed = {(row[0], row[1]): (row[3], row[4]) for row in tails.iter_rows()}
     found = []
-    for row in context.plan_features.iter_rows(named=True):
-        margin, target = row["gross_margin"], context.report.scenario.target_of(row["feature_id"])
-        if margin is None or margin >= target or row["calls"] <= 0:
+    for plan, feature in below:
+        if (plan, feature) not in long_tailed:
             continue
-        proposal = _proposal(context, row[s.PLAN], row["feature_id"], target)
+        median, tail = long_tailed[plan, feature]
+        target = scenario.target_of(feature)
+        proposal = _proposal(context, plan, feature, target, median=median, tail=tail)
         if proposal is not None:
             found.append(proposal)
     return found
 
 
-def _proposal(context: Context, plan: str, feature: str, target: float) -> Recommendation | None:
+def _proposal(
+    context: Context, plan: str, feature: str, target: float, *, median: float, tail: float
+) -> Recommendation | None:
     used = context.usage.filter(
         (pl.col(s.PLAN) == plan) & (pl.col(s.FEATURE_ID) == feature) & (pl.col(s.CALLS) > 0)
     )
-    if used.height < MIN_MONTHS or feature == s.UNTAGGED:
-        return None
-    median = used[s.CALLS].quantile(0.5, interpolation="linear")
-    tail = used[s.CALLS].quantile(0.9, interpolation="linear")
-    if median is None or tail is None or tail < LONG_TAIL * median:
-        return None
     cost_per_use = m.cost_per_call(float(used[s.COST_USD].sum()), float(used[s.CALLS].sum()))
     if not cost_per_use:
         return None

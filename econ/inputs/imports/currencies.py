@@ -403,11 +403,16 @@ def unconverted(frame: pl.DataFrame, amount: str, currency: str, side: str) -> p
     )
 
 
+def converted_anything(conversion: pl.DataFrame, reporting: str) -> bool:
+    """Whether reading converted an amount, or reports in a currency other than US dollars:
+    what decides if the currency table and its formula are shown."""
+    return reporting != USD or not conversion.filter(pl.col(s.CURRENCY) != reporting).is_empty()
+
+
 def conversion_text(conversion: pl.DataFrame, reporting: str) -> str:
     """What conversion did, as a plain-text table (empty when every amount was in US dollars
     and nothing was converted)."""
-    others = conversion.filter(pl.col(s.CURRENCY) != reporting)
-    if reporting == USD and others.height == 0:
+    if not converted_anything(conversion, reporting):
         return ""
     lines = [
         f"Currencies (every amount in {reporting.upper()}; rates given, never looked up)",

@@ -72,6 +72,7 @@ SYNONYMS: Final[dict[str, tuple[str, ...]]] = {
     s.AI_REVENUE_USD: ("ai_revenue_usd", "ai_revenue", "ai_mrr", "ai_addon_usd"),
     s.AI_INFLUENCED_USD: ("ai_influenced_usd", "ai_influenced_revenue", "ai_influenced"),
     s.SEATS: ("seats", "seat_count", "num_seats", "licenses", "quantity"),
+    s.CURRENCY: ("currency", "currency_code", "ccy", "invoice_currency", "plan_currency"),
     s.USER_ID: ("user_id", "end_user_id", "userid", "user"),
 }
 USAGE_TARGETS: Final = (
@@ -88,7 +89,15 @@ USAGE_TARGETS: Final = (
     s.OUTCOME,
     s.USER_ID,
 )
-REVENUE_TARGETS: Final = (s.CUSTOMER_ID, s.MONTH, s.MRR_USD, s.PLAN, *s.REVENUE_MONEY, s.SEATS)
+REVENUE_TARGETS: Final = (
+    s.CUSTOMER_ID,
+    s.MONTH,
+    s.MRR_USD,
+    s.PLAN,
+    *s.REVENUE_MONEY,
+    s.SEATS,
+    s.CURRENCY,
+)
 
 
 def targets(side: Side) -> tuple[str, ...]:

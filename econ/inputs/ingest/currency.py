@@ -119,6 +119,21 @@ def costs_in(
     if reporting == USD:
         return CostsIn(rollup, pl.DataFrame(schema=CONVERSION_SCHEMA))
     rates = currencies if currencies is not None else Currencies(reporting)
+    if USD not in rates.rates:
+        # Say it once, for the whole ledger: no row is at fault.
+        code = reporting.upper()
+        raise InputError(
+            [
+                Problem(
+                    label,
+                    s.COST_USD,
+                    f"is in USD while the revenue is reported in {code}: give the USD rate "
+                    f"({code} per USD: --currency {code} and a rates file with a usd row, or "
+                    f"the Data page's Currencies box), or report in USD by giving the rate of "
+                    f"{code} instead; rates are never looked up",
+                )
+            ]
+        )
     conversion = convert(
         rollup.with_columns(pl.lit(USD).alias(s.CURRENCY)),
         (s.COST_USD,),

@@ -16,6 +16,7 @@ from econ import schema as s
 from econ.errors import InputError, Problem
 from econ.inputs.dataset import IngestOptions
 from econ.inputs.imports import ROW, ImportSpec, revenue_to_contract
+from econ.inputs.imports.mapping import SYNONYMS
 from econ.inputs.imports.usage import Converted
 from econ.inputs.ingest.coerce import (
     coerce_id,
@@ -81,6 +82,15 @@ def _load_revenue(
         raise InputError(converted.problems)
     frame = converted.frame
     columns = frame.collect_schema()
+    named = _currency_column(columns)
+    if named is not None:
+        # A currency under another name would otherwise be a segment, its amounts taken as
+        # the reporting currency's.
+        frame = frame.rename({named: s.CURRENCY})
+        columns = frame.collect_schema()
+        converted = replace(
+            converted, notes=(*converted.notes, f"{label}: '{named}' read as the currency.")
+        )
     refuse_missing(columns, [c for c in s.REVENUE_REQUIRED if c not in columns], label)
     segments = _segments(columns)
     money = tuple(c for c in s.REVENUE_MONEY if c in columns)
@@ -117,6 +127,15 @@ def _load_revenue(
         reporting=currency.reporting,
         conversion=currency.conversion,
     )
+
+
+def _currency_column(columns: pl.Schema) -> str | None:
+    """A text column named as a currency (``currency_code``, ``Currency``, …) in a table
+    without a ``currency`` column; ``None`` when there is none to rename."""
+    if s.CURRENCY in columns:
+        return None
+    names = {column.strip().lower(): column for column, dtype in columns.items() if is_text(dtype)}
+    return next((names[name] for name in SYNONYMS[s.CURRENCY] if name in names), None)
 
 
 def _segments(columns: pl.Schema) -> tuple[str, ...]:
