@@ -66,7 +66,12 @@ def _section() -> Mapping[str, object]:
     table meant to protect this server, so sign-in counts as configured and nothing is shown
     (:func:`sign_in_page` says why)."""
     try:
-        if not st.secrets.load_if_toml_exists():
+        loaded = st.secrets.load_if_toml_exists()
+        if not loaded:
+            # Streamlit answers False for a file with a TOML error as for no file at all.
+            present = [path for path in st.get_option("secrets.files") if Path(path).exists()]
+            if present:
+                return {UNREADABLE: f"{present[0]} is not valid TOML"}
             return {}
         section = st.secrets.get(AUTH_SECTION)
     except Exception as error:  # any failure to read it must close the server
@@ -178,13 +183,16 @@ def verdict(dataset_id: str, token: str | None, user: econ.User | None) -> Verdi
     access record alone, before anything of the dataset is read."""
     if dataset_id == SAMPLE_DATASET:
         return Verdict(allowed=user is not None)
-    if uploaded_here(dataset_id) and user is not None:
-        return Verdict(allowed=True)
     store = access_store()
     try:
         access: econ.Access | None = store.get(dataset_id)
     except econ.EconError as error:  # a record that cannot be read opens nothing
         return Verdict(allowed=False, reason=str(error))
+    if access is None and uploaded_here(dataset_id) and user is not None:
+        # This session's own upload that could not be given an owner (a read-only store).
+        # An owned dataset is decided by its record: the same files uploaded again by
+        # someone else open nothing of its owner's.
+        return Verdict(allowed=True)
     owner_name = access.owner_name if access is not None else None
     if user is not None and econ.may_open(access, user, sign_in=True):
         return Verdict(allowed=True, owner_name=owner_name, known=True)

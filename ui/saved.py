@@ -105,7 +105,10 @@ def _may_change() -> bool:
     if auth.current_user() is None:
         _notice("Sign in to save, rename, copy or delete saved scenarios; nothing changed.")
         return False
-    if not auth.allowed_here():
+    # Decided afresh: a button's callback runs before this run's access check, so the last
+    # run's verdict may predate a change of who can see the dataset.
+    token = st.session_state.get(auth.LINK_TOKEN)
+    if not auth.verdict(session.dataset_id(), token, auth.current_user()).allowed:
         _notice("You may not open this dataset, so its saved scenarios cannot be changed.")
         return False
     return True

@@ -511,10 +511,10 @@ def use_uploaded(usage: Upload, revenue: Upload) -> UploadResult:
 def _claim(new_id: str, user: econ.User) -> None:
     """Make the signed-in user the owner of the dataset they uploaded (an owner it already has
     is kept); this session may open it either way."""
-    auth.remember_upload(new_id)
     try:
         auth.access_store().claim(new_id, user)
     except econ.EconError as error:
+        auth.remember_upload(new_id)
         st.session_state.setdefault(NOTICES, []).append(
             f"Your files are loaded, but they could not be given an owner ({error}): only this "
             "session can open them."

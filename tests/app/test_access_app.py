@@ -289,3 +289,15 @@ def test_names_from_the_identity_provider_stay_text(data_dir: Path) -> None:
     refused = app_as({**CAL, "name": HOSTILE[0]}, link(dataset_id))
     assert_no_markup(refused, "the refusal page")
     assert_refused(refused, owner=None)
+
+
+def test_uploading_the_same_files_opens_nothing_of_their_owner(data_dir: Path) -> None:
+    """The same bytes make the same dataset id: Cal's upload of Ana's files does not make Cal
+    its owner, nor let Cal at Ana's dataset (her saved scenarios, say)."""
+    _, dataset_id = ana_uploads()
+    saved_before = trail(data_dir, dataset_id)
+    cal = upload(app_as(CAL, page="data"), parquet(FIRST_USAGE), parquet(FIRST_REVENUE)).run()
+    assert_refused(cal)
+    assert AccessStore(data_dir).get(dataset_id).owner == "ana@example.com"  # type: ignore[union-attr]
+    assert ("cal@elsewhere.net", "refused") in trail(data_dir, dataset_id)
+    assert trail(data_dir, dataset_id)[: len(saved_before)] == saved_before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import econ
@@ -44,3 +46,17 @@ def test_a_secrets_file_that_cannot_be_read_keeps_the_server_closed(
     monkeypatch.setattr(auth.st.secrets, "load_if_toml_exists", broken)
     assert auth.sign_in_configured()
     assert auth.providers() == []
+
+
+def test_a_secrets_file_with_a_toml_error_keeps_the_server_closed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Streamlit reads a file with a TOML error as no file at all: the file being there is
+    what counts."""
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth]\nclient_id = "econ\n', encoding="utf-8")
+    monkeypatch.setattr(auth.st.secrets, "load_if_toml_exists", lambda: False)
+    monkeypatch.setattr(auth.st, "get_option", lambda name: [str(broken)])
+    assert auth.sign_in_configured()
+    broken.unlink()
+    assert not auth.sign_in_configured()
