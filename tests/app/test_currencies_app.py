@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from app_support import open_app, own_data_dir, upload_files
+from app_support import PAGES, open_app, own_data_dir, upload_files
+
+from econ.present.methods import FORMULA_BY_KEY
 
 USAGE = (
     "customer_id,feature_id,month,cost_usd,calls\nacme,chat,2026-01,10,5\nbonn,chat,2026-01,4,2\n"
@@ -41,6 +43,11 @@ def test_rates_typed_in_convert_and_the_page_shows_them(tmp_path: Path) -> None:
     eur = next(row for row in rows if row["Currency"] == "EUR")
     assert eur["Rate (USD per unit)"] == 1.2
     assert eur["In USD"] == pytest.approx(60.0)
+    # The Methods page shows the conversion's formula for data that was converted.
+    at.switch_page(PAGES["methods"]).run()
+    assert not at.exception
+    currency = FORMULA_BY_KEY["currency"].latex
+    assert any(currency in element.value for element in at.latex)
 
 
 def test_without_rates_the_upload_is_refused_and_the_sample_stays(tmp_path: Path) -> None:

@@ -67,5 +67,6 @@ def test_every_formula_shown_names_its_function() -> None:
     captions = {caption.value for caption in at.caption}
     for latex in shown:
         assert registry[latex].caption in captions
-    # Cost from tokens is shown only when some rows were priced from tokens.
-    assert {f.key for f in FORMULAS if f.latex not in shown} <= {"token_cost"}
+    # Cost from tokens is shown only when some rows were priced from tokens, currency
+    # conversion only when something was converted (the sample is all in US dollars).
+    assert {f.key for f in FORMULAS if f.latex not in shown} <= {"token_cost", "currency"}
